@@ -1,0 +1,3 @@
+export * from './embedded-postgres.js';
+export * from './ports.js';
+export * from './redis-server.js';

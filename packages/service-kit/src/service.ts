@@ -1,0 +1,92 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type AuthOptions, authPlugin } from './auth/auth-plugin.js';
+import type { RateSpec } from './config.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { genRequestId, loggerOptions } from './logger.js';
+import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { openapiPlugin } from './plugins/openapi.js';
+import { type PostgresOptions, postgresPlugin } from './plugins/postgres.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { redisPlugin } from './plugins/redis.js';
+
+export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface ServiceOptions {
+  name: string;
+  version: string;
+  description: string;
+  logLevel: string;
+  trustProxy: string;
+  bodyLimitBytes: number;
+  postgres: PostgresOptions;
+  redis: { url?: string | undefined; keyPrefix: string };
+  defaultRate: RateSpec;
+  /** Called once PostgreSQL and Redis are registered, so key resolution may use them. */
+  auth: (app: FastifyInstance) => AuthOptions | Promise<AuthOptions>;
+  /** Tests pass a pino-compatible logger or `false`; services use the configured level. */
+  logger?: FastifyBaseLogger | false;
+}
+
+function parseTrustProxy(value: string): boolean | string | string[] {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value.includes(',') ? value.split(',').map((entry) => entry.trim()) : value;
+}
+
+/**
+ * Builds the Fastify instance every CASTOR service starts from: request ids, redacted logging,
+ * zod validation and serialisation, one error model, metrics, health, OpenAPI, PostgreSQL with
+ * migrations, Redis (or the in-process store), rate limits and the auth hook. The service then
+ * registers its routes on it.
+ */
+export async function createServiceApp(options: ServiceOptions): Promise<ServiceApp> {
+  const serverOptions: FastifyServerOptions = {
+    genReqId: genRequestId,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    trustProxy: parseTrustProxy(options.trustProxy),
+    bodyLimit: options.bodyLimitBytes,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  };
+  if (options.logger === undefined) serverOptions.logger = loggerOptions(options.name, options.logLevel);
+  else if (options.logger === false) serverOptions.logger = false;
+  else serverOptions.loggerInstance = options.logger;
+  const app = Fastify(serverOptions).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // Responses finishing while we shut down close their connection: otherwise a keep-alive socket
+  // turning idle after its last response holds the shutdown for keepAliveTimeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
+  });
+
+  await app.register(healthPlugin, { service: options.name, version: options.version });
+  await app.register(metricsPlugin, { service: options.name });
+  await app.register(openapiPlugin, {
+    title: `CASTOR ${options.name}`,
+    description: options.description,
+    version: options.version,
+  });
+  await app.register(postgresPlugin, options.postgres);
+  await app.register(redisPlugin, options.redis);
+  await app.register(rateLimitPlugin, { defaultRate: options.defaultRate });
+  await app.register(authPlugin, await options.auth(app));
+  return app;
+}

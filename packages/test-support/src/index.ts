@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase, testRedis } from './database.js';
+export { globalSetupFor } from './global-setup.js';
+export type { TemplateSpec, TestInfrastructure } from './infrastructure.js';

@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import { createServiceApp, RevocationList, type ServiceApp, type ServiceOptions } from '@castor/service-kit';
+import type { CoreConfig } from './config.js';
+import { createDb } from './db/client.js';
+import { AccessTokenRevocations } from './modules/auth/access-revocations.js';
+import { authRoutes } from './modules/auth/auth-routes.js';
+import { LoginThrottle } from './modules/auth/login-throttle.js';
+import { PasswordHasher } from './modules/auth/passwords.js';
+import { SessionService } from './modules/auth/session-service.js';
+import { KeyRing } from './modules/keys/key-ring.js';
+import { keysRoutes } from './modules/keys/keys-routes.js';
+import { leadsRoutes } from './modules/leads/leads-routes.js';
+import { LeadsService } from './modules/leads/leads-service.js';
+import { usersRoutes } from './modules/users/users-routes.js';
+import { UsersService } from './modules/users/users-service.js';
+
+export const SERVICE_NAME = 'core-service';
+export const SERVICE_VERSION = '0.1.0';
+/** Bundled builds set this define; from source the folder sits next to src/. */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** How often each replica reloads the key ring (to learn of rotations made by another replica). */
+const MAINTENANCE_INTERVAL_MS = 30_000;
+
+export interface CoreApp {
+  app: ServiceApp;
+  keys: KeyRing;
+  users: UsersService;
+  sessions: SessionService;
+}
+
+/** Builds core-service: the service kit plus keys, sessions, users and leads. */
+export async function buildCoreApp(
+  config: CoreConfig,
+  overrides: Pick<ServiceOptions, 'logger'> & { migrationsFolder?: string } = {},
+): Promise<CoreApp> {
+  let keys: KeyRing | undefined;
+  let revocations: AccessTokenRevocations | undefined;
+
+  const app = await createServiceApp({
+    name: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    description: 'Authentication, users and roles, demo requests, and the public keys that verify CASTOR tokens.',
+    logLevel: config.LOG_LEVEL,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    postgres: {
+      connectionString: config.DATABASE_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      applicationName: SERVICE_NAME,
+      migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
+    },
+    redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
+    defaultRate: config.RATE_LIMIT_DEFAULT,
+    ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
+    // core verifies its own tokens from its key ring and reads its own revocation table.
+    auth: async (instance) => {
+      const db = createDb(instance.pg);
+      keys = new KeyRing(db, {
+        encryptionKey: Buffer.from(config.JWT_KEY_ENCRYPTION_KEY, 'base64'),
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        accessTokenSeconds: config.JWT_ACCESS_TOKEN_EXPIRES,
+        rotationDays: config.JWT_KEY_ROTATION_DAYS,
+        prepublishSeconds: config.JWT_KEY_PREPUBLISH_SECONDS,
+      });
+      await keys.load();
+      await keys.rotateIfDue();
+      const list = new RevocationList((after) => requireValue(revocations).feed(after), instance.log);
+      revocations = new AccessTokenRevocations(db, instance.redis, list, instance.log);
+      return {
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        resolveKey: keys.resolveKey,
+        revocations: list,
+        revocationPollMs: config.AUTH_REVOCATION_POLL_MS,
+      };
+    },
+  });
+
+  const db = createDb(app.pg);
+  const keyRing = requireValue(keys);
+  const revoked = requireValue(revocations);
+  const hasher = new PasswordHasher(config.ARGON2_MAX_CONCURRENCY, config.ARGON2_MAX_QUEUE);
+  const sessions = new SessionService({
+    db,
+    keys: keyRing,
+    hasher,
+    throttle: new LoginThrottle(app.store, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_SECONDS, app.log),
+    revocations: revoked,
+    accessTokenSeconds: config.JWT_ACCESS_TOKEN_EXPIRES,
+    refreshTokenSeconds: config.JWT_REFRESH_TOKEN_EXPIRES,
+  });
+  const users = new UsersService({
+    db,
+    hasher,
+    sessions,
+    revocations: revoked,
+    allowRegistration: config.AUTH_ALLOW_REGISTRATION,
+  });
+
+  await authRoutes(app, { sessions, users, revocations: revoked, authRate: config.RATE_LIMIT_AUTH });
+  await keysRoutes(app, keyRing);
+  await usersRoutes(app, users);
+  await leadsRoutes(app, new LeadsService(db), config.RATE_LIMIT_LEADS);
+
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    const outcome = await users.ensureAdmin(config.ADMIN_EMAIL.toLowerCase(), config.ADMIN_PASSWORD);
+    if (outcome === 'created') app.log.info('created the first admin from ADMIN_EMAIL');
+  }
+
+  // Reload keys (rotations by other replicas), rotate when due, forget long-expired revocations.
+  const maintenance = setInterval(() => {
+    keyRing
+      .load()
+      .then(() => keyRing.rotateIfDue())
+      .then(() => revoked.purgeExpired())
+      .catch((error: unknown) => app.log.warn({ err: error }, 'maintenance failed'));
+  }, MAINTENANCE_INTERVAL_MS);
+  maintenance.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(maintenance);
+    keyRing.stop();
+  });
+
+  return { app, keys: keyRing, users, sessions };
+}
+
+function requireValue<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('core-service auth setup did not run');
+  return value;
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
+import { bearer, postJson } from './helpers.js';
+
+describe('rate limits and login throttling', () => {
+  let core: CoreUnderTest;
+  beforeAll(async () => {
+    core = await startCoreForTests({
+      RATE_LIMIT_AUTH: '3/minute',
+      RATE_LIMIT_LEADS: '2/hour',
+      LOGIN_MAX_FAILURES: '3',
+      LOGIN_LOCKOUT_SECONDS: '120',
+    });
+  });
+  afterAll(async () => core?.close());
+
+  const loginFrom = (address: string, body: unknown) =>
+    core.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: address,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+
+  it('answers 429 with Retry-After once a client address spends its auth budget', async () => {
+    const body = { email: 'someone@castor.test', password: 'whatever it is' };
+    const statuses = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push(await loginFrom('10.0.0.1', body));
+    expect(statuses.slice(0, 3).map((response) => response.statusCode)).toEqual([401, 401, 401]);
+    const limited = statuses[3];
+    expect(limited?.statusCode).toBe(429);
+    expect(limited?.json().error.code).toBe('RATE_LIMITED');
+    expect(Number(limited?.headers['retry-after'])).toBeGreaterThan(0);
+    // Another client address still has its own budget (another email: this one is now locked too).
+    expect((await loginFrom('10.0.0.2', { ...body, email: 'someone-else@castor.test' })).statusCode).toBe(401);
+  });
+
+  it('locks an account after repeated failures, exactly as it would lock an unknown email', async () => {
+    const victim = await core.signIn('analyst');
+    const failures = async (email: string, firstAddress: number) => {
+      const responses = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        responses.push(await loginFrom(`10.1.${firstAddress}.${attempt}`, { email, password: 'wrong guess here' }));
+      }
+      return responses;
+    };
+    const real = await failures(victim.user.email, 1);
+    const ghost = await failures('ghost@castor.test', 2);
+    for (const responses of [real, ghost]) {
+      expect(responses.map((response) => response.statusCode)).toEqual([401, 401, 401, 429]);
+      expect(responses[3]?.json().error.code).toBe('ACCOUNT_LOCKED');
+      expect(Number(responses[3]?.headers['retry-after'])).toBeGreaterThan(60);
+    }
+    expect(real[3]?.json().error.message).toBe(ghost[3]?.json().error.message);
+    // Even the right password is refused while locked.
+    const locked = await loginFrom('10.1.9.9', { email: victim.user.email, password: victim.password });
+    expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('rate-limits demo requests and refuses obvious spam', async () => {
+    const lead = {
+      name: 'Campaña Ejemplo',
+      email: 'contacto@campana.co',
+      organization: 'Partido Ejemplo',
+      role: 'campaign',
+      formOpenedMs: 45_000,
+    };
+    const send = (body: unknown, address: string) =>
+      core.app.inject({
+        method: 'POST',
+        url: '/api/leads/demo-request',
+        remoteAddress: address,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const first = await send(lead, '10.2.0.1');
+    expect(first.statusCode).toBe(201);
+    const retry = await send(lead, '10.2.0.1');
+    expect(retry.json().id).toBe(first.json().id);
+    expect((await send(lead, '10.2.0.1')).statusCode).toBe(429);
+
+    const honeypot = await send({ ...lead, email: 'bot@spam.test', website: 'http://spam.test' }, '10.2.0.2');
+    expect(honeypot.statusCode).toBe(422);
+    expect(honeypot.json().error.code).toBe('SPAM_REJECTED');
+    const tooFast = await send({ ...lead, email: 'fast@spam.test', formOpenedMs: 300 }, '10.2.0.3');
+    expect(tooFast.json().error.code).toBe('SPAM_REJECTED');
+    const links = await send(
+      { ...lead, email: 'links@spam.test', message: 'http://a.test http://b.test http://c.test' },
+      '10.2.0.4',
+    );
+    expect(links.json().error.code).toBe('SPAM_REJECTED');
+
+    const admin = await core.signIn('admin');
+    const list = await core.app.inject({ method: 'GET', url: '/api/leads', headers: bearer(admin.accessToken) });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().leads.map((row: { email: string }) => row.email)).toEqual(['contacto@campana.co']);
+  });
+});
+
+describe('password hashing under a burst', () => {
+  let core: CoreUnderTest;
+  beforeAll(async () => {
+    core = await startCoreForTests({ ARGON2_MAX_CONCURRENCY: '1', ARGON2_MAX_QUEUE: '2' });
+  });
+  afterAll(async () => core?.close());
+
+  it('bounds concurrent hashes and turns the overflow into 503 BUSY instead of exhausting memory', async () => {
+    const body = { email: 'burst@castor.test', password: 'irrelevant for this test' };
+    const responses = await Promise.all(Array.from({ length: 12 }, () => postJson(core, '/api/auth/login', body)));
+    const busy = responses.filter((response) => response.statusCode === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]?.json().error.code).toBe('BUSY');
+    expect(busy[0]?.headers['retry-after']).toBe('1');
+    expect(responses.filter((response) => response.statusCode === 401).length).toBeGreaterThan(0);
+  });
+});
