@@ -1,0 +1,3 @@
+import { globalSetupFor } from '@castor/test-support/global-setup';
+
+export default globalSetupFor([]);
