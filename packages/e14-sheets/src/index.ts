@@ -1,0 +1,59 @@
+export { isSheetError, SHEET_ERROR_CODES, SheetError, type SheetErrorCode } from './errors.js';
+export {
+  type DocumentKind,
+  type InspectedDocument,
+  type InspectedPage,
+  type IntakeLimits,
+  type IntakeLimitsInput,
+  inspectDocument,
+  intakeLimitsSchema,
+  type PagePlan,
+} from './intake/inspect.js';
+export { type ExtractedPage, extractPages } from './intake/page-raster.js';
+export type { Homography, Point } from './raster/geometry.js';
+export type { BitRaster, GrayImage, GrayRaster, PageRaster, Rect } from './raster/raster.js';
+export {
+  type CellReader,
+  type CellReading,
+  type CodeReading,
+  type HeaderCodes,
+  mesaFromHeader,
+  type PageTimings,
+  type ReadField,
+  type ReadPage,
+  type ReadSheetOptions,
+  readSheet,
+  type SheetReading,
+} from './read-sheet.js';
+export {
+  type BarcodeCheck,
+  type BarcodeReading,
+  COPY_BY_DIGIT,
+  checkBarcode,
+  type ParsedBarcode,
+  parseBarcode,
+} from './reading/barcode.js';
+export { PrintedDigitReader, type PrintedReading } from './reading/printed-digits.js';
+export { loadLocalRecognizer } from './recognizer.js';
+export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
+export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';
+export {
+  type FieldTruth,
+  type PageTruth,
+  type RenderedSheet,
+  type RenderOptions,
+  type RenderOptionsInput,
+  renderOptionsSchema,
+  renderSheetPdf,
+  renderSheetPhoto,
+  type SheetDetails,
+} from './render/render-sheet.js';
+export { loadShippedTemplate, parseTemplate } from './template/load.js';
+export {
+  FIELD_KEY_PATTERN,
+  type SheetTemplate,
+  sheetTemplateSchema,
+  type TemplateCell,
+  type TemplateRect,
+} from './template/schema.js';
+export { LOCAL_READER, type SubmissionContext, sheetToSubmission } from './to-submission.js';

@@ -1,0 +1,240 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { PDFRawStream, PDFRef } from 'pdf-lib';
+import sharp, { type OutputInfo } from 'sharp';
+import { SheetError } from '../errors.js';
+import { adaptiveBinarize, type GrayImage, type PageRaster } from '../raster/raster.js';
+import {
+  type InspectedDocument,
+  type IntakeLimitsInput,
+  intakeLimitsSchema,
+  type PagePlan,
+  pdfStateOf,
+} from './inspect.js';
+
+/**
+ * Page images out of an inspected document, cheapest way first: a scanned page's embedded 1-bit
+ * image is taken as it is (inflated once, in intake, and never re-rendered); 8-bit and JPEG page
+ * images are decoded by sharp; only pages that are not a single image go through pdf.js and a
+ * canvas. Photos are scaled to about a scan's resolution and binarised adaptively.
+ */
+
+export interface ExtractedPage {
+  pageNumber: number;
+  raster: PageRaster;
+  source: PagePlan['source'];
+  extractMs: number;
+}
+
+/** Long side a photo is reduced to: a little above a published scan's 2,613 px, enough for digits. */
+const PHOTO_LONG_SIDE = 2_800;
+
+function invertInPlace(data: Uint8Array): void {
+  for (let i = 0; i < data.length; i++) data[i] = ~(data[i] as number) & 0xff;
+}
+
+async function decodeEmbedded(
+  inspected: InspectedDocument,
+  plan: Extract<PagePlan, { source: 'embedded-image' }>,
+  limitPixels: number,
+): Promise<PageRaster> {
+  const state = pdfStateOf(inspected);
+  if (!state) throw new Error('inspected document has no parsed PDF state');
+  const { width, height } = plan;
+  let samples: Uint8Array | undefined = state.streams.get(plan.objectNumber)?.inflated;
+  if (plan.filter !== 'FlateDecode') {
+    const object = state.document.context.lookup(PDFRef.of(plan.objectNumber));
+    samples = object instanceof PDFRawStream ? object.contents : undefined;
+  }
+  if (!samples)
+    throw new SheetError('PDF_BROKEN', 'A page image of the PDF has no data.', { object: plan.objectNumber });
+  if (plan.filter === 'DCTDecode') {
+    try {
+      const { data, info } = await sharp(samples, { limitInputPixels: limitPixels })
+        .greyscale()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return {
+        kind: 'gray',
+        width: info.width,
+        height: info.height,
+        data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+        inkThreshold: 127,
+      };
+    } catch (error) {
+      throw new SheetError('IMAGE_BROKEN', 'A JPEG page image inside the PDF is damaged.', {
+        cause: (error as Error).message,
+      });
+    }
+  }
+  if (plan.bitsPerComponent === 1) {
+    const rowBytes = Math.ceil(width / 8);
+    if (samples.length < rowBytes * height) {
+      throw new SheetError('PDF_BROKEN', 'A page image of the PDF is shorter than its declared size (cut short?).', {
+        object: plan.objectNumber,
+        expected: rowBytes * height,
+        actual: samples.length,
+      });
+    }
+    // In DeviceGray and in image masks a 0 sample is black, so ink is the inverted bit unless /Decode flips it.
+    const data = samples.slice(0, rowBytes * height);
+    if (!plan.inverted) invertInPlace(data);
+    return { kind: 'bits', width, height, rowBytes, data };
+  }
+  const channels = plan.colorSpace === 'DeviceRGB' ? 3 : 1;
+  if (samples.length < width * height * channels) {
+    throw new SheetError('PDF_BROKEN', 'A page image of the PDF is shorter than its declared size (cut short?).', {
+      object: plan.objectNumber,
+    });
+  }
+  const gray = await sharp(samples, { raw: { width, height, channels }, limitInputPixels: limitPixels })
+    .greyscale()
+    .raw()
+    .toBuffer();
+  const data = new Uint8Array(gray.buffer, gray.byteOffset, gray.length);
+  if (plan.inverted) invertInPlace(data);
+  return { kind: 'gray', width, height, data, inkThreshold: 127 };
+}
+
+/** Decodes a photo (JPEG/PNG) to a binarised page raster at about scan resolution. */
+export async function photoRaster(bytes: Uint8Array, limitPixels: number): Promise<PageRaster> {
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await sharp(bytes, { limitInputPixels: limitPixels, failOn: 'error' })
+      .rotate()
+      .greyscale()
+      .resize({ width: PHOTO_LONG_SIDE, height: PHOTO_LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new SheetError('IMAGE_BROKEN', 'The image cannot be decoded: it is damaged.', {
+      cause: (error as Error).message,
+    });
+  }
+  const gray: GrayImage = {
+    width: decoded.info.width,
+    height: decoded.info.height,
+    data: new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.length),
+  };
+  const binary = adaptiveBinarize(gray, Math.max(15, Math.round(Math.min(gray.width, gray.height) / 30)));
+  return { kind: 'gray', ...binary, inkThreshold: 127 };
+}
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsModule: Promise<PdfJs> | undefined;
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsModule;
+}
+
+/** Local folders of pdf.js's data files: fonts are read from the installed package, never fetched. */
+function pdfjsDataUrls(): { standardFontDataUrl: string; cMapUrl: string; wasmUrl: string } {
+  const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  return {
+    standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
+    cMapUrl: `${join(root, 'cmaps')}/`,
+    wasmUrl: `${join(root, 'wasm')}/`,
+  };
+}
+
+/**
+ * Rasterises pages with pdf.js onto a @napi-rs/canvas at 150 DPI, only for pages that are not one
+ * image. No font faces, no system fonts, no XFA, nothing fetched (data files are read from the
+ * installed package). pdf.js 5 no longer has an eval path at all (the `isEvalSupported` option of
+ * earlier versions is gone with the code it guarded), and scripting is never enabled here.
+ */
+async function renderWithPdfJs(bytes: Uint8Array, pageNumbers: number[], dpi = 150): Promise<Map<number, PageRaster>> {
+  const pdfjs = await loadPdfJs();
+  const task = pdfjs.getDocument({
+    data: bytes.slice(),
+    disableFontFace: true,
+    useSystemFonts: false,
+    enableXfa: false,
+    disableAutoFetch: true,
+    disableStream: true,
+    stopAtErrors: true,
+    ...pdfjsDataUrls(),
+  });
+  const rasters = new Map<number, PageRaster>();
+  try {
+    const document = await task.promise;
+    for (const pageNumber of pageNumbers) {
+      const page = await document.getPage(pageNumber);
+      const viewport = page.getViewport({ scale: dpi / 72 });
+      const width = Math.ceil(viewport.width);
+      const height = Math.ceil(viewport.height);
+      const factory = document.canvasFactory as {
+        create(w: number, h: number): { canvas: unknown; context: CanvasRenderingContext2DLike };
+      };
+      const { canvas, context } = factory.create(width, height);
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, width, height);
+      await page.render({ canvas: canvas as never, canvasContext: context as never, viewport }).promise;
+      const rgba = context.getImageData(0, 0, width, height).data;
+      const data = new Uint8Array(width * height);
+      for (let i = 0; i < data.length; i++) {
+        const o = i * 4;
+        data[i] =
+          ((rgba[o] as number) * 306 + (rgba[o + 1] as number) * 601 + (rgba[o + 2] as number) * 117 + 512) >> 10;
+      }
+      rasters.set(pageNumber, { kind: 'gray', width, height, data, inkThreshold: 127 });
+      page.cleanup();
+    }
+  } catch (error) {
+    if (error instanceof SheetError) throw error;
+    throw new SheetError('PDF_BROKEN', 'The PDF page cannot be rendered.', { cause: (error as Error).message });
+  } finally {
+    await task.destroy();
+  }
+  return rasters;
+}
+
+interface CanvasRenderingContext2DLike {
+  fillStyle: string;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
+
+/** Page rasters of an inspected document, for the requested pages (all by default). */
+export async function extractPages(
+  bytes: Uint8Array,
+  inspected: InspectedDocument,
+  options: { pages?: number[]; limits?: IntakeLimitsInput } = {},
+): Promise<ExtractedPage[]> {
+  const limits = intakeLimitsSchema.parse(options.limits ?? {});
+  const wanted = options.pages ?? inspected.pages.map((page) => page.pageNumber);
+  const out: ExtractedPage[] = [];
+  const needRenderer: number[] = [];
+  for (const pageNumber of wanted) {
+    const page = inspected.pages[pageNumber - 1];
+    if (!page) throw new RangeError(`page ${pageNumber} is not in the document`);
+    const started = performance.now();
+    const { plan } = page;
+    if (plan.source === 'photo') {
+      out.push({
+        pageNumber,
+        raster: await photoRaster(bytes, limits.maxImagePixels),
+        source: 'photo',
+        extractMs: performance.now() - started,
+      });
+    } else if (plan.source === 'embedded-image') {
+      const raster = await decodeEmbedded(inspected, plan, limits.maxImagePixels);
+      out.push({ pageNumber, raster, source: plan.source, extractMs: performance.now() - started });
+    } else {
+      needRenderer.push(pageNumber);
+    }
+  }
+  if (needRenderer.length > 0) {
+    const started = performance.now();
+    const rendered = await renderWithPdfJs(bytes, needRenderer);
+    const each = (performance.now() - started) / needRenderer.length;
+    for (const pageNumber of needRenderer) {
+      const raster = rendered.get(pageNumber);
+      const plan = inspected.pages[pageNumber - 1]?.plan;
+      if (!raster || !plan) throw new SheetError('PDF_BROKEN', `Page ${pageNumber} could not be rendered.`);
+      out.push({ pageNumber, raster, source: plan.source, extractMs: each });
+    }
+    out.sort((a, b) => a.pageNumber - b.pageNumber);
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import {
+  type Copy,
+  type Corporation,
+  type E14SubmissionV2,
+  type E14SubmissionV2Input,
+  e14SubmissionV2Schema,
+  type MesaRef,
+} from '@castor/contracts';
+import { SheetError } from './errors.js';
+import { mesaFromHeader, type ReadField, type SheetReading } from './read-sheet.js';
+
+/** Provider name recorded in `readBy` for values read by this package's local pipeline. */
+export const LOCAL_READER = 'castor-local';
+
+export interface SubmissionContext {
+  electionCode: string;
+  /** Overrides the mesa read from the header (e.g. the mesa the file was downloaded for). */
+  mesa?: MesaRef;
+  /** Overrides the copy read from the barcode. */
+  copy?: Copy;
+  corporation?: Corporation;
+  sourceRef?: string;
+  /** 'ocr' for published scans (default), 'witness' for a testigo's photo of their copy. */
+  source?: 'ocr' | 'witness';
+}
+
+function toFieldInput(field: ReadField | undefined) {
+  if (!field?.reading)
+    return {
+      state: 'illegible' as const,
+      value: null,
+      confidence: 0,
+      overwritten: false,
+      ...(field ? { crop: field.crop } : {}),
+    };
+  const { state, value, confidence, overwritten } = field.reading;
+  return {
+    state,
+    value: state === 'read' ? value : state === 'empty' ? 0 : null,
+    confidence,
+    overwritten,
+    readBy: LOCAL_READER,
+    crop: field.crop,
+  };
+}
+
+/**
+ * The sheet as an E14SubmissionV2 (source 'ocr', or 'witness' for a photo): every cell with its reading, confidence and crop;
+ * cells that were not read become 'illegible' (confidence 0) so that they go to review.
+ */
+export function sheetToSubmission(reading: SheetReading, context: SubmissionContext): E14SubmissionV2 {
+  const byField = new Map(reading.fields.map((field) => [field.field, field]));
+  const headerMesa = mesaFromHeader(reading.header);
+  const mesa = context.mesa ?? (headerMesa.success ? headerMesa.data : undefined);
+  if (!mesa) {
+    throw new SheetError(
+      'HEADER_UNREAD',
+      'The mesa codes could not be read from the header; pass the mesa explicitly.',
+    );
+  }
+  const firstBarcode = reading.pages.find((page) => page.barcode?.parsed)?.barcode?.parsed;
+  const copy = context.copy ?? firstBarcode?.copy ?? undefined;
+  if (!copy)
+    throw new SheetError('HEADER_UNREAD', 'The copy (claveros/delegados/transmisión) is unknown; pass it explicitly.');
+  const votes: E14SubmissionV2Input['votes'] = [];
+  const listTotals: E14SubmissionV2Input['listTotals'] = [];
+  for (const field of reading.fields) {
+    const vote = /^votes\.(\d+)(?:-(\d+))?$/.exec(field.field);
+    if (vote) {
+      votes.push({
+        ballotNumber: Number(vote[1]),
+        ...(vote[2] === undefined ? {} : { candidateNumber: Number(vote[2]) }),
+        votes: toFieldInput(field),
+      });
+    }
+    const total = /^listTotals\.(\d+)$/.exec(field.field);
+    if (total) listTotals.push({ ballotNumber: Number(total[1]), total: toFieldInput(field) });
+  }
+  const input: E14SubmissionV2Input = {
+    schemaVersion: 2,
+    electionCode: context.electionCode,
+    corporation: context.corporation ?? reading.corporation,
+    mesa,
+    copy,
+    source: context.source ?? 'ocr',
+    ...(context.sourceRef ? { sourceRef: context.sourceRef } : {}),
+    ...(reading.barcode ? { barcode: reading.barcode } : {}),
+    ...(reading.transmissionCode.value ? { transmissionCode: reading.transmissionCode.value } : {}),
+    // The form's page count: a photo is one page of it, and the barcode says how many there are.
+    pageCount: firstBarcode?.pageCount ?? reading.pageCount,
+    nivelacion: {
+      sufragantes: toFieldInput(byField.get('nivelacion.sufragantes')),
+      urna: toFieldInput(byField.get('nivelacion.urna')),
+      incinerados: toFieldInput(byField.get('nivelacion.incinerados')),
+    },
+    votes,
+    listTotals,
+    blancos: toFieldInput(byField.get('blancos')),
+    nulos: toFieldInput(byField.get('nulos')),
+    noMarcados: toFieldInput(byField.get('noMarcados')),
+    ...(byField.has('sumaTotal') ? { sumaTotal: toFieldInput(byField.get('sumaTotal')) } : {}),
+    documentHash: reading.documentHash,
+  };
+  return e14SubmissionV2Schema.parse(input);
+}
