@@ -1,0 +1,127 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@castor/dev-infra';
+import pg from 'pg';
+// core-service exports only its test helper; the bench builds it from source like its tests do.
+import { buildCoreApp } from '../../core-service/src/app.js';
+import { loadCoreConfig } from '../../core-service/src/config.js';
+
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Starts core-service (in this process: it only serves its JWKS during the bench) and
+ * e14-service in its own process from its production bundle (dist/, built first), each on a fresh database of the PostgreSQL
+ * at BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local server), with an admin token. The
+ * load generator (this process) and the service do not share an event loop, and the service's
+ * memory is its own.
+ */
+export async function startBenchServices(env: Record<string, string> = {}) {
+  const adminUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const suffix = randomBytes(4).toString('hex');
+  const databases = [`bench_core_${suffix}`, `bench_e14_${suffix}`] as const;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  for (const name of databases) await admin.query(`CREATE DATABASE ${name}`);
+  const urlOf = (name: string) => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const core = await buildCoreApp(
+    loadCoreConfig({
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: urlOf(databases[0]),
+      JWT_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      JWT_KEY_PREPUBLISH_SECONDS: '0',
+      RATE_LIMIT_DEFAULT: '100000000/minute',
+      RATE_LIMIT_AUTH: '100000/minute',
+    }),
+    { logger: false },
+  );
+  const coreUrl = await core.app.listen({ host: '127.0.0.1', port: 0 });
+  const email = `bench-${suffix}@castor.test`;
+  const password = `pw-${randomBytes(12).toString('hex')}`;
+  const { invitationToken } = await core.users.invite(null, email, 'admin');
+  await core.users.register({ email, password, name: 'bench admin', invitationToken });
+  const session = await core.sessions.login(email, password);
+
+  const port = await findFreePort();
+  const redisPrefix = `bench${suffix}:`;
+  // The production bundle, freshly built, is what runs.
+  execFileSync('pnpm', ['build'], { cwd: serviceDir, stdio: 'ignore' });
+  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+    cwd: serviceDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: urlOf(databases[1]),
+      CORE_SERVICE_URL: coreUrl,
+      RATE_LIMIT_DEFAULT: '100000000/minute',
+      E14_FORENSICS_ENABLED: 'true',
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : {}),
+      ...env,
+    },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 300 || child.exitCode !== null) throw new Error('e14-service did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    target: { baseUrl, token: session.accessToken },
+    e14DatabaseUrl: urlOf(databases[1]),
+    redisPrefix: process.env.REDIS_URL ? redisPrefix : null,
+    /** The service process's resident memory now and at its peak (VmHWM), in MiB. */
+    serviceMemory() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const field = (name: string) =>
+        Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+      return { rssMiB: field('VmRSS'), peakRssMiB: field('VmHWM') };
+    },
+    async close() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await core.app.close();
+      for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Waits until the service's forensic queue is empty; returns the seconds it took. */
+export async function waitForForensics(pool: pg.Pool): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const left = await pool.query<{ n: string }>('SELECT count(*) AS n FROM forensic_queue');
+    if (Number(left.rows[0]?.n) === 0) return (performance.now() - started) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export async function machine() {
+  const os = await import('node:os');
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: os.loadavg(),
+  };
+}

@@ -1,0 +1,118 @@
+import { fileURLToPath } from 'node:url';
+import { createServiceApp, remoteAuth, type ServiceApp, type ServiceOptions } from '@castor/service-kit';
+import multipart from '@fastify/multipart';
+import type { E14Config } from './config.js';
+import { alertsRoutes } from './modules/alerts/alerts-routes.js';
+import { AlertsService } from './modules/alerts/alerts-service.js';
+import { auditRoutes } from './modules/audit/audit-routes.js';
+import { ElectionCatalogs } from './modules/elections/election-catalog.js';
+import { electionsRoutes } from './modules/elections/elections-routes.js';
+import { ForensicWorker } from './modules/forensics/forensic-worker.js';
+import { intakeRoutes } from './modules/intake/intake-routes.js';
+import { IntakeService } from './modules/intake/intake-service.js';
+import { ResultsCache } from './modules/results/results-cache.js';
+import { resultsRoutes } from './modules/results/results-routes.js';
+import { ResultsService } from './modules/results/results-service.js';
+import { WitnessAssignments } from './modules/witnesses/witness-assignments.js';
+
+export const SERVICE_NAME = 'e14-service';
+export const SERVICE_VERSION = '0.1.0';
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+
+const MB = 1_048_576;
+
+export interface E14App {
+  app: ServiceApp;
+  intake: IntakeService;
+  results: ResultsService;
+  resultsCache: ResultsCache;
+  forensics: ForensicWorker;
+  catalogs: ElectionCatalogs;
+  alerts: AlertsService;
+}
+
+/**
+ * Builds e14-service: the service kit (tokens verified locally with core's JWKS) plus divipol
+ * import, structured intake with the rule engine, reconciliation, alerts and claims packets,
+ * the hash-chained audit log, results, and the background forensic signals.
+ */
+export async function buildE14App(
+  config: E14Config,
+  overrides: Pick<ServiceOptions, 'logger'> & { migrationsFolder?: string } = {},
+): Promise<E14App> {
+  const app = await createServiceApp({
+    name: SERVICE_NAME,
+    version: SERVICE_VERSION,
+    description:
+      'E-14 records: divipol, structured intake, validation rules and forensic signals, alerts and claims packets, reconciliation, hash-chained audit, results.',
+    logLevel: config.LOG_LEVEL,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    postgres: {
+      connectionString: config.DATABASE_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      applicationName: SERVICE_NAME,
+      migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
+    },
+    redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
+    defaultRate: config.RATE_LIMIT_DEFAULT,
+    ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
+    auth: remoteAuth(config),
+  });
+  await app.register(multipart, { limits: { fileSize: config.E14_IMPORT_BODY_LIMIT_MB * MB, files: 4 } });
+  app.addContentTypeParser(
+    ['text/csv', 'text/plain'],
+    { parseAs: 'string', bodyLimit: config.E14_IMPORT_BODY_LIMIT_MB * MB },
+    (_request, body, done) => done(null, body),
+  );
+
+  const catalogs = new ElectionCatalogs(app.pg);
+  const resultsCache = new ResultsCache(app.store, config.CACHE_TTL_RESULTS);
+  const results = new ResultsService(app.pg, catalogs, resultsCache);
+  const witnesses = new WitnessAssignments(app.pg);
+  const intake = new IntakeService({
+    pool: app.pg,
+    catalogs,
+    witnesses,
+    resultsCache,
+    forensicsDebounceMs: config.E14_FORENSICS_DEBOUNCE_MS,
+  });
+  const alerts = new AlertsService(app.pg, catalogs);
+  const electionCodes = new Map<number, string>();
+  const forensics = new ForensicWorker(
+    app.pg,
+    catalogs,
+    async (id) => {
+      const known = electionCodes.get(id);
+      if (known) return known;
+      const row = await app.pg.query<{ code: string }>('SELECT code FROM elections WHERE id = $1', [id]);
+      const code = row.rows[0]?.code ?? null;
+      if (code) electionCodes.set(id, code);
+      return code;
+    },
+    app.log,
+  );
+
+  await intakeRoutes(app, intake, {
+    batchMaxSheets: config.E14_BATCH_MAX_SHEETS,
+    batchBodyLimitBytes: config.E14_BATCH_BODY_LIMIT_MB * MB,
+    rate: config.RATE_LIMIT_E14_INTAKE,
+  });
+  await electionsRoutes(app, {
+    catalogs,
+    results,
+    resultsCache,
+    witnesses,
+    importBodyLimitBytes: config.E14_IMPORT_BODY_LIMIT_MB * MB,
+  });
+  await alertsRoutes(app, alerts, config.RATE_LIMIT_E14_READ);
+  await auditRoutes(app);
+  await resultsRoutes(app, results, catalogs, config.RATE_LIMIT_E14_READ);
+
+  if (config.E14_FORENSICS_ENABLED) {
+    app.addHook('onReady', async () => forensics.start(config.E14_FORENSICS_POLL_MS));
+  }
+  app.addHook('onClose', async () => forensics.stop());
+  return { app, intake, results, resultsCache, forensics, catalogs, alerts };
+}

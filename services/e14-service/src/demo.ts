@@ -1,0 +1,138 @@
+import type { Copy, Corporation, E14SubmissionV2 } from '@castor/contracts';
+import { formatOfficialCsv, generateElection, type SyntheticElection } from '@castor/e14-synth';
+
+/** What a client of the HTTP API needs to load an election: a base URL and an admin token. */
+export interface ApiTarget {
+  baseUrl: string;
+  token: string;
+}
+
+export interface LoadReport {
+  electionCode: string;
+  mesas: number;
+  sheets: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  confirmedAsPrinted: number;
+  officialRows: number;
+  milliseconds: { divipol: number; sheets: number; official: number };
+}
+
+async function call(target: ApiTarget, method: string, path: string, body: string, contentType = 'application/json') {
+  const response = await fetch(new URL(path, target.baseUrl), {
+    method,
+    headers: { authorization: `Bearer ${target.token}`, 'content-type': contentType },
+    body,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}
+
+interface BatchAnswer {
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  items: Array<{ index: number; ok: boolean; error?: { code: string } }>;
+}
+
+/**
+ * Loads a generated election through e14-service's own HTTP API: the divipol, every sheet
+ * (batched, `concurrency` requests in flight), then the preconteo and escrutinio feeds. A sheet
+ * refused as over habilitados is sent again confirmed as printed, as a partner whose sheet really
+ * shows such numbers would. Used by `pnpm start` (demo data) and by the benchmarks.
+ */
+export async function loadElection(
+  target: ApiTarget,
+  election: SyntheticElection,
+  options: {
+    copies?: Array<E14SubmissionV2['copy']>;
+    batchSize?: number;
+    concurrency?: number;
+    official?: boolean;
+  } = {},
+): Promise<LoadReport> {
+  const batchSize = options.batchSize ?? 1_000;
+  const concurrency = options.concurrency ?? 2;
+  const report: LoadReport = {
+    electionCode: election.options.electionCode,
+    mesas: election.counts.mesas,
+    sheets: 0,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    confirmedAsPrinted: 0,
+    officialRows: 0,
+    milliseconds: { divipol: 0, sheets: 0, official: 0 },
+  };
+  let started = performance.now();
+  await call(target, 'POST', '/api/elections/import', JSON.stringify(election.divipol));
+  report.milliseconds.divipol = performance.now() - started;
+
+  started = performance.now();
+  const send = async (sheets: E14SubmissionV2[]): Promise<void> => {
+    const answer = (await call(target, 'POST', '/api/e14/process-v2/batch', JSON.stringify({ sheets }))) as BatchAnswer;
+    report.stored += answer.stored;
+    report.duplicates += answer.duplicates;
+    const retry = answer.items.flatMap((item) => {
+      const sheet = sheets[item.index];
+      return !item.ok && item.error?.code === 'SUM_OVER_HABILITADOS' && sheet
+        ? [{ ...sheet, confirmedAsPrinted: true }]
+        : [];
+    });
+    report.rejected += answer.rejected - retry.length;
+    if (retry.length > 0) {
+      report.confirmedAsPrinted += retry.length;
+      await send(retry);
+    }
+  };
+  const inFlight = new Set<Promise<void>>();
+  let batch: E14SubmissionV2[] = [];
+  const flush = async () => {
+    const task = send(batch).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    batch = [];
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+  };
+  for (const submission of election.submissions({ copies: options.copies ?? ['delegados'] })) {
+    batch.push(submission);
+    report.sheets += 1;
+    if (batch.length >= batchSize) await flush();
+  }
+  if (batch.length > 0) await flush();
+  await Promise.all(inFlight);
+  report.milliseconds.sheets = performance.now() - started;
+
+  if (options.official ?? true) {
+    started = performance.now();
+    for (const source of ['preconteo', 'escrutinio'] as const) {
+      const csv = formatOfficialCsv(election.officialRows(source));
+      report.officialRows += csv.split('\n').length - 2;
+      await call(target, 'POST', `/api/elections/${election.options.electionCode}/official/${source}`, csv, 'text/csv');
+    }
+    report.milliseconds.official = performance.now() - started;
+  }
+  return report;
+}
+
+/**
+ * The demo election `pnpm start` shows: the generator's demo scale (a few departamentos, about
+ * 4,000 mesas), Presidente, Senado and Cámara, the claveros and delegados copies, both official
+ * feeds, and the generator's labelled faults, so results, disputes and alerts are populated. It
+ * takes minutes on a small machine: start it once the services listen and let the dashboard fill
+ * as it would on election night.
+ */
+export async function loadDemoElection(
+  target: ApiTarget,
+  options: { seed?: number; corporations?: Corporation[]; copies?: Copy[] } = {},
+): Promise<LoadReport> {
+  const seed = options.seed ?? 2026;
+  const election = generateElection({
+    seed,
+    scale: 'demo',
+    corporations: options.corporations ?? ['PRESIDENTE', 'SENADO', 'CAMARA'],
+    electionCode: `DEMO-${seed}`,
+  });
+  return loadElection(target, election, { copies: options.copies ?? ['claveros', 'delegados'] });
+}

@@ -1,0 +1,94 @@
+import type { Copy, Corporation, RuleFinding, RuleId, Severity } from '@castor/contracts';
+import type pg from 'pg';
+
+export interface AlertEvidence {
+  fields?: string[];
+  sources?: Array<{ formId?: number; source: string; copy?: Copy; version?: number }>;
+  crops?: Array<{ field: string; crop: unknown }>;
+  detail?: unknown;
+}
+
+export interface NewAlert {
+  electionId: number;
+  corporation: Corporation;
+  rule: RuleId;
+  ruleVersion: number;
+  severity: Severity;
+  /** Same subject and finding ⇒ same key ⇒ one alert, updated in place. */
+  dedupeKey: string;
+  territory: string;
+  mesaId: number | null;
+  municipioId: number | null;
+  formId: number | null;
+  copy: Copy | null;
+  message: string;
+  numbers: RuleFinding['numbers'];
+  evidence: AlertEvidence;
+}
+
+/**
+ * Inserts or refreshes alerts. A refreshed alert keeps its status, except one the system had
+ * resolved (the condition had gone away), which opens again when the condition returns.
+ */
+export async function upsertAlerts(
+  client: pg.PoolClient,
+  alerts: readonly NewAlert[],
+): Promise<Array<{ id: number; dedupeKey: string; inserted: boolean }>> {
+  if (alerts.length === 0) return [];
+  const sorted = [...alerts].sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0));
+  const column = <T>(read: (alert: NewAlert) => T) => sorted.map(read);
+  const result = await client.query<{ id: string; dedupe_key: string; inserted: boolean }>(
+    `INSERT INTO alerts (election_id, corporation, rule, rule_version, severity, dedupe_key, territory, mesa_id, municipio_id,
+                         form_id, copy, message, numbers, evidence)
+     SELECT e, c, r, rv, s, k, t, m, mu, f, cp, msg, n::jsonb, ev::jsonb
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[],
+                 $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[])
+       AS t(e, c, r, rv, s, k, t, m, mu, f, cp, msg, n, ev)
+     ON CONFLICT (election_id, dedupe_key) DO UPDATE SET
+       rule_version = excluded.rule_version, severity = excluded.severity, message = excluded.message,
+       numbers = excluded.numbers, evidence = excluded.evidence, form_id = excluded.form_id, copy = excluded.copy,
+       status = CASE WHEN alerts.status = 'resolved' AND alerts.status_by LIKE 'system:%' THEN 'open' ELSE alerts.status END,
+       status_reason = CASE WHEN alerts.status = 'resolved' AND alerts.status_by LIKE 'system:%' THEN NULL ELSE alerts.status_reason END,
+       status_by = CASE WHEN alerts.status = 'resolved' AND alerts.status_by LIKE 'system:%' THEN NULL ELSE alerts.status_by END,
+       updated_at = now()
+     WHERE (alerts.numbers, alerts.evidence, alerts.message, alerts.severity, alerts.status_by)
+       IS DISTINCT FROM (excluded.numbers, excluded.evidence, excluded.message, excluded.severity, NULL)
+       OR (alerts.status = 'resolved' AND alerts.status_by LIKE 'system:%')
+     RETURNING id, dedupe_key, (xmax = 0) AS inserted`,
+    [
+      column((alert) => alert.electionId),
+      column((alert) => alert.corporation),
+      column((alert) => alert.rule),
+      column((alert) => alert.ruleVersion),
+      column((alert) => alert.severity),
+      column((alert) => alert.dedupeKey),
+      column((alert) => alert.territory),
+      column((alert) => alert.mesaId),
+      column((alert) => alert.municipioId),
+      column((alert) => alert.formId),
+      column((alert) => alert.copy),
+      column((alert) => alert.message),
+      column((alert) => JSON.stringify(alert.numbers)),
+      column((alert) => JSON.stringify(alert.evidence)),
+    ],
+  );
+  return result.rows.map((row) => ({ id: Number(row.id), dedupeKey: row.dedupe_key, inserted: row.inserted }));
+}
+
+/** Resolves, as the system, alerts whose condition is gone; returns the ids it resolved. */
+export async function resolveGoneAlerts(
+  client: pg.PoolClient,
+  electionId: number,
+  dedupeKeys: readonly string[],
+  component: string,
+  reason: string,
+): Promise<number[]> {
+  if (dedupeKeys.length === 0) return [];
+  const result = await client.query<{ id: string }>(
+    `UPDATE alerts SET status = 'resolved', status_reason = $3, status_by = $4, updated_at = now()
+     WHERE election_id = $1 AND dedupe_key = ANY($2::text[]) AND status <> 'resolved'
+     RETURNING id`,
+    [electionId, dedupeKeys, reason, `system:${component}`],
+  );
+  return result.rows.map((row) => Number(row.id));
+}

@@ -1,0 +1,91 @@
+import type { ClaimsPacket } from '@castor/contracts';
+
+const escapeHtml = (value: unknown) =>
+  String(value ?? '').replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
+  );
+
+const table = (headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>) =>
+  `<table><thead><tr>${headers.map((header) => `<th>${escapeHtml(header)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+
+/**
+ * The claims packet as a printable page (Spanish, for the lawyer filing the reclamación). Print
+ * it to PDF from any browser; the JSON form is the machine-verifiable original.
+ */
+export function claimsPacketHtml(packet: ClaimsPacket): string {
+  const { mesa } = packet;
+  const numberKeys = [...new Set(packet.versions.flatMap((version) => Object.keys(version.numbers)))];
+  const sources = [
+    ...packet.versions.map((version) => ({
+      label: `${version.source} · ${version.copy} · v${version.version}`,
+      numbers: version.numbers,
+    })),
+    ...packet.official.map((row) => ({ label: row.source, numbers: row.numbers })),
+  ];
+  return `<!doctype html>
+<html lang="es"><head><meta charset="utf-8">
+<title>Paquete de reclamación · mesa ${escapeHtml(mesa.key)}</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 2rem; color: #111; }
+  h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; border-bottom: 1px solid #999; }
+  table { border-collapse: collapse; width: 100%; font-size: 0.85rem; margin: 0.5rem 0; }
+  th, td { border: 1px solid #bbb; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
+  th { background: #eee; } .mono { font-family: ui-monospace, monospace; font-size: 0.75rem; word-break: break-all; }
+  @media print { body { margin: 1cm; } h2 { break-after: avoid; } table { break-inside: auto; } }
+</style></head><body>
+<h1>Paquete de evidencia para reclamación</h1>
+<p>${escapeHtml(packet.electionName)} (${escapeHtml(packet.electionCode)}) · ${escapeHtml(packet.corporation)}<br>
+Departamento ${escapeHtml(mesa.departamento.code)} ${escapeHtml(mesa.departamento.name)} · Municipio ${escapeHtml(mesa.municipio.code)} ${escapeHtml(mesa.municipio.name)} ·
+Zona ${escapeHtml(mesa.zona)} · Puesto ${escapeHtml(mesa.puesto.code)} ${escapeHtml(mesa.puesto.name)} · Mesa ${escapeHtml(mesa.mesa)} · Habilitados ${escapeHtml(mesa.habilitados)}<br>
+Generado ${escapeHtml(packet.generatedAt)}</p>
+<h2>Resultado reconciliado</h2>
+<p>${packet.truth ? `Estado: <b>${escapeHtml(packet.truth.status)}</b> · formulario elegido ${escapeHtml(packet.truth.formId)} · política v${escapeHtml(packet.truth.policyVersion)}` : 'Sin formularios recibidos.'}</p>
+<h2>Discrepancias y alertas (${packet.discrepancies.length})</h2>
+${table(
+  ['#', 'Regla', 'Severidad', 'Estado', 'Descripción', 'Cifras'],
+  packet.discrepancies.map((alert) => [
+    alert.id,
+    `${alert.rule} v${alert.ruleVersion}`,
+    alert.severity,
+    alert.status,
+    alert.message,
+    JSON.stringify(alert.numbers),
+  ]),
+)}
+<h2>Cifras por fuente</h2>
+${table(
+  ['Campo', ...sources.map((source) => source.label)],
+  numberKeys.map((key) => [key, ...sources.map((source) => source.numbers[key] ?? '—')]),
+)}
+<h2>Versiones recibidas</h2>
+${table(
+  ['Formulario', 'Fuente', 'Copia', 'Versión', 'Recibido', 'Estado', 'Hash del contenido', 'Hash del documento'],
+  packet.versions.map((version) => [
+    version.formId,
+    version.source,
+    version.copy,
+    version.version,
+    version.receivedAt,
+    version.status,
+    version.contentHash,
+    version.documentHash ?? '—',
+  ]),
+)}
+<h2>Trazabilidad (registro de auditoría encadenado)</h2>
+${table(
+  ['#', 'Fecha', 'Actor', 'Acción', 'Entidad', 'Hash'],
+  packet.auditTrail.map((entry) => [
+    entry.seq,
+    entry.at,
+    entry.actor,
+    entry.action,
+    `${entry.entity} ${entry.entityId}`,
+    entry.hash,
+  ]),
+)}
+<p class="mono">Cabeza de la cadena: #${escapeHtml(packet.auditHead.seq)} ${escapeHtml(packet.auditHead.hash)}. Cualquier tercero puede verificar la cadena con la exportación de /api/audit/export.</p>
+</body></html>`;
+}

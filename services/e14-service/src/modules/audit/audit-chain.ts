@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import type { AuditEntry } from '@castor/contracts';
+import type pg from 'pg';
+import { copyRows } from '../../db/copy.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
+
+export const AUDIT_ALGORITHM =
+  'hash_n = SHA-256 hex of (hash_{n-1} + "\\n" + RFC 8785 JSON of {seq, at, actor, action, entity, entityId, before, after}); hash_0 = 64 zeros';
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** One state change to record. `actor` is "<role>:<user id>" or "system:<component>". */
+export interface AuditInput {
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** JSON values only (drops undefined, turns dates into strings), exactly as jsonb will return them. */
+const asJson = (value: unknown): unknown => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+
+export function entryHash(prevHash: string, entry: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
+  const body = canonicalJson({
+    seq: entry.seq,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  });
+  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+}
+
+/**
+ * Appends entries to the chain inside the caller's transaction. The head row is locked first, so
+ * concurrent appenders queue and the chain stays linear; callers take this lock as late as they
+ * can (just before commit) to keep the serialised part short.
+ */
+export async function appendAudit(
+  client: pg.PoolClient,
+  inputs: readonly AuditInput[],
+): Promise<{ seq: number; hash: string }> {
+  const head = await client.query<{ seq: string; hash: string }>(
+    'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+  );
+  let seq = Number(head.rows[0]?.seq ?? 0);
+  let hash = head.rows[0]?.hash ?? GENESIS_HASH;
+  if (inputs.length === 0) return { seq, hash };
+  const at = new Date().toISOString();
+  const rows: Array<Array<string | number | null>> = [];
+  for (const input of inputs) {
+    seq += 1;
+    const before = asJson(input.before);
+    const after = asJson(input.after);
+    const entry = {
+      seq,
+      at,
+      actor: input.actor,
+      action: input.action,
+      entity: input.entity,
+      entityId: input.entityId,
+      before,
+      after,
+    };
+    const next = entryHash(hash, entry);
+    rows.push([
+      seq,
+      at,
+      input.actor,
+      input.action,
+      input.entity,
+      input.entityId,
+      before === null ? null : JSON.stringify(before),
+      after === null ? null : JSON.stringify(after),
+      hash,
+      next,
+    ]);
+    hash = next;
+  }
+  await copyRows(
+    client,
+    'audit_log',
+    ['seq', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after', 'prev_hash', 'hash'],
+    rows,
+  );
+  await client.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [seq, hash]);
+  return { seq, hash };
+}
+
+interface AuditRow {
+  seq: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export const toAuditEntry = (row: AuditRow): AuditEntry => ({
+  seq: Number(row.seq),
+  at: row.at.toISOString(),
+  actor: row.actor,
+  action: row.action,
+  entity: row.entity,
+  entityId: row.entity_id,
+  before: row.before,
+  after: row.after,
+  prevHash: row.prev_hash,
+  hash: row.hash,
+});
+
+export type BrokenLink = {
+  seq: number;
+  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+  expected: string;
+  found: string;
+};
+
+/**
+ * Checks a run of entries continuing from (`seq`, `hash`). Shared by the verify endpoint and the
+ * offline verifier of exports, so a third party runs exactly the same check.
+ */
+export function checkEntries(
+  entries: readonly AuditEntry[],
+  from: { seq: number; hash: string },
+): { last: { seq: number; hash: string }; broken: BrokenLink | null } {
+  let { seq, hash } = from;
+  for (const entry of entries) {
+    if (entry.seq !== seq + 1) {
+      return {
+        last: { seq, hash },
+        broken: { seq: seq + 1, reason: 'sequence_gap', expected: String(seq + 1), found: String(entry.seq) },
+      };
+    }
+    if (entry.prevHash !== hash) {
+      return {
+        last: { seq, hash },
+        broken: { seq: entry.seq, reason: 'prev_hash_mismatch', expected: hash, found: entry.prevHash },
+      };
+    }
+    const recomputed = entryHash(hash, entry);
+    if (recomputed !== entry.hash) {
+      return {
+        last: { seq, hash },
+        broken: { seq: entry.seq, reason: 'hash_mismatch', expected: recomputed, found: entry.hash },
+      };
+    }
+    seq = entry.seq;
+    hash = entry.hash;
+  }
+  return { last: { seq, hash }, broken: null };
+}
+
+const PAGE = 5_000;
+
+export async function readAuditPage(pool: pg.Pool, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+  const result = await pool.query<AuditRow>({
+    name: 'audit-page',
+    text: `SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash
+           FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    values: [afterSeq, limit],
+  });
+  return result.rows.map(toAuditEntry);
+}
+
+export async function readAuditHead(pool: pg.Pool): Promise<{ seq: number; hash: string }> {
+  const result = await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+  return { seq: Number(result.rows[0]?.seq ?? 0), hash: result.rows[0]?.hash ?? GENESIS_HASH };
+}
+
+/** Recomputes the whole chain from genesis, page by page, and names the first broken link. */
+export async function verifyAuditChain(pool: pg.Pool) {
+  const head = await readAuditHead(pool);
+  let position = { seq: 0, hash: GENESIS_HASH };
+  let checked = 0;
+  for (;;) {
+    const page = await readAuditPage(pool, position.seq, PAGE);
+    if (page.length === 0) break;
+    const { last, broken } = checkEntries(page, position);
+    checked += page.length;
+    if (broken) return { ok: false, entries: checked, head, firstBroken: broken };
+    position = last;
+  }
+  if (position.seq !== head.seq || position.hash !== head.hash) {
+    return {
+      ok: false,
+      entries: checked,
+      head,
+      firstBroken: {
+        seq: Math.min(position.seq + 1, head.seq),
+        reason: 'head_mismatch' as const,
+        expected: head.hash,
+        found: position.hash,
+      },
+    };
+  }
+  return { ok: true, entries: checked, head, firstBroken: null };
+}
