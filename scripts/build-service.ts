@@ -1,13 +1,13 @@
 /**
  * Bundles a service's entry points into dist/ with esbuild: workspace packages and pure-JS npm
- * dependencies go into one file per entry point, so a production image needs only dist/ plus the
- * few packages below, which load native addons, wasm or data files at run time and must stay in
- * node_modules (each service lists the ones it uses as direct dependencies).
+ * dependencies go into one file per entry point; the few packages below load native addons, wasm
+ * or data files at run time and stay in node_modules (each service lists the ones it uses as direct
+ * dependencies).
  * Run from the service's folder: `tsx ../../scripts/build-service.ts`.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 
 export const RUNTIME_EXTERNALS = [
   '@node-rs/argon2',
@@ -20,9 +20,37 @@ export const RUNTIME_EXTERNALS = [
 ];
 
 const serviceDir = process.cwd();
+const distDir = resolve(serviceDir, 'dist');
+
+/**
+ * Workspace packages find their data files (the recognizer's model, sheet templates, fonts, wasm)
+ * next to their sources through `import.meta.url`. Bundled, that would name dist/server.js, so in
+ * their sources it becomes the URL of the file it was written in, relative to the bundle: the bundle
+ * reads the data where the workspace keeps it (the image keeps the workspace layout; see
+ * services/Dockerfile), wherever the checkout lives.
+ */
+const keepWorkspaceFileUrls: Plugin = {
+  name: 'keep-workspace-file-urls',
+  setup(pluginBuild) {
+    const packagesDir = resolve(serviceDir, '../../packages') + sep;
+    pluginBuild.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!args.path.startsWith(packagesDir)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      return {
+        contents: source.replaceAll(
+          'import.meta.url',
+          `new URL(${JSON.stringify(relative(distDir, args.path).split(sep).join('/'))}, import.meta.url).href`,
+        ),
+        loader: 'ts',
+      };
+    });
+  },
+};
+
 const entryPoints = ['src/server.ts', 'src/cli.ts'].filter((entry) => existsSync(resolve(serviceDir, entry)));
 
-rmSync(resolve(serviceDir, 'dist'), { recursive: true, force: true });
+rmSync(distDir, { recursive: true, force: true });
 await build({
   entryPoints,
   outdir: 'dist',
@@ -32,6 +60,7 @@ await build({
   format: 'esm',
   sourcemap: true,
   external: RUNTIME_EXTERNALS,
+  plugins: [keepWorkspaceFileUrls],
   // Bundled CommonJS code calls require() for Node built-ins; give ESM output a real require.
   banner: {
     js: "import { createRequire as __castorCreateRequire } from 'node:module'; const require = __castorCreateRequire(import.meta.url);",

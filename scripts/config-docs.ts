@@ -10,11 +10,15 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { coreEnvSchema } from '../services/core-service/src/config.js';
+import { e14EnvSchema } from '../services/e14-service/src/config.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 /** Adding a service's configuration to the docs is one entry here. */
-const SERVICES: Array<{ name: string; schema: z.ZodObject }> = [{ name: 'core-service', schema: coreEnvSchema }];
+const SERVICES: Array<{ name: string; schema: z.ZodObject }> = [
+  { name: 'core-service', schema: coreEnvSchema },
+  { name: 'e14-service', schema: e14EnvSchema },
+];
 
 interface Variable {
   name: string;

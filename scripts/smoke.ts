@@ -1,7 +1,8 @@
 /**
  * Proves the README's promise on this machine: `pnpm start` with nothing configured brings the
  * system up on an embedded PostgreSQL, a person can register, sign in, call /api/auth/me, refresh
- * and sign out, and SIGTERM stops every process. Run after `pnpm build`: `tsx scripts/smoke.ts`.
+ * and sign out, e14-service accepts core's tokens and fills up with the demo election (results and
+ * alerts), and SIGTERM stops every process. Run after `pnpm build`: `tsx scripts/smoke.ts`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'castor-smoke-'));
-const env: Record<string, string | undefined> = { ...process.env, CASTOR_STATE_DIR: stateDir, CORE_SERVICE_PORT: '0' };
+const env: Record<string, string | undefined> = {
+  ...process.env,
+  CASTOR_STATE_DIR: stateDir,
+  CORE_SERVICE_PORT: '0',
+  E14_SERVICE_PORT: '0',
+};
 for (const variable of ['DATABASE_URL', 'REDIS_URL']) delete env[variable];
 
 const launcher = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -43,7 +49,11 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs: num
   return fail(`timed out waiting for ${what}`);
 }
 
-async function call(base: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+async function call(
+  base: string,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${base}${path}`, {
     method: init.method ?? 'GET',
     headers: {
@@ -82,9 +92,27 @@ expect(
   adminLogin.status === 200 && (adminLogin.body.user as { role: string }).role === 'admin',
   'first admin signs in',
 );
+const adminToken = String(adminLogin.body.accessToken);
+
+const e14 = await until('e14-service', () => /e14-service\s+(http:\/\/\S+)/.exec(output)?.[1], 10_000);
+const demo = await until('the demo election', () => /demo election (\S+) loaded/.exec(output)?.[1], 600_000);
+expect((await call(e14, '/api/results?election=x&corporation=PRESIDENTE')).status === 401, 'e14 requires a token');
+const results = await call(e14, `/api/results?election=${demo}&corporation=PRESIDENTE`, { token: adminToken });
+const coverage = results.body.coverage as { mesasExpected: number; mesasIn: number } | undefined;
+expect(
+  results.status === 200 &&
+    coverage !== undefined &&
+    coverage.mesasIn > 0 &&
+    coverage.mesasIn <= coverage.mesasExpected,
+  `demo results populated (${results.status} ${JSON.stringify(coverage)})`,
+);
+const alerts = await call(e14, `/api/alerts?election=${demo}`, { token: adminToken });
+expect(alerts.status === 200 && (alerts.body.items as unknown[]).length > 0, `demo alerts listed (${alerts.status})`);
 
 launcher.kill('SIGTERM');
 const code = await new Promise<number | null>((done) => launcher.once('exit', done));
 expect(code === 0 && output.includes('stopped'), `clean stop (exit code ${code})`);
 rmSync(stateDir, { recursive: true, force: true });
-process.stdout.write('smoke test passed: start, register, login, me, refresh, logout, admin, clean stop\n');
+process.stdout.write(
+  'smoke test passed: start, register, login, me, refresh, logout, admin, e14 demo results and alerts, clean stop\n',
+);

@@ -7,6 +7,8 @@
  *   service uses its in-process store.
  * - Secrets: generated once into .castor/secrets.env (git-ignored) and passed as environment.
  * - Services: built bundles started as child processes; Ctrl-C or SIGTERM stops everything.
+ * - Demo data: once everything listens, the e14-synth demo election is loaded through
+ *   e14-service's own API (skipped when it is already there), so results and alerts are populated.
  * These are the production code paths with other adapters, not a separate demo mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, ensureDatabases, findFreePort, startEmbeddedPostgres } from '@castor/dev-infra';
 import pretty from 'pino-pretty';
+import { DEMO_ELECTION_SEED, demoElectionCode, loadDemoElection } from '../services/e14-service/src/demo.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** Local state (embedded database, generated secrets); CASTOR_STATE_DIR moves it. */
@@ -45,6 +48,7 @@ const SERVICES: ServiceSpec[] = [
       ADMIN_PASSWORD: secrets.ADMIN_PASSWORD ?? '',
     }),
   },
+  { name: 'e14-service', dir: 'services/e14-service', port: 5002, database: 'e14_db', redisDb: 1, env: () => ({}) },
 ];
 
 function loadSecrets(): Record<string, string> {
@@ -107,6 +111,7 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
 }
 
 const children: ChildProcess[] = [];
+const urls: Record<string, string> = {};
 let stopDatabase: (() => Promise<void>) | undefined;
 let stopping = false;
 
@@ -168,7 +173,6 @@ async function main(): Promise<void> {
     redis ? 'Redis: using REDIS_URL\n' : 'Redis: none configured; each service uses its in-process store\n',
   );
 
-  const urls: Record<string, string> = {};
   for (const service of SERVICES) {
     const port = await portFor(
       Number(process.env[`${service.name.toUpperCase().replace(/-/g, '_')}_PORT`] ?? service.port),
@@ -224,7 +228,40 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  void shutdown(1);
-});
+/** Signs in as the first admin and loads the demo election unless e14-service already holds it. */
+async function loadDemoData(urls: Record<string, string>, secrets: Record<string, string>): Promise<void> {
+  const coreUrl = urls['core-service'];
+  const e14Url = urls['e14-service'];
+  if (!coreUrl || !e14Url) return;
+  const login = await fetch(`${coreUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: secrets.ADMIN_EMAIL, password: secrets.ADMIN_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`the first admin could not sign in (${login.status})`);
+  const target = { baseUrl: e14Url, token: ((await login.json()) as { accessToken: string }).accessToken };
+  const code = demoElectionCode(DEMO_ELECTION_SEED);
+  const elections = await fetch(`${e14Url}/api/elections`, { headers: { authorization: `Bearer ${target.token}` } });
+  const { items } = (await elections.json()) as { items: Array<{ code: string }> };
+  if (items.some((election) => election.code === code)) {
+    process.stdout.write(`demo election ${code} already loaded\n`);
+    return;
+  }
+  process.stdout.write(`loading demo election ${code} through e14-service's API (a minute or two)...\n`);
+  const report = await loadDemoElection(target);
+  process.stdout.write(
+    `demo election ${code} loaded: ${report.mesas} mesas, ${report.stored} sheets stored, ${report.officialRows} official rows\n`,
+  );
+}
+
+main()
+  .then(async () => {
+    if (stopping) return;
+    await loadDemoData(urls, loadSecrets()).catch((error: unknown) => {
+      if (!stopping) process.stderr.write(`demo data not loaded: ${error instanceof Error ? error.message : error}\n`);
+    });
+  })
+  .catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    void shutdown(1);
+  });

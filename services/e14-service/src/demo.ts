@@ -116,6 +116,12 @@ export async function loadElection(
   return report;
 }
 
+export const DEMO_ELECTION_SEED = 2026;
+
+export function demoElectionCode(seed: number): string {
+  return `DEMO-${seed}`;
+}
+
 /**
  * The demo election `pnpm start` shows: the generator's demo scale (a few departamentos, about
  * 4,000 mesas), Presidente, Senado and Cámara, the claveros and delegados copies, both official
@@ -127,12 +133,12 @@ export async function loadDemoElection(
   target: ApiTarget,
   options: { seed?: number; corporations?: Corporation[]; copies?: Copy[] } = {},
 ): Promise<LoadReport> {
-  const seed = options.seed ?? 2026;
+  const seed = options.seed ?? DEMO_ELECTION_SEED;
   const election = generateElection({
     seed,
     scale: 'demo',
     corporations: options.corporations ?? ['PRESIDENTE', 'SENADO', 'CAMARA'],
-    electionCode: `DEMO-${seed}`,
+    electionCode: demoElectionCode(seed),
   });
   return loadElection(target, election, { copies: options.copies ?? ['claveros', 'delegados'] });
 }
