@@ -1,0 +1,66 @@
+/**
+ * `pnpm bench [name ...]`: runs the benchmarks one after another, each in its own process so that
+ * one's memory and warm caches never colour another's figures, and each writes its
+ * bench/results/<name>.json (figures as ratios to a reference measured in the same run).
+ * With no name, all of them run (about 10 minutes on a 2-core machine).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+interface Benchmark {
+  name: string;
+  script: string;
+  args?: string[];
+}
+
+/** Adding a benchmark is one entry here. */
+const BENCHMARKS: Benchmark[] = [
+  { name: 'core', script: 'bench/core.ts' },
+  { name: 'e14-rules', script: 'services/e14-service/bench/rules.ts' },
+  { name: 'e14-scale', script: 'services/e14-service/bench/scale.ts' },
+  {
+    name: 'e14-pipeline',
+    script: 'services/e14-service/bench/pipeline.ts',
+    args: ['--out', 'bench/results/e14-pipeline.json'],
+  },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+const failed: string[] = [];
+for (const benchmark of BENCHMARKS) {
+  if (wanted.length > 0 && !wanted.includes(benchmark.name)) continue;
+  if (!existsSync(resolve(root, benchmark.script))) {
+    process.stderr.write(`${benchmark.name}: ${benchmark.script} does not exist\n`);
+    failed.push(benchmark.name);
+    continue;
+  }
+  process.stdout.write(`\n==> ${benchmark.name} (${benchmark.script})\n`);
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', benchmark.script, ...(benchmark.args ?? [])], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  if (run.status === 0) {
+    process.stdout.write(`==> ${benchmark.name}: bench/results/${benchmark.name}.json written in ${seconds} s\n`);
+  } else {
+    process.stderr.write(`==> ${benchmark.name} failed (exit ${run.status ?? run.signal}) after ${seconds} s\n`);
+    failed.push(benchmark.name);
+  }
+}
+if (failed.length > 0) {
+  process.stderr.write(`\nfailed: ${failed.join(', ')}\n`);
+  process.exit(1);
+}
