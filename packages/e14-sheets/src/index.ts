@@ -37,6 +37,7 @@ export { PrintedDigitReader, type PrintedReading } from './reading/printed-digit
 export { loadLocalRecognizer } from './recognizer.js';
 export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
 export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';
+export { type BallotBlock, ballotBlocks, genericTemplate } from './render/layout.js';
 export {
   type FieldTruth,
   type PageTruth,

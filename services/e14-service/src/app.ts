@@ -10,6 +10,9 @@ import { electionsRoutes } from './modules/elections/elections-routes.js';
 import { ForensicWorker } from './modules/forensics/forensic-worker.js';
 import { intakeRoutes } from './modules/intake/intake-routes.js';
 import { IntakeService } from './modules/intake/intake-service.js';
+import { PipelineMetrics } from './modules/pipeline/pipeline-metrics.js';
+import { pipelineRoutes } from './modules/pipeline/pipeline-routes.js';
+import { DocumentPipeline } from './modules/pipeline/pipeline-service.js';
 import { ResultsCache } from './modules/results/results-cache.js';
 import { resultsRoutes } from './modules/results/results-routes.js';
 import { ResultsService } from './modules/results/results-service.js';
@@ -29,6 +32,7 @@ export interface E14App {
   forensics: ForensicWorker;
   catalogs: ElectionCatalogs;
   alerts: AlertsService;
+  pipeline: DocumentPipeline;
 }
 
 /**
@@ -106,6 +110,24 @@ export async function buildE14App(
     witnesses,
     importBodyLimitBytes: config.E14_IMPORT_BODY_LIMIT_MB * MB,
   });
+  const pipeline = new DocumentPipeline({
+    pool: app.pg,
+    store: app.store,
+    intake,
+    catalogs,
+    config,
+    log: app.log,
+    metrics: new PipelineMetrics(app.metrics, app.pg),
+  });
+  await pipelineRoutes(app, {
+    pipeline,
+    catalogs,
+    witnesses,
+    maxFileBytes: config.E14_MAX_FILE_SIZE_MB * MB,
+    maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
+    intakeRate: config.RATE_LIMIT_E14_INTAKE,
+    readRate: config.RATE_LIMIT_E14_READ,
+  });
   await alertsRoutes(app, alerts, config.RATE_LIMIT_E14_READ);
   await auditRoutes(app);
   await resultsRoutes(app, results, catalogs, config.RATE_LIMIT_E14_READ);
@@ -113,6 +135,10 @@ export async function buildE14App(
   if (config.E14_FORENSICS_ENABLED) {
     app.addHook('onReady', async () => forensics.start(config.E14_FORENSICS_POLL_MS));
   }
-  app.addHook('onClose', async () => forensics.stop());
-  return { app, intake, results, resultsCache, forensics, catalogs, alerts };
+  if (config.E14_PIPELINE_AUTOSTART) app.addHook('onReady', async () => pipeline.start());
+  app.addHook('onClose', async () => {
+    await pipeline.stop();
+    await forensics.stop();
+  });
+  return { app, intake, results, resultsCache, forensics, catalogs, alerts, pipeline };
 }

@@ -1,3 +1,4 @@
+import { anthropicReaderEnvSchema } from '@castor/ai-providers';
 import { authVerifierEnv, baseServiceEnv, envBoolean, envInt, envPort, envRate, loadConfig } from '@castor/service-kit';
 import { z } from 'zod';
 
@@ -32,6 +33,35 @@ export const e14EnvSchema = z.object({
   ),
   RATE_LIMIT_E14_READ: envRate('3000/minute').describe('Budget per client address for results, alerts and claims'),
   CACHE_TTL_RESULTS: envInt(300, 1, 86_400).describe('Seconds a results answer stays cached (changes invalidate it)'),
+  ...anthropicReaderEnvSchema.shape,
+  E14_PIPELINE_AUTOSTART: envBoolean(true).describe(
+    'Start the document workers with the service (else POST /api/pipeline/start starts them)',
+  ),
+  E14_PIPELINE_SLOTS: envInt(16, 1, 512).describe('Documents one replica works on at once (all stages)'),
+  E14_PIPELINE_READ_THREADS: envInt(0, 0, 64).describe('Worker threads reading sheets; 0 = one per core'),
+  E14_PIPELINE_VISION_CONCURRENCY: envInt(8, 1, 256).describe(
+    'Claude Vision readings in flight per replica (when ANTHROPIC_API_KEY is set)',
+  ),
+  E14_PIPELINE_INTAKE_CONCURRENCY: envInt(2, 1, 32).describe('Read documents stored through intake at once'),
+  E14_PIPELINE_MAX_ATTEMPTS: envInt(5, 1, 50).describe('Attempts of a document job before it is a dead letter'),
+  E14_PIPELINE_RETRY_BASE_MS: envInt(2_000, 10, 3_600_000).describe(
+    'First retry delay of a failed job; doubles per attempt (with jitter), capped at 64 times',
+  ),
+  E14_PIPELINE_LEASE_MS: envInt(30_000, 1_000, 3_600_000).describe(
+    'A claimed job not renewed for this long (its worker died) is taken by another worker',
+  ),
+  E14_PIPELINE_POLL_MS: envInt(500, 20, 60_000).describe('How often an idle worker looks for due jobs'),
+  E14_REGISTRADURIA_BASE_URL: z
+    .url()
+    .optional()
+    .describe("Base URL of the Registraduría's E-14 site (or a mirror); unset = queue routes and URL intake are off"),
+  E14_REGISTRADURIA_ELECTION: z
+    .string()
+    .regex(/^[A-Z0-9]{1,12}$/)
+    .default('PRE')
+    .describe('Election segment of the published file paths'),
+  E14_REGISTRADURIA_CONCURRENCY: envInt(4, 1, 64).describe('Downloads in flight from the Registraduría site'),
+  E14_REGISTRADURIA_RPS: envInt(4, 1, 1_000).describe('Requests per second to the Registraduría site'),
 });
 
 export type E14Config = z.output<typeof e14EnvSchema>;

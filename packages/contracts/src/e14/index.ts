@@ -1,6 +1,7 @@
 export * from './divipol.js';
 export * from './election.js';
 export * from './intake-api.js';
+export * from './pipeline.js';
 export * from './records-api.js';
 export * from './rule-config.js';
 export * from './rules.js';

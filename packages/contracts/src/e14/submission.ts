@@ -34,6 +34,16 @@ export const cropRefSchema = z.object({
 });
 export type CropRef = z.infer<typeof cropRefSchema>;
 
+/** One provider's reading of a field (the fused field keeps them all). */
+export const providerReadingSchema = z.object({
+  provider: z.string().min(1).max(80),
+  state: z.enum(['read', 'empty', 'illegible']),
+  value: z.number().int().min(0).max(MAX_CELL_VALUE).nullable(),
+  confidence: z.number().min(0).max(1),
+  overwritten: z.boolean(),
+});
+export type ProviderReading = z.infer<typeof providerReadingSchema>;
+
 /**
  * One handwritten value. `read` carries a value; `empty` is a row left blank or filled with
  * dots/dashes (worth 0, but told apart from an unread cell); `illegible` has no value and must
@@ -47,6 +57,11 @@ export const fieldObjectSchema = z
     overwritten: z.boolean().default(false).describe('Tachadura/enmendadura seen on the cell'),
     readBy: z.string().max(80).optional().describe('Provider or reviewer that produced the value'),
     crop: cropRefSchema.optional(),
+    readings: z
+      .array(providerReadingSchema)
+      .max(8)
+      .optional()
+      .describe('What each OCR provider read for this field, kept next to the fused value for review'),
   })
   .superRefine((field, ctx) => {
     if (field.state === 'read' && field.value === null) {

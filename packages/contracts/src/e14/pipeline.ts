@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { corporationSchema, electionCodeSchema } from './election.js';
+import { copySchema, providerReadingSchema } from './submission.js';
+import { departamentoCodeSchema, mesaKeySchema, municipioCodeSchema } from './territory.js';
+
+/**
+ * The E-14 document pipeline: scanned sheets (uploads, URLs on the Registraduría's site, whole
+ * departamentos scraped from it) queued as durable jobs, read, fused and stored through intake.
+ */
+
+export const DOCUMENT_STATES = ['queued', 'processing', 'done', 'failed', 'dead'] as const;
+export const documentStateSchema = z
+  .enum(DOCUMENT_STATES)
+  .describe(
+    'queued: waiting (or waiting for a retry); processing: leased by a worker; done: stored through intake; failed: refused for good (bad file, unknown mesa); dead: retries exhausted (dead letter)',
+  );
+export type DocumentState = z.infer<typeof documentStateSchema>;
+
+/** What the sender may say about a file (anything left out is read from the sheet itself). */
+export const processFieldsSchema = z.object({
+  electionCode: electionCodeSchema,
+  corporation: corporationSchema.optional().describe('Read from the barcode when absent'),
+  mesa: mesaKeySchema.optional().describe('Read from the printed header when absent'),
+  copy: copySchema.optional().describe('Read from the barcode when absent'),
+});
+export type ProcessFields = z.infer<typeof processFieldsSchema>;
+
+export const processUrlRequestSchema = processFieldsSchema.extend({
+  url: z.url().max(2_000).describe("A file on the Registraduría's site (E14_REGISTRADURIA_BASE_URL)"),
+});
+
+export const processAcceptedSchema = z.object({
+  documentId: z.number().int(),
+  state: documentStateSchema,
+  duplicate: z.boolean().describe('The same file was already received for this election: its document is returned'),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  priority: z.number().int(),
+});
+export type ProcessAccepted = z.infer<typeof processAcceptedSchema>;
+
+export const documentFieldSchema = z.object({
+  path: z.string(),
+  state: z.enum(['read', 'empty', 'illegible']),
+  value: z.number().int().nullable(),
+  confidence: z.number(),
+  overwritten: z.boolean(),
+  readings: z.array(providerReadingSchema),
+  review: z
+    .enum(['illegible', 'low_confidence', 'overwritten', 'disagreement', 'failed_rule'])
+    .nullable()
+    .describe('Why the fused value goes to a person, if it does'),
+});
+
+export const documentReadingSchema = z.object({
+  providers: z.array(z.string()).describe('Providers whose readings were fused'),
+  vision: z.enum(['used', 'not_configured', 'failed']).describe('Claude Vision second opinion'),
+  flags: z.array(z.string()).describe('e.g. vision_failed:PROVIDER_CIRCUIT_OPEN (fell back to local only)'),
+  recognizer: z.string().describe('Local recognizer model, or "none" when no model is installed'),
+  templateId: z.string(),
+  pageCount: z.number().int(),
+  fieldsToReview: z.number().int(),
+  fields: z.array(documentFieldSchema),
+  timingsMs: z.record(z.string(), z.number()),
+});
+export type DocumentReading = z.infer<typeof documentReadingSchema>;
+
+export const documentErrorSchema = z.object({
+  attempt: z.number().int(),
+  at: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const documentResponseSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(['upload', 'url', 'registraduria']),
+  electionCode: z.string(),
+  corporation: corporationSchema.nullable(),
+  mesaKey: z.string().nullable(),
+  copy: copySchema.nullable(),
+  sha256: z.string().nullable(),
+  originUrl: z.string().nullable(),
+  state: documentStateSchema,
+  stage: z.string(),
+  priority: z.number().int(),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  errors: z.array(documentErrorSchema),
+  reading: documentReadingSchema.nullable(),
+  formId: z.number().int().nullable(),
+  intakeOutcome: z.enum(['stored', 'duplicate']).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type DocumentResponse = z.infer<typeof documentResponseSchema>;
+
+export const queueTableRequestSchema = z.object({
+  electionCode: electionCodeSchema,
+  corporation: corporationSchema,
+  mesa: mesaKeySchema,
+});
+
+export const queueDepartmentRequestSchema = z.object({
+  electionCode: electionCodeSchema,
+  corporation: corporationSchema,
+  departamento: departamentoCodeSchema,
+  municipio: municipioCodeSchema.optional().describe('Only this municipio of the departamento'),
+});
+
+export const queueResponseSchema = z.object({
+  queued: z.number().int().describe('New jobs'),
+  alreadyQueued: z.number().int().describe('Mesas already waiting or being processed'),
+  documentIds: z.array(z.number().int()).describe('Jobs of the request (new and already waiting)'),
+});
+
+export const pipelineStartResponseSchema = z.object({
+  running: z.boolean(),
+  workerId: z.string(),
+  resumed: z.number().int().describe('Jobs waiting for a retry made due now'),
+});
+
+export const pipelineStatusSchema = z.object({
+  worker: z.object({
+    running: z.boolean(),
+    workerId: z.string(),
+    slots: z.number().int(),
+    inFlight: z.number().int(),
+    readThreads: z.number().int(),
+    recognizer: z.string(),
+    vision: z.object({
+      configured: z.boolean(),
+      reason: z.string().nullable(),
+      concurrency: z.number().int(),
+      breaker: z.string().nullable(),
+    }),
+  }),
+  documents: z.record(documentStateSchema, z.number().int()),
+  backlog: z.number().int().describe('Queued and processing'),
+  oldestWaitingSeconds: z.number().nullable(),
+  throughput: z.object({
+    lastMinute: z.number().int().describe('Documents finished in the last 60 s'),
+    last15MinutesPerMinute: z.number(),
+  }),
+  errors: z
+    .array(z.object({ code: z.string(), count: z.number().int() }))
+    .describe('Failed and dead documents by code'),
+  deadLetters: z.array(
+    z.object({
+      id: z.number().int(),
+      code: z.string().nullable(),
+      message: z.string().nullable(),
+      attempts: z.number().int(),
+    }),
+  ),
+  ocrSpend: z.object({
+    calls: z.number().int(),
+    cachedCalls: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+    unpricedCalls: z.number().int(),
+  }),
+});
+export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;

@@ -1,0 +1,104 @@
+import { mesaKey } from '@castor/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
+import { pipelineElection, renderPdf, settled, sheetsOf, upload } from './pipeline-fixtures.js';
+
+const CODE = 'PIPE-2026';
+let e14: E14UnderTest;
+let baseUrl: string;
+let admin: string;
+const election = pipelineElection(CODE);
+
+beforeAll(async () => {
+  e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
+  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
+  admin = (await e14.token('admin')).token;
+  const imported = await fetch(`${baseUrl}/api/elections/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify(election.divipol),
+  });
+  expect(imported.status).toBe(200);
+});
+afterAll(async () => e14?.close());
+
+describe('POST /api/e14/process', () => {
+  it('reads an uploaded sheet in the background and stores it through intake, once', async () => {
+    const [submission] = sheetsOf(election, 1);
+    if (!submission) throw new Error('no sheet');
+    const pdf = await renderPdf(election, submission, 1);
+    const first = await upload(baseUrl, admin, pdf, { electionCode: CODE });
+    expect(first.status).toBe(202);
+    const accepted = (await first.json()) as { documentId: number; duplicate: boolean; sha256: string };
+    expect(accepted.duplicate).toBe(false);
+    const again = await upload(baseUrl, admin, pdf, { electionCode: CODE });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({ documentId: accepted.documentId, duplicate: true });
+
+    const document = await settled(baseUrl, admin, accepted.documentId);
+    expect(document.error).toBeNull();
+    expect(document.state).toBe('done');
+    // Mesa and corporation were not sent: they come from the printed header and the barcode.
+    expect(document.mesaKey).toBe(mesaKey(submission.mesa));
+    expect(document.corporation).toBe('PRESIDENTE');
+    expect(document.reading?.vision).toBe('not_configured');
+    expect(document.reading?.fields.length).toBeGreaterThan(5);
+    for (const field of document.reading?.fields ?? []) expect(field.readings.length).toBe(1);
+
+    const forms = await e14.app.pg.query<{ id: string; source: string; document_hash: string; payload: string }>(
+      'SELECT id, source, document_hash, payload::text FROM e14_forms',
+    );
+    expect(forms.rows).toHaveLength(1);
+    expect(forms.rows[0]?.source).toBe('ocr');
+    expect(forms.rows[0]?.document_hash).toBe(accepted.sha256);
+    expect(Number(forms.rows[0]?.id)).toBe(document.formId);
+    const crops = await e14.app.pg.query<{ crop: { documentHash: string } | null }>('SELECT crop FROM e14_fields');
+    expect(crops.rows.every((row) => row.crop?.documentHash === accepted.sha256)).toBe(true);
+    expect(forms.rows[0]?.payload).toContain('"readings"');
+  });
+
+  it('refuses bad files with 4xx codes before queueing anything', async () => {
+    const before = await e14.app.pg.query('SELECT count(*)::int AS n FROM e14_documents');
+    const html = new TextEncoder().encode('<!DOCTYPE html><html><body>No encontrado</body></html>');
+    const cases: Array<[Uint8Array, Record<string, string>, number, string]> = [
+      [html, { electionCode: CODE }, 422, 'HTML_INSTEAD_OF_PDF'],
+      [new TextEncoder().encode('GIF89a....'), { electionCode: CODE }, 415, 'FILE_TYPE_UNSUPPORTED'],
+      [new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'), { electionCode: CODE }, 422, 'PDF_BROKEN'],
+      [new Uint8Array(11 * 1_048_576).fill(37), { electionCode: CODE }, 413, 'FILE_TOO_LARGE'],
+      [html, { electionCode: 'NOPE-1' }, 404, 'ELECTION_UNKNOWN'],
+      [html, { electionCode: CODE, mesa: '99-999-99-99-999' }, 422, 'MESA_UNKNOWN'],
+      [html, { electionCode: CODE, corporation: 'SENADO' }, 422, 'CORPORATION_NOT_IN_ELECTION'],
+      [html, { electionCode: CODE, mesa: 'not-a-mesa' }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [bytes, fields, status, code] of cases) {
+      const response = await upload(baseUrl, admin, bytes, fields);
+      const body = (await response.json()) as { error: { code: string } };
+      expect([response.status, body.error.code]).toEqual([status, code]);
+    }
+    const viewer = (await e14.token('viewer')).token;
+    expect((await upload(baseUrl, viewer, html, { electionCode: CODE })).status).toBe(403);
+    const witness = (await e14.token('witness')).token;
+    const [sheet] = sheetsOf(election, 1);
+    if (!sheet) throw new Error('no sheet');
+    const mesa = mesaKey(sheet.mesa);
+    const unassigned = await upload(baseUrl, witness, html, { electionCode: CODE, mesa });
+    expect(((await unassigned.clone().json()) as { error: { code: string } }).error.code).toBe('WITNESS_NOT_ASSIGNED');
+    expect(unassigned.status).toBe(403);
+    const after = await e14.app.pg.query('SELECT count(*)::int AS n FROM e14_documents');
+    expect(after.rows[0]).toEqual(before.rows[0]);
+  });
+
+  it('reports the pipeline status', async () => {
+    const response = await fetch(`${baseUrl}/api/pipeline/status`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(response.status).toBe(200);
+    const status = (await response.json()) as {
+      documents: Record<string, number>;
+      worker: { running: boolean; vision: { configured: boolean } };
+      ocrSpend: { calls: number };
+    };
+    expect(status.documents.done).toBe(1);
+    expect(status.worker.running).toBe(true);
+    expect(status.worker.vision.configured).toBe(false);
+    expect(status.ocrSpend.calls).toBe(0);
+  });
+});
