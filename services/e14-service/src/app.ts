@@ -16,6 +16,10 @@ import { DocumentPipeline } from './modules/pipeline/pipeline-service.js';
 import { ResultsCache } from './modules/results/results-cache.js';
 import { resultsRoutes } from './modules/results/results-routes.js';
 import { ResultsService } from './modules/results/results-service.js';
+import { ReviewLeases } from './modules/review/review-leases.js';
+import { ReviewMetrics } from './modules/review/review-metrics.js';
+import { reviewRoutes } from './modules/review/review-routes.js';
+import { ReviewService } from './modules/review/review-service.js';
 import { WitnessAssignments } from './modules/witnesses/witness-assignments.js';
 
 export const SERVICE_NAME = 'e14-service';
@@ -33,6 +37,7 @@ export interface E14App {
   catalogs: ElectionCatalogs;
   alerts: AlertsService;
   pipeline: DocumentPipeline;
+  review: ReviewService;
 }
 
 /**
@@ -131,6 +136,19 @@ export async function buildE14App(
   await alertsRoutes(app, alerts, config.RATE_LIMIT_E14_READ);
   await auditRoutes(app);
   await resultsRoutes(app, results, catalogs, config.RATE_LIMIT_E14_READ);
+  const review = new ReviewService({
+    pool: app.pg,
+    catalogs,
+    intake,
+    leases: new ReviewLeases(app.store, config.E14_REVIEW_LEASE_SECONDS),
+    metrics: new ReviewMetrics(app.metrics, app.pg),
+    log: app.log,
+  });
+  await reviewRoutes(app, review, config.RATE_LIMIT_E14_READ);
+  // A reviewer version left unstored by a crash between closing and intake is stored now.
+  app.addHook('onReady', async () => {
+    await review.flushReviewedForms();
+  });
 
   if (config.E14_FORENSICS_ENABLED) {
     app.addHook('onReady', async () => forensics.start(config.E14_FORENSICS_POLL_MS));
@@ -140,5 +158,5 @@ export async function buildE14App(
     await pipeline.stop();
     await forensics.stop();
   });
-  return { app, intake, results, resultsCache, forensics, catalogs, alerts, pipeline };
+  return { app, intake, results, resultsCache, forensics, catalogs, alerts, pipeline, review };
 }

@@ -3,6 +3,7 @@ export * from './election.js';
 export * from './intake-api.js';
 export * from './pipeline.js';
 export * from './records-api.js';
+export * from './review.js';
 export * from './rule-config.js';
 export * from './rules.js';
 export * from './submission.js';

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { isoDateTimeSchema } from '../common.js';
+import { corporationSchema } from './election.js';
+import { mesaStatusSchema } from './intake-api.js';
+import { ruleFindingSchema } from './rules.js';
+import { copySchema, cropRefSchema, MAX_CELL_VALUE } from './submission.js';
+import { mesaKeySchema } from './territory.js';
+
+/**
+ * The review desk (human in the loop): fields a machine could not read with confidence are
+ * handed out one at a time under a lease, entered blind by two different reviewers (a third when
+ * they disagree), or decided by an admin; the agreed value becomes a reviewer version of the form.
+ */
+
+export const REVIEW_REASONS = ['illegible', 'low_confidence', 'overwritten'] as const;
+export const REVIEW_TASK_STATUSES = ['pending', 'escalated', 'done'] as const;
+export const reviewTaskStatusSchema = z
+  .enum(REVIEW_TASK_STATUSES)
+  .describe(
+    'pending: waiting for entries; escalated: three entries and no two agree (only an admin decides); done: closed',
+  );
+
+/** What a person answers for a cell: a number, empty (dots, dashes or blank), or illegible. */
+const answerFields = {
+  value: z.number().int().min(0).max(MAX_CELL_VALUE).optional().describe('The number written in the cell'),
+  empty: z.literal(true).optional().describe('The cell holds dots, dashes or nothing (counts 0)'),
+  illegible: z.literal(true).optional().describe('Nobody could read the cell'),
+};
+const oneAnswer = (answer: { value?: number | undefined; empty?: true | undefined; illegible?: true | undefined }) =>
+  [answer.value !== undefined, answer.empty, answer.illegible].filter(Boolean).length === 1;
+const oneAnswerMessage = { message: 'give exactly one of value, empty: true or illegible: true' };
+
+export const reviewAnswerSchema = z.object(answerFields).refine(oneAnswer, oneAnswerMessage);
+export type ReviewAnswer = z.infer<typeof reviewAnswerSchema>;
+
+export const reviewSubmitRequestSchema = z
+  .object({
+    taskId: z.number().int().min(1),
+    leaseToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { message: 'the lease token GET /api/review/pending gave' }),
+    ...answerFields,
+  })
+  .refine(oneAnswer, oneAnswerMessage);
+export type ReviewSubmitRequest = z.infer<typeof reviewSubmitRequestSchema>;
+
+export const reviewTaskIdParamsSchema = z.object({ id: z.coerce.number().int().min(1) });
+
+const readingSchema = z.object({
+  provider: z.string(),
+  state: z.enum(['read', 'empty', 'illegible']),
+  value: z.number().int().nullable(),
+  confidence: z.number(),
+  overwritten: z.boolean(),
+});
+
+/** A task as handed to a reviewer, with everything needed to judge the cell. */
+export const reviewTaskSchema = z.object({
+  taskId: z.number().int(),
+  status: reviewTaskStatusSchema,
+  reason: z.enum(REVIEW_REASONS),
+  entries: z.number().int().describe('Entries given so far (their values are not shown: double entry is blind)'),
+  lease: z
+    .object({ token: z.string(), expiresAt: isoDateTimeSchema })
+    .nullable()
+    .describe('Give the token back with POST /api/review/submit; after expiresAt the task returns to the queue'),
+  field: z.object({
+    path: z.string().describe('e.g. votes.3, votes.1-101, nivelacion.urna'),
+    label: z.string().describe('The row as the form prints it (candidate and party for a vote row)'),
+    state: z.enum(['read', 'empty', 'illegible']),
+    value: z.number().int().nullable(),
+    confidence: z.number(),
+    overwritten: z.boolean(),
+    readBy: z.string().nullable(),
+    readings: z.array(readingSchema).describe('What each OCR provider read, with its confidence'),
+  }),
+  crop: z.object({
+    url: z.string().nullable().describe('PNG of the cell cut from the stored scan (null when no scan is stored)'),
+    ref: cropRefSchema.nullable(),
+  }),
+  context: z.object({
+    formId: z.number().int(),
+    electionCode: z.string(),
+    mesaKey: mesaKeySchema,
+    corporation: corporationSchema,
+    copy: copySchema,
+    source: z.string(),
+    rulesFailed: z.array(ruleFindingSchema).describe('Findings of the form (the ones naming this field first)'),
+  }),
+});
+export type ReviewTask = z.infer<typeof reviewTaskSchema>;
+
+export const reviewPendingResponseSchema = z.object({
+  task: reviewTaskSchema.nullable().describe('null: nothing waiting for you'),
+});
+
+export const reviewOutcomeSchema = z.object({
+  taskId: z.number().int(),
+  status: reviewTaskStatusSchema,
+  entries: z.number().int(),
+  replay: z.boolean().describe('This very answer was already recorded (a retry): nothing new was written'),
+  resolved: z
+    .object({
+      state: z.enum(['read', 'empty', 'illegible']),
+      value: z.number().int().nullable(),
+      resolution: z.enum(['consensus', 'admin']),
+    })
+    .nullable(),
+  reviewedForm: z
+    .object({
+      state: z.enum(['pending', 'stored', 'refused']),
+      formId: z.number().int().nullable().describe('The reviewer version of the form, once stored through intake'),
+      mesaStatus: mesaStatusSchema.nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    })
+    .nullable()
+    .describe("Set when this answer closed the form's last open task"),
+});
+export type ReviewOutcome = z.infer<typeof reviewOutcomeSchema>;
+
+export const reviewerStatsResponseSchema = z.object({
+  reviewers: z.array(
+    z.object({
+      reviewerId: z.string(),
+      entries: z.number().int(),
+      judged: z.number().int().describe('Entries on closed tasks'),
+      agreed: z.number().int().describe('Entries equal to the closed value'),
+      accuracy: z.number().nullable().describe('agreed / judged'),
+    }),
+  ),
+  backlog: z.object({ pending: z.number().int(), escalated: z.number().int() }).describe('Open tasks'),
+});
+
+export const trainingSamplesQuerySchema = z.object({
+  afterTaskId: z.coerce.number().int().min(0).default(0).describe('Paging: the x-next-after-task-id of the last page'),
+  limit: z.coerce.number().int().min(1).max(2_000).default(500),
+});
