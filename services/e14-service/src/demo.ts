@@ -1,4 +1,6 @@
-import type { Copy, Corporation, E14SubmissionV2 } from '@castor/contracts';
+import { type Copy, type Corporation, type E14SubmissionV2, mesaKey, toField } from '@castor/contracts';
+import { createRng } from '@castor/digit-recognizer';
+import { renderSheetPdf } from '@castor/e14-sheets';
 import { formatOfficialCsv, generateElection, type SyntheticElection } from '@castor/e14-synth';
 
 /** What a client of the HTTP API needs to load an election: a base URL and an admin token. */
@@ -122,6 +124,14 @@ export function demoElectionCode(seed: number): string {
   return `DEMO-${seed}`;
 }
 
+/** The generated demo election (lazy: sheets and feeds are built when asked for). */
+export function demoElection(
+  seed = DEMO_ELECTION_SEED,
+  corporations: Corporation[] = ['PRESIDENTE', 'SENADO', 'CAMARA'],
+): SyntheticElection {
+  return generateElection({ seed, scale: 'demo', corporations, electionCode: demoElectionCode(seed) });
+}
+
 /**
  * The demo election `pnpm start` shows: the generator's demo scale (a few departamentos, about
  * 4,000 mesas), Presidente, Senado and Cámara, the claveros and delegados copies, both official
@@ -133,12 +143,72 @@ export async function loadDemoElection(
   target: ApiTarget,
   options: { seed?: number; corporations?: Corporation[]; copies?: Copy[] } = {},
 ): Promise<LoadReport> {
-  const seed = options.seed ?? DEMO_ELECTION_SEED;
-  const election = generateElection({
-    seed,
-    scale: 'demo',
-    corporations: options.corporations ?? ['PRESIDENTE', 'SENADO', 'CAMARA'],
-    electionCode: demoElectionCode(seed),
-  });
+  const election = demoElection(options.seed ?? DEMO_ELECTION_SEED, options.corporations);
   return loadElection(target, election, { copies: options.copies ?? ['claveros', 'delegados'] });
+}
+
+export interface DemoSheetsReport {
+  electionCode: string;
+  documents: Array<{ documentId: number; mesaKey: string; duplicate: boolean; fault: string | null }>;
+  milliseconds: number;
+}
+
+/**
+ * Scanned-looking E-14s for the document pipeline: renders `count` Presidente sheets of the
+ * election (the transmisión copy, which the structured load leaves out) as 1-bit PDFs like the
+ * Registraduría's, with over-written cells and, on every third sheet, an urna off by a few votes,
+ * and uploads them to POST /api/e14/process. They are read in the background by the local
+ * recognizer, so the review desk gets real tasks. Load the election first (`loadDemoElection`).
+ */
+export async function processDemoSheets(
+  target: ApiTarget,
+  options: { seed?: number; count?: number; election?: SyntheticElection } = {},
+): Promise<DemoSheetsReport> {
+  const started = performance.now();
+  const seed = options.seed ?? DEMO_ELECTION_SEED;
+  const election = options.election ?? demoElection(seed);
+  const code = election.options.electionCode;
+  const count = options.count ?? 6;
+  const candidates = election.divipol.candidates.filter((candidate) => candidate.corporation === 'PRESIDENTE');
+  const report: DemoSheetsReport = { electionCode: code, documents: [], milliseconds: 0 };
+  for (const submission of election.submissions({ copies: ['transmision'] })) {
+    if (report.documents.length >= count) break;
+    if (submission.corporation !== 'PRESIDENTE') continue;
+    const index = report.documents.length;
+    const urna = toField(submission.nivelacion.urna);
+    const fault = index % 3 === 2 && urna.state === 'read' && urna.value !== null ? 'urna + 3' : null;
+    const drawn: E14SubmissionV2 =
+      fault && urna.value !== null
+        ? { ...submission, nivelacion: { ...submission.nivelacion, urna: { ...urna, value: urna.value + 3 } } }
+        : submission;
+    const sheet = await renderSheetPdf(
+      drawn,
+      { candidates },
+      { maxRotationDeg: 2, overwriteRate: 0.08 },
+      createRng(`demo-sheet-${seed}-${index}`),
+    );
+    const form = new FormData();
+    form.append('electionCode', code);
+    form.append('corporation', 'PRESIDENTE');
+    form.append('mesa', mesaKey(submission.mesa));
+    form.append('copy', 'transmision');
+    form.append('file', new Blob([sheet.pdf], { type: 'application/pdf' }), `e14-${mesaKey(submission.mesa)}.pdf`);
+    const response = await fetch(new URL('/api/e14/process', target.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.token}` },
+      body: form,
+    });
+    const text = await response.text();
+    if (response.status !== 202)
+      throw new Error(`POST /api/e14/process answered ${response.status}: ${text.slice(0, 300)}`);
+    const accepted = JSON.parse(text) as { documentId: number; duplicate: boolean };
+    report.documents.push({
+      documentId: accepted.documentId,
+      mesaKey: mesaKey(submission.mesa),
+      duplicate: accepted.duplicate,
+      fault,
+    });
+  }
+  report.milliseconds = performance.now() - started;
+  return report;
 }

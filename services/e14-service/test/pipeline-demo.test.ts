@@ -1,0 +1,54 @@
+import { generateElection } from '@castor/e14-synth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processDemoSheets } from '../src/demo.js';
+import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
+import { settled } from './pipeline-fixtures.js';
+
+let e14: E14UnderTest;
+let baseUrl: string;
+let admin: string;
+
+beforeAll(async () => {
+  e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
+  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
+  admin = (await e14.token('admin')).token;
+});
+afterAll(async () => e14?.close());
+
+describe('demo sheets through the pipeline', () => {
+  it('renders first-round Presidente sheets, uploads them, and they end stored with review tasks', async () => {
+    // The demo election's shape (Presidente first round: the generic layout, eight candidates), smaller.
+    const election = generateElection({
+      seed: 2026,
+      scale: { departamentos: ['01'], municipios: 2, puestos: 3, mesas: 8 },
+      corporations: ['PRESIDENTE', 'CAMARA'],
+      electionCode: 'DEMO-PIPE',
+    });
+    const imported = await fetch(`${baseUrl}/api/elections/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(election.divipol),
+    });
+    expect(imported.status).toBe(200);
+
+    const report = await processDemoSheets({ baseUrl, token: admin }, { election, count: 4 });
+    expect(report.documents).toHaveLength(4);
+    expect(report.documents.filter((document) => document.fault)).toHaveLength(1);
+    const documents = await Promise.all(
+      report.documents.map((document) => settled(baseUrl, admin, document.documentId)),
+    );
+    for (const document of documents) {
+      expect(document.error).toBeNull();
+      expect(document.state).toBe('done');
+      expect(document.reading?.templateId).toMatch(/^generic-presidente-1b-\d+r$/);
+    }
+    const tasks = await e14.app.pg.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM review_tasks WHERE form_id = ANY($1::bigint[])',
+      [documents.map((document) => document.formId)],
+    );
+    expect(tasks.rows[0]?.n).toBeGreaterThan(0);
+    // Uploading the same demo again changes nothing: same files, same documents.
+    const again = await processDemoSheets({ baseUrl, token: admin }, { election, count: 4 });
+    expect(again.documents.every((document) => document.duplicate)).toBe(true);
+  });
+});
