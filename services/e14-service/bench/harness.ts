@@ -15,9 +15,10 @@ const serviceDir = fileURLToPath(new URL('..', import.meta.url));
  * e14-service in its own process from its production bundle (dist/, built first), each on a fresh database of the PostgreSQL
  * at BENCH_DATABASE_URL (or TEST_DATABASE_URL, or the local server), with an admin token. The
  * load generator (this process) and the service do not share an event loop, and the service's
- * memory is its own.
+ * memory is its own. `nodeArguments` go to the service's node (e.g. --cpu-prof, which
+ * NODE_OPTIONS does not accept).
  */
-export async function startBenchServices(env: Record<string, string> = {}) {
+export async function startBenchServices(env: Record<string, string> = {}, nodeArguments: readonly string[] = []) {
   const adminUrl =
     process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const suffix = randomBytes(4).toString('hex');
@@ -52,7 +53,7 @@ export async function startBenchServices(env: Record<string, string> = {}) {
   const redisPrefix = `bench${suffix}:`;
   // The production bundle, freshly built, is what runs.
   execFileSync('pnpm', ['build'], { cwd: serviceDir, stdio: 'ignore' });
-  const child: ChildProcess = spawn(process.execPath, ['dist/server.js'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, 'dist/server.js'], {
     cwd: serviceDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

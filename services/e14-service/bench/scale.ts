@@ -4,7 +4,7 @@
  * reconciliation, rollups, alerts and audit included), with the service in its own process and
  * the forensic worker running; then time results queries with all mesas in, and compare the
  * intake with PostgreSQL COPY of the same rows in the same run.
- * Run from the repo root: `npx tsx services/e14-service/bench/scale.ts [--mesas 120000] [--concurrency 2]`.
+ * Run from the repo root: `npx tsx services/e14-service/bench/scale.ts --help` for the options.
  */
 import { writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -15,12 +15,36 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { loadElection } from '../src/demo.js';
 import { machine, percentile, startBenchServices, waitForForensics } from './harness.js';
 
-const argument = (name: string, fallback: number) => {
+const USAGE = `Usage: npx tsx services/e14-service/bench/scale.ts [options]
+  --mesas N        mesas in the generated election (default 120000, the national scale)
+  --concurrency N  batch requests in flight (default 2)
+  --batch N        sheets per batch request (default 1000)
+  --out PATH       where to write the JSON result (default bench/results/e14-scale.json; "-" = stdout only)
+  --cpu-prof DIR   write a V8 CPU profile of the service process into DIR (node --cpu-prof)
+Environment: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where it may CREATE DATABASE), REDIS_URL.
+`;
+if (process.argv.includes('--help')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const option = (name: string) => {
   const index = process.argv.indexOf(name);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+  return index > 0 ? process.argv[index + 1] : undefined;
+};
+const argument = (name: string, fallback: number) => {
+  const value = option(name);
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    process.stderr.write(`${name} takes a positive integer\n${USAGE}`);
+    process.exit(2);
+  }
+  return number;
 };
 const mesas = argument('--mesas', 120_000);
 const concurrency = argument('--concurrency', 2);
+const batchSize = argument('--batch', 1_000);
+const out = option('--out') ?? new URL('../../../bench/results/e14-scale.json', import.meta.url);
 const QUERIES = 200;
 
 const generationStarted = performance.now();
@@ -32,9 +56,10 @@ const election = generateElection({
   electionCode: 'BENCH-NACIONAL',
 });
 const generationMs = performance.now() - generationStarted;
-const services = await startBenchServices();
+const profileDir = option('--cpu-prof');
+const services = await startBenchServices({}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
 const idleMemory = services.serviceMemory();
-const load = await loadElection(services.target, election, { batchSize: 1_000, concurrency, official: false });
+const load = await loadElection(services.target, election, { batchSize, concurrency, official: false });
 const intakeSeconds = (load.milliseconds.divipol + load.milliseconds.sheets) / 1000;
 const loadMemory = services.serviceMemory();
 
@@ -149,7 +174,7 @@ const result = {
     generationSeconds: generationMs / 1000,
   },
   intake: {
-    path: `HTTP POST /api/e14/process-v2/batch, 1,000 sheets per request, ${concurrency} in flight, service in its own process: validation, fields, review tasks, alerts, reconciliation, rollups, audit chain per batch transaction; forensic worker running`,
+    path: `HTTP POST /api/e14/process-v2/batch, ${batchSize.toLocaleString('en')} sheets per request, ${concurrency} in flight, service in its own process: validation, fields, review tasks, alerts, reconciliation, rollups, audit chain per batch transaction; forensic worker running`,
     divipolImportSeconds: load.milliseconds.divipol / 1000,
     sheetsSeconds: load.milliseconds.sheets / 1000,
     totalSeconds: intakeSeconds,
@@ -190,10 +215,7 @@ const result = {
     budget: { idle: 200, underLoad: 512 },
   },
 };
-writeFileSync(
-  new URL('../../../bench/results/e14-scale.json', import.meta.url),
-  `${JSON.stringify(result, null, 2)}\n`,
-);
+if (out !== '-') writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 await pool.end();
 await services.close();

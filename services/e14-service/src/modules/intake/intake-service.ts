@@ -14,7 +14,7 @@ import { type NewAlert, upsertAlerts } from '../alerts/alert-store.js';
 import { type AuditInput, appendAudit } from '../audit/audit-chain.js';
 import type { CandidateInfo, ElectionCatalog, ElectionCatalogs } from '../elections/election-catalog.js';
 import { enqueueForensics } from '../forensics/forensic-queue.js';
-import { type MesaTarget, reconcileMesas, targetKey } from '../reconciliation/reconciler.js';
+import { loadMesaState, type MesaTarget, reconcileMesas, targetKey } from '../reconciliation/reconciler.js';
 import type { ResultsCache } from '../results/results-cache.js';
 import { reviewReason, validateSheet } from '../rules/sheet-rules.js';
 import { isAssigned, type WitnessAssignments } from '../witnesses/witness-assignments.js';
@@ -286,17 +286,14 @@ export class IntakeService {
         text: 'SELECT id FROM mesas WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
         values: [mesaIds],
       });
-      const existing = await client.query<{
-        id: string;
-        content_hash: string;
-        idempotency_key: string | null;
-        submitted_by: string;
-      }>({
-        name: 'intake-existing',
-        text: 'SELECT id, content_hash, idempotency_key, submitted_by FROM e14_forms WHERE election_id = $1 AND content_hash = ANY($2::text[])',
-        values: [catalog.id, items.map((item) => item.sheet.contentHash)],
-      });
-      const existingByHash = new Map(existing.rows.map((row) => [row.content_hash, Number(row.id)]));
+      // One read of everything stored about these mesas serves the duplicate check, the version
+      // numbers and the reconciliation (a sheet's content names its mesa, so an identical sheet
+      // is always among its mesa's forms).
+      const state = await loadMesaState(client, mesaIds);
+      const hashes = new Set(items.map((item) => item.sheet.contentHash));
+      const existingByHash = new Map(
+        state.forms.filter((form) => hashes.has(form.contentHash)).map((form) => [form.contentHash, form]),
+      );
       if (idempotencyKey) {
         const previous = await client.query<{ content_hash: string }>(
           'SELECT content_hash FROM e14_forms WHERE submitted_by = $1 AND idempotency_key = $2',
@@ -308,21 +305,13 @@ export class IntakeService {
         }
       }
       const fresh = items.filter((item) => !existingByHash.has(item.sheet.contentHash));
-      const versions = await client.query<{
-        mesa_id: number;
-        corporation: string;
-        copy: string;
-        source: string;
-        version: number;
-      }>({
-        name: 'intake-versions',
-        text: `SELECT mesa_id, corporation, copy, source, max(version)::int AS version FROM e14_forms
-               WHERE mesa_id = ANY($1::int[]) GROUP BY mesa_id, corporation, copy, source`,
-        values: [mesaIds],
-      });
-      const lastVersion = new Map(
-        versions.rows.map((row) => [`${row.mesa_id}|${row.corporation}|${row.copy}|${row.source}`, row.version]),
-      );
+      const versionKey = (mesaId: number, corporation: string, copy: string, source: string) =>
+        `${mesaId}|${corporation}|${copy}|${source}`;
+      const lastVersion = new Map<string, number>();
+      for (const form of state.forms) {
+        const key = versionKey(form.mesaId, form.corporation, form.copy, form.source);
+        lastVersion.set(key, Math.max(lastVersion.get(key) ?? 0, form.version));
+      }
       const ids = fresh.length
         ? (
             await client.query<{ id: string }>({
@@ -334,9 +323,9 @@ export class IntakeService {
         : [];
       const written = fresh.map((item, position) => {
         const { submission } = item.sheet;
-        const versionKey = `${item.mesa.id}|${submission.corporation}|${submission.copy}|${submission.source}`;
-        const version = (lastVersion.get(versionKey) ?? 0) + 1;
-        lastVersion.set(versionKey, version);
+        const key = versionKey(item.mesa.id, submission.corporation, submission.copy, submission.source);
+        const version = (lastVersion.get(key) ?? 0) + 1;
+        lastVersion.set(key, version);
         return { item, id: ids[position] ?? 0, version };
       });
       await copyRows(
@@ -461,6 +450,33 @@ export class IntakeService {
         puestoId: item.mesa.puesto_id,
         habilitados: item.mesa.habilitados,
       }));
+      for (const { item, id, version } of written) {
+        const { sheet, validation } = item;
+        const { submission } = sheet;
+        state.forms.push({
+          id,
+          mesaId: item.mesa.id,
+          corporation: submission.corporation,
+          copy: submission.copy,
+          source: submission.source,
+          version,
+          status: formStatus(validation),
+          // As stored (real) and read back by loadMesaState.
+          minConfidence: Math.fround(item.minConfidence),
+          sufragantes: numberIn(sheet.sufragantes),
+          urna: numberIn(sheet.urna),
+          incinerados: numberIn(sheet.incinerados),
+          blancos: numberIn(sheet.blancos),
+          nulos: numberIn(sheet.nulos),
+          noMarcados: numberIn(sheet.noMarcados),
+          votes: new Map(
+            item.candidateIds.map((candidateId, index) => [candidateId, numberIn(sheet.votes[index]?.field ?? null)]),
+          ),
+          contentHash: sheet.contentHash,
+          needsReview: validation.needsReview,
+          findings: validation.findings,
+        });
+      }
       const name = actorName(actor);
       const reconciled = await reconcileMesas(
         client,
@@ -470,25 +486,15 @@ export class IntakeService {
           ),
         ),
         name,
+        state,
       );
       for (const corporation of reconciled.changed) changedCorporations.add(corporation as Corporation);
       const truth = new Map(reconciled.outcomes);
-      const missingTruth = targets.filter((target) => !truth.has(targetKey(target.mesaId, target.corporation)));
-      if (missingTruth.length > 0) {
-        const rows = await client.query<{
-          mesa_id: number;
-          corporation: string;
-          status: IntakeResult['mesaStatus'];
-          form_id: string | null;
-        }>('SELECT mesa_id, corporation, status, form_id FROM reconciliations WHERE mesa_id = ANY($1::int[])', [
-          missingTruth.map((target) => target.mesaId),
-        ]);
-        for (const row of rows.rows) {
-          truth.set(targetKey(row.mesa_id, row.corporation), {
-            status: row.status,
-            formId: row.form_id === null ? null : Number(row.form_id),
-            alertIds: [],
-          });
+      for (const target of targets) {
+        const key = targetKey(target.mesaId, target.corporation);
+        const stored = state.truths.get(key);
+        if (!truth.has(key) && stored) {
+          truth.set(key, { status: stored.status, formId: stored.form_id, alertIds: [] });
         }
       }
       // The hot shared rows (rollups, forensic queue, audit head) are touched last, so their locks
@@ -524,29 +530,19 @@ export class IntakeService {
       await appendAudit(client, [...audit, ...reconciled.audit]);
 
       const writtenByHash = new Map(written.map((entry) => [entry.item.sheet.contentHash, entry]));
-      const existingDetails = existingByHash.size
-        ? await client.query<{
-            id: string;
-            version: number;
-            status: IntakeResult['formStatus'];
-            findings: RuleFinding[];
-            needs_review: boolean;
-          }>('SELECT id, version, status, findings, needs_review FROM e14_forms WHERE id = ANY($1::bigint[])', [
-            [...existingByHash.values()],
-          ])
-        : { rows: [] };
-      const existingById = new Map(existingDetails.rows.map((row) => [Number(row.id), row]));
       for (const item of items) {
         const { submission } = item.sheet;
         const mesaTruth = truth.get(targetKey(item.mesa.id, submission.corporation));
         const entry = writtenByHash.get(item.sheet.contentHash);
-        const duplicateId = existingByHash.get(item.sheet.contentHash);
-        const duplicate = duplicateId === undefined ? undefined : existingById.get(duplicateId);
-        const findings = duplicate ? duplicate.findings : item.validation.findings;
+        const duplicate = entry ? undefined : existingByHash.get(item.sheet.contentHash);
         const validation: ValidationResult = duplicate
-          ? { ok: duplicate.status !== 'failed_rules', findings, needsReview: duplicate.needs_review }
+          ? {
+              ok: duplicate.status !== 'failed_rules',
+              findings: duplicate.findings,
+              needsReview: duplicate.needsReview,
+            }
           : item.validation;
-        const formId = entry?.id ?? duplicateId ?? 0;
+        const formId = entry?.id ?? duplicate?.id ?? 0;
         outcomes.set(item.index, {
           ok: true,
           result: {

@@ -1,4 +1,4 @@
-import type { Corporation, MesaStatus } from '@castor/contracts';
+import type { Corporation, MesaStatus, RuleFinding } from '@castor/contracts';
 import type pg from 'pg';
 import { copyRows } from '../../db/copy.js';
 import { type NewAlert, resolveGoneAlerts, upsertAlerts } from '../alerts/alert-store.js';
@@ -81,9 +81,89 @@ export function numbersOf(row: NumbersRow): MesaNumbers {
 interface TruthRow extends NumbersRow {
   mesa_id: number;
   corporation: string;
-  form_id: string | null;
+  form_id: number | null;
   status: MesaStatus;
   discrepancies: { copiesDiffer?: unknown; officialDiffers?: unknown };
+}
+
+/** A stored form of a mesa, as the policy and the intake's duplicate and version checks see it. */
+export interface StoredForm extends FormSummary {
+  mesaId: number;
+  corporation: string;
+  contentHash: string;
+  needsReview: boolean;
+  findings: RuleFinding[];
+}
+
+/** Everything stored about some mesas that decides their truth, read once under their row locks. */
+export interface MesaState {
+  forms: StoredForm[];
+  official: Array<NumbersRow & { mesa_id: number; corporation: string; source: 'preconteo' | 'escrutinio' }>;
+  truths: Map<string, TruthRow>;
+}
+
+interface FormRow extends NumbersRow {
+  id: number;
+  mesa_id: number;
+  corporation: string;
+  copy: FormSummary['copy'];
+  source: FormSummary['source'];
+  version: number;
+  status: FormSummary['status'];
+  min_confidence: number;
+  content_hash: string;
+  needs_review: boolean;
+  findings: RuleFinding[];
+}
+
+/**
+ * Reads the forms, official rows and current truths of the given mesas in one round trip (three
+ * aggregated sub-selects, so a batch of fresh mesas costs one short statement). The caller holds
+ * the mesa row locks, so this stays true until its transaction ends except for what it writes
+ * itself. min_confidence is read as the exact float8 of the stored real, the value
+ * `Math.fround` gives for a form not yet read back, so the policy compares both alike.
+ */
+export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly number[]): Promise<MesaState> {
+  const result = await client.query<{ forms: FormRow[]; official: MesaState['official']; truths: TruthRow[] }>({
+    name: 'reconcile-mesa-state',
+    text: `SELECT
+       (SELECT coalesce(json_agg(json_build_object('id', id, 'mesa_id', mesa_id, 'corporation', corporation,
+                 'copy', copy, 'source', source, 'version', version, 'status', status,
+                 'min_confidence', min_confidence::float8, 'sufragantes', sufragantes, 'urna', urna,
+                 'incinerados', incinerados, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
+                 'candidate_ids', candidate_ids, 'votes', votes, 'content_hash', content_hash,
+                 'needs_review', needs_review, 'findings', findings)), '[]')
+          FROM e14_forms WHERE mesa_id = ANY($1::int[])) AS forms,
+       (SELECT coalesce(json_agg(json_build_object('mesa_id', mesa_id, 'corporation', corporation, 'source', source,
+                 'sufragantes', sufragantes, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
+                 'candidate_ids', candidate_ids, 'votes', votes)), '[]')
+          FROM official_results WHERE mesa_id = ANY($1::int[])) AS official,
+       (SELECT coalesce(json_agg(json_build_object('mesa_id', mesa_id, 'corporation', corporation, 'form_id', form_id,
+                 'status', status, 'sufragantes', sufragantes, 'urna', urna, 'incinerados', incinerados,
+                 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados, 'candidate_ids', candidate_ids,
+                 'votes', votes, 'discrepancies', discrepancies)), '[]')
+          FROM reconciliations WHERE mesa_id = ANY($1::int[])) AS truths`,
+    values: [mesaIds],
+  });
+  const row = result.rows[0];
+  const forms = (row?.forms ?? []).map(
+    (form): StoredForm => ({
+      ...numbersOf(form),
+      id: form.id,
+      mesaId: form.mesa_id,
+      corporation: form.corporation,
+      copy: form.copy,
+      source: form.source,
+      version: form.version,
+      status: form.status,
+      minConfidence: form.min_confidence,
+      contentHash: form.content_hash,
+      needsReview: form.needs_review,
+      findings: form.findings,
+    }),
+  );
+  const truths = new Map((row?.truths ?? []).map((truth) => [targetKey(truth.mesa_id, truth.corporation), truth]));
+  return { forms, official: row?.official ?? [], truths };
 }
 
 /**
@@ -91,11 +171,14 @@ interface TruthRow extends NumbersRow {
  * form and official feed row, inside the caller's transaction: writes the truth, raises or resolves the
  * discrepancy alerts, and returns the audit entries describing what changed and the rollup deltas
  * (which the caller applies just before its audit entries, to hold those hot rows briefly).
+ * `state` is what `loadMesaState` read for these mesas plus what the caller wrote since; without
+ * it, it is read here.
  */
 export async function reconcileMesas(
   client: pg.PoolClient,
   targets: readonly MesaTarget[],
   actor: string,
+  state?: MesaState,
 ): Promise<{
   outcomes: Map<string, ReconcileOutcome>;
   audit: AuditInput[];
@@ -107,61 +190,25 @@ export async function reconcileMesas(
   const changed = new Set<string>();
   const rollups = new RollupDeltas();
   if (targets.length === 0) return { outcomes, audit, changed, rollups };
-  const mesaIds = [...new Set(targets.map((target) => target.mesaId))];
-  // One connection runs one query at a time: these three go in sequence.
-  const formRows = await client.query<
-    NumbersRow & {
-      id: string;
-      mesa_id: number;
-      corporation: string;
-      copy: FormSummary['copy'];
-      source: FormSummary['source'];
-      version: number;
-      status: FormSummary['status'];
-      min_confidence: number;
-    }
-  >(
-    `SELECT id, mesa_id, corporation, copy, source, version, status, min_confidence, sufragantes, urna, incinerados,
-              blancos, nulos, no_marcados, candidate_ids, votes
-       FROM e14_forms WHERE mesa_id = ANY($1::int[])`,
-    [mesaIds],
-  );
-  const officialRows = await client.query<
-    NumbersRow & { mesa_id: number; corporation: string; source: 'preconteo' | 'escrutinio' }
-  >(
-    `SELECT mesa_id, corporation, source, sufragantes, blancos, nulos, no_marcados, candidate_ids, votes
-       FROM official_results WHERE mesa_id = ANY($1::int[])`,
-    [mesaIds],
-  );
-  const truthRows = await client.query<TruthRow>(
-    `SELECT mesa_id, corporation, form_id, status, sufragantes, urna, incinerados, blancos, nulos, no_marcados,
-              candidate_ids, votes, discrepancies
-       FROM reconciliations WHERE mesa_id = ANY($1::int[])`,
-    [mesaIds],
-  );
+  const {
+    forms,
+    official,
+    truths: truthByTarget,
+  } = state ?? (await loadMesaState(client, [...new Set(targets.map((target) => target.mesaId))]));
   const formsByTarget = new Map<string, FormSummary[]>();
-  for (const row of formRows.rows) {
-    const key = targetKey(row.mesa_id, row.corporation);
+  for (const form of forms) {
+    const key = targetKey(form.mesaId, form.corporation);
     const list = formsByTarget.get(key) ?? [];
     formsByTarget.set(key, list);
-    list.push({
-      ...numbersOf(row),
-      id: Number(row.id),
-      copy: row.copy,
-      source: row.source,
-      version: row.version,
-      status: row.status,
-      minConfidence: row.min_confidence,
-    });
+    list.push(form);
   }
   const officialByTarget = new Map<string, Array<{ source: 'preconteo' | 'escrutinio'; numbers: MesaNumbers }>>();
-  for (const row of officialRows.rows) {
+  for (const row of official) {
     const key = targetKey(row.mesa_id, row.corporation);
     const list = officialByTarget.get(key) ?? [];
     officialByTarget.set(key, list);
     list.push({ source: row.source, numbers: numbersOf(row) });
   }
-  const truthByTarget = new Map(truthRows.rows.map((row) => [targetKey(row.mesa_id, row.corporation), row]));
 
   const upserts: Array<{ target: MesaTarget; decided: Reconciled }> = [];
   const newAlerts: NewAlert[] = [];

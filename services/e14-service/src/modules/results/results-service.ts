@@ -80,8 +80,10 @@ const TRUTH_SUMS = `count(*) AS mesas_in, count(*) FILTER (WHERE r.status = 'val
 
 /**
  * Results by territory from reconciled truth only. National and departamento levels read the
- * per-municipio rollups (about 1,100 rows nationally, whatever the number of mesas); municipio
- * and below aggregate the reconciled mesas of one municipio. Answers are cached until a change.
+ * per-municipio rollups (about 1,100 rows nationally, whatever the number of mesas); municipio and
+ * zona the per-puesto rollups of one municipio; puesto and mesa the reconciled mesas themselves.
+ * Both rollup levels are kept by reconciliation/rollups.ts in the transaction that changes a truth.
+ * Answers are cached until a change.
  */
 export class ResultsService {
   private readonly expectedByElection = new Map<
