@@ -7,12 +7,18 @@
  * tenth of MNIST, calibration per confidence bin, single-threaded throughput, and every value cell
  * of the two real sheets.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { evaluateCells, evaluateGlyphs, measureThroughput, REVIEW_THRESHOLD } from '../src/evaluation.js';
+import {
+  evaluateCells,
+  evaluateGlyphs,
+  measureThroughput,
+  REVIEW_THRESHOLD,
+  WRONG_UNREVIEWED_TARGET,
+} from '../src/evaluation.js';
 import { loadHandwritingRenderer } from '../src/handwriting.js';
 import { latestModelVersion, loadModelFile, MODELS_DIRECTORY, modelFileName } from '../src/model.js';
 import { evaluateRealCells, loadRealCells } from '../src/real-cells.js';
@@ -48,7 +54,10 @@ log(`throughput: ${Math.round(throughput.glyphsPerSecond)} glyphs/s, ${Math.roun
 const glyphs = evaluateGlyphs(recognizer, renderer, { cells: args.cells, seed, faces: EVALUATION_FACES, mnist: true });
 log(`glyphs: ${glyphs.samples}, accuracy ${(100 * glyphs.accuracy).toFixed(2)} %`);
 const cells = evaluateCells(recognizer, renderer, { cells: args.cells, seed, faces: EVALUATION_FACES });
-log(`cells: ${cells.cells}, accuracy ${(100 * cells.accuracy).toFixed(2)} %`);
+log(
+  `cells: ${cells.cells}, accuracy ${(100 * cells.accuracy).toFixed(2)} %, wrong with confidence ≥ ${REVIEW_THRESHOLD} ` +
+    `${(100 * cells.wrongAboveReviewThreshold).toFixed(2)} %, reviewed ${(100 * cells.review.reviewRate).toFixed(1)} %`,
+);
 const real = evaluateRealCells(recognizer, await loadRealCells());
 log(
   `real cells: ${real.filter((r) => r.outcome === 'correct').length}/${real.length} correct, ${real.filter((r) => r.safe).length} safe`,
@@ -59,6 +68,7 @@ const report: EvaluationReport = {
   evaluatedAt: new Date().toISOString(),
   heldOutFaces: EVALUATION_FACES,
   reviewThreshold: REVIEW_THRESHOLD,
+  wrongUnreviewedTarget: WRONG_UNREVIEWED_TARGET,
   glyphs,
   cells,
   realCells: {
@@ -79,6 +89,7 @@ const report: EvaluationReport = {
     },
   },
 };
+await mkdir(args.out, { recursive: true });
 const base = join(args.out, `eval-v${version}`);
 await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
 await writeFile(`${base}.md`, formatEvaluationMarkdown(report));

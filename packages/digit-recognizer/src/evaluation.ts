@@ -12,6 +12,9 @@ import { labelCandidates, renderSyntheticCell } from './synthetic-cells.js';
 /** The review threshold of the original system: fields below it go to a person. */
 export const REVIEW_THRESHOLD = 0.7;
 
+/** The issue's end-to-end bound: wrong fields that skip review, as a share of all fields. */
+export const WRONG_UNREVIEWED_TARGET = 0.001;
+
 export interface GlyphEvaluation {
   samples: number;
   accuracy: number;
@@ -118,7 +121,28 @@ export interface CellEvaluation {
   expectedCalibrationError: number;
   /** Accuracy by what the cell held. */
   byKind: Record<string, { cells: number; accuracy: number }>;
+  /** Per handwriting face: how unevenly the model generalises to hands it never saw. */
+  byFace: Record<string, { cells: number; accuracy: number; wrongAboveReviewThreshold: number }>;
+  /**
+   * Routing as e14-service does it (illegible, under the threshold, or marked over-written go to a
+   * person): the share of cells reviewed and of cells wrong yet not reviewed, at REVIEW_THRESHOLD
+   * and at the lowest threshold that keeps wrong-and-unreviewed within WRONG_UNREVIEWED_TARGET.
+   */
+  review: ReviewFigures;
+  safeReview: ReviewFigures | null;
 }
+
+export interface ReviewFigures {
+  threshold: number;
+  reviewRate: number;
+  wrongUnreviewed: number;
+}
+
+/** Thresholds tried for `safeReview`: hundredths, then thousandths where confidence crowds near 1. */
+const THRESHOLD_GRID = [
+  ...Array.from({ length: 99 }, (_, i) => (i + 1) / 100),
+  ...Array.from({ length: 10 }, (_, i) => 0.99 + i / 1000),
+];
 
 function kindOf(truth: CellValue): string {
   if (truth === 'empty') return 'empty';
@@ -137,8 +161,14 @@ export function evaluateCells(
   options: { cells: number; seed: string; faces: readonly HandwritingFaceId[]; overwrite?: number },
 ): CellEvaluation {
   const rng = createRng(options.seed);
-  const results: { outcome: CellOutcome; confidence: number; kind: string; overwritten: boolean; marked: boolean }[] =
-    [];
+  const results: {
+    outcome: CellOutcome;
+    confidence: number;
+    kind: string;
+    face: string;
+    overwritten: boolean;
+    marked: boolean;
+  }[] = [];
   for (let i = 0; i < options.cells; i++) {
     const cell = renderSyntheticCell(renderer, { faces: options.faces, overwrite: options.overwrite ?? 0.05 }, rng);
     const truth: CellValue = cell.rendered.state === 'empty' ? 'empty' : cell.rendered.value;
@@ -147,6 +177,7 @@ export function evaluateCells(
       outcome: cellOutcome(reading, truth),
       confidence: reading.confidence,
       kind: kindOf(truth),
+      face: cell.rendered.hand.face,
       overwritten: cell.rendered.overwritten,
       marked: reading.overwritten,
     });
@@ -165,6 +196,24 @@ export function evaluateCells(
     const inKind = results.filter((result) => result.kind === kind);
     byKind[kind] = { cells: inKind.length, accuracy: share(correct(inKind), inKind.length) };
   }
+  const byFace: CellEvaluation['byFace'] = {};
+  for (const face of options.faces) {
+    const inFace = results.filter((result) => result.face === face);
+    byFace[face] = {
+      cells: inFace.length,
+      accuracy: share(correct(inFace), inFace.length),
+      wrongAboveReviewThreshold: share(confidentlyWrong(inFace, REVIEW_THRESHOLD), inFace.length),
+    };
+  }
+  const reviewAt = (threshold: number): ReviewFigures => {
+    const reviewed = (result: (typeof results)[number]) =>
+      result.outcome === 'illegible' || result.confidence < threshold || result.marked;
+    return {
+      threshold,
+      reviewRate: share(results.filter(reviewed)),
+      wrongUnreviewed: share(results.filter((result) => result.outcome === 'wrong' && !reviewed(result))),
+    };
+  };
   const clean = results.filter((result) => !result.overwritten);
   const corrected = results.filter((result) => result.overwritten);
   return {
@@ -196,6 +245,10 @@ export function evaluateCells(
     reliability: reliabilityBins(calibrationSamples),
     expectedCalibrationError: expectedCalibrationError(calibrationSamples),
     byKind,
+    byFace,
+    review: reviewAt(REVIEW_THRESHOLD),
+    safeReview:
+      THRESHOLD_GRID.map(reviewAt).find((figures) => figures.wrongUnreviewed <= WRONG_UNREVIEWED_TARGET) ?? null,
   };
 }
 

@@ -14,6 +14,8 @@ export {
   type GlyphEvaluation,
   measureThroughput,
   REVIEW_THRESHOLD,
+  type ReviewFigures,
+  WRONG_UNREVIEWED_TARGET,
 } from './evaluation.js';
 export { FEATURE_LENGTH, type GlyphContext, glyphFeatures, normaliseGlyph } from './features.js';
 export { HANDWRITING_FACE_IDS, HANDWRITING_FACES, type HandwritingFaceId } from './fonts.js';

@@ -6,6 +6,7 @@ export interface EvaluationReport {
   evaluatedAt: string;
   heldOutFaces: readonly string[];
   reviewThreshold: number;
+  wrongUnreviewedTarget: number;
   glyphs: GlyphEvaluation;
   cells: CellEvaluation;
   realCells: {
@@ -65,6 +66,12 @@ export function formatEvaluationMarkdown(report: EvaluationReport): string {
     `Without corrections (${cells.clean.cells} cells): accuracy ${percent(cells.clean.accuracy)}, wrong with confidence ≥ ${report.reviewThreshold}: ` +
       `${percent(cells.clean.wrongAboveReviewThreshold)}. With a correction (${cells.overwritten.cells} cells): accuracy ${percent(cells.overwritten.accuracy)}; ` +
       `${cells.overwritten.flagged} sent to review (${cells.overwritten.markedOverwritten} marked over-written); ${cells.overwritten.falseMarks} clean cells wrongly marked over-written.`,
+    `Routed as e14-service does (illegible, under the threshold, or marked over-written go to review): at ${cells.review.threshold}, ` +
+      `${percent(cells.review.reviewRate, 1)} of cells reviewed and ${percent(cells.review.wrongUnreviewed)} wrong but not reviewed. ` +
+      (cells.safeReview
+        ? `Wrong-and-unreviewed stays within ${percent(report.wrongUnreviewedTarget, 1)} from a threshold of ${cells.safeReview.threshold}: ` +
+          `${percent(cells.safeReview.reviewRate, 1)} of cells reviewed, ${percent(cells.safeReview.wrongUnreviewed)} wrong but not reviewed.`
+        : `No threshold keeps wrong-and-unreviewed within ${percent(report.wrongUnreviewedTarget, 1)}.`),
     table(
       ['confidence ≥', 'cells not reviewed', 'their accuracy'],
       cells.automation.map((row) => [row.threshold, percent(row.share, 1), percent(row.accuracy)]),
@@ -82,6 +89,15 @@ export function formatEvaluationMarkdown(report: EvaluationReport): string {
     table(
       ['cell holds', 'cells', 'accuracy'],
       Object.entries(cells.byKind).map(([kind, entry]) => [kind, entry.cells, percent(entry.accuracy)]),
+    ),
+    table(
+      ['held-out face', 'cells', 'accuracy', `wrong with confidence ≥ ${report.reviewThreshold}`],
+      Object.entries(cells.byFace).map(([face, entry]) => [
+        face,
+        entry.cells,
+        percent(entry.accuracy),
+        percent(entry.wrongAboveReviewThreshold),
+      ]),
     ),
     '## Held-out glyphs',
     `${glyphs.samples} glyphs: accuracy ${percent(glyphs.accuracy)} (` +
