@@ -16,6 +16,7 @@ import { DocumentPipeline } from './modules/pipeline/pipeline-service.js';
 import { ResultsCache } from './modules/results/results-cache.js';
 import { resultsRoutes } from './modules/results/results-routes.js';
 import { ResultsService } from './modules/results/results-service.js';
+import { ReviewCrops } from './modules/review/review-crops.js';
 import { ReviewLeases } from './modules/review/review-leases.js';
 import { ReviewMetrics } from './modules/review/review-metrics.js';
 import { reviewRoutes } from './modules/review/review-routes.js';
@@ -144,7 +145,13 @@ export async function buildE14App(
     metrics: new ReviewMetrics(app.metrics, app.pg),
     log: app.log,
   });
-  await reviewRoutes(app, review, config.RATE_LIMIT_E14_READ);
+  const crops = new ReviewCrops({
+    pool: app.pg,
+    catalogs,
+    store: app.store,
+    limits: { maxFileMb: config.E14_MAX_FILE_SIZE_MB, maxPages: config.E14_OCR_MAX_PAGES },
+  });
+  await reviewRoutes(app, review, crops, config.RATE_LIMIT_E14_READ);
   // A reviewer version left unstored by a crash between closing and intake is stored now.
   app.addHook('onReady', async () => {
     await review.flushReviewedForms();

@@ -276,6 +276,11 @@ describe('review desk', () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('REVIEW_TASK_NOT_FOUND');
     expect((await get(e14, '/api/review/tasks/999999', ana)).json().error.code).toBe('REVIEW_TASK_NOT_FOUND');
+    // These sheets name a scan that was never stored: no crop to cut, said clearly.
+    const task = await e14.app.pg.query<{ id: string }>('SELECT id FROM review_tasks ORDER BY id LIMIT 1');
+    const crop = await get(e14, `/api/review/tasks/${task.rows[0]?.id}/crop`, ana);
+    expect(crop.statusCode).toBe(404);
+    expect(crop.json().error.code).toBe('REVIEW_CROP_UNAVAILABLE');
   });
 
   it('exports the backlog gauge and the turnaround histogram', async () => {

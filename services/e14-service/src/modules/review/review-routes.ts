@@ -7,14 +7,17 @@ import {
   reviewSubmitRequestSchema,
   reviewTaskIdParamsSchema,
   reviewTaskSchema,
+  trainingSamplesQuerySchema,
 } from '@castor/contracts';
 import { principal, type RateSpec, type ServiceApp } from '@castor/service-kit';
+import { z } from 'zod';
+import type { ReviewCrops } from './review-crops.js';
 import type { ReviewService } from './review-service.js';
 
 const reviewers = { roles: ['admin', 'reviewer'] } as const;
 const admins = { roles: ['admin'] } as const;
 
-export async function reviewRoutes(app: ServiceApp, review: ReviewService, rate: RateSpec) {
+export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops: ReviewCrops, rate: RateSpec) {
   const rateLimit = { max: rate.max, timeWindow: rate.windowMs };
 
   app.get(
@@ -99,5 +102,45 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, rate:
       },
     },
     async () => review.reviewers(),
+  );
+
+  app.get(
+    '/api/review/tasks/:id/crop',
+    {
+      config: { auth: reviewers, rateLimit },
+      schema: {
+        tags: ['review'],
+        summary: "PNG of the task's cell, cut from the stored scan as the recognizer saw it",
+        params: reviewTaskIdParamsSchema,
+        response: { 200: z.any().describe('image/png'), 404: errorResponseSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('image/png')
+        .header('cache-control', 'private, max-age=3600')
+        .send(await crops.taskCropPng(request.params.id)),
+  );
+
+  app.get(
+    '/api/review/training-samples',
+    {
+      config: { auth: admins, rateLimit },
+      schema: {
+        tags: ['review'],
+        summary:
+          'Every accepted value with its cell as NDJSON reviewed samples (pnpm --filter @castor/digit-recognizer train --reviewed <folder>); paged by x-next-after-task-id',
+        querystring: trainingSamplesQuerySchema,
+        response: { 200: z.string().describe('application/x-ndjson') },
+      },
+    },
+    async (request, reply) => {
+      const page = await crops.trainingSamples(request.query.afterTaskId, request.query.limit);
+      return reply
+        .type('application/x-ndjson')
+        .header('x-next-after-task-id', String(page.last))
+        .header('x-skipped-cells', String(page.skipped))
+        .send(page.lines.map((line) => `${line}\n`).join(''));
+    },
   );
 }
