@@ -37,7 +37,7 @@ describe('graceful shutdown', () => {
       auth: () => ({
         issuer: 'none',
         audience: 'none',
-        resolveKey: async () => undefined,
+        resolveKey: Object.assign(async () => undefined, { isTrusted: () => false }),
         revocations: new RevocationList(async (after) => ({ revocations: [], cursor: after })),
         revocationPollMs: 60_000,
       }),

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
 import { activePrivateKey, ed25519Signer, forgeToken, hmacSigner, standardClaims, strangerKey } from './token-forge.js';
 
@@ -35,7 +35,8 @@ describe('access token verification', () => {
     const [header, payload, signature] = validToken.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const elevated = Buffer.from(
-      JSON.stringify({ ...claims, role: 'admin', sub: claims.sub.replace(/.$/, '0') }),
+      // Another user's id (the last hex digit changed, whatever it was): a real impersonation attempt.
+      JSON.stringify({ ...claims, sub: claims.sub.replace(/.$/, (last: string) => (last === '0' ? '1' : '0')) }),
     ).toString('base64url');
     expect(await tokenInfo(`Bearer ${header}.${elevated}.${signature}`)).toMatchObject({
       status: 401,
@@ -52,6 +53,23 @@ describe('access token verification', () => {
       ed25519Signer(key),
     );
     expect(await tokenInfo(`Bearer ${expired}`)).toMatchObject({ status: 401, code: 'TOKEN_EXPIRED' });
+  });
+
+  it('rejects a token it has already accepted once its expiry passes', async () => {
+    const { kid, key } = await activePrivateKey(core);
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = forgeToken(
+      { alg: 'EdDSA', typ: 'at+jwt', kid },
+      standardClaims(core, { iat: now, exp: now + 60 }),
+      ed25519Signer(key),
+    );
+    expect((await tokenInfo(`Bearer ${shortLived}`)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'], now: (now + 61) * 1000 });
+    try {
+      expect(await tokenInfo(`Bearer ${shortLived}`)).toMatchObject({ status: 401, code: 'TOKEN_EXPIRED' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a token that is not valid yet (nbf)', async () => {

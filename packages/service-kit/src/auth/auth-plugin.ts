@@ -48,6 +48,68 @@ const JWT_ERROR_CODES: Record<string, { code: 'AUTH_REQUIRED' | 'TOKEN_EXPIRED' 
     FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED: { code: 'TOKEN_REVOKED', message: 'The access token has been revoked' },
   };
 
+/**
+ * Access tokens this process has already verified, by their exact text (bounded, oldest out
+ * first). A hit skips the signature check and the claims parsing, which give the same answer for
+ * the same bytes; it never skips the expiry, not-before and deny-list checks, which depend on time.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { claims: AccessTokenClaims; kid: string }>();
+
+  constructor(
+    private readonly capacity: number,
+    private readonly keys: KeyResolver,
+    private readonly revocations: RevocationList,
+  ) {}
+
+  /** The claims of a token verified before and still acceptable now, else undefined. */
+  acceptable(token: string): AccessTokenClaims | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    const { claims } = entry;
+    const now = Date.now() / 1000;
+    if (
+      claims.exp > now &&
+      (claims.nbf === undefined || claims.nbf <= now) &&
+      !this.revocations.isRevoked(claims.jti) &&
+      // A key dropped by a rotation stops verifying its tokens at once, cached or not.
+      this.keys.isTrusted(entry.kid)
+    ) {
+      return claims;
+    }
+    // Let the full verification answer with the precise error code.
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  add(token: string, claims: AccessTokenClaims): void {
+    const kid = keyIdOf(token);
+    if (kid === undefined) return;
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(token, { claims, kid });
+  }
+}
+
+/** The `kid` of a token that has just been verified (so its header is well-formed JSON). */
+function keyIdOf(token: string): string | undefined {
+  const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString()) as {
+    kid?: unknown;
+  };
+  return typeof header.kid === 'string' ? header.kid : undefined;
+}
+
+const BEARER_PREFIX = 'Bearer ';
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return typeof header === 'string' && header.startsWith(BEARER_PREFIX)
+    ? header.slice(BEARER_PREFIX.length)
+    : undefined;
+}
+
 async function authenticate(request: FastifyRequest): Promise<AccessTokenClaims> {
   try {
     await request.jwtVerify();
@@ -82,16 +144,27 @@ export const authPlugin = fp(
         allowedAud: options.audience,
         checkTyp: ACCESS_TOKEN_TYP,
         requiredClaims: ['sub', 'role', 'jti', 'iat', 'exp'],
-        cache: 10_000,
       },
       trusted: (_request, decoded) => !options.revocations.isRevoked(String((decoded as { jti?: unknown }).jti)),
     });
 
-    app.addHook('onRequest', async (request) => {
+    const verified = new VerifiedTokens(10_000, options.resolveKey, options.revocations);
+    // Callback style so that a token seen before is accepted without a promise.
+    app.addHook('onRequest', (request, _reply, done) => {
       const policy = request.routeOptions.config.auth;
-      if (policy === 'public' || request.is404) return;
-      const claims = await authenticate(request);
-      if (policy && !policy.roles.includes(claims.role)) throw forbidden();
+      if (policy === 'public' || request.is404) return done();
+      const allowed = (claims: AccessTokenClaims) =>
+        policy && !policy.roles.includes(claims.role) ? done(forbidden()) : done();
+      const token = bearerToken(request);
+      const known = token === undefined ? undefined : verified.acceptable(token);
+      if (known) {
+        request.user = known;
+        return allowed(known);
+      }
+      authenticate(request).then((claims) => {
+        if (token !== undefined) verified.add(token, claims);
+        allowed(claims);
+      }, done);
     });
 
     // Ready means the deny-list is loaded: a revoked token is never accepted after a restart.

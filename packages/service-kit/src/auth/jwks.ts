@@ -2,7 +2,11 @@ import { createPublicKey } from 'node:crypto';
 import { jwksSchema } from '@castor/contracts';
 
 /** Returns the PEM public key for a `kid`, or undefined when no such key is trusted. */
-export type KeyResolver = (kid: string) => Promise<string | undefined>;
+export interface KeyResolver {
+  (kid: string): Promise<string | undefined>;
+  /** Whether `kid` is trusted right now, from what is already loaded (no fetch): cheap enough per request. */
+  isTrusted(kid: string): boolean;
+}
 
 export interface RemoteJwksOptions {
   url: string;
@@ -72,6 +76,7 @@ export function createRemoteJwksResolver(options: RemoteJwksOptions): RemoteKeyR
     return keys.get(kid);
   };
   return Object.assign(resolve, {
+    isTrusted: (kid: string) => keys.has(kid),
     refresh,
     start() {
       void refreshQuietly();

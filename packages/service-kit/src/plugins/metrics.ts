@@ -26,13 +26,14 @@ export const metricsPlugin = fp(
       registers: [registry],
     });
     app.decorate('metrics', registry);
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       // Unmatched URLs share one label so a scanner cannot explode the series count.
       const route = request.routeOptions.url ?? 'unmatched';
       duration.observe(
         { method: request.method, route, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
+      done();
     });
     app.get(
       '/api/metrics',

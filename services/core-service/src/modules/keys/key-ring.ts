@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import type { Jwks } from '@castor/contracts';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYP } from '@castor/service-kit';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYP, type KeyResolver } from '@castor/service-kit';
 import { and, desc, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import type { CoreDb } from '../../db/client.js';
@@ -183,15 +183,18 @@ export class KeyRing {
     return this.activeKid;
   }
 
-  readonly resolveKey = async (kid: string): Promise<string | undefined> => {
-    const known = this.publicKeys.get(kid);
-    if (known) return known.pem;
-    if (Date.now() - this.loadedAt > RELOAD_COOLDOWN_MS) {
-      await this.load();
-      return this.publicKeys.get(kid)?.pem;
-    }
-    return undefined;
-  };
+  readonly resolveKey: KeyResolver = Object.assign(
+    async (kid: string): Promise<string | undefined> => {
+      const known = this.publicKeys.get(kid);
+      if (known) return known.pem;
+      if (Date.now() - this.loadedAt > RELOAD_COOLDOWN_MS) {
+        await this.load();
+        return this.publicKeys.get(kid)?.pem;
+      }
+      return undefined;
+    },
+    { isTrusted: (kid: string) => this.publicKeys.has(kid) },
+  );
 
   jwks(): Jwks {
     return { keys: [...this.publicKeys.values()].map(({ jwk }) => ({ ...jwk, use: 'sig' as const })) as Jwks['keys'] };
