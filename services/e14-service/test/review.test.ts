@@ -1,3 +1,4 @@
+import type { ReviewTask } from '@castor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
 import { get, importFixture, post } from './fixtures.js';
@@ -140,6 +141,10 @@ describe('review desk', () => {
     const escalated = await submit(carla, await pendingFor(carla, votes2), { value: 46 });
     expect(escalated.json()).toMatchObject({ status: 'escalated', entries: 3, resolved: null });
     expect(await pending(dario)).toBeNull();
+    const listed = await get(e14, '/api/review/tasks?status=escalated', admin);
+    expect(listed.json().tasks.map((task: ReviewTask) => task.taskId)).toEqual([votes2]);
+    expect(listed.json().tasks[0]).toMatchObject({ status: 'escalated', entries: 3, lease: null });
+    expect((await get(e14, '/api/review/tasks', dario)).statusCode).toBe(403);
     const refused = await post(e14, `/api/review/tasks/${votes2}/decide`, dario, { value: 40 });
     expect(refused.statusCode).toBe(403);
     const decided = await post(e14, `/api/review/tasks/${votes2}/decide`, admin, { value: 40 });

@@ -129,6 +129,14 @@ export const reviewerStatsResponseSchema = z.object({
   backlog: z.object({ pending: z.number().int(), escalated: z.number().int() }).describe('Open tasks'),
 });
 
+export const reviewTaskListQuerySchema = z.object({
+  status: reviewTaskStatusSchema.default('escalated'),
+  afterTaskId: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const reviewTaskListResponseSchema = z.object({ tasks: z.array(reviewTaskSchema) });
+
 export const trainingSamplesQuerySchema = z.object({
   afterTaskId: z.coerce.number().int().min(0).default(0).describe('Paging: the x-next-after-task-id of the last page'),
   limit: z.coerce.number().int().min(1).max(2_000).default(500),

@@ -6,6 +6,8 @@ import {
   reviewPendingResponseSchema,
   reviewSubmitRequestSchema,
   reviewTaskIdParamsSchema,
+  reviewTaskListQuerySchema,
+  reviewTaskListResponseSchema,
   reviewTaskSchema,
   trainingSamplesQuerySchema,
 } from '@castor/contracts';
@@ -55,6 +57,23 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
       const { taskId, leaseToken, ...answer } = request.body;
       return review.submit(principal(request), taskId, leaseToken, answer);
     },
+  );
+
+  app.get(
+    '/api/review/tasks',
+    {
+      config: { auth: admins, rateLimit },
+      schema: {
+        tags: ['review'],
+        summary:
+          'Tasks of one status with their context, oldest first (default: escalated, the ones waiting for an admin)',
+        querystring: reviewTaskListQuerySchema,
+        response: { 200: reviewTaskListResponseSchema },
+      },
+    },
+    async (request) => ({
+      tasks: await review.list(request.query.status, request.query.afterTaskId, request.query.limit),
+    }),
   );
 
   app.get(

@@ -135,6 +135,20 @@ export class ReviewService {
     return task;
   }
 
+  /** Tasks of one status, oldest first (an admin's list of escalated tasks to decide). */
+  async list(status: ReviewTask['status'], afterTaskId: number, limit: number): Promise<ReviewTask[]> {
+    const rows = await this.deps.pool.query<{ id: string }>(
+      'SELECT id FROM review_tasks WHERE status = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [status, afterTaskId, limit],
+    );
+    const tasks: ReviewTask[] = [];
+    for (const row of rows.rows) {
+      const task = await this.view(Number(row.id), null);
+      if (task) tasks.push(task);
+    }
+    return tasks;
+  }
+
   /** A reviewer's entry for a task they were handed. Idempotent for the same reviewer and answer. */
   async submit(actor: Actor, taskId: number, leaseToken: string, raw: ReviewAnswer): Promise<ReviewOutcome> {
     const answer = toAnswer(raw);
