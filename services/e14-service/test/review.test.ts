@@ -224,6 +224,15 @@ describe('review desk', () => {
       'review.form_reviewed',
       'e14.stored',
     ]);
+    // A crash after intake stored the reviewer version but before it was marked: the flush at the
+    // next start finds the same content and records nothing twice.
+    const forms = await e14.app.pg.query('SELECT count(*)::int AS n FROM e14_forms');
+    await e14.app.pg.query(`UPDATE reviewed_forms SET state = 'pending', reviewed_form_id = NULL WHERE form_id = $1`, [
+      formId,
+    ]);
+    const flushed = await e14.review.flushReviewedForms();
+    expect(flushed.get(formId)).toMatchObject({ state: 'stored', formId: reviewedForm.formId });
+    expect((await e14.app.pg.query('SELECT count(*)::int AS n FROM e14_forms')).rows[0].n).toBe(forms.rows[0].n);
     const verify = await get(e14, '/api/audit/verify', admin);
     expect(verify.json()).toMatchObject({ ok: true });
   });
