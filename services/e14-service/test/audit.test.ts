@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEntries, GENESIS_HASH } from '../src/modules/audit/audit-chain.js';
+import { withTransaction } from '../src/db/client.js';
+import { appendAudit, checkEntries, GENESIS_HASH } from '../src/modules/audit/audit-chain.js';
 import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
 import { bearer, get, honestSheet, importFixture, post } from './fixtures.js';
 
@@ -55,6 +56,34 @@ describe('hash-chained audit log', () => {
     const paged = await get(e14, '/api/audit/export?fromSeq=3&limit=2', admin);
     expect(paged.json().entries.map((entry: { seq: number }) => entry.seq)).toEqual([3, 4]);
     expect(paged.json().nextFromSeq).toBe(5);
+  });
+
+  it('hashes what it stores: values that are not plain JSON are recorded as JSON.stringify writes them', async () => {
+    const at = new Date('2026-03-08T16:00:00.000Z');
+    await withTransaction(e14.app.pg, (client) =>
+      appendAudit(client, [
+        {
+          actor: 'system:test',
+          action: 'test.odd_values',
+          entity: 'test',
+          entityId: 'ñandú "1"\n',
+          before: { when: at, ratio: Number.NaN, skipped: undefined, list: [undefined, Number.POSITIVE_INFINITY, -0] },
+          after: { z: 1, a: { nested: 'é', b: [true, null] }, '10': 'x', '9': 'y' },
+        },
+        { actor: 'system:test', action: 'test.no_values', entity: 'test', entityId: '2' },
+      ]),
+    );
+    const stored = await e14.app.pg.query<{ before: unknown; after: unknown }>(
+      `SELECT before, after FROM audit_log WHERE action LIKE 'test.%' ORDER BY seq`,
+    );
+    expect(stored.rows).toEqual([
+      {
+        before: { list: [null, null, 0], ratio: null, when: '2026-03-08T16:00:00.000Z' },
+        after: { '10': 'x', '9': 'y', a: { b: [true, null], nested: 'é' }, z: 1 },
+      },
+      { before: null, after: null },
+    ]);
+    expect((await get(e14, '/api/audit/verify', admin)).json()).toMatchObject({ ok: true, entries: 9 });
   });
 
   it('names the first broken link when a row is altered directly in the database', async () => {

@@ -1,7 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../src/lib/canonical-json.js';
+import { canonicalJson, canonicalJsonOfJson } from '../src/lib/canonical-json.js';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('matches the canonicalize package on generated JSON values', () => {
@@ -18,5 +18,15 @@ describe('canonicalJson (RFC 8785)', () => {
       '{"10":2,"9":3,"a":[true,null,"x"],"b":1,"é":0}',
     );
     expect(() => canonicalJson({ value: Number.NaN })).toThrow(/NaN/);
+  });
+
+  it('canonicalJsonOfJson is canonicalize of what JSON.stringify makes of any value', () => {
+    fc.assert(
+      fc.property(fc.anything({ withDate: true, withNullPrototype: true, withSparseArray: true }), (value) => {
+        const json = JSON.stringify(value);
+        expect(canonicalJsonOfJson(value)).toBe(json === undefined ? 'null' : canonicalize(JSON.parse(json)));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

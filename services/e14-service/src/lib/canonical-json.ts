@@ -7,11 +7,32 @@
  * audit entries per election.
  */
 export function canonicalJson(value: unknown): string {
+  return encode(value, false);
+}
+
+/**
+ * The canonical text of what JSON.stringify would make of `value` (toJSON applied, so dates
+ * become strings; NaN and infinities null; undefined, functions and symbols dropped from objects
+ * and null in arrays; undefined itself null): canonicalJson(JSON.parse(JSON.stringify(value)))
+ * in one pass, for values that were not validated into plain JSON first (audit entries).
+ */
+export function canonicalJsonOfJson(value: unknown): string {
+  return encode(value, true);
+}
+
+function encode(input: unknown, lenient: boolean): string {
+  let value = input;
+  if (lenient && typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new Error('canonical JSON has no NaN or Infinity');
+      if (!Number.isFinite(value)) {
+        if (lenient) return 'null';
+        throw new Error('canonical JSON has no NaN or Infinity');
+      }
       // Number#toString is the ECMAScript serialisation JCS prescribes (and -0 is written 0).
       return Object.is(value, -0) ? '0' : String(value);
     case 'boolean':
@@ -27,7 +48,7 @@ export function canonicalJson(value: unknown): string {
     for (let index = 0; index < value.length; index += 1) {
       if (index > 0) out += ',';
       const item: unknown = value[index];
-      out += item === undefined ? 'null' : canonicalJson(item);
+      out += item === undefined ? 'null' : encode(item, lenient);
     }
     return `${out}]`;
   }
@@ -37,8 +58,8 @@ export function canonicalJson(value: unknown): string {
   let first = true;
   for (const key of keys) {
     const member = record[key];
-    if (member === undefined) continue;
-    out += `${first ? '' : ','}${encodedKey(key)}:${canonicalJson(member)}`;
+    if (member === undefined || (lenient && (typeof member === 'function' || typeof member === 'symbol'))) continue;
+    out += `${first ? '' : ','}${encodedKey(key)}:${encode(member, lenient)}`;
     first = false;
   }
   return `${out}}`;

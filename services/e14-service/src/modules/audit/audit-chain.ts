@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 import type { AuditEntry } from '@castor/contracts';
 import type pg from 'pg';
 import { copyRows } from '../../db/copy.js';
-import { canonicalJson } from '../../lib/canonical-json.js';
+import { canonicalJson, canonicalJsonOfJson } from '../../lib/canonical-json.js';
 
 export const AUDIT_ALGORITHM =
   'hash_n = SHA-256 hex of (hash_{n-1} + "\\n" + RFC 8785 JSON of {seq, at, actor, action, entity, entityId, before, after}); hash_0 = 64 zeros';
@@ -18,9 +18,6 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** JSON values only (drops undefined, turns dates into strings), exactly as jsonb will return them. */
-const asJson = (value: unknown): unknown => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
-
 export function entryHash(prevHash: string, entry: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
   const body = canonicalJson({
     seq: entry.seq,
@@ -32,8 +29,10 @@ export function entryHash(prevHash: string, entry: Omit<AuditEntry, 'hash' | 'pr
     before: entry.before ?? null,
     after: entry.after ?? null,
   });
-  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+  return sha256Hex(`${prevHash}\n${body}`);
 }
+
+const sha256Hex = (text: string) => cryptoHash('sha256', text, 'hex');
 
 /**
  * Appends entries to the chain inside the caller's transaction. The head row is locked first, so
@@ -51,22 +50,18 @@ export async function appendAudit(
   let hash = head.rows[0]?.hash ?? GENESIS_HASH;
   if (inputs.length === 0) return { seq, hash };
   const at = new Date().toISOString();
+  const atJson = JSON.stringify(at);
   const rows: Array<Array<string | number | null>> = [];
   for (const input of inputs) {
     seq += 1;
-    const before = asJson(input.before);
-    const after = asJson(input.after);
-    const entry = {
-      seq,
-      at,
-      actor: input.actor,
-      action: input.action,
-      entity: input.entity,
-      entityId: input.entityId,
-      before,
-      after,
-    };
-    const next = entryHash(hash, entry);
+    // One pass per entry: before/after become their canonical text once, which is both what the
+    // json columns store and what the hashed body embeds. The body is entryHash's canonical
+    // object written out with its keys in sorted order (checkEntries recomputes it from the
+    // stored values, so any difference would show as a broken chain).
+    const before = canonicalJsonOfJson(input.before ?? null);
+    const after = canonicalJsonOfJson(input.after ?? null);
+    const body = `{"action":${JSON.stringify(input.action)},"actor":${JSON.stringify(input.actor)},"after":${after},"at":${atJson},"before":${before},"entity":${JSON.stringify(input.entity)},"entityId":${JSON.stringify(input.entityId)},"seq":${seq}}`;
+    const next = sha256Hex(`${hash}\n${body}`);
     rows.push([
       seq,
       at,
@@ -74,8 +69,8 @@ export async function appendAudit(
       input.action,
       input.entity,
       input.entityId,
-      before === null ? null : JSON.stringify(before),
-      after === null ? null : JSON.stringify(after),
+      before === 'null' ? null : before,
+      after === 'null' ? null : after,
       hash,
       next,
     ]);
