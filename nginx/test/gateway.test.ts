@@ -1,0 +1,218 @@
+/**
+ * The gateway as deployed: the real nginx binary running nginx/nginx.conf (only addresses, ports
+ * and file locations rewritten for loopback) with a self-signed certificate from dev-cert.sh, in
+ * front of a real core-service and a real e14-service.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@castor/dev-infra';
+import { type E14UnderTest, startE14ForTests } from '@castor/e14-service/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  tlsProtocol?: string | null;
+}
+
+let e14: E14UnderTest;
+let nginx: ChildProcess;
+let workDir: string;
+let ca: Buffer;
+let httpPort: number;
+let httpsPort: number;
+let e14Url: string;
+
+function nginxVersion(): [number, number, number] {
+  const run = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  if (run.error) throw new Error('The gateway tests need a real nginx: apt-get install nginx');
+  // nginx prints its version on stderr.
+  const match = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(`${run.stdout}${run.stderr}`);
+  if (!match) throw new Error(`cannot read the nginx version from: ${run.stderr}`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+/** nginx/nginx.conf with Docker's names, ports and paths swapped for this test's; each swap must apply. */
+function loopbackConfig(services: { core: string; e14: string; dashboard: string }): string {
+  let config = readFileSync(join(gatewayDir, 'nginx.conf'), 'utf8');
+  const swap = (from: string, to: string) => {
+    if (!config.includes(from)) throw new Error(`nginx.conf no longer contains "${from}": update the gateway test`);
+    config = config.replace(from, to);
+  };
+  swap(
+    'worker_processes auto;',
+    `worker_processes 1;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/error.log warn;`,
+  );
+  swap('access_log /var/log/nginx/access.log main;', `access_log ${workDir}/access.log main;`);
+  swap('listen 80;', `listen 127.0.0.1:${httpPort};`);
+  const [major, minor, patch] = nginxVersion();
+  // `http2 on;` arrived in nginx 1.25.1 (the image's 1.27 has it); Debian 12 ships 1.22.
+  if (major > 1 || minor > 25 || (minor === 25 && patch >= 1))
+    swap('listen 443 ssl;', `listen 127.0.0.1:${httpsPort} ssl;`);
+  else {
+    swap('listen 443 ssl;', `listen 127.0.0.1:${httpsPort} ssl http2;`);
+    swap('http2 on;', '');
+  }
+  swap('/etc/nginx/certs/cert.pem', `${workDir}/certs/cert.pem`);
+  swap('/etc/nginx/certs/key.pem', `${workDir}/certs/key.pem`);
+  swap('set $core http://core-service:5001;', `set $core ${services.core};`);
+  swap('set $e14 http://e14-service:5002;', `set $e14 ${services.e14};`);
+  swap('set $dashboard http://dashboard-ia:5003;', `set $dashboard ${services.dashboard};`);
+  return config;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`nginx did not listen on ${port}: ${readFileSync(join(workDir, 'error.log'), 'utf8')}`);
+}
+
+function call(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; plain?: boolean } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const common = { host: '127.0.0.1', method: options.method ?? 'GET', path, headers: options.headers ?? {} };
+    const onResponse = (response: import('node:http').IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString(),
+          tlsProtocol: options.plain ? undefined : (response.socket as TLSSocket).getProtocol?.(),
+        }),
+      );
+    };
+    const request = options.plain
+      ? httpRequest({ ...common, port: httpPort }, onResponse)
+      : httpsRequest({ ...common, port: httpsPort, ca, servername: 'localhost', agent: false }, onResponse);
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'castor-gateway-'));
+  // nginx's workers (nobody, when started as root) create their temp folders under the prefix.
+  chmodSync(workDir, 0o755);
+  mkdirSync(join(workDir, 'certs'));
+  execFileSync('sh', [join(gatewayDir, 'dev-cert.sh'), join(workDir, 'certs')], { stdio: 'ignore' });
+  ca = readFileSync(join(workDir, 'certs', 'cert.pem'));
+
+  e14 = await startE14ForTests();
+  e14Url = await e14.app.listen({ host: '127.0.0.1', port: 0 });
+  httpPort = await findFreePort();
+  httpsPort = await findFreePort();
+  const unusedPort = await findFreePort();
+  const configPath = join(workDir, 'nginx.conf');
+  writeFileSync(
+    configPath,
+    loopbackConfig({ core: e14.core.url, e14: e14Url, dashboard: `http://127.0.0.1:${unusedPort}` }),
+  );
+  nginx = spawn('nginx', ['-p', `${workDir}/`, '-c', configPath, '-g', 'daemon off;'], { stdio: 'ignore' });
+  await waitForPort(httpsPort);
+});
+
+afterAll(async () => {
+  if (nginx && nginx.exitCode === null) {
+    const exited = new Promise((done) => nginx.once('exit', done));
+    nginx.kill('SIGQUIT');
+    await exited;
+  }
+  await e14?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('gateway (real nginx)', () => {
+  it('redirects plain HTTP to HTTPS', async () => {
+    const answer = await call('/api/health', { plain: true, headers: { host: 'localhost' } });
+    expect(answer.status).toBe(301);
+    expect(answer.headers.location).toBe('https://localhost/api/health');
+  });
+
+  it('serves over TLS 1.2 or 1.3 with HSTS and the security headers, without its version', async () => {
+    const answer = await call('/api/health');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).service).toBe('core-service');
+    expect(['TLSv1.2', 'TLSv1.3']).toContain(answer.tlsProtocol);
+    expect(answer.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['x-frame-options']).toBe('DENY');
+    expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(answer.headers.server).toBe('nginx');
+  });
+
+  it('routes by path prefix: auth to core, elections to e14, with nginx request ids', async () => {
+    const analyst = await e14.core.signIn('analyst');
+    const login = await call('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: analyst.user.email, password: analyst.password }),
+    });
+    expect(login.status).toBe(200);
+    const token = JSON.parse(login.body).accessToken as string;
+    const me = await call('/api/auth/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.body).email).toBe(analyst.user.email);
+    const elections = await call('/api/elections', { headers: { authorization: `Bearer ${token}` } });
+    expect(elections.status).toBe(200);
+    expect(JSON.parse(elections.body)).toEqual({ items: [] });
+    // nginx names the request; the service answers with the same id.
+    expect(elections.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    // The dashboard prefix goes to dashboard-ia, which is not running here.
+    expect((await call('/api/media/mentions')).status).toBe(502);
+  });
+
+  it('keeps internal endpoints internal and unknown API paths unrouted', async () => {
+    for (const path of ['/api/metrics', '/api/e14/metrics', '/api/auth/revocations', '/api/nothing-here']) {
+      expect((await call(path)).status, path).toBe(404);
+    }
+    // The services do serve /api/metrics, on the internal network only.
+    expect((await fetch(`${e14Url}/api/metrics`)).status).toBe(200);
+  });
+
+  it('answers bursts on authentication with 429 per client address', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 24 }, () =>
+        call('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'nobody@castor.test', password: 'not the password at all' }),
+        }),
+      ),
+    );
+    const statuses = attempts.map((attempt) => attempt.status);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(8);
+    expect(statuses.filter((status) => status !== 429).every((status) => status === 401)).toBe(true);
+  });
+
+  it('refuses an E-14 upload over the size limit before it reaches the service', async () => {
+    const answer = await call('/api/e14/process', {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: Buffer.alloc(13 * 1024 * 1024, 1),
+    });
+    expect(answer.status).toBe(413);
+  });
+});
