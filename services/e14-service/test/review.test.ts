@@ -251,6 +251,37 @@ describe('review desk', () => {
     expect(await pending(await reviewer())).toBeNull();
   });
 
+  it('under concurrency: never one task to two reviewers, and one reviewer version when two tasks close at once', async () => {
+    const { formId, votes1, votes2 } = await storeOcrSheet('01-031-99-02-001');
+    const crowd = await Promise.all([reviewer(), reviewer(), reviewer(), reviewer()]);
+    const firsts = await Promise.all(crowd.slice(0, 3).map((token) => pending(token)));
+    const handed = firsts.flatMap((task) => (task ? [task.taskId] : []));
+    expect(handed.sort()).toEqual([votes1, votes2]); // the third reviewer got nothing
+    const answering = crowd.slice(0, 3).flatMap((token, index) => {
+      const task = firsts[index];
+      return task ? [submit(token, task, { value: task.field.value })] : [];
+    });
+    await Promise.all(answering);
+    const idle = crowd[firsts.indexOf(null)] as string;
+    const seconds = await Promise.all([pending(idle), pending(crowd[3] as string)]);
+    expect(seconds.map((task) => task?.taskId).sort()).toEqual([votes1, votes2]);
+    const closing = await Promise.all(
+      seconds.map((task, index) =>
+        submit([idle, crowd[3] as string][index] as string, task as ReviewTask, { value: task?.field.value }),
+      ),
+    );
+    expect(closing.map((response) => response.json().status)).toEqual(['done', 'done']);
+    const reviewed = closing.flatMap((response) =>
+      response.json().reviewedForm ? [response.json().reviewedForm] : [],
+    );
+    expect(reviewed).toHaveLength(1);
+    const versions = await e14.app.pg.query(
+      `SELECT count(*)::int AS n FROM e14_forms WHERE source = 'reviewer' AND source_ref = $1`,
+      [`review:form:${formId}`],
+    );
+    expect(versions.rows[0].n).toBe(1);
+  });
+
   it("measures each reviewer's accuracy against the closed values, for admins only", async () => {
     const response = await get(e14, '/api/review/reviewers', admin);
     expect(response.statusCode, response.body).toBe(200);
