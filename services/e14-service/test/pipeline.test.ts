@@ -57,6 +57,27 @@ describe('POST /api/e14/process', () => {
     expect(forms.rows[0]?.payload).toContain('"readings"');
   });
 
+  it('stores a sheet whose reading exceeds the habilitados, the implausible cell illegible for review', async () => {
+    const [, submission] = sheetsOf(election, 2);
+    if (!submission) throw new Error('no sheet');
+    const inflated = { ...submission, nivelacion: { ...submission.nivelacion, urna: 987 } };
+    const response = await upload(baseUrl, admin, await renderPdf(election, inflated, 2), {
+      electionCode: CODE,
+      mesa: mesaKey(submission.mesa),
+    });
+    const { documentId } = (await response.json()) as { documentId: number };
+    const document = await settled(baseUrl, admin, documentId);
+    expect(document.state).toBe('done');
+    const urna = document.reading?.fields.find((field) => field.path === 'nivelacion.urna');
+    expect(urna).toMatchObject({ state: 'illegible', value: null, review: 'illegible' });
+    expect(urna?.readings[0]).toMatchObject({ state: 'read', value: 987 });
+    const task = await e14.app.pg.query(
+      `SELECT 1 FROM review_tasks WHERE form_id = $1 AND field_path = 'nivelacion.urna' AND reason = 'illegible'`,
+      [document.formId],
+    );
+    expect(task.rowCount).toBe(1);
+  });
+
   it('refuses bad files with 4xx codes before queueing anything', async () => {
     const before = await e14.app.pg.query('SELECT count(*)::int AS n FROM e14_documents');
     const html = new TextEncoder().encode('<!DOCTYPE html><html><body>No encontrado</body></html>');
@@ -96,9 +117,14 @@ describe('POST /api/e14/process', () => {
       worker: { running: boolean; vision: { configured: boolean } };
       ocrSpend: { calls: number };
     };
-    expect(status.documents.done).toBe(1);
+    expect(status.documents.done).toBe(2);
+    expect(status.backlog).toBe(0);
     expect(status.worker.running).toBe(true);
     expect(status.worker.vision.configured).toBe(false);
     expect(status.ocrSpend.calls).toBe(0);
+    const metrics = await (await fetch(`${baseUrl}/api/metrics`)).text();
+    expect(metrics).toMatch(/e14_pipeline_jobs_total\{[^}]*outcome="stored"[^}]*\} 2/);
+    expect(metrics).toMatch(/e14_pipeline_stage_seconds_count\{[^}]*stage="read"[^}]*\} 2/);
+    expect(metrics).toMatch(/e14_pipeline_backlog\{[^}]*measure="documents"[^}]*\} 0/);
   });
 });

@@ -32,14 +32,14 @@ import {
   sheetToSubmission,
 } from '@castor/e14-sheets';
 import { KeyValueValidatorStore, RegistraduriaClient } from '@castor/registraduria';
-import type { KeyValueStore } from '@castor/service-kit';
+import { AppError, type KeyValueStore } from '@castor/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { E14Config } from '../../config.js';
 import type { ElectionCatalog, ElectionCatalogs } from '../elections/election-catalog.js';
 import type { Actor, IntakeService } from '../intake/intake-service.js';
 import { type DocumentJob, DocumentStore } from './document-store.js';
-import { flagFailedRules, fuseReadings, reviewReasonOf, submissionFieldPaths } from './fusion.js';
+import { flagFailedRules, fuseReadings, mapSubmissionFields, reviewReasonOf, submissionFieldPaths } from './fusion.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 import { ReadPool } from './read-pool.js';
 import { TemplateResolver } from './templates.js';
@@ -467,6 +467,45 @@ export class DocumentPipeline {
     }
   }
 
+  /**
+   * A value read above the mesa's habilitados is a misreading far more often than a sheet that
+   * says so (a 7 read as 700), and intake refuses it: such a cell becomes illegible, its readings
+   * kept, so the sheet is stored and a person reads the cell. A sum over habilitados marks the
+   * largest vote row. Other refusals (unknown mesa, ballot) are left to intake to report.
+   */
+  private async withoutImplausibleValues(
+    input: E14SubmissionV2,
+  ): Promise<{ submission: E14SubmissionV2; implausible: Set<string> }> {
+    const implausible = new Set<string>();
+    let submission = input;
+    for (let round = 0; round < 5; round++) {
+      const error = await this.deps.intake.validate(submission, PIPELINE_ACTOR).then(
+        () => null,
+        (failure: unknown) => failure,
+      );
+      if (!(error instanceof AppError) || error.code !== 'SUM_OVER_HABILITADOS') break;
+      const details = error.details as { field?: string };
+      let target = details.field;
+      if (!target?.startsWith('nivelacion.')) {
+        const votes = submissionFieldPaths(submission).filter(
+          ({ path, field }) =>
+            !path.startsWith('nivelacion.') &&
+            !path.startsWith('listTotals.') &&
+            path !== 'sumaTotal' &&
+            field.state === 'read',
+        );
+        target = votes.sort((a, b) => (b.field.value ?? 0) - (a.field.value ?? 0))[0]?.path;
+      }
+      if (!target || implausible.has(target)) break;
+      implausible.add(target);
+      const path = target;
+      submission = mapSubmissionFields(submission, (fieldPath, field) =>
+        fieldPath === path ? { ...field, state: 'illegible', value: null, confidence: 0 } : field,
+      );
+    }
+    return { submission, implausible };
+  }
+
   private async read(job: DocumentJob, signal: AbortSignal): Promise<E14SubmissionV2> {
     const catalog = await this.deps.catalogs.get(job.electionCode);
     if (!catalog) throw new JobError('ELECTION_UNKNOWN', `No election ${job.electionCode} has been imported`, false);
@@ -507,9 +546,11 @@ export class DocumentPipeline {
       opinion.reading ? { provider: opinion.reading.reader.id, fields: opinion.reading.fields } : null,
       threshold,
     );
+    const { submission: plausible, implausible } = await this.withoutImplausibleValues(fused.submission);
     // Rules run before storing so the cells of a sheet that does not add up go to a person too.
-    const checked = await this.deps.intake.validate(fused.submission, PIPELINE_ACTOR).catch(() => null);
-    const { submission, flagged } = flagFailedRules(fused.submission, checked?.validation.findings ?? [], threshold);
+    const checked = await this.deps.intake.validate(plausible, PIPELINE_ACTOR).catch(() => null);
+    const { submission, flagged } = flagFailedRules(plausible, checked?.validation.findings ?? [], threshold);
+    for (const path of implausible) flagged.add(path);
     const fields = submissionFieldPaths(submission).map(({ path, field }) => ({
       path,
       state: field.state,

@@ -51,7 +51,8 @@ async function pagePng(raster: PageRaster): Promise<Uint8Array> {
   }
   return new Uint8Array(
     await sharp(gray, { raw: { width, height, channels: 1 } })
-      .png({ palette: true, colours: 2 })
+      // Fast deflate: a bilevel page compresses well anyway, and quantising to a palette costs ~10× more.
+      .png({ compressionLevel: 1 })
       .toBuffer(),
   );
 }
