@@ -27,9 +27,13 @@ declare module 'opentype.js' {
 
   export interface Font {
     unitsPerEm: number;
+    ascender: number;
+    descender: number;
     names: { fontFamily?: Record<string, string> };
     charToGlyph(char: string): Glyph;
     hasChar(char: string): boolean;
+    getPath(text: string, x: number, y: number, fontSize: number): Path;
+    getAdvanceWidth(text: string, fontSize: number): number;
   }
 
   export function parse(buffer: ArrayBuffer): Font;
