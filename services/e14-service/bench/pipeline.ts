@@ -167,7 +167,8 @@ async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>)
     const stages: Record<string, { count: number; meanMs: number }> = {};
     for (const value of stageSeconds?.values ?? []) {
       const stage = String(value.labels.stage);
-      const entry = (stages[stage] ??= { count: 0, meanMs: 0 });
+      stages[stage] ??= { count: 0, meanMs: 0 };
+      const entry = stages[stage];
       if (value.metricName?.endsWith('_count')) entry.count = value.value;
       if (value.metricName?.endsWith('_sum')) entry.meanMs = value.value * 1000;
     }

@@ -114,6 +114,7 @@ describe('POST /api/e14/process', () => {
     expect(response.status).toBe(200);
     const status = (await response.json()) as {
       documents: Record<string, number>;
+      backlog: number;
       worker: { running: boolean; vision: { configured: boolean } };
       ocrSpend: { calls: number };
     };
