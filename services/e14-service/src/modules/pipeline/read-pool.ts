@@ -33,6 +33,8 @@ function workerUrl(): URL {
     : new URL('./read-worker.js', import.meta.url);
 }
 
+const MAX_FAILED_STARTS = 3;
+
 interface Slot {
   worker: Worker;
   busy: { job: ReadJob; resolve: (result: ReadJobResult) => void; reject: (error: Error) => void } | null;
@@ -48,6 +50,8 @@ export class ReadPool {
   private readonly waiting: Array<NonNullable<Slot['busy']>> = [];
   private nextId = 1;
   private closed = false;
+  private failedStarts = 0;
+  private broken: Error | null = null;
   recognizer = 'not loaded yet';
 
   constructor(readonly size: number = availableParallelism()) {
@@ -56,6 +60,9 @@ export class ReadPool {
 
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(workerUrl()), busy: null };
+    slot.worker.once('online', () => {
+      this.failedStarts = 0;
+    });
     slot.worker.on('message', (result: ReadJobResult) => {
       const busy = slot.busy;
       slot.busy = null;
@@ -68,6 +75,13 @@ export class ReadPool {
       slot.busy = null;
       busy?.reject(error);
       if (this.closed) return;
+      // A thread that cannot even start (its file missing from a build) would fail forever:
+      // after a few in a row the pool stops replacing threads and refuses reads, loudly.
+      if (++this.failedStarts >= MAX_FAILED_STARTS) {
+        this.broken = error;
+        for (const waiting of this.waiting.splice(0)) waiting.reject(error);
+        return;
+      }
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots[index] = this.spawn();
       this.dispatch();
@@ -93,6 +107,7 @@ export class ReadPool {
 
   read(job: Omit<ReadJob, 'id'>): Promise<ReadJobResult> {
     if (this.closed) return Promise.reject(new Error('the read pool is closed'));
+    if (this.broken) return Promise.reject(new Error(`the read threads cannot start: ${this.broken.message}`));
     return new Promise((resolve, reject) => {
       this.waiting.push({ job: { ...job, id: this.nextId++ }, resolve, reject });
       this.dispatch();
