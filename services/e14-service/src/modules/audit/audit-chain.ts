@@ -35,33 +35,67 @@ export function entryHash(prevHash: string, entry: Omit<AuditEntry, 'hash' | 'pr
 const sha256Hex = (text: string) => cryptoHash('sha256', text, 'hex');
 
 /**
+ * An entry whose canonical text is ready but not yet chained: the hashed body is entryHash's
+ * canonical object with its keys in sorted order, `{"action","actor","after","at","before",
+ * "entity","entityId","seq"}`, so everything but `at` and `seq` (known only under the head lock)
+ * is written beforehand.
+ */
+export interface PreparedAuditEntry {
+  input: AuditInput;
+  /** Canonical text of before/after: what the json columns store and the body embeds. */
+  before: string;
+  after: string;
+  /** The body up to `"at":` and from `,"before":` up to `"seq":`. */
+  head: string;
+  tail: string;
+}
+
+/**
+ * Does the per-entry work of appending (canonical JSON of before/after, the body text) without
+ * any lock, so callers can do it before they take the hot rows and the audit head.
+ */
+export function prepareAudit(inputs: readonly AuditInput[]): PreparedAuditEntry[] {
+  return inputs.map((input) => {
+    const before = canonicalJsonOfJson(input.before ?? null);
+    const after = canonicalJsonOfJson(input.after ?? null);
+    return {
+      input,
+      before,
+      after,
+      head: `{"action":${JSON.stringify(input.action)},"actor":${JSON.stringify(input.actor)},"after":${after},"at":`,
+      tail: `,"before":${before},"entity":${JSON.stringify(input.entity)},"entityId":${JSON.stringify(input.entityId)},"seq":`,
+    };
+  });
+}
+
+const isPrepared = (
+  entries: readonly AuditInput[] | readonly PreparedAuditEntry[],
+): entries is readonly PreparedAuditEntry[] => entries[0] !== undefined && 'head' in entries[0];
+
+/**
  * Appends entries to the chain inside the caller's transaction. The head row is locked first, so
  * concurrent appenders queue and the chain stays linear; callers take this lock as late as they
- * can (just before commit) to keep the serialised part short.
+ * can (just before commit) and may pass entries prepared beforehand (`prepareAudit`), leaving
+ * only the hashing itself inside the serialised part.
  */
 export async function appendAudit(
   client: pg.PoolClient,
-  inputs: readonly AuditInput[],
+  entries: readonly AuditInput[] | readonly PreparedAuditEntry[],
 ): Promise<{ seq: number; hash: string }> {
+  const prepared = isPrepared(entries) ? entries : prepareAudit(entries);
   const head = await client.query<{ seq: string; hash: string }>(
     'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
   );
   let seq = Number(head.rows[0]?.seq ?? 0);
   let hash = head.rows[0]?.hash ?? GENESIS_HASH;
-  if (inputs.length === 0) return { seq, hash };
+  if (prepared.length === 0) return { seq, hash };
   const at = new Date().toISOString();
   const atJson = JSON.stringify(at);
   const rows: Array<Array<string | number | null>> = [];
-  for (const input of inputs) {
+  for (const entry of prepared) {
     seq += 1;
-    // One pass per entry: before/after become their canonical text once, which is both what the
-    // json columns store and what the hashed body embeds. The body is entryHash's canonical
-    // object written out with its keys in sorted order (checkEntries recomputes it from the
-    // stored values, so any difference would show as a broken chain).
-    const before = canonicalJsonOfJson(input.before ?? null);
-    const after = canonicalJsonOfJson(input.after ?? null);
-    const body = `{"action":${JSON.stringify(input.action)},"actor":${JSON.stringify(input.actor)},"after":${after},"at":${atJson},"before":${before},"entity":${JSON.stringify(input.entity)},"entityId":${JSON.stringify(input.entityId)},"seq":${seq}}`;
-    const next = sha256Hex(`${hash}\n${body}`);
+    const next = sha256Hex(`${hash}\n${entry.head}${atJson}${entry.tail}${seq}}`);
+    const { input } = entry;
     rows.push([
       seq,
       at,
@@ -69,8 +103,8 @@ export async function appendAudit(
       input.action,
       input.entity,
       input.entityId,
-      before === 'null' ? null : before,
-      after === 'null' ? null : after,
+      entry.before === 'null' ? null : entry.before,
+      entry.after === 'null' ? null : entry.after,
       hash,
       next,
     ]);

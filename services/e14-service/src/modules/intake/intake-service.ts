@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/client.js';
 import { copyRows } from '../../db/copy.js';
 import { type NewAlert, upsertAlerts } from '../alerts/alert-store.js';
-import { type AuditInput, appendAudit } from '../audit/audit-chain.js';
+import { type AuditInput, appendAudit, prepareAudit } from '../audit/audit-chain.js';
 import type { CandidateInfo, ElectionCatalog, ElectionCatalogs } from '../elections/election-catalog.js';
 import { enqueueForensics } from '../forensics/forensic-queue.js';
 import { loadMesaState, type MesaTarget, reconcileMesas, targetKey } from '../reconciliation/reconciler.js';
@@ -497,19 +497,6 @@ export class IntakeService {
           truth.set(key, { status: stored.status, formId: stored.form_id, alertIds: [] });
         }
       }
-      // The hot shared rows (rollups, forensic queue, audit head) are touched last, so their locks
-      // are held only for the end of the transaction.
-      await reconciled.rollups.apply(client);
-      await enqueueForensics(
-        client,
-        written.map(({ item }) => ({
-          electionId: catalog.id,
-          municipioId: item.mesa.municipio_id,
-          corporation: item.sheet.submission.corporation,
-        })),
-        this.deps.forensicsDebounceMs,
-      );
-
       const audit: AuditInput[] = written.map(({ item, id, version }) => ({
         actor: name,
         action: 'e14.stored',
@@ -527,7 +514,22 @@ export class IntakeService {
           findings: item.validation.findings.map((finding) => finding.rule),
         },
       }));
-      await appendAudit(client, [...audit, ...reconciled.audit]);
+      // Canonical text of the entries now, outside the serialised end of the transaction.
+      const auditEntries = prepareAudit([...audit, ...reconciled.audit]);
+      // The hot shared rows (rollups, forensic queue, audit head) are touched last, so their locks
+      // are held only for the end of the transaction.
+      await reconciled.rollups.apply(client);
+      await enqueueForensics(
+        client,
+        written.map(({ item }) => ({
+          electionId: catalog.id,
+          municipioId: item.mesa.municipio_id,
+          corporation: item.sheet.submission.corporation,
+        })),
+        this.deps.forensicsDebounceMs,
+      );
+
+      await appendAudit(client, auditEntries);
 
       const writtenByHash = new Map(written.map((entry) => [entry.item.sheet.contentHash, entry]));
       for (const item of items) {
