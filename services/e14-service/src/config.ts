@@ -65,6 +65,9 @@ export const e14EnvSchema = z.object({
     .describe('Election segment of the published file paths'),
   E14_REGISTRADURIA_CONCURRENCY: envInt(4, 1, 64).describe('Downloads in flight from the Registraduría site'),
   E14_REGISTRADURIA_RPS: envInt(4, 1, 1_000).describe('Requests per second to the Registraduría site'),
+  E14_REGISTRADURIA_RECHECK_MS: envInt(60_000, 10, 3_600_000).describe(
+    "How long before a mesa whose E-14 is not published yet is looked for again (and the site's index re-validated)",
+  ),
 });
 
 export type E14Config = z.output<typeof e14EnvSchema>;

@@ -61,6 +61,7 @@ beforeAll(async () => {
     ANTHROPIC_TIMEOUT_MS: '1000',
     E14_REGISTRADURIA_BASE_URL: site.url,
     E14_REGISTRADURIA_RPS: '50',
+    E14_REGISTRADURIA_RECHECK_MS: '100',
   });
   baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
   admin = (await e14.token('admin')).token;
@@ -165,7 +166,8 @@ describe('a departamento queued from the Registraduría site', () => {
     const documents = await Promise.all(queued.documentIds.map((id) => settled(baseUrl, admin, id, 120_000)));
     const byMesa = new Map(documents.map((document) => [document.mesaKey, document]));
     expect(byMesa.get(mesaKey(corrupt.mesa))).toMatchObject({ state: 'failed', error: { code: 'PDF_BROKEN' } });
-    expect(byMesa.get(mesaKey(missing.mesa))).toMatchObject({ state: 'failed', error: { code: expect.any(String) } });
+    // Looked for again until the attempts ran out: a dead letter that says why.
+    expect(byMesa.get(mesaKey(missing.mesa))).toMatchObject({ state: 'dead', error: { code: 'MESA_NOT_IN_INDEX' } });
     for (const item of good) {
       const document = byMesa.get(mesaKey(item.mesa));
       expect(document?.state).toBe('done');
@@ -178,5 +180,61 @@ describe('a departamento queued from the Registraduría site', () => {
       body: JSON.stringify({ electionCode: CODE, corporation: 'PRESIDENTE', mesa: '99-999-99-99-999' }),
     });
     expect(again.status).toBe(422);
+  });
+});
+
+describe('files on the Registraduría site', () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('takes a URL under the configured base, once per content, and refuses others', async () => {
+    const item = sheet(10);
+    const published = site.publish(item.mesa, await renderPdf(election, item, 410));
+    const url = `${site.url}${published.path}`;
+    const first = await post('/api/e14/process', { url, electionCode: CODE });
+    expect(first.status).toBe(202);
+    const accepted = (await first.json()) as { documentId: number; duplicate: boolean };
+    expect(accepted.duplicate).toBe(false);
+    const again = await post('/api/e14/process', { url, electionCode: CODE });
+    expect(await again.json()).toMatchObject({ documentId: accepted.documentId, duplicate: true });
+    const document = await settled(baseUrl, admin, accepted.documentId);
+    expect(document).toMatchObject({ state: 'done', kind: 'url', originUrl: url, mesaKey: mesaKey(item.mesa) });
+
+    const elsewhere = await post('/api/e14/process', { url: 'http://127.0.0.1:9/x.pdf', electionCode: CODE });
+    expect([elsewhere.status, ((await elsewhere.json()) as { error: { code: string } }).error.code]).toEqual([
+      422,
+      'URL_NOT_ALLOWED',
+    ]);
+    const absent = await post('/api/e14/process', {
+      url: `${site.url}/assets/temis/pdf/nothing.pdf`,
+      electionCode: CODE,
+    });
+    expect([absent.status, ((await absent.json()) as { error: { code: string } }).error.code]).toEqual([
+      422,
+      'HTML_INSTEAD_OF_PDF',
+    ]);
+  });
+
+  it('queues one mesa by hand, and not twice while it waits', async () => {
+    const item = sheet(11);
+    site.publish(item.mesa, await renderPdf(election, item, 411));
+    const body = { electionCode: CODE, corporation: 'PRESIDENTE', mesa: mesaKey(item.mesa) };
+    const first = await post('/api/queue/table', body);
+    expect(first.status).toBe(202);
+    const queued = (await first.json()) as { queued: number; documentIds: number[] };
+    expect(queued.queued).toBe(1);
+    // Reading a sheet takes far longer than this second request: the mesa is still waiting.
+    expect(await (await post('/api/queue/table', body)).json()).toEqual({
+      queued: 0,
+      alreadyQueued: 1,
+      documentIds: queued.documentIds,
+    });
+    const [id] = queued.documentIds;
+    const document = await settled(baseUrl, admin, id as number);
+    expect(document).toMatchObject({ error: null, state: 'done', kind: 'registraduria', priority: 5 });
   });
 });

@@ -177,6 +177,7 @@ export class DocumentPipeline {
       election: config.E14_REGISTRADURIA_ELECTION,
       concurrency: config.E14_REGISTRADURIA_CONCURRENCY,
       requestsPerSecond: config.E14_REGISTRADURIA_RPS,
+      indexMaxAgeMs: config.E14_REGISTRADURIA_RECHECK_MS,
       maxFileBytes: config.E14_MAX_FILE_SIZE_MB * 1_048_576,
       validators: new KeyValueValidatorStore(store),
     });
@@ -347,7 +348,11 @@ export class DocumentPipeline {
     const site = this.site();
     if (!site) throw new JobError('REGISTRADURIA_NOT_CONFIGURED', 'E14_REGISTRADURIA_BASE_URL is not set', true);
     const result = await this.timed('fetch', () => site.fetchMesa(parseMesaKey(job.mesaKey as string), { signal }));
-    if (!result) throw new JobError('MESA_NOT_IN_INDEX', `Mesa ${job.mesaKey} is not in the site's index`, false);
+    // The site publishes mesa by mesa through the night: what is not there yet is looked for again later.
+    const recheckMs = this.deps.config.E14_REGISTRADURIA_RECHECK_MS;
+    if (!result) {
+      throw new JobError('MESA_NOT_IN_INDEX', `Mesa ${job.mesaKey} is not in the site's index yet`, true, recheckMs);
+    }
     const { outcome } = result;
     switch (outcome.kind) {
       case 'pdf': {
@@ -365,7 +370,12 @@ export class DocumentPipeline {
         return new Uint8Array(forced.outcome.bytes);
       }
       case 'missing':
-        throw new JobError('E14_NOT_PUBLISHED', `No E-14 published for mesa ${job.mesaKey} (${outcome.reason})`, false);
+        throw new JobError(
+          'E14_NOT_PUBLISHED',
+          `No E-14 published for mesa ${job.mesaKey} yet (${outcome.reason})`,
+          true,
+          recheckMs,
+        );
       case 'too-large':
         throw new JobError('FILE_TOO_LARGE', `The published file is over ${outcome.limitBytes} bytes`, false);
       default:
