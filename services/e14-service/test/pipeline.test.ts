@@ -78,6 +78,37 @@ describe('POST /api/e14/process', () => {
     expect(task.rowCount).toBe(1);
   });
 
+  it("puts a witness's upload first and stores it as a witness source", async () => {
+    const [, , submission] = sheetsOf(election, 3);
+    if (!submission) throw new Error('no sheet');
+    const witness = await e14.token('witness');
+    const assign = await fetch(`${baseUrl}/api/witnesses/${witness.userId}/assignments`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ electionCode: CODE, territories: [mesaKey(submission.mesa)] }),
+    });
+    expect(assign.status).toBe(200);
+    const response = await upload(baseUrl, witness.token, await renderPdf(election, submission, 3), {
+      electionCode: CODE,
+      mesa: mesaKey(submission.mesa),
+    });
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as { documentId: number; priority: number };
+    expect(accepted.priority).toBe(30);
+    const document = await settled(baseUrl, witness.token, accepted.documentId);
+    expect(document.state).toBe('done');
+    const form = await e14.app.pg.query<{ source: string }>('SELECT source FROM e14_forms WHERE id = $1', [
+      document.formId,
+    ]);
+    expect(form.rows[0]?.source).toBe('witness');
+    // Another witness does not see it.
+    const other = (await e14.token('witness')).token;
+    const hidden = await fetch(`${baseUrl}/api/e14/documents/${accepted.documentId}`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(hidden.status).toBe(403);
+  });
+
   it('refuses bad files with 4xx codes before queueing anything', async () => {
     const before = await e14.app.pg.query('SELECT count(*)::int AS n FROM e14_documents');
     const html = new TextEncoder().encode('<!DOCTYPE html><html><body>No encontrado</body></html>');
@@ -118,14 +149,14 @@ describe('POST /api/e14/process', () => {
       worker: { running: boolean; vision: { configured: boolean } };
       ocrSpend: { calls: number };
     };
-    expect(status.documents.done).toBe(2);
+    expect(status.documents.done).toBe(3);
     expect(status.backlog).toBe(0);
     expect(status.worker.running).toBe(true);
     expect(status.worker.vision.configured).toBe(false);
     expect(status.ocrSpend.calls).toBe(0);
     const metrics = await (await fetch(`${baseUrl}/api/metrics`)).text();
-    expect(metrics).toMatch(/e14_pipeline_jobs_total\{[^}]*outcome="stored"[^}]*\} 2/);
-    expect(metrics).toMatch(/e14_pipeline_stage_seconds_count\{[^}]*stage="read"[^}]*\} 2/);
+    expect(metrics).toMatch(/e14_pipeline_jobs_total\{[^}]*outcome="stored"[^}]*\} 3/);
+    expect(metrics).toMatch(/e14_pipeline_stage_seconds_count\{[^}]*stage="read"[^}]*\} 3/);
     expect(metrics).toMatch(/e14_pipeline_backlog\{[^}]*measure="documents"[^}]*\} 0/);
   });
 });

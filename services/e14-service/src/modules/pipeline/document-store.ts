@@ -23,6 +23,8 @@ export interface DocumentJob {
   maxAttempts: number;
   submission: E14SubmissionV2 | null;
   reading: DocumentReading | null;
+  /** `<role>:<user id>` of the sender, or `system:<component>`. */
+  submittedBy: string;
   createdAt: Date;
 }
 
@@ -46,6 +48,7 @@ interface DocumentRow {
   reading: DocumentReading | null;
   submission: E14SubmissionV2 | null;
   form_id: string | null;
+  submitted_by: string;
   intake_outcome: 'stored' | 'duplicate' | null;
   created_at: Date;
   updated_at: Date;
@@ -65,6 +68,7 @@ const toJob = (row: DocumentRow): DocumentJob => ({
   maxAttempts: row.max_attempts,
   submission: row.submission,
   reading: row.reading,
+  submittedBy: row.submitted_by,
   createdAt: row.created_at,
 });
 

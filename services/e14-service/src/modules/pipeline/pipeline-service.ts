@@ -539,6 +539,8 @@ export class DocumentPipeline {
       corporation,
       ...(copy ? { copy } : {}),
       sourceRef: `e14-document:${job.id}`,
+      // A testigo's photo of their copy is a witness source, not the Registraduría's scan.
+      source: job.submittedBy.startsWith('witness:') ? 'witness' : 'ocr',
     });
     const threshold = catalog.corporations.get(corporation)?.rules.params.confidenceThreshold ?? 0.7;
     const opinion = await this.secondOpinion(
