@@ -98,4 +98,12 @@ describe('the document queue', () => {
     const history = await store.get(job.id);
     expect(history?.errors.map((entry) => entry.attempt)).toEqual([1, 2]);
   });
+
+  it('a replica stopping gives its jobs back at once, the attempt not counted', async () => {
+    const job = await file(PRIORITY.upload);
+    expect((await store.claim('replica-x', 1, 60_000))[0]).toMatchObject({ id: job.id, attempts: 1 });
+    expect(await store.release('replica-x')).toBe(1);
+    expect(await store.get(job.id)).toMatchObject({ state: 'queued', attempts: 0 });
+    expect((await store.claim('replica-y', 1, 60_000))[0]).toMatchObject({ id: job.id, attempts: 1 });
+  });
 });

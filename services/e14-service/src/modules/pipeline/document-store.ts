@@ -276,6 +276,17 @@ export class DocumentStore {
     return (result.rowCount ?? 0) > 0 ? state : null;
   }
 
+  /** Gives back the jobs `owner` still holds (a graceful stop): due again now, the attempt not counted. */
+  async release(owner: string): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE e14_documents SET state = 'queued', stage = 'released', attempts = greatest(attempts - 1, 0),
+              lease_owner = NULL, lease_until = NULL, run_after = now(), updated_at = now()
+       WHERE lease_owner = $1 AND state = 'processing'`,
+      [owner],
+    );
+    return result.rowCount ?? 0;
+  }
+
   /** Makes jobs waiting for a retry due now; returns how many. */
   async resume(): Promise<number> {
     const result = await this.pool.query(

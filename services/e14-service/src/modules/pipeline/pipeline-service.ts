@@ -217,6 +217,10 @@ export class DocumentPipeline {
     for (const controller of this.inFlight.values()) controller.abort();
     await this.loop;
     this.loop = null;
+    // Jobs interrupted by the stop go back to the queue at once instead of waiting out their lease.
+    await this.documents
+      .release(this.workerId)
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not release pipeline jobs'));
     await this.readPool?.close();
     this.readPool = null;
     this.registraduria?.close();
