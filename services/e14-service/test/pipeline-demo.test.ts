@@ -1,8 +1,9 @@
+import { mesaKey } from '@castor/contracts';
 import { generateElection } from '@castor/e14-synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processDemoSheets } from '../src/demo.js';
 import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
-import { settled } from './pipeline-fixtures.js';
+import { renderPdf, settled, upload } from './pipeline-fixtures.js';
 
 let e14: E14UnderTest;
 let baseUrl: string;
@@ -47,6 +48,21 @@ describe('demo sheets through the pipeline', () => {
       [documents.map((document) => document.formId)],
     );
     expect(tasks.rows[0]?.n).toBeGreaterThan(0);
+    // A generic-layout sheet sent without its mesa and corporation: read from its header and barcode.
+    const [, , , , , fifth] = [...election.submissions({ copies: ['claveros'] })].filter(
+      (sheet) => sheet.corporation === 'PRESIDENTE',
+    );
+    if (!fifth) throw new Error('no sheet');
+    const bare = await upload(baseUrl, admin, await renderPdf(election, fifth, 77), { electionCode: 'DEMO-PIPE' });
+    expect(bare.status).toBe(202);
+    const found = await settled(baseUrl, admin, ((await bare.json()) as { documentId: number }).documentId);
+    expect(found).toMatchObject({
+      state: 'done',
+      corporation: 'PRESIDENTE',
+      mesaKey: mesaKey(fifth.mesa),
+      copy: 'claveros',
+    });
+
     // Uploading the same demo again changes nothing: same files, same documents.
     const again = await processDemoSheets({ baseUrl, token: admin }, { election, count: 4 });
     expect(again.documents.every((document) => document.duplicate)).toBe(true);
