@@ -21,6 +21,12 @@ export interface SyntheticCellOptions {
   faces: readonly HandwritingFaceId[];
   /** Probability that a digit is written over another. */
   overwrite?: number;
+  /**
+   * Training only: hands beyond the renderer's usual range (much narrower or wider writing,
+   * stronger elastic warps), so that the classifier has met shapes like those of held-out hands
+   * (a condensed hand's 4 and 1, a 4 closed like a 9) instead of learning ten faces' versions.
+   */
+  augment?: boolean;
 }
 
 /** Values as they appear on E-14 rows: many small counts, some hundreds, empty rows. */
@@ -90,6 +96,7 @@ export function renderSyntheticCell(
       cellHeight: Math.round(digitHeight * uniform(rng, 1.3, 3.2)),
       cellWidth: Math.round(digitHeight * uniform(rng, 2.8, 4.2)),
       overwrite: options.overwrite ?? 0.12,
+      ...(options.augment ? { widthScale: uniform(rng, 0.55, 1.45), elastic: uniform(rng, 0, 0.07) } : {}),
     },
     rng,
   );

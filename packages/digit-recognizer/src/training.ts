@@ -135,7 +135,7 @@ export function addSyntheticCells(
   rng: Rng,
 ): void {
   for (let i = 0; i < cells; i++) {
-    const cell = renderSyntheticCell(renderer, { faces }, rng);
+    const cell = renderSyntheticCell(renderer, { faces, augment: true }, rng);
     const segmentation = segmentCell(cell.image, { digitHeight: cell.digitHeightHint });
     const { context } = segmentation;
     for (const sample of labelCandidates(candidatesToClassify(segmentation), cell.rendered)) {
