@@ -109,10 +109,25 @@ expect(
 const alerts = await call(e14, `/api/alerts?election=${demo}`, { token: adminToken });
 expect(alerts.status === 200 && (alerts.body.items as unknown[]).length > 0, `demo alerts listed (${alerts.status})`);
 
+// The demo scans go through the document pipeline (the bundled read workers and the local model).
+await until('the demo sheets', () => (/demo sheets uploaded/.test(output) ? true : undefined), 120_000);
+const readingDeadline = Date.now() + 180_000;
+let documents: Record<string, number> = {};
+while (Date.now() < readingDeadline) {
+  const status = await call(e14, '/api/pipeline/status', { token: adminToken });
+  documents = status.body.documents as Record<string, number>;
+  if ((documents.queued ?? 0) + (documents.processing ?? 0) === 0) break;
+  await new Promise((done) => setTimeout(done, 1_000));
+}
+expect(
+  (documents.done ?? 0) > 0 && (documents.failed ?? 0) + (documents.dead ?? 0) === 0,
+  `demo scans read and stored (${JSON.stringify(documents)})`,
+);
+
 launcher.kill('SIGTERM');
 const code = await new Promise<number | null>((done) => launcher.once('exit', done));
 expect(code === 0 && output.includes('stopped'), `clean stop (exit code ${code})`);
 rmSync(stateDir, { recursive: true, force: true });
 process.stdout.write(
-  'smoke test passed: start, register, login, me, refresh, logout, admin, e14 demo results and alerts, clean stop\n',
+  'smoke test passed: start, register, login, me, refresh, logout, admin, e14 demo results and alerts, demo scans read, clean stop\n',
 );

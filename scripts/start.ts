@@ -8,7 +8,8 @@
  * - Secrets: generated once into .castor/secrets.env (git-ignored) and passed as environment.
  * - Services: built bundles started as child processes; Ctrl-C or SIGTERM stops everything.
  * - Demo data: once everything listens, the e14-synth demo election is loaded through
- *   e14-service's own API (skipped when it is already there), so results and alerts are populated.
+ *   e14-service's own API (skipped when it is already there), so results and alerts are populated,
+ *   and a few rendered scans go through the document pipeline, so the review desk has tasks.
  * These are the production code paths with other adapters, not a separate demo mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,7 +19,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, ensureDatabases, findFreePort, startEmbeddedPostgres } from '@castor/dev-infra';
 import pretty from 'pino-pretty';
-import { DEMO_ELECTION_SEED, demoElectionCode, loadDemoElection } from '../services/e14-service/src/demo.js';
+import {
+  DEMO_ELECTION_SEED,
+  demoElectionCode,
+  loadDemoElection,
+  processDemoSheets,
+} from '../services/e14-service/src/demo.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** Local state (embedded database, generated secrets); CASTOR_STATE_DIR moves it. */
@@ -251,6 +257,12 @@ async function loadDemoData(urls: Record<string, string>, secrets: Record<string
   const report = await loadDemoElection(target);
   process.stdout.write(
     `demo election ${code} loaded: ${report.mesas} mesas, ${report.stored} sheets stored, ${report.officialRows} official rows\n`,
+  );
+  // A few scanned sheets for the document pipeline: read by the local recognizer in the
+  // background, their doubtful cells fill the review desk.
+  const sheets = await processDemoSheets(target);
+  process.stdout.write(
+    `demo sheets uploaded: ${sheets.documents.length} scanned E-14s queued for reading (GET /api/pipeline/status; review desk: GET /api/review/pending)\n`,
   );
 }
 
