@@ -97,7 +97,7 @@ describe('CellRecognizer with the committed model', () => {
   });
 
   /*
-   * Held-out handwriting: faces never used in training or calibration. reports/eval-v1.md measures
+   * Held-out handwriting: faces never used in training or calibration. reports/eval-v<N>.md measures
    * the committed model on 5,000 such cells; this smaller sample (400 cells, ±1.5 % sampling error)
    * must stay within a few points of it, and wrong readings above the review threshold must stay
    * rare: a regression in the renderer, segmentation or features shows up here.
