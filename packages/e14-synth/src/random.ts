@@ -182,10 +182,11 @@ export class Random {
     return x;
   }
 
-  /** Multinomial(n, weights) into `out` (weights need not sum to 1), by conditional binomials. */
+  /** Multinomial(n, weights) into `out` (weights need not sum to 1; all zero draws nothing), by conditional binomials. */
   multinomial(n: number, weights: ArrayLike<number>, out: Int32Array | number[]): void {
     let mass = 0;
     for (let i = 0; i < weights.length; i++) mass += weights[i] ?? 0;
+    const totalMass = mass;
     let remaining = n;
     for (let i = 0; i < weights.length; i++) {
       const weight = weights[i] ?? 0;
@@ -195,8 +196,8 @@ export class Random {
       mass -= weight;
     }
     // Rounding in `mass` can leave a vote or two when the last weights are tiny: give them to the
-    // heaviest option so the total is always exactly n.
-    if (remaining > 0 && weights.length > 0) {
+    // heaviest option so the total is always exactly n. With no mass at all nothing is drawn.
+    if (remaining > 0 && totalMass > 0) {
       let heaviest = 0;
       for (let i = 1; i < weights.length; i++) if ((weights[i] ?? 0) > (weights[heaviest] ?? 0)) heaviest = i;
       out[heaviest] = (out[heaviest] ?? 0) + remaining;
