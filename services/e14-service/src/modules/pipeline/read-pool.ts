@@ -42,8 +42,9 @@ interface Slot {
 
 /**
  * A pool of worker threads sized to the cores reading sheets (CPU-bound: registration, barcode,
- * cells), so the event loop stays free for HTTP and the queue. A thread that dies fails its job
- * (the queue retries it) and is replaced.
+ * cells), so the event loop stays free for HTTP and the queue. Threads start when there is work
+ * for them (each holds the recognizer's model: an idle replica stays small). A thread that dies
+ * fails its job (the queue retries it) and is replaced.
  */
 export class ReadPool {
   private readonly slots: Slot[] = [];
@@ -54,9 +55,7 @@ export class ReadPool {
   private broken: Error | null = null;
   recognizer = 'not loaded yet';
 
-  constructor(readonly size: number = availableParallelism()) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
-  }
+  constructor(readonly size: number = availableParallelism()) {}
 
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(workerUrl()), busy: null };
@@ -97,6 +96,12 @@ export class ReadPool {
       if (!next) return;
       slot.busy = next;
       slot.worker.postMessage(next.job);
+    }
+    while (this.waiting.length > 0 && this.slots.length < this.size && !this.broken) {
+      const slot = this.spawn();
+      this.slots.push(slot);
+      slot.busy = this.waiting.shift() ?? null;
+      if (slot.busy) slot.worker.postMessage(slot.busy.job);
     }
   }
 
