@@ -2,12 +2,15 @@
  * `pnpm bench [name ...]`: runs the benchmarks one after another, each in its own process so that
  * one's memory and warm caches never colour another's figures, and each writes its
  * bench/results/<name>.json (figures as ratios to a reference measured in the same run).
- * With no name, all of them run (about 10 minutes on a 2-core machine).
+ * With no name, all of them run (about 3 minutes on a quiet 2-core machine). PostgreSQL and Redis
+ * come from TEST_DATABASE_URL and REDIS_URL, else an embedded server and a redis-server started
+ * here for the whole run, so every benchmark measures against real ones.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchInfrastructure } from './infrastructure.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
@@ -38,6 +41,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const infrastructure = await benchInfrastructure();
+const env = { ...process.env, TEST_DATABASE_URL: infrastructure.adminUrl, REDIS_URL: infrastructure.redisUrl };
 const failed: string[] = [];
 for (const benchmark of BENCHMARKS) {
   if (wanted.length > 0 && !wanted.includes(benchmark.name)) continue;
@@ -50,6 +55,7 @@ for (const benchmark of BENCHMARKS) {
   const started = performance.now();
   const run = spawnSync(process.execPath, ['--import', 'tsx', benchmark.script, ...(benchmark.args ?? [])], {
     cwd: root,
+    env,
     stdio: 'inherit',
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
@@ -60,6 +66,7 @@ for (const benchmark of BENCHMARKS) {
     failed.push(benchmark.name);
   }
 }
+await infrastructure.close();
 if (failed.length > 0) {
   process.stderr.write(`\nfailed: ${failed.join(', ')}\n`);
   process.exit(1);
