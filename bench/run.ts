@@ -30,6 +30,11 @@ const BENCHMARKS: Benchmark[] = [
     script: 'services/e14-service/bench/pipeline.ts',
     args: ['--out', 'bench/results/e14-pipeline.json'],
   },
+  {
+    name: 'e14-accuracy',
+    script: 'services/e14-service/bench/accuracy.ts',
+    args: ['--out', 'bench/results/e14-accuracy.json'],
+  },
 ];
 
 const wanted = process.argv.slice(2);

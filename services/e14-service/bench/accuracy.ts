@@ -1,0 +1,308 @@
+/**
+ * End-to-end accuracy of the E-14 document pipeline on a synthetic held-out set
+ * (bench/results/e14-accuracy.json; issue 4, "Tests and measures"): fields that are wrong and
+ * not sent to review must be ≤ 0.1 % of the fields, and at most ~10 % of sheets should need a
+ * person.
+ *
+ * Presidente sheets of a synthetic election (a seed no test or demo uses, no injected faults: a
+ * printed arithmetic mistake would send cells to review for a reason other than reading) are
+ * rendered with the renderer's default scan noise, rotation and over-writing, and uploaded to the
+ * real service (production bundle, local recognizer only, the offline default) through
+ * POST /api/e14/process. Once the queue is empty, every stored field is compared with the truth;
+ * a field counts as reviewed when the service opened a review task for it. The same PDFs go
+ * through once per review threshold, each in its own election whose rule configuration sets
+ * `confidenceThreshold` (the value the pipeline and intake apply).
+ *
+ *   npx tsx services/e14-service/bench/accuracy.ts --out bench/results/e14-accuracy.json [--sheets N]
+ */
+import { writeFileSync } from 'node:fs';
+import type { E14SubmissionV2 } from '@castor/contracts';
+import { mesaKey, toField } from '@castor/contracts';
+import { createRng } from '@castor/digit-recognizer';
+import { renderSheetPdf } from '@castor/e14-sheets';
+import { generateElection, NO_FAULTS } from '@castor/e14-synth';
+import pg from 'pg';
+import { z } from 'zod';
+import { submissionFieldPaths } from '../src/modules/pipeline/fusion.js';
+import { upload } from '../test/pipeline-fixtures.js';
+import { machine, startBenchServices } from './harness.js';
+
+export const accuracyBenchOptionsSchema = z.object({
+  out: z.string().min(1).optional(),
+  sheets: z.number().int().min(1).max(5_000).default(200),
+  seed: z.number().int().min(0).default(4711),
+  thresholds: z.array(z.number().min(0).max(1)).min(1).max(6).default([0.7, 0.85, 0.95]),
+});
+export type AccuracyBenchOptions = z.input<typeof accuracyBenchOptionsSchema>;
+
+interface Truth {
+  state: 'read' | 'empty' | 'illegible';
+  value: number | null;
+}
+
+interface StoredField {
+  mesa_key: string;
+  form_id: number;
+  form_status: string;
+  path: string;
+  state: 'read' | 'empty' | 'illegible';
+  value: number | null;
+  confidence: number;
+  overwritten: boolean;
+  task_reason: string | null;
+  reading_review: string | null;
+  failed_rules: string[];
+}
+
+const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1e6) / 1e6);
+/** One-sided 95 % upper bound of a rate seen `k` times in `n` (Wilson score interval). */
+function upper95(k: number, n: number) {
+  if (n === 0) return 1;
+  const z95 = 1.645;
+  const p = k / n;
+  const centre = p + (z95 * z95) / (2 * n);
+  const spread = z95 * Math.sqrt((p * (1 - p)) / n + (z95 * z95) / (4 * n * n));
+  return Math.round(((centre + spread) / (1 + (z95 * z95) / n)) * 1e6) / 1e6;
+}
+
+function fieldTruths(submission: E14SubmissionV2): Map<string, Truth> {
+  return new Map(
+    submissionFieldPaths(submission).map(({ path, field }) => {
+      const known = toField(field);
+      return [path, { state: known.state, value: known.state === 'read' ? known.value : null }];
+    }),
+  );
+}
+
+async function measure(pool: pg.Pool, electionCode: string, truths: Map<string, Map<string, Truth>>) {
+  const documents = await pool.query<{ state: string; error_code: string | null; n: number }>(
+    `SELECT state, error_code, count(*)::int AS n FROM e14_documents WHERE election_code = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+    [electionCode],
+  );
+  const rows = await pool.query<StoredField>(
+    `SELECT d.mesa_key, f.id::int AS form_id, f.status AS form_status, x.path,
+            ARRAY(SELECT DISTINCT r->>'rule' FROM jsonb_array_elements(f.findings) r
+                  WHERE r->>'severity' IN ('high', 'critical')) AS failed_rules, x.state, x.value, x.confidence,
+            x.overwritten, t.reason AS task_reason,
+            (SELECT r->>'review' FROM jsonb_array_elements(d.reading->'fields') r WHERE r->>'path' = x.path) AS reading_review
+     FROM e14_documents d
+     JOIN e14_forms f ON f.id = d.form_id
+     JOIN e14_fields x ON x.form_id = f.id
+     LEFT JOIN review_tasks t ON t.form_id = f.id AND t.field_path = x.path
+     WHERE d.election_code = $1 AND d.state = 'done'`,
+    [electionCode],
+  );
+  const sheets = new Map<string, { review: boolean; wrong: boolean; unreviewedWrong: boolean; status: string }>();
+  const counts = { fields: 0, wrong: 0, wrongUnreviewed: 0, reviewed: 0, illegibleUnreviewed: 0, routedNoTask: 0 };
+  const reasons: Record<string, number> = {};
+  const formStatus: Record<string, number> = {};
+  const wrongByReason: Record<string, number> = {};
+  const unreviewedWrong: Array<Record<string, unknown> & { mesaKey: string; path: string }> = [];
+  const wrongBySheet = new Map<
+    string,
+    Array<{ path: string; truth: unknown; stored: unknown; review: string | null }>
+  >();
+  // An empty cell read as 0 (or the reverse) counts the same in every rule and total.
+  let emptyZeroOnly = 0;
+  for (const row of rows.rows) {
+    const truth = truths.get(row.mesa_key)?.get(row.path);
+    if (!truth) throw new Error(`no truth for ${row.mesa_key} ${row.path}`);
+    const sheet = sheets.get(row.mesa_key) ?? {
+      review: false,
+      wrong: false,
+      unreviewedWrong: false,
+      status: row.form_status,
+    };
+    sheets.set(row.mesa_key, sheet);
+    counts.fields += 1;
+    const reviewed = row.task_reason !== null;
+    // The pipeline's own routing (document reading) against the tasks intake opened.
+    if (row.reading_review !== null && !reviewed) counts.routedNoTask += 1;
+    // An illegible field is a value the service does not claim: wrong only if nobody is asked.
+    const wrong =
+      row.state !== 'illegible' &&
+      (row.state !== truth.state || (row.state === 'read' && Number(row.value) !== truth.value));
+    if (reviewed) {
+      counts.reviewed += 1;
+      sheet.review = true;
+      reasons[row.task_reason as string] = (reasons[row.task_reason as string] ?? 0) + 1;
+    } else if (row.state === 'illegible') counts.illegibleUnreviewed += 1;
+    const shown = {
+      truth: truth.state === 'read' ? truth.value : truth.state,
+      stored: row.state === 'read' ? Number(row.value) : row.state,
+    };
+    if (wrong) {
+      wrongBySheet.set(row.mesa_key, [
+        ...(wrongBySheet.get(row.mesa_key) ?? []),
+        { path: row.path, ...shown, review: row.task_reason },
+      ]);
+      counts.wrong += 1;
+      sheet.wrong = true;
+      const key = row.task_reason ?? 'not_reviewed';
+      wrongByReason[key] = (wrongByReason[key] ?? 0) + 1;
+    }
+    if (wrong && !reviewed) {
+      counts.wrongUnreviewed += 1;
+      sheet.unreviewedWrong = true;
+      if ((truth.value ?? 0) === Number(row.value ?? 0)) emptyZeroOnly += 1;
+      unreviewedWrong.push({
+        mesaKey: row.mesa_key,
+        path: row.path,
+        ...shown,
+        confidence: Math.round(row.confidence * 1000) / 1000,
+        overwritten: row.overwritten,
+        formStatus: row.form_status,
+        pipelineReview: row.reading_review,
+        failedRules: row.failed_rules,
+      });
+    }
+  }
+  for (const sheet of sheets.values()) formStatus[sheet.status] = (formStatus[sheet.status] ?? 0) + 1;
+  const read = sheets.size;
+  const withReview = [...sheets.values()].filter((sheet) => sheet.review).length;
+  const rightWithoutReview = [...sheets.values()].filter((sheet) => !sheet.review && !sheet.wrong).length;
+  return {
+    documents: documents.rows,
+    sheetsRead: read,
+    fields: counts.fields,
+    wrong: counts.wrong,
+    wrongRate: rate(counts.wrong, counts.fields),
+    wrongByReviewReason: wrongByReason,
+    wrongNotReviewed: counts.wrongUnreviewed,
+    wrongNotReviewedRate: rate(counts.wrongUnreviewed, counts.fields),
+    wrongNotReviewedEmptyAsZeroOnly: emptyZeroOnly,
+    wrongNotReviewedRateUpper95: upper95(counts.wrongUnreviewed, counts.fields),
+    wrongNotReviewedBudget: 0.001,
+    illegibleNotReviewed: counts.illegibleUnreviewed,
+    routedByPipelineWithoutTask: counts.routedNoTask,
+    fieldsToReview: counts.reviewed,
+    fieldsToReviewRate: rate(counts.reviewed, counts.fields),
+    reviewReasons: reasons,
+    sheetsWithReview: withReview,
+    sheetsWithReviewRate: rate(withReview, read),
+    sheetsWithReviewAim: 0.1,
+    sheetsRightWithoutReview: rightWithoutReview,
+    sheetsRightWithoutReviewRate: rate(rightWithoutReview, read),
+    sheetsWithWrongNotReviewed: [...sheets.values()].filter((sheet) => sheet.unreviewedWrong).length,
+    formStatus,
+    wrongNotReviewedFields: unreviewedWrong.map((field) => ({
+      ...field,
+      otherWrongOnSheet: (wrongBySheet.get(field.mesaKey) ?? []).filter((other) => other.path !== field.path),
+    })),
+  };
+}
+
+export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
+  const options = accuracyBenchOptionsSchema.parse(input);
+  const election = generateElection({
+    seed: options.seed,
+    scale: { departamentos: ['01', '16'], mesas: options.sheets },
+    corporations: ['PRESIDENTE'],
+    presidentialRound: 2,
+    faultRates: NO_FAULTS,
+    electionCode: 'ACC-SYNTH',
+  });
+  const submissions = [...election.submissions({ copies: ['delegados'] })].slice(0, options.sheets);
+  const truths = new Map(submissions.map((submission) => [mesaKey(submission.mesa), fieldTruths(submission)]));
+  const codes = options.thresholds.map((threshold) => `ACC-${Math.round(threshold * 100)}`);
+
+  const services = await startBenchServices({ E14_FORENSICS_ENABLED: 'false', E14_PIPELINE_POLL_MS: '50' });
+  const pool = new pg.Pool({ connectionString: services.e14DatabaseUrl, max: 2 });
+  const { baseUrl, token } = services.target;
+  const call = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  };
+  try {
+    for (const [index, code] of codes.entries()) {
+      const divipol = { ...election.divipol, election: { ...election.divipol.election, code } };
+      await call('POST', '/api/elections/import', divipol);
+      await call('PUT', `/api/elections/${code}/rules`, {
+        config: { params: { confidenceThreshold: options.thresholds[index] } },
+      });
+    }
+    const candidates = election.divipol.candidates;
+    const started = performance.now();
+    let renderMs = 0;
+    // Each sheet is queued in every election as soon as it is rendered, so the service reads
+    // while the next one is drawn.
+    for (const [index, submission] of submissions.entries()) {
+      const renderStarted = performance.now();
+      const { pdf } = await renderSheetPdf(submission, { candidates }, {}, createRng(`accuracy-${index}`));
+      renderMs += performance.now() - renderStarted;
+      for (const code of codes) {
+        const response = await upload(baseUrl, token, pdf, { electionCode: code });
+        if (response.status !== 202) throw new Error(`upload ${index}: ${response.status} ${await response.text()}`);
+      }
+    }
+    for (;;) {
+      const open = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM e14_documents WHERE state IN ('queued', 'processing')`,
+      );
+      if (open.rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const wallMs = performance.now() - started;
+    const byThreshold = [];
+    for (const [index, code] of codes.entries()) {
+      byThreshold.push({ confidenceThreshold: options.thresholds[index], ...(await measure(pool, code, truths)) });
+    }
+    const result = {
+      benchmark: 'e14-accuracy',
+      measuredAt: new Date().toISOString(),
+      machine: { ...(await machine()), note: 'shared development machine: timings are indicative' },
+      corpus: {
+        generator: '@castor/e14-synth',
+        seed: options.seed,
+        faults: 'none',
+        corporation: 'PRESIDENTE (second round, the published two-formula layout)',
+        copy: 'delegados',
+        sheets: submissions.length,
+        render: 'renderSheetPdf defaults (rotation ±3°, scan noise, 5 % over-written cells); rng accuracy-<index>',
+        reader: 'local recognizer only (no ANTHROPIC_API_KEY), production bundle via POST /api/e14/process',
+        reviewed: 'a field with a review task opened by the service',
+      },
+      renderSeconds: Math.round(renderMs) / 1000,
+      wallSeconds: Math.round(wallMs) / 1000,
+      documentsPerSecond: Math.round(((submissions.length * codes.length) / (wallMs / 1000)) * 100) / 100,
+      byThreshold,
+      serviceMemory: services.serviceMemory(),
+    };
+    if (options.out) writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    await pool.end();
+    await services.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const value = (name: string) => {
+    const index = args.indexOf(`--${name}`);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  if (args.includes('--help')) {
+    console.error('usage: accuracy.ts [--out <results.json>] [--sheets N] [--seed S] [--thresholds 0.7,0.85,0.95]');
+    process.exit(0);
+  }
+  const result = await runAccuracyBenchmark({
+    ...(value('out') ? { out: value('out') } : {}),
+    ...(value('sheets') ? { sheets: Number(value('sheets')) } : {}),
+    ...(value('seed') ? { seed: Number(value('seed')) } : {}),
+    ...(value('thresholds') ? { thresholds: value('thresholds')?.split(',').map(Number) } : {}),
+  });
+  const { byThreshold, ...rest } = result;
+  console.log(
+    JSON.stringify(
+      { ...rest, byThreshold: byThreshold.map(({ wrongNotReviewedFields, ...figures }) => figures) },
+      null,
+      2,
+    ),
+  );
+  process.exit(0);
+}
