@@ -5,7 +5,7 @@
  * as PNG with their expected readings from labels.json.
  *
  *   pnpm --filter @castor/digit-recognizer exec tsx scripts/extract-real-cells.ts \
- *     [--pdfs /work/shared/data/e14/real] [--out fixtures/real-cells]
+ *     [--pdfs packages/test-support/fixtures/e14/real] [--out fixtures/real-cells]
  *
  * These cells are for evaluation only: never train on them.
  */
@@ -22,7 +22,7 @@ import type { RealCellFixture } from '../src/real-cells.js';
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
-    pdfs: { type: 'string', default: '/work/shared/data/e14/real' },
+    pdfs: { type: 'string', default: fileURLToPath(new URL('../../test-support/fixtures/e14/real', import.meta.url)) },
     out: { type: 'string', default: join(packageRoot, 'fixtures', 'real-cells') },
   },
 });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { type E14SubmissionV2, mesaKey } from '@castor/contracts';
 import { createRng } from '@castor/digit-recognizer';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { z } from 'zod';
 import { loadShippedTemplate, renderSheetPdf, type SheetTemplate } from '../src/index.js';
 
@@ -51,7 +52,7 @@ const REAL_TRUTH: Record<string, Document['truth']> = {
   },
 };
 
-const REAL_DIR = '/work/shared/data/e14/real';
+const REAL_DIR = E14_REAL_DIR;
 
 function presidente(seed: number): E14SubmissionV2 {
   const a = 20 + ((seed * 37) % 180);

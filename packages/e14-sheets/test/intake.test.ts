@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import { E14_NEGATIVE_DIR, E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { PDFDocument, PDFName, PDFNumber, PDFString } from 'pdf-lib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { inspectDocument, type SheetErrorCode } from '../src/index.js';
 import { extractPages } from '../src/intake/page-raster.js';
 
-const REAL = '/work/shared/data/e14/real';
+const REAL = E14_REAL_DIR;
 const anza = new Uint8Array(readFileSync(`${REAL}/2026-presidente-anza.pdf`));
 
 async function refusal(bytes: Uint8Array, limits = {}): Promise<{ code: SheetErrorCode; message: string }> {
@@ -36,7 +38,7 @@ describe('inspectDocument', () => {
   });
 
   it('recognises the HTML page the Registraduría answers for a missing file', async () => {
-    const html = new Uint8Array(readFileSync('/work/shared/data/e14/negative/html-error-page.pdf'));
+    const html = new Uint8Array(readFileSync(join(E14_NEGATIVE_DIR, 'html-error-page.pdf')));
     const { code, message } = await refusal(html);
     expect(code).toBe('HTML_INSTEAD_OF_PDF');
     expect(message).toMatch(/HTML/);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import {
 import { extractPages } from '../src/intake/page-raster.js';
 import { readCode39Digits } from '../src/reading/code39.js';
 
-const REAL = '/work/shared/data/e14/real';
+const REAL = E14_REAL_DIR;
 const labelSchema = z.object({
   pages: z.number(),
   header: z.object({

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRng } from '@castor/digit-recognizer';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { describe, expect, it } from 'vitest';
 import { loadShippedTemplate, parseTemplate, renderSheetPdf, type TemplateRect } from '../src/index.js';
 import { draftTemplate } from '../src/template/draft.js';
@@ -15,13 +17,10 @@ function overlap(a: TemplateRect, b: TemplateRect): number {
 describe('template:draft', () => {
   it('finds the corner squares and the seven boxed value cells of a real Presidente sheet', async () => {
     const shipped = loadShippedTemplate('presidente-2026-2v');
-    const draft = await draftTemplate(
-      new Uint8Array(readFileSync('/work/shared/data/e14/real/2026-presidente-turbo-a.pdf')),
-      {
-        id: 'presidente-draft',
-        corporation: 'PRESIDENTE',
-      },
-    );
+    const draft = await draftTemplate(new Uint8Array(readFileSync(join(E14_REAL_DIR, '2026-presidente-turbo-a.pdf'))), {
+      id: 'presidente-draft',
+      corporation: 'PRESIDENTE',
+    });
     expect(draft.pageCount).toBe(2);
     expect(Math.abs(draft.fiducials.topLeft.x - shipped.fiducials.topLeft.x)).toBeLessThan(4);
     expect(Math.abs(draft.fiducials.bottomRight.y - shipped.fiducials.bottomRight.y)).toBeLessThan(4);
@@ -36,13 +35,10 @@ describe('template:draft', () => {
   });
 
   it('is refused as a template until every cell is named, and accepted once it is', async () => {
-    const draft = await draftTemplate(
-      new Uint8Array(readFileSync('/work/shared/data/e14/real/2026-presidente-anza.pdf')),
-      {
-        id: 'anza-draft',
-        corporation: 'PRESIDENTE',
-      },
-    );
+    const draft = await draftTemplate(new Uint8Array(readFileSync(join(E14_REAL_DIR, '2026-presidente-anza.pdf'))), {
+      id: 'anza-draft',
+      corporation: 'PRESIDENTE',
+    });
     expect(() => parseTemplate(draft)).toThrow(/field key/);
     const names = [
       'nivelacion.sufragantes',

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BARCODE_CORPORATION_DIGIT, type E14SubmissionV2, e14SubmissionV2Schema } from '@castor/contracts';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { generateElection } from '../src/index.js';
 import { perMesaFailures } from './e14-rules.js';
 
-/** Two real 2026 second-round sheets read by eye (see /work/shared/data/README.md). */
-const LABELS = '/work/shared/data/e14/real/labels.json';
+/** Two real 2026 second-round sheets read by eye (packages/test-support/fixtures/e14). */
+const LABELS = join(E14_REAL_DIR, 'labels.json');
 const cellSchema = z.union([z.number().int(), z.object({ value: z.number().int(), empty: z.literal(true) })]);
 const realSheetSchema = z.object({
   pages: z.number().int(),

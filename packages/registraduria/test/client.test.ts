@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { type FakeRegistraduria, startFakeRegistraduria } from '@castor/fake-apis';
 import { createRedis, RedisStore } from '@castor/service-kit';
 import { testRedis } from '@castor/test-support';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type FileOutcome,
@@ -12,8 +15,8 @@ import {
   type RegistraduriaOptions,
 } from '../src/index.js';
 
-// The two real published sheets and the site's answer for a missing file (shared/data/e14).
-const shared = new URL('../../../../shared/data/e14/', import.meta.url);
+// The two real published sheets and the site's answer for a missing file (test-support's fixtures/e14).
+const shared = pathToFileURL(join(E14_REAL_DIR, '..', '/'));
 const anzaPdf = readFileSync(new URL('real/2026-presidente-anza.pdf', shared));
 const turboPdf = readFileSync(new URL('real/2026-presidente-turbo-a.pdf', shared));
 const missingPage = readFileSync(new URL('negative/html-error-page.pdf', shared));

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type MesaResult, OfflineFolderSource, publishedFilePath } from '../src/index.js';
 
-const shared = new URL('../../../../shared/data/e14/', import.meta.url);
+const shared = pathToFileURL(join(E14_REAL_DIR, '..', '/'));
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const anza = { departamento: '01', municipio: '034', zona: '00', puesto: '00', mesa: '001' };
 const turbo = { departamento: '01', municipio: '280', zona: '03', puesto: '01', mesa: '001' };

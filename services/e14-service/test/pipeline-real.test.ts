@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { DivipolDocument } from '@castor/contracts';
+import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
 import { settled, upload } from './pipeline-fixtures.js';
 
-/** The two real published sheets of shared/data/e14/real and the values read by eye. */
-const REAL = '/work/shared/data/e14/real';
+/** The two real published sheets of test-support's fixtures/e14/real and the values read by eye. */
+const REAL = E14_REAL_DIR;
 const CODE = 'PRE-2026-2V';
 type Label = { value: number; empty: boolean } | number;
 interface Labels {
