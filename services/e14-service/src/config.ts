@@ -2,13 +2,6 @@ import { anthropicReaderEnvSchema } from '@castor/ai-providers';
 import { authVerifierEnv, baseServiceEnv, envBoolean, envInt, envPort, envRate, loadConfig } from '@castor/service-kit';
 import { z } from 'zod';
 
-const envRatio = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a number between 0 and 1' })
-    .min(0, { message: 'must be at least 0' })
-    .max(1, { message: 'must be at most 1' })
-    .default(fallback);
-
 export const e14EnvSchema = z.object({
   ...baseServiceEnv,
   ...authVerifierEnv,
@@ -17,9 +10,6 @@ export const e14EnvSchema = z.object({
   E14_OCR_MAX_PAGES: envInt(20, 1, 200).describe('Most pages an uploaded E-14 may have'),
   E14_OCR_DPI: envInt(150, 72, 600).describe('Resolution pages are rendered at when they must be rendered'),
   E14_MAX_FILE_SIZE_MB: envInt(10, 1, 200).describe('Largest uploaded E-14 file'),
-  E14_REVIEW_CONFIDENCE_THRESHOLD: envRatio(0.7).describe(
-    'A field read with less confidence than this goes to review (default of the "confidence" rule)',
-  ),
   E14_REVIEW_LEASE_SECONDS: envInt(300, 1, 86_400).describe(
     'How long a review task stays with the reviewer it was handed to before it returns to the queue',
   ),
