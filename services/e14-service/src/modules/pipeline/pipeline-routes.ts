@@ -23,6 +23,7 @@ import {
   type RateSpec,
   type ServiceApp,
 } from '@castor/service-kit';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ElectionCatalogs } from '../elections/election-catalog.js';
 import { isAssigned, type WitnessAssignments } from '../witnesses/witness-assignments.js';
@@ -89,6 +90,26 @@ export async function pipelineRoutes(
     const mesa = row.rows[0];
     if (!mesa) throw new AppError(422, 'MESA_UNKNOWN', `Mesa ${key} is not in the divipol`);
     return mesa;
+  }
+
+  /** Queues mesas to be fetched from the site (an already waiting mesa is not queued twice) and wakes the workers. */
+  async function queueMesas(
+    request: FastifyRequest,
+    electionCode: string,
+    corporation: Corporation,
+    mesaKeys: string[],
+    options: { priority: number },
+  ) {
+    const result = await pipeline.documents.addMesas({
+      electionCode,
+      corporation,
+      mesaKeys,
+      priority: options.priority,
+      maxAttempts: deps.maxAttempts,
+      submittedBy: `admin:${principal(request).sub}`,
+    });
+    pipeline.poke();
+    return { queued: result.queued, alreadyQueued: result.ids.length - result.queued, documentIds: result.ids };
   }
 
   function requireSite() {
@@ -261,18 +282,10 @@ export async function pipelineRoutes(
       const { electionCode, corporation, mesa } = request.body;
       const catalog = await electionOf(electionCode, corporation);
       const status = await mesaStatus(catalog.id, mesa);
-      const result = await pipeline.documents.addMesas({
-        electionCode: catalog.code,
-        corporation,
-        mesaKeys: [toMesaKey(parseMesaKey(mesa))],
+      const queued = await queueMesas(request, catalog.code, corporation, [toMesaKey(parseMesaKey(mesa))], {
         priority: status.disputed ? PRIORITY.disputed : PRIORITY.table,
-        maxAttempts: deps.maxAttempts,
-        submittedBy: `admin:${principal(request).sub}`,
       });
-      pipeline.poke();
-      return reply
-        .code(202)
-        .send({ queued: result.queued, alreadyQueued: result.ids.length - result.queued, documentIds: result.ids });
+      return reply.code(202).send(queued);
     },
   );
 
@@ -299,18 +312,14 @@ export async function pipelineRoutes(
       if (mesas.rows.length === 0) {
         throw notFound(`No mesas under ${prefix.slice(0, -1)} in the divipol of ${catalog.code}`, 'TERRITORY_UNKNOWN');
       }
-      const result = await pipeline.documents.addMesas({
-        electionCode: catalog.code,
+      const queued = await queueMesas(
+        request,
+        catalog.code,
         corporation,
-        mesaKeys: mesas.rows.map((row) => row.mesa_key),
-        priority: PRIORITY.scrape,
-        maxAttempts: deps.maxAttempts,
-        submittedBy: `admin:${principal(request).sub}`,
-      });
-      pipeline.poke();
-      return reply
-        .code(202)
-        .send({ queued: result.queued, alreadyQueued: result.ids.length - result.queued, documentIds: result.ids });
+        mesas.rows.map((row) => row.mesa_key),
+        { priority: PRIORITY.scrape },
+      );
+      return reply.code(202).send(queued);
     },
   );
 
