@@ -78,6 +78,17 @@ const TRUTH_SUMS = `count(*) AS mesas_in, count(*) FILTER (WHERE r.status = 'val
   coalesce(sum(r.incinerados), 0) AS incinerados, coalesce(sum(r.blancos), 0) AS blancos,
   coalesce(sum(r.nulos), 0) AS nulos, coalesce(sum(r.no_marcados), 0) AS no_marcados`;
 
+/** Votes per candidate of each child territory, from rows of (child, candidate, votes). */
+function votesPerChild(rows: Array<{ child: string; candidate_id: number; votes: string }>) {
+  const byChild = new Map<string, Map<number, number>>();
+  for (const row of rows) {
+    const votes = byChild.get(row.child) ?? new Map<number, number>();
+    byChild.set(row.child, votes);
+    votes.set(row.candidate_id, Number(row.votes));
+  }
+  return byChild;
+}
+
 /**
  * Results by territory from reconciled truth only. National and departamento levels read the
  * per-municipio rollups (about 1,100 rows nationally, whatever the number of mesas); municipio and
@@ -238,12 +249,7 @@ export class ResultsService {
       if (expectedRows.rows.length === 0)
         throw notFound(`No territory ${territory} in ${catalog.code}`, 'TERRITORY_UNKNOWN');
       const coverageByChild = new Map(coverage.rows.map((row) => [row.child, row]));
-      const votesByChild = new Map<string, Map<number, number>>();
-      for (const row of votes.rows) {
-        const map = votesByChild.get(row.child) ?? new Map<number, number>();
-        votesByChild.set(row.child, map);
-        map.set(row.candidate_id, Number(row.votes));
-      }
+      const votesByChild = votesPerChild(votes.rows);
       for (const row of expectedRows.rows) {
         children.push({
           code: row.child,
@@ -289,12 +295,7 @@ export class ResultsService {
       if (expectedRows.rows.length === 0)
         throw notFound(`No territory ${territory} in ${catalog.code}`, 'TERRITORY_UNKNOWN');
       const coverageByChild = new Map(coverage.rows.map((row) => [row.child, row]));
-      const votesByChild = new Map<string, Map<number, number>>();
-      for (const row of votes.rows) {
-        const map = votesByChild.get(row.child) ?? new Map<number, number>();
-        votesByChild.set(row.child, map);
-        map.set(row.candidate_id, Number(row.votes));
-      }
+      const votesByChild = votesPerChild(votes.rows);
       for (const row of expectedRows.rows) {
         const rowCoverage = coverageByChild.get(row.child);
         children.push({
