@@ -4,7 +4,14 @@ import PQueue from 'p-queue';
 import { z } from 'zod';
 import { type IndexEntry, type MesaIndex, parseMesaIndex } from './index-file.js';
 import { type PublishedFileRef, publishedFilePath, siteUrl } from './layout.js';
-import { E14FileSource, type FetchOptions, type FileOutcome, type FileResult, type MesaResult } from './source.js';
+import {
+  E14FileSource,
+  type FetchOptions,
+  type FileOutcome,
+  type FileResult,
+  type MesaResult,
+  sourceSizeLimits,
+} from './source.js';
 import { MemoryValidatorStore, type StoredValidators, type ValidatorStore } from './validators.js';
 import { judgeBody } from './verdict.js';
 
@@ -30,17 +37,7 @@ export const registraduriaOptionsSchema = z.object({
   maxRetryAfterMs: z.number().int().min(0).default(120_000),
   /** One request (headers and body), not counting the wait for a slot. */
   requestTimeoutMs: z.number().int().min(100).default(30_000),
-  /** Published sheets are 47–60 KB; E14_MAX_FILE_SIZE_MB is 10. */
-  maxFileBytes: z
-    .number()
-    .int()
-    .min(1)
-    .default(10 * 1024 * 1024),
-  maxIndexBytes: z
-    .number()
-    .int()
-    .min(1)
-    .default(256 * 1024 * 1024),
+  ...sourceSizeLimits,
   /** The index is re-validated (a conditional request) when older than this. */
   indexMaxAgeMs: z.number().int().min(0).default(60_000),
   /** Consecutive failures (5xx, timeouts, network) that stop all requests for `halfOpenAfterMs`. */

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { ProviderError } from '@castor/ai-providers/resilience';
 import { z } from 'zod';
 import { type IndexEntry, type MesaIndex, parseMesaIndex } from './index-file.js';
-import { E14FileSource, type FetchOptions, type FileOutcome, type MesaResult } from './source.js';
+import { E14FileSource, type FetchOptions, type FileOutcome, type MesaResult, sourceSizeLimits } from './source.js';
 import { MemoryValidatorStore, type ValidatorStore } from './validators.js';
 import { judgeBody } from './verdict.js';
 
@@ -12,16 +12,7 @@ export const offlineFolderOptionsSchema = z.object({
   /** A folder mirroring the site: assets/temis/pdf/... and the index at `indexPath`. */
   folder: z.string().min(1),
   indexPath: z.string().startsWith('/').default('/assets/temis/allTransmissionCodes.json'),
-  maxFileBytes: z
-    .number()
-    .int()
-    .min(1)
-    .default(10 * 1024 * 1024),
-  maxIndexBytes: z
-    .number()
-    .int()
-    .min(1)
-    .default(256 * 1024 * 1024),
+  ...sourceSizeLimits,
   /** Files read at once during a crawl. */
   concurrency: z.number().int().min(1).max(64).default(8),
 });

@@ -1,7 +1,23 @@
 import { setMaxListeners } from 'node:events';
 import { linkAbort, type ProviderErrorCode } from '@castor/ai-providers/resilience';
 import type { MesaRef } from '@castor/contracts';
+import { z } from 'zod';
 import type { IndexEntry, MesaIndex } from './index-file.js';
+
+/** Size caps every source applies before reading a body (published sheets are 47–60 KB). */
+export const sourceSizeLimits = {
+  /** E14_MAX_FILE_SIZE_MB is 10. */
+  maxFileBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 1024 * 1024),
+  maxIndexBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(256 * 1024 * 1024),
+};
 
 /**
  * Where E-14 files come from: the Registraduría's site (RegistraduriaClient) or, offline, a folder
