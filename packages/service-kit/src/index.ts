@@ -23,5 +23,11 @@ export type { HealthCheck } from './plugins/health.js';
 export { createPool } from './plugins/postgres.js';
 export { createRedis } from './plugins/redis.js';
 export { runService } from './server.js';
-export { createServiceApp, type ServiceApp, type ServiceOptions } from './service.js';
+export {
+  createServiceApp,
+  type ServiceApp,
+  type ServiceEnv,
+  type ServiceOptions,
+  serviceOptionsFromEnv,
+} from './service.js';
 export { type KeyValueStore, MemoryStore, RedisStore } from './store.js';

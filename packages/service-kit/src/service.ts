@@ -35,6 +35,43 @@ export interface ServiceOptions {
   logger?: FastifyBaseLogger | false;
 }
 
+/** The environment every service shares (baseServiceEnv) plus its Redis key prefix. */
+export interface ServiceEnv {
+  LOG_LEVEL: string;
+  TRUST_PROXY: string;
+  BODY_LIMIT_BYTES: number;
+  DATABASE_URL: string;
+  DATABASE_POOL_MAX: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+  REDIS_URL?: string | undefined;
+  REDIS_KEY_PREFIX: string;
+  RATE_LIMIT_DEFAULT: RateSpec;
+}
+
+/** The options createServiceApp takes from a service's validated environment, the same for every service. */
+export function serviceOptionsFromEnv(
+  config: ServiceEnv,
+  service: { name: string; version: string; description: string; migrationsFolder: string },
+): Omit<ServiceOptions, 'auth' | 'logger'> {
+  return {
+    name: service.name,
+    version: service.version,
+    description: service.description,
+    logLevel: config.LOG_LEVEL,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    postgres: {
+      connectionString: config.DATABASE_URL,
+      poolMax: config.DATABASE_POOL_MAX,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      applicationName: service.name,
+      migrationsFolder: service.migrationsFolder,
+    },
+    redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
+    defaultRate: config.RATE_LIMIT_DEFAULT,
+  };
+}
+
 function parseTrustProxy(value: string): boolean | string | string[] {
   if (value === 'true') return true;
   if (value === 'false') return false;

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createServiceApp, RevocationList, type ServiceApp, type ServiceOptions } from '@castor/service-kit';
+import {
+  createServiceApp,
+  RevocationList,
+  type ServiceApp,
+  type ServiceOptions,
+  serviceOptionsFromEnv,
+} from '@castor/service-kit';
 import type { CoreConfig } from './config.js';
 import { createDb } from './db/client.js';
 import { AccessTokenRevocations } from './modules/auth/access-revocations.js';
@@ -38,21 +44,12 @@ export async function buildCoreApp(
   let revocations: AccessTokenRevocations | undefined;
 
   const app = await createServiceApp({
-    name: SERVICE_NAME,
-    version: SERVICE_VERSION,
-    description: 'Authentication, users and roles, demo requests, and the public keys that verify CASTOR tokens.',
-    logLevel: config.LOG_LEVEL,
-    trustProxy: config.TRUST_PROXY,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    postgres: {
-      connectionString: config.DATABASE_URL,
-      poolMax: config.DATABASE_POOL_MAX,
-      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-      applicationName: SERVICE_NAME,
+    ...serviceOptionsFromEnv(config, {
+      name: SERVICE_NAME,
+      version: SERVICE_VERSION,
+      description: 'Authentication, users and roles, demo requests, and the public keys that verify CASTOR tokens.',
       migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
-    },
-    redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
-    defaultRate: config.RATE_LIMIT_DEFAULT,
+    }),
     ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
     // core verifies its own tokens from its key ring and reads its own revocation table.
     auth: async (instance) => {

@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createServiceApp, remoteAuth, type ServiceApp, type ServiceOptions } from '@castor/service-kit';
+import {
+  createServiceApp,
+  remoteAuth,
+  type ServiceApp,
+  type ServiceOptions,
+  serviceOptionsFromEnv,
+} from '@castor/service-kit';
 import multipart from '@fastify/multipart';
 import type { E14Config } from './config.js';
 import { alertsRoutes } from './modules/alerts/alerts-routes.js';
@@ -51,22 +57,13 @@ export async function buildE14App(
   overrides: Pick<ServiceOptions, 'logger'> & { migrationsFolder?: string } = {},
 ): Promise<E14App> {
   const app = await createServiceApp({
-    name: SERVICE_NAME,
-    version: SERVICE_VERSION,
-    description:
-      'E-14 records: divipol, structured intake, validation rules and forensic signals, alerts and claims packets, reconciliation, hash-chained audit, results.',
-    logLevel: config.LOG_LEVEL,
-    trustProxy: config.TRUST_PROXY,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    postgres: {
-      connectionString: config.DATABASE_URL,
-      poolMax: config.DATABASE_POOL_MAX,
-      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-      applicationName: SERVICE_NAME,
+    ...serviceOptionsFromEnv(config, {
+      name: SERVICE_NAME,
+      version: SERVICE_VERSION,
+      description:
+        'E-14 records: divipol, structured intake, validation rules and forensic signals, alerts and claims packets, reconciliation, hash-chained audit, results.',
       migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
-    },
-    redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
-    defaultRate: config.RATE_LIMIT_DEFAULT,
+    }),
     ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
     auth: remoteAuth(config),
   });
