@@ -152,7 +152,8 @@ function stopWhenOrphaned(): void {
   }, 500).unref();
 }
 
-async function main(): Promise<void> {
+/** Starts everything; resolves with the secrets the services were given. */
+async function main(): Promise<Record<string, string>> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   stopWhenOrphaned();
@@ -232,6 +233,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  return secrets;
 }
 
 /** Signs in as the first admin and loads the demo election unless e14-service already holds it. */
@@ -267,9 +269,9 @@ async function loadDemoData(urls: Record<string, string>, secrets: Record<string
 }
 
 main()
-  .then(async () => {
+  .then(async (secrets) => {
     if (stopping) return;
-    await loadDemoData(urls, loadSecrets()).catch((error: unknown) => {
+    await loadDemoData(urls, secrets).catch((error: unknown) => {
       if (!stopping) process.stderr.write(`demo data not loaded: ${error instanceof Error ? error.message : error}\n`);
     });
   })
