@@ -90,18 +90,15 @@ export class ReadPool {
   }
 
   private dispatch() {
+    // Start threads for the jobs the idle ones cannot take, up to the pool size.
+    let unserved = this.waiting.length - this.slots.filter((slot) => !slot.busy).length;
+    while (unserved-- > 0 && this.slots.length < this.size && !this.broken) this.slots.push(this.spawn());
     for (const slot of this.slots) {
       if (slot.busy) continue;
       const next = this.waiting.shift();
       if (!next) return;
       slot.busy = next;
       slot.worker.postMessage(next.job);
-    }
-    while (this.waiting.length > 0 && this.slots.length < this.size && !this.broken) {
-      const slot = this.spawn();
-      this.slots.push(slot);
-      slot.busy = this.waiting.shift() ?? null;
-      if (slot.busy) slot.worker.postMessage(slot.busy.job);
     }
   }
 
