@@ -254,7 +254,7 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
     const result = {
       benchmark: 'e14-accuracy',
       measuredAt: new Date().toISOString(),
-      machine: { ...(await machine()), note: 'shared development machine: timings are indicative' },
+      machine: await machine(),
       corpus: {
         generator: '@castor/e14-synth',
         seed: options.seed,

@@ -1,12 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@castor/dev-infra';
 import pg from 'pg';
+import { memoryOf } from '../../../bench/support.js';
+
 // core-service exports only its test helper; the bench builds it from source like its tests do.
 import { buildCoreApp } from '../../core-service/src/app.js';
 import { loadCoreConfig } from '../../core-service/src/config.js';
+
+/** The machine the figures were measured on, described as the root benchmarks describe it. */
+export { machine } from '../../../bench/support.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -86,10 +90,8 @@ export async function startBenchServices(env: Record<string, string> = {}, nodeA
     redisPrefix: process.env.REDIS_URL ? redisPrefix : null,
     /** The service process's resident memory now and at its peak (VmHWM), in MiB. */
     serviceMemory() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const field = (name: string) =>
-        Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-      return { rssMiB: field('VmRSS'), peakRssMiB: field('VmHWM') };
+      const { rssMB, peakRssMB } = memoryOf(child.pid ?? 0);
+      return { rssMiB: rssMB, peakRssMiB: peakRssMB };
     },
     async close() {
       child.kill('SIGTERM');
@@ -114,15 +116,4 @@ export async function waitForForensics(pool: pg.Pool): Promise<number> {
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-export async function machine() {
-  const os = await import('node:os');
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    loadAverage: os.loadavg(),
-  };
 }

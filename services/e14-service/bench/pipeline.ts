@@ -12,14 +12,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@castor/digit-recognizer';
 import { renderSheetPdf } from '@castor/e14-sheets';
 import { generateElection } from '@castor/e14-synth';
 import { startFakeAnthropic } from '@castor/fake-apis';
 import pg from 'pg';
+import type { Histogram } from 'prom-client';
 import { z } from 'zod';
+import { machine } from '../../../bench/support.js';
 import { runLocalStagesBenchmark } from '../../../packages/e14-sheets/bench/e14-local-stages.js';
 import { buildE14App } from '../src/app.js';
 import { loadE14Config } from '../src/config.js';
@@ -163,7 +165,9 @@ async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>)
               (SELECT count(*)::int FROM e14_documents WHERE reading->>'vision' = 'used') AS vision`,
     );
     const row = counts.rows[0];
-    const stageSeconds = await e14.app.metrics.getSingleMetric('e14_pipeline_stage_seconds')?.get();
+    const stageSeconds = await (
+      e14.app.metrics.getSingleMetric('e14_pipeline_stage_seconds') as Histogram<string> | undefined
+    )?.get();
     const stages: Record<string, { count: number; meanMs: number }> = {};
     for (const value of stageSeconds?.values ?? []) {
       const stage = String(value.labels.stage);
@@ -223,13 +227,7 @@ export async function runPipelineBenchmark(input: PipelineBenchOptions = {}) {
     benchmark: 'e14-pipeline',
     measuredAt: new Date().toISOString(),
     quick: options.quick,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      totalMemoryMb: Math.round(totalmem() / 1_048_576),
-      node: process.version,
-      note: 'shared development machine unless stated otherwise: figures are indicative',
-    },
+    machine: machine(),
     localStages: {
       pagesPerSecond: local.localStages.pagesPerSecond,
       budgetPagesPerSecond: local.localStages.budgetPagesPerSecond,

@@ -162,10 +162,7 @@ const verifyMs = performance.now() - verifyStarted;
 const result = {
   benchmark: 'e14-scale',
   measuredAt: new Date().toISOString(),
-  machine: {
-    ...(await machine()),
-    note: 'shared 2-core machine with other engineers working: indicative figures only',
-  },
+  machine: await machine(),
   election: {
     mesas: election.counts.mesas,
     puestos: election.counts.puestos,
