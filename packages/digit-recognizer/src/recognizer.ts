@@ -48,7 +48,10 @@ export interface CellReading {
   /** A digit was written over another (tachadura/enmendadura): the reading should be reviewed. */
   overwritten: boolean;
   glyphs: GlyphReading[];
-  /** The most probable readings, best first (up to three), for review desks and fusion. */
+  /**
+   * The most probable readings, best first (up to sixteen), for review desks and for weighing the
+   * cell against the sheet's sums.
+   */
   alternatives: CellAlternative[];
   /**
    * The uncalibrated score calibration maps to `confidence`: the best value's share of the
@@ -71,6 +74,8 @@ const DEFAULT_ILLEGIBLE_BELOW = 0.35;
 const NEGLIGIBLE = 1e-3;
 /** A wide candidate read as one symbol with at least this probability is not cut. */
 const CONFIDENT_WHOLE = 0.9;
+/** Readings kept in `alternatives`: enough that a sheet's sums can find the right one. */
+const MAX_ALTERNATIVES = 16;
 /** A glyph at or above this over-writing probability marks the reading as over-written. */
 const OVERWRITTEN_AT = 0.5;
 
@@ -215,7 +220,7 @@ export class CellRecognizer {
     const { segmentation, candidates, predictions } = this.classifyCell(image, options);
     const { masses, roles } = decodeGlyphs(predictions);
     const ranked = [...masses.entries()].sort((a, b) => b[1] - a[1]);
-    const alternatives = ranked.slice(0, 3).map(([value, probability]) => ({ value, probability }));
+    const alternatives = ranked.slice(0, MAX_ALTERNATIVES).map(([value, probability]) => ({ value, probability }));
     const bestRoles = ranked[0] ? (roles.get(ranked[0][0]) ?? []) : [];
     const glyphs: GlyphReading[] = candidates.map((glyph, i) => {
       const { probabilities, overwritten } = predictions[i] as GlyphPrediction;

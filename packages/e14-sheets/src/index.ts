@@ -26,6 +26,13 @@ export {
   type SheetReading,
 } from './read-sheet.js';
 export {
+  ARITHMETIC_DECODING_DEFAULTS,
+  type ArithmeticDecodingOptions,
+  type DecodedField,
+  decodeSheetArithmetic,
+  type SheetCells,
+} from './reading/arithmetic-decoding.js';
+export {
   type BarcodeCheck,
   type BarcodeReading,
   COPY_BY_DIGIT,

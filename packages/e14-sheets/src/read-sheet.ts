@@ -23,6 +23,11 @@ export interface CellReading {
   value: number | null;
   confidence: number;
   overwritten: boolean;
+  /**
+   * The recognizer's most probable values, best first, with their share of its probability mass
+   * before calibration ('empty' for a row left blank): what sheet-level decoding weighs.
+   */
+  alternatives?: ReadonlyArray<{ value: number | 'empty'; probability: number }>;
 }
 export interface CellReader {
   readCell(image: GrayImage): CellReading;
@@ -293,8 +298,8 @@ async function readPage(page: ExtractedPage, context: PageContext): Promise<{ pa
     const image = warpRegion(raster, toImage, cell.rect, 1);
     const field = unreadField(cell, inspected.sha256, page.pageNumber);
     if (options.recognizer) {
-      const { state, value, confidence, overwritten } = options.recognizer.readCell(image);
-      field.reading = { state, value, confidence, overwritten };
+      const { state, value, confidence, overwritten, alternatives } = options.recognizer.readCell(image);
+      field.reading = { state, value, confidence, overwritten, ...(alternatives ? { alternatives } : {}) };
     }
     if (options.cropImages) {
       const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })

@@ -8,6 +8,7 @@ import {
 } from '@castor/contracts';
 import { SheetError } from './errors.js';
 import { mesaFromHeader, type ReadField, type SheetReading } from './read-sheet.js';
+import { type DecodedField, decodeSheetArithmetic } from './reading/arithmetic-decoding.js';
 
 /** Provider name recorded in `readBy` for values read by this package's local pipeline. */
 export const LOCAL_READER = 'castor-local';
@@ -22,9 +23,14 @@ export interface SubmissionContext {
   sourceRef?: string;
   /** 'ocr' for published scans (default), 'witness' for a testigo's photo of their copy. */
   source?: 'ocr' | 'witness';
+  /**
+   * Weigh each cell's reading against the sheet's arithmetic (default true): see
+   * reading/arithmetic-decoding.ts. False keeps every cell's reading on its own.
+   */
+  arithmetic?: boolean;
 }
 
-function toFieldInput(field: ReadField | undefined) {
+function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string, DecodedField>) {
   if (!field?.reading)
     return {
       state: 'illegible' as const,
@@ -34,6 +40,18 @@ function toFieldInput(field: ReadField | undefined) {
       ...(field ? { crop: field.crop } : {}),
     };
   const { state, value, confidence, overwritten } = field.reading;
+  const joint = decoded.get(field.field);
+  // An illegible cell takes the sheet's reading only when a check confirms its best guess.
+  if (joint && (state !== 'illegible' || joint.verified)) {
+    return {
+      state: joint.value === 'empty' ? ('empty' as const) : ('read' as const),
+      value: joint.value === 'empty' ? 0 : joint.value,
+      confidence: joint.confidence,
+      overwritten,
+      readBy: LOCAL_READER,
+      crop: field.crop,
+    };
+  }
   return {
     state,
     value: state === 'read' ? value : state === 'empty' ? 0 : null,
@@ -46,10 +64,15 @@ function toFieldInput(field: ReadField | undefined) {
 
 /**
  * The sheet as an E14SubmissionV2 (source 'ocr', or 'witness' for a photo): every cell with its reading, confidence and crop;
- * cells that were not read become 'illegible' (confidence 0) so that they go to review.
+ * cells that were not read become 'illegible' (confidence 0) so that they go to review. Values and
+ * confidences are those of the whole sheet's reading, its sums included, unless `arithmetic` is false.
  */
 export function sheetToSubmission(reading: SheetReading, context: SubmissionContext): E14SubmissionV2 {
   const byField = new Map(reading.fields.map((field) => [field.field, field]));
+  const decoded =
+    context.arithmetic === false
+      ? new Map<string, DecodedField>()
+      : decodeSheetArithmetic(new Map(reading.fields.map((field) => [field.field, field.reading])));
   const headerMesa = mesaFromHeader(reading.header);
   const mesa = context.mesa ?? (headerMesa.success ? headerMesa.data : undefined);
   if (!mesa) {
@@ -70,11 +93,11 @@ export function sheetToSubmission(reading: SheetReading, context: SubmissionCont
       votes.push({
         ballotNumber: Number(vote[1]),
         ...(vote[2] === undefined ? {} : { candidateNumber: Number(vote[2]) }),
-        votes: toFieldInput(field),
+        votes: toFieldInput(field, decoded),
       });
     }
     const total = /^listTotals\.(\d+)$/.exec(field.field);
-    if (total) listTotals.push({ ballotNumber: Number(total[1]), total: toFieldInput(field) });
+    if (total) listTotals.push({ ballotNumber: Number(total[1]), total: toFieldInput(field, decoded) });
   }
   const input: E14SubmissionV2Input = {
     schemaVersion: 2,
@@ -89,16 +112,16 @@ export function sheetToSubmission(reading: SheetReading, context: SubmissionCont
     // The form's page count: a photo is one page of it, and the barcode says how many there are.
     pageCount: firstBarcode?.pageCount ?? reading.pageCount,
     nivelacion: {
-      sufragantes: toFieldInput(byField.get('nivelacion.sufragantes')),
-      urna: toFieldInput(byField.get('nivelacion.urna')),
-      incinerados: toFieldInput(byField.get('nivelacion.incinerados')),
+      sufragantes: toFieldInput(byField.get('nivelacion.sufragantes'), decoded),
+      urna: toFieldInput(byField.get('nivelacion.urna'), decoded),
+      incinerados: toFieldInput(byField.get('nivelacion.incinerados'), decoded),
     },
     votes,
     listTotals,
-    blancos: toFieldInput(byField.get('blancos')),
-    nulos: toFieldInput(byField.get('nulos')),
-    noMarcados: toFieldInput(byField.get('noMarcados')),
-    ...(byField.has('sumaTotal') ? { sumaTotal: toFieldInput(byField.get('sumaTotal')) } : {}),
+    blancos: toFieldInput(byField.get('blancos'), decoded),
+    nulos: toFieldInput(byField.get('nulos'), decoded),
+    noMarcados: toFieldInput(byField.get('noMarcados'), decoded),
+    ...(byField.has('sumaTotal') ? { sumaTotal: toFieldInput(byField.get('sumaTotal'), decoded) } : {}),
     documentHash: reading.documentHash,
   };
   return e14SubmissionV2Schema.parse(input);

@@ -1,0 +1,409 @@
+import type { CellReading } from '../read-sheet.js';
+
+/**
+ * Reading a sheet's cells together rather than one by one.
+ *
+ * An honest E-14 adds up: the vote rows (candidates, blancos, nulos, no marcados) make the printed
+ * suma total, the suma total is the votos en la urna less the incinerados, and the E-11 sufragantes
+ * are that same count or a few more. Each cell's recognizer gives a probability for every value it
+ * could be; this module weighs every joint reading of the sheet by the product of those
+ * probabilities and by how well it adds up, and returns each cell's probability summed over all
+ * joint readings (its marginal). A value that makes the sheet add up gains confidence from the
+ * other cells; a confident misread that breaks the sums loses it, so it goes to review.
+ *
+ * The jurados' own mistakes are not hidden: a sheet that does not add up is still a likely sheet
+ * (the weights below say how much less likely), and each cell keeps a "wildcard" share — some value
+ * the recognizer did not propose, assumed to fit every sum — so when the readings do not add up,
+ * every cell that could explain it loses confidence instead of one being silently corrected.
+ */
+
+/** A cell value as the recognizer proposes it: a number, or 'empty' (a blank row, worth 0). */
+export type CellValue = number | 'empty';
+
+export interface ArithmeticDecodingOptions {
+  /**
+   * How much more likely a sheet whose two numbers agree (rows = suma total, suma total = urna −
+   * incinerados) is than one where they take unrelated values: the odds that jurados add up
+   * right (~9 to 1) times the few hundred values a count can take.
+   */
+  agreementWeight?: number;
+  /**
+   * Prior of `sufragantes − (urna − incinerados)`: 0 on most sheets, a few ballots not deposited
+   * on some, anything else rare. Weighted by `agreementWeight`; never below an unrelated value.
+   */
+  sufragantesGap?: (gap: number) => number;
+  /**
+   * Least probability kept for a value the recognizer did not propose. The recognizer's tail is
+   * not calibrated: a confident misread can give the true digit almost no mass.
+   */
+  unproposedFloor?: number;
+  /**
+   * How much a value the recognizer did not propose gains from an agreement: it is one of the few
+   * hundred values the cell could hold, so it fits a sum by chance only that often
+   * (`agreementWeight` ÷ the values a count can take).
+   */
+  unproposedAgreementWeight?: number;
+  /**
+   * Share of zero-vote rows that jurados write as a 0 rather than leave blank or fill with dots.
+   * A lone small 0 and a filler differ only in size: the recognizer's split between the two is
+   * weighed by this prior, since blank rows are the custom.
+   */
+  writtenZeroShare?: number;
+  /**
+   * Most confidence left to a cell that no check of the sheet confirms: a cell of a sum with an
+   * illegible cell, sufragantes far from the ballots counted. One reading alone is not enough.
+   */
+  unverifiedConfidence?: number;
+}
+
+export const ARITHMETIC_DECODING_DEFAULTS: Required<ArithmeticDecodingOptions> = {
+  agreementWeight: 1000,
+  sufragantesGap: (gap) => {
+    if (gap === 0) return 0.9;
+    if (gap === 1) return 0.04;
+    if (gap === 2) return 0.02;
+    if (gap > 2 && gap <= 10) return 0.004;
+    return 0;
+  },
+  unproposedFloor: 0.02,
+  unproposedAgreementWeight: 10,
+  writtenZeroShare: 0.2,
+  unverifiedConfidence: 0.5,
+};
+
+/** A sufragantes gap this probable (0–2 ballots with the default prior) confirms the nivelación. */
+const CONFIRMING_GAP = 0.01;
+
+export interface DecodedField {
+  value: CellValue;
+  /** Marginal probability of `value` given every cell of the sheet and its arithmetic. */
+  confidence: number;
+  /** Some check of the sheet (a sum, the nivelación) holds with this value, every cell in it legible. */
+  verified: boolean;
+}
+
+/** A distribution over numbers plus the mass of "some other value", which fits any sum. */
+interface Distribution {
+  mass: Map<number, number>;
+  wild: number;
+}
+
+/** A message into a variable: a weight for each number it may take, and one for the wildcard. */
+interface Message {
+  at: (value: number) => number;
+  wild: number;
+}
+
+const numeric = (value: CellValue) => (value === 'empty' ? 0 : value);
+
+const total = (d: Distribution) => {
+  let sum = d.wild;
+  for (const p of d.mass.values()) sum += p;
+  return sum;
+};
+
+/** Mass below this share of a distribution is dropped from sums (it cannot move a marginal). */
+const NEGLIGIBLE = 1e-12;
+
+/** The distribution of a + b (or a − b), the wildcard absorbing any term with a wildcard. */
+function combine(a: Distribution, b: Distribution, sign: 1 | -1): Distribution {
+  const mass = new Map<number, number>();
+  const floor = NEGLIGIBLE * total(a) * total(b);
+  for (const [x, p] of a.mass) {
+    for (const [y, q] of b.mass) {
+      const pq = p * q;
+      if (pq < floor) continue;
+      const key = x + sign * y;
+      mass.set(key, (mass.get(key) ?? 0) + pq);
+    }
+  }
+  return { mass, wild: a.wild * total(b) + b.wild * (total(a) - a.wild) };
+}
+
+const ZERO: Distribution = { mass: new Map([[0, 1]]), wild: 0 };
+
+/** Pointwise product of a distribution with a message: the variable's weight from both sides. */
+function weigh(d: Distribution, message: Message): Distribution {
+  const mass = new Map<number, number>();
+  for (const [x, p] of d.mass) mass.set(x, p * message.at(x));
+  return { mass, wild: d.wild * message.wild };
+}
+
+const UNIT: Message = { at: () => 1, wild: 1 };
+
+function product(a: Message, b: Message): Message {
+  return { at: (x) => a.at(x) * b.at(x), wild: a.wild * b.wild };
+}
+
+/**
+ * The message through an agreement factor (weight w when both sides are equal, or either is a
+ * wildcard; 1 otherwise) from a variable with the weighted distribution d.
+ */
+function agreement(d: Distribution, weights: Weights): Message {
+  const sum = total(d);
+  const wildFit = weights.unproposed - 1;
+  return {
+    at: (y) => sum + (weights.proposed - 1) * (d.mass.get(y) ?? 0) + wildFit * d.wild,
+    wild: sum + wildFit * sum,
+  };
+}
+
+/** An agreement's weight when both sides are proposed values, and when either is not. */
+interface Weights {
+  proposed: number;
+  unproposed: number;
+}
+
+/** The message through the sufragantes factor g(sufragantes − counted), either direction. */
+function gapMessage(
+  d: Distribution,
+  gap: (g: number) => number,
+  best: number,
+  from: 'sufragantes' | 'counted',
+): Message {
+  return {
+    at: (y) => {
+      let sum = d.wild * best;
+      for (const [x, p] of d.mass) sum += p * gap(from === 'sufragantes' ? x - y : y - x);
+      return sum;
+    },
+    wild: best * total(d),
+  };
+}
+
+/** The message into one term of a sum, given the sum of the other terms and the sum's message. */
+function intoTerm(others: Distribution, sumMessage: Message): Message {
+  return {
+    at: (v) => {
+      let sum = others.wild * sumMessage.wild;
+      for (const [x, p] of others.mass) sum += p * sumMessage.at(x + v);
+      return sum;
+    },
+    wild: sumMessage.wild * total(others),
+  };
+}
+
+/** Fixes the message for a term subtracted in a difference: counted = urna − incinerados. */
+function intoSubtrahend(minuend: Distribution, differenceMessage: Message): Message {
+  return {
+    at: (i) => {
+      let sum = minuend.wild * differenceMessage.wild;
+      for (const [u, p] of minuend.mass) sum += p * differenceMessage.at(u - i);
+      return sum;
+    },
+    wild: differenceMessage.wild * total(minuend),
+  };
+}
+
+interface CellBelief {
+  /** The recognizer's values with calibrated probabilities. */
+  proposals: Array<{ value: CellValue; probability: number }>;
+  distribution: Distribution;
+}
+
+/**
+ * The recognizer's view of a cell as probabilities: the best value at its calibrated confidence,
+ * the other proposals sharing the rest in proportion to their raw mass, and whatever they leave
+ * (at least `floor`) to a value not proposed.
+ */
+function beliefOf(reading: CellReading | null, floor: number, writtenZeroShare: number): CellBelief {
+  const alternatives: ReadonlyArray<{ value: CellValue; probability: number }> =
+    reading?.alternatives && reading.alternatives.length > 0
+      ? reading.alternatives
+      : reading && reading.state !== 'illegible'
+        ? [{ value: reading.state === 'empty' ? 'empty' : (reading.value ?? 0), probability: reading.confidence }]
+        : [];
+  const [top, ...rest] = alternatives;
+  if (!reading || !top) return toBelief([], 1);
+  const topProbability = Math.min(reading.confidence, 1 - floor);
+  const restRaw = rest.reduce((sum, a) => sum + a.probability, 0);
+  const unproposedRaw = Math.max(0, 1 - top.probability - restRaw);
+  const share = 1 - topProbability;
+  const unproposed = Math.max(
+    floor,
+    restRaw + unproposedRaw > 0 ? (share * unproposedRaw) / (restRaw + unproposedRaw) : share,
+  );
+  const forRest = Math.max(0, share - unproposed);
+  const proposals = [
+    { value: top.value, probability: topProbability },
+    ...rest.map((a) => ({ value: a.value, probability: restRaw > 0 ? (forRest * a.probability) / restRaw : 0 })),
+  ];
+  splitZero(proposals, alternatives, writtenZeroShare);
+  return toBelief(proposals, unproposed);
+}
+
+/**
+ * Calibration speaks for the value, not for how it was written: the mass of "zero votes" is split
+ * between a written 0 and an empty row by the recognizer's raw odds and the custom of the forms.
+ */
+function splitZero(
+  proposals: CellBelief['proposals'],
+  alternatives: ReadonlyArray<{ value: CellValue; probability: number }>,
+  writtenZeroShare: number,
+) {
+  const zero = proposals.find((p) => p.value === 0);
+  const empty = proposals.find((p) => p.value === 'empty');
+  if (!zero || !empty) return;
+  const written = (alternatives.find((a) => a.value === 0)?.probability ?? 0) * writtenZeroShare;
+  const blank = (alternatives.find((a) => a.value === 'empty')?.probability ?? 0) * (1 - writtenZeroShare);
+  if (written + blank === 0) return;
+  const both = zero.probability + empty.probability;
+  zero.probability = (both * written) / (written + blank);
+  empty.probability = both - zero.probability;
+}
+
+function toBelief(proposals: CellBelief['proposals'], wild: number): CellBelief {
+  const mass = new Map<number, number>();
+  for (const p of proposals) mass.set(numeric(p.value), (mass.get(numeric(p.value)) ?? 0) + p.probability);
+  return { proposals, distribution: { mass, wild } };
+}
+
+/** The sheet's cells by field path, as read-sheet names them. */
+export type SheetCells = ReadonlyMap<string, CellReading | null>;
+
+const isAddend = (path: string) =>
+  /^votes\./.test(path) || path === 'blancos' || path === 'nulos' || path === 'noMarcados';
+
+/**
+ * Each cell's best value and its marginal probability given the whole sheet. Cells outside the
+ * sheet's arithmetic (printed list totals) keep their own reading. Needs the three nivelación
+ * cells and at least one vote row; returns an empty map for any other layout.
+ */
+export function decodeSheetArithmetic(
+  cells: SheetCells,
+  options: ArithmeticDecodingOptions = {},
+): Map<string, DecodedField> {
+  const {
+    agreementWeight,
+    sufragantesGap,
+    unproposedFloor,
+    unproposedAgreementWeight,
+    writtenZeroShare,
+    unverifiedConfidence,
+  } = { ...ARITHMETIC_DECODING_DEFAULTS, ...options };
+  const weight: Weights = { proposed: agreementWeight, unproposed: unproposedAgreementWeight };
+  const decoded = new Map<string, DecodedField>();
+  const addendPaths = [...cells.keys()].filter(isAddend);
+  const required = ['nivelacion.sufragantes', 'nivelacion.urna', 'nivelacion.incinerados'];
+  if (addendPaths.length === 0 || !required.every((path) => cells.has(path))) return decoded;
+
+  const belief = (path: string) => beliefOf(cells.get(path) ?? null, unproposedFloor, writtenZeroShare);
+  const addends = addendPaths.map(belief);
+  const sufragantes = belief('nivelacion.sufragantes');
+  const urna = belief('nivelacion.urna');
+  const incinerados = belief('nivelacion.incinerados');
+  const printedTotal = cells.has('sumaTotal') ? belief('sumaTotal') : null;
+  const gapBest = Math.max(1, unproposedAgreementWeight * sufragantesGap(0));
+  const gap = (g: number) => Math.max(1, agreementWeight * sufragantesGap(g));
+
+  // Rows → T; urna − incinerados → D (the ballots counted); chain T = S = D, and E beside D.
+  const prefix: Distribution[] = [ZERO];
+  for (const a of addends) prefix.push(combine(prefix[prefix.length - 1] as Distribution, a.distribution, 1));
+  const suffix: Distribution[] = [ZERO];
+  for (let k = addends.length - 1; k >= 0; k--) {
+    suffix.unshift(combine((addends[k] as CellBelief).distribution, suffix[0] as Distribution, 1));
+  }
+  const rows = prefix[addends.length] as Distribution;
+  const counted = combine(urna.distribution, incinerados.distribution, -1);
+
+  const fromSufragantes = gapMessage(sufragantes.distribution, gap, gapBest, 'sufragantes');
+  let intoRows: Message;
+  let intoCounted: Message;
+  let intoPrinted: Message = UNIT;
+  if (printedTotal) {
+    const rowsToPrinted = agreement(rows, weight);
+    const countedToPrinted = agreement(weigh(counted, fromSufragantes), weight);
+    intoPrinted = product(rowsToPrinted, countedToPrinted);
+    intoRows = agreement(weigh(printedTotal.distribution, countedToPrinted), weight);
+    intoCounted = product(agreement(weigh(printedTotal.distribution, rowsToPrinted), weight), fromSufragantes);
+  } else {
+    intoRows = agreement(weigh(counted, fromSufragantes), weight);
+    intoCounted = product(agreement(rows, weight), fromSufragantes);
+  }
+  const countedWithoutSufragantes = printedTotal
+    ? agreement(weigh(printedTotal.distribution, agreement(rows, weight)), weight)
+    : agreement(rows, weight);
+  const intoSufragantes = gapMessage(weigh(counted, countedWithoutSufragantes), gap, gapBest, 'counted');
+
+  const marginals = (path: string, cell: CellBelief, message: Message) => {
+    let z = cell.distribution.wild * message.wild;
+    const weights = cell.proposals.map((p) => {
+      const w = p.probability * message.at(numeric(p.value));
+      z += w;
+      return { value: p.value, w };
+    });
+    const best = weights.reduce<{ value: CellValue; w: number } | null>((a, b) => (a && a.w >= b.w ? a : b), null);
+    if (best && z > 0) decoded.set(path, { value: best.value, confidence: best.w / z, verified: false });
+  };
+
+  addendPaths.forEach((path, k) => {
+    const others = combine(prefix[k] as Distribution, suffix[k + 1] as Distribution, 1);
+    marginals(path, addends[k] as CellBelief, intoTerm(others, intoRows));
+  });
+  if (printedTotal) marginals('sumaTotal', printedTotal, intoPrinted);
+  marginals('nivelacion.urna', urna, intoTerm(negate(incinerados.distribution), intoCounted));
+  marginals('nivelacion.incinerados', incinerados, intoSubtrahend(urna.distribution, intoCounted));
+  marginals('nivelacion.sufragantes', sufragantes, intoSufragantes);
+
+  const verified = confirmedCells(cells, decoded, addendPaths, (g) => sufragantesGap(g) >= CONFIRMING_GAP);
+  for (const [path, field] of decoded) {
+    field.verified = verified.has(path);
+    if (!field.verified) field.confidence = Math.min(field.confidence, unverifiedConfidence);
+  }
+  return decoded;
+}
+
+/**
+ * The cells that some check of the decoded sheet confirms, every cell of the check legible: rows =
+ * suma total, suma total = urna − incinerados, rows = urna − incinerados, and sufragantes within
+ * a likely gap of the ballots counted.
+ */
+function confirmedCells(
+  cells: SheetCells,
+  decoded: ReadonlyMap<string, DecodedField>,
+  addendPaths: readonly string[],
+  likelyGap: (gap: number) => boolean,
+): Set<string> {
+  // An illegible cell counts with the recognizer's best guess only: a value the sums would
+  // imply is never filled in.
+  const checkedValue = (path: string) => {
+    const reading = cells.get(path);
+    const field = decoded.get(path);
+    if (!reading || !field) return null;
+    if (reading.state === 'illegible' && reading.alternatives?.[0]?.value !== field.value) return null;
+    return numeric(field.value);
+  };
+  const sumOf = (paths: readonly string[]) => {
+    let sum = 0;
+    for (const path of paths) {
+      const value = checkedValue(path);
+      if (value === null) return null;
+      sum += value;
+    }
+    return sum;
+  };
+  const rows = sumOf(addendPaths);
+  const printed = cells.has('sumaTotal') ? checkedValue('sumaTotal') : null;
+  const urna = checkedValue('nivelacion.urna');
+  const incinerados = checkedValue('nivelacion.incinerados');
+  const counted = urna !== null && incinerados !== null ? urna - incinerados : null;
+  const sufragantes = checkedValue('nivelacion.sufragantes');
+  const countCells = ['nivelacion.urna', 'nivelacion.incinerados'];
+  const verified = new Set<string>();
+  const confirm = (holds: boolean, paths: readonly string[]) => {
+    if (holds) for (const path of paths) verified.add(path);
+  };
+  confirm(rows !== null && rows === printed, [...addendPaths, 'sumaTotal']);
+  confirm(printed !== null && printed === counted, ['sumaTotal', ...countCells]);
+  confirm(rows !== null && rows === counted, [...addendPaths, ...countCells]);
+  confirm(sufragantes !== null && counted !== null && likelyGap(sufragantes - counted), [
+    'nivelacion.sufragantes',
+    ...countCells,
+  ]);
+  return verified;
+}
+
+/** The distribution of −x. */
+function negate(d: Distribution): Distribution {
+  return { mass: new Map([...d.mass].map(([x, p]) => [-x, p])), wild: d.wild };
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { CellReading } from '../src/read-sheet.js';
+import { decodeSheetArithmetic } from '../src/reading/arithmetic-decoding.js';
+
+type Proposal = [number | 'empty', number];
+
+/** A cell as the recognizer reads it: proposals with raw mass, the first at `confidence`. */
+function cell(confidence: number, ...proposals: Proposal[]): CellReading {
+  const [value] = proposals[0] as Proposal;
+  return {
+    state: confidence < 0.35 ? 'illegible' : value === 'empty' ? 'empty' : 'read',
+    value: confidence < 0.35 ? null : value === 'empty' ? 0 : value,
+    confidence,
+    overwritten: false,
+    alternatives: proposals.map(([v, probability]) => ({ value: v, probability })),
+  };
+}
+
+/** A Presidente second-round sheet read with the confidences given, 2 candidates. */
+function sheet(overrides: Record<string, CellReading | null> = {}) {
+  const cells: Record<string, CellReading | null> = {
+    'nivelacion.sufragantes': cell(0.97, [212, 0.95]),
+    'nivelacion.urna': cell(0.97, [212, 0.95]),
+    'nivelacion.incinerados': cell(0.99, ['empty', 0.99]),
+    'votes.1': cell(0.97, [78, 0.95], [18, 0.03]),
+    'votes.2': cell(0.97, [124, 0.95]),
+    blancos: cell(0.97, [7, 0.95], [1, 0.02]),
+    nulos: cell(0.99, ['empty', 0.99]),
+    noMarcados: cell(0.97, [3, 0.95], [8, 0.03]),
+    sumaTotal: cell(0.97, [212, 0.95]),
+    ...overrides,
+  };
+  return new Map(Object.entries(cells));
+}
+
+describe('decodeSheetArithmetic', () => {
+  it('raises the confidence of doubtful cells when the whole sheet adds up', () => {
+    const decoded = decodeSheetArithmetic(sheet({ 'votes.2': cell(0.64, [124, 0.45], [924, 0.01]) }));
+    const votes = decoded.get('votes.2');
+    expect(votes?.value).toBe(124);
+    expect(votes?.verified).toBe(true);
+    expect(votes?.confidence).toBeGreaterThan(0.95);
+    for (const field of decoded.values()) expect(field.confidence).toBeGreaterThan(0.95);
+  });
+
+  it('takes the second reading of a cell when only it makes the sums agree', () => {
+    // 298 read for 248: the urna alone breaks suma total = urna − incinerados and the E-11.
+    const decoded = decodeSheetArithmetic(
+      sheet({
+        'nivelacion.sufragantes': cell(0.99, [248, 0.99]),
+        'nivelacion.urna': cell(0.8, [298, 0.6], [248, 0.2], [290, 0.09]),
+        'votes.1': cell(0.99, [114, 0.99]),
+        sumaTotal: cell(0.99, [248, 0.99]),
+      }),
+    );
+    expect(decoded.get('nivelacion.urna')).toMatchObject({ value: 248, verified: true });
+    expect(decoded.get('nivelacion.urna')?.confidence).toBeGreaterThan(0.95);
+  });
+
+  it('does not trust the vote rows when they do not add up and no proposal mends them', () => {
+    // 867 read for 167, nothing else proposed: the suma total still equals the urna.
+    const decoded = decodeSheetArithmetic(
+      sheet({ 'votes.1': cell(0.99, [78, 0.99]), 'votes.2': cell(0.97, [824, 0.97]) }),
+    );
+    for (const path of ['votes.1', 'votes.2', 'blancos', 'nulos', 'noMarcados']) {
+      expect(decoded.get(path)?.verified, path).toBe(false);
+      expect(decoded.get(path)?.confidence, path).toBeLessThanOrEqual(0.5);
+    }
+    expect(decoded.get('votes.2')?.value).toBe(824);
+    expect(decoded.get('sumaTotal')).toMatchObject({ value: 212, verified: true });
+    expect(decoded.get('nivelacion.urna')?.verified).toBe(true);
+  });
+
+  it("keeps a jurado's arithmetic mistake as written instead of correcting it", () => {
+    // Every cell read with certainty, the rows one vote short of the suma total.
+    const decoded = decodeSheetArithmetic(
+      sheet({ 'votes.1': cell(0.995, [77, 0.995], [78, 0.002]), noMarcados: cell(0.995, [3, 0.995]) }),
+    );
+    expect(decoded.get('votes.1')?.value).toBe(77);
+    expect(decoded.get('votes.1')?.verified).toBe(false);
+    expect(decoded.get('votes.1')?.confidence).toBeLessThanOrEqual(0.5);
+  });
+
+  it('leaves the rows unconfirmed when one of them is illegible', () => {
+    const decoded = decodeSheetArithmetic(sheet({ 'votes.1': cell(0.1, [18, 0.3], [13, 0.2]) }));
+    expect(decoded.get('blancos')?.verified).toBe(false);
+    expect(decoded.get('blancos')?.confidence).toBeLessThanOrEqual(0.5);
+    // The count is still checked on its own: suma total = urna − incinerados = E-11.
+    expect(decoded.get('sumaTotal')?.verified).toBe(true);
+  });
+
+  it("confirms an illegible cell's best guess when the sums hold with it", () => {
+    const decoded = decodeSheetArithmetic(sheet({ 'votes.1': cell(0.3, [78, 0.3], [18, 0.25]) }));
+    expect(decoded.get('votes.1')).toMatchObject({ value: 78, verified: true });
+    expect(decoded.get('votes.1')?.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('never fills an illegible cell with a value the recognizer did not guess first', () => {
+    const decoded = decodeSheetArithmetic(sheet({ 'votes.1': cell(0.3, [18, 0.3], [78, 0.25]) }));
+    expect(decoded.get('votes.1')?.verified).toBe(false);
+  });
+
+  it('weighs a lone 0 against an empty row by the custom of leaving zero rows blank', () => {
+    const decoded = decodeSheetArithmetic(
+      sheet({ 'nivelacion.incinerados': cell(0.965, [0, 0.888], ['empty', 0.111]) }),
+    );
+    const incinerados = decoded.get('nivelacion.incinerados');
+    expect(incinerados?.value).toBe(0);
+    expect(incinerados?.confidence).toBeLessThan(0.7);
+  });
+
+  it('doubts sufragantes far from the ballots counted', () => {
+    const decoded = decodeSheetArithmetic(sheet({ 'nivelacion.sufragantes': cell(0.87, [512, 0.82], [312, 0.1]) }));
+    expect(decoded.get('nivelacion.sufragantes')?.verified).toBe(false);
+    expect(decoded.get('nivelacion.sufragantes')?.confidence).toBeLessThanOrEqual(0.5);
+    expect(decoded.get('nivelacion.urna')?.verified).toBe(true);
+  });
+
+  it('checks the rows against urna − incinerados on a layout without a suma total', () => {
+    const cells = sheet({ 'votes.2': cell(0.64, [124, 0.45]) });
+    cells.delete('sumaTotal');
+    const decoded = decodeSheetArithmetic(cells);
+    expect(decoded.has('sumaTotal')).toBe(false);
+    expect(decoded.get('votes.2')).toMatchObject({ value: 124, verified: true });
+    expect(decoded.get('votes.2')?.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('treats a cell on an unregistered page as unknown', () => {
+    const decoded = decodeSheetArithmetic(sheet({ sumaTotal: null }));
+    expect(decoded.has('sumaTotal')).toBe(false);
+    // rows = urna − incinerados still confirms the rows.
+    expect(decoded.get('votes.1')?.verified).toBe(true);
+  });
+
+  it('decodes nothing on a layout without the nivelación', () => {
+    const cells = sheet();
+    cells.delete('nivelacion.urna');
+    expect(decodeSheetArithmetic(cells).size).toBe(0);
+  });
+});
