@@ -116,6 +116,39 @@ describe('decodeSheetArithmetic', () => {
     expect(decoded.get('nivelacion.urna')?.verified).toBe(true);
   });
 
+  it('confirms an E-11 a ballot above the count only when it is read with near certainty', () => {
+    const sure = decodeSheetArithmetic(sheet({ 'nivelacion.sufragantes': cell(0.995, [213, 0.995]) }));
+    expect(sure.get('nivelacion.sufragantes')).toMatchObject({ value: 213, verified: true });
+    // A last digit read 3 at 0.85 beside a count of 212 is as likely a misread 2.
+    const doubtful = decodeSheetArithmetic(sheet({ 'nivelacion.sufragantes': cell(0.85, [213, 0.85], [212, 0.03]) }));
+    expect(doubtful.get('nivelacion.sufragantes')).toMatchObject({ value: 213, verified: false });
+    expect(doubtful.get('nivelacion.sufragantes')?.confidence).toBeLessThanOrEqual(0.5);
+  });
+
+  it('does not confirm the E-11 against an urna misread the same way', () => {
+    // 311 written in both, a 1 read as 7 in both; the rows and the suma total say 311.
+    const decoded = decodeSheetArithmetic(
+      sheet({
+        'nivelacion.sufragantes': cell(0.9, [317, 0.8], [311, 0.1]),
+        'nivelacion.urna': cell(0.9, [317, 0.8], [311, 0.1]),
+        'votes.1': cell(0.99, [177, 0.99]),
+        sumaTotal: cell(0.99, [311, 0.99]),
+      }),
+    );
+    // The sums settle the urna at 311, and the E-11 with it only through that count.
+    expect(decoded.get('nivelacion.urna')?.value).toBe(311);
+    const lone = decodeSheetArithmetic(
+      sheet({
+        'nivelacion.sufragantes': cell(0.9, [317, 0.9]),
+        'nivelacion.urna': cell(0.9, [317, 0.9]),
+        'votes.1': cell(0.99, [177, 0.99]),
+        sumaTotal: cell(0.99, [311, 0.99]),
+      }),
+    );
+    expect(lone.get('nivelacion.sufragantes')?.verified).toBe(false);
+    expect(lone.get('nivelacion.urna')?.verified).toBe(false);
+  });
+
   it('checks the rows against urna − incinerados on a layout without a suma total', () => {
     const cells = sheet({ 'votes.2': cell(0.64, [124, 0.45]) });
     cells.delete('sumaTotal');

@@ -71,8 +71,13 @@ export const ARITHMETIC_DECODING_DEFAULTS: Required<ArithmeticDecodingOptions> =
   unverifiedConfidence: 0.5,
 };
 
-/** A sufragantes gap this probable (0–2 ballots with the default prior) confirms the nivelación. */
-const CONFIRMING_GAP = 0.01;
+/**
+ * An E-11 equal to the confirmed count of ballots is confirmed; one a ballot or two above it (a gap
+ * at least this probable) only when the E-11 is this probable given the sheet: a near match is also
+ * what a misread last digit looks like.
+ */
+const NEAR_GAP = 0.01;
+const NEAR_GAP_CONFIDENCE = 0.95;
 
 export interface DecodedField {
   value: CellValue;
@@ -345,7 +350,13 @@ export function decodeSheetArithmetic(
   marginals('nivelacion.incinerados', incinerados, intoSubtrahend(urna.distribution, intoCounted));
   marginals('nivelacion.sufragantes', sufragantes, intoSufragantes);
 
-  const verified = confirmedCells(cells, decoded, addendPaths, (g) => sufragantesGap(g) >= CONFIRMING_GAP);
+  const sufragantesConfidence = decoded.get('nivelacion.sufragantes')?.confidence ?? 0;
+  const verified = confirmedCells(
+    cells,
+    decoded,
+    addendPaths,
+    (g) => g === 0 || (sufragantesGap(g) >= NEAR_GAP && sufragantesConfidence >= NEAR_GAP_CONFIDENCE),
+  );
   for (const [path, field] of decoded) {
     field.verified = verified.has(path);
     if (!field.verified) field.confidence = Math.min(field.confidence, unverifiedConfidence);
@@ -356,7 +367,7 @@ export function decodeSheetArithmetic(
 /**
  * The cells that some check of the decoded sheet confirms, every cell of the check legible: rows =
  * suma total, suma total = urna − incinerados, rows = urna − incinerados, and sufragantes within
- * a likely gap of the ballots counted.
+ * a likely gap of a confirmed count of ballots.
  */
 function confirmedCells(
   cells: SheetCells,
@@ -394,11 +405,13 @@ function confirmedCells(
     if (holds) for (const path of paths) verified.add(path);
   };
   confirm(rows !== null && rows === printed, [...addendPaths, 'sumaTotal']);
+  const countConfirmed = counted !== null && (printed === counted || rows === counted);
   confirm(printed !== null && printed === counted, ['sumaTotal', ...countCells]);
   confirm(rows !== null && rows === counted, [...addendPaths, ...countCells]);
-  confirm(sufragantes !== null && counted !== null && likelyGap(sufragantes - counted), [
+  // One hand writes its digits alike, so the E-11 and the urna are often misread alike: the E-11
+  // is checked only against a count the sums confirm.
+  confirm(countConfirmed && sufragantes !== null && likelyGap(sufragantes - (counted as number)), [
     'nivelacion.sufragantes',
-    ...countCells,
   ]);
   return verified;
 }
