@@ -135,8 +135,9 @@ describe('decodeSheetArithmetic', () => {
         sumaTotal: cell(0.99, [311, 0.99]),
       }),
     );
-    // The sums settle the urna at 311, and the E-11 with it only through that count.
-    expect(decoded.get('nivelacion.urna')?.value).toBe(311);
+    // The sums point the urna to 311, not surely enough to change it: both go to a person.
+    expect(decoded.get('nivelacion.urna')).toMatchObject({ value: 317, verified: false });
+    expect(decoded.get('nivelacion.sufragantes')).toMatchObject({ value: 317, verified: false });
     const lone = decodeSheetArithmetic(
       sheet({
         'nivelacion.sufragantes': cell(0.9, [317, 0.9]),
@@ -163,6 +164,65 @@ describe('decodeSheetArithmetic', () => {
     expect(decoded.has('sumaTotal')).toBe(false);
     // rows = urna − incinerados still confirms the rows.
     expect(decoded.get('votes.1')?.verified).toBe(true);
+  });
+
+  describe('on a list sheet (Senado, Cámara)', () => {
+    /** Two lists with preferential vote and their printed totals: 60 + 70 + blancos 5 + nulos 2 + no marcados 1 = 138. */
+    const listSheet = (overrides: Record<string, CellReading> = {}) =>
+      new Map(
+        Object.entries({
+          'nivelacion.sufragantes': cell(0.99, [138, 0.99]),
+          'nivelacion.urna': cell(0.99, [138, 0.99]),
+          'nivelacion.incinerados': cell(0.99, ['empty', 0.99]),
+          'votes.1-0': cell(0.97, [10, 0.95]),
+          'votes.1-101': cell(0.97, [30, 0.95]),
+          'votes.1-102': cell(0.97, [20, 0.95]),
+          'listTotals.1': cell(0.97, [60, 0.95]),
+          'votes.2-0': cell(0.97, [5, 0.95]),
+          'votes.2-101': cell(0.97, [40, 0.95]),
+          'votes.2-102': cell(0.97, [25, 0.95]),
+          'listTotals.2': cell(0.97, [70, 0.95]),
+          blancos: cell(0.99, [5, 0.99]),
+          nulos: cell(0.99, [2, 0.99]),
+          noMarcados: cell(0.99, [1, 0.99]),
+          sumaTotal: cell(0.99, [138, 0.99]),
+          ...overrides,
+        }),
+      );
+
+    it('mends a list row from the second reading its printed total points to', () => {
+      const decoded = decodeSheetArithmetic(listSheet({ 'votes.2-101': cell(0.9, [46, 0.8], [40, 0.15]) }));
+      expect(decoded.get('votes.2-101')).toMatchObject({ value: 40, verified: true });
+      expect(decoded.get('listTotals.2')).toMatchObject({ value: 70, verified: true });
+      expect(decoded.get('votes.2-101')?.confidence).toBeGreaterThan(0.95);
+    });
+
+    it('does not let one sum vouch for two doubtful cells, which can trade errors', () => {
+      // 40 read 42 and 25 read 23, both doubtful: the list and the sheet still add up.
+      const decoded = decodeSheetArithmetic(
+        listSheet({ 'votes.2-101': cell(0.6, [42, 0.5], [40, 0.01]), 'votes.2-102': cell(0.65, [23, 0.5]) }),
+      );
+      for (const path of ['votes.2-101', 'votes.2-102']) {
+        expect(decoded.get(path)?.verified, path).toBe(false);
+        expect(decoded.get(path)?.confidence, path).toBeLessThanOrEqual(0.5);
+      }
+      // A single doubtful cell is what a sum pins down.
+      const single = decodeSheetArithmetic(listSheet({ 'votes.2-101': cell(0.6, [40, 0.5]) }));
+      expect(single.get('votes.2-101')).toMatchObject({ value: 40, verified: true });
+    });
+
+    it("still confirms one list by its total when another list's rows do not add up", () => {
+      const decoded = decodeSheetArithmetic(listSheet({ 'votes.2-101': cell(0.99, [48, 0.99]) }));
+      for (const path of ['votes.2-0', 'votes.2-101', 'votes.2-102', 'listTotals.2']) {
+        expect(decoded.get(path)?.verified, path).toBe(false);
+      }
+      for (const path of ['votes.1-0', 'votes.1-101', 'votes.1-102', 'listTotals.1']) {
+        expect(decoded.get(path)?.verified, path).toBe(true);
+      }
+      // The count still checks against the suma total; the rows outside the lists cannot be told.
+      expect(decoded.get('sumaTotal')?.verified).toBe(true);
+      expect(decoded.get('blancos')?.verified).toBe(false);
+    });
   });
 
   it('decodes nothing on a layout without the nivelación', () => {

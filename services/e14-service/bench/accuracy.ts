@@ -11,12 +11,13 @@
  * POST /api/e14/process. Once the queue is empty, every stored field is compared with the truth;
  * a field counts as reviewed when the service opened a review task for it. The same PDFs go
  * through once per review threshold, each in its own election whose rule configuration sets
- * `confidenceThreshold` (the value the pipeline and intake apply).
+ * `confidenceThreshold` (the value the pipeline and intake apply). Senado and Cámara sheets of a
+ * second election (list sheets of 5–8 pages, 90–190 cells) go through once, at the default.
  *
  *   npx tsx services/e14-service/bench/accuracy.ts --out bench/results/e14-accuracy.json [--sheets N]
  */
 import { writeFileSync } from 'node:fs';
-import type { E14SubmissionV2 } from '@castor/contracts';
+import type { Candidate, E14SubmissionV2 } from '@castor/contracts';
 import { mesaKey, toField } from '@castor/contracts';
 import { createRng } from '@castor/digit-recognizer';
 import { renderSheetPdf } from '@castor/e14-sheets';
@@ -32,6 +33,8 @@ export const accuracyBenchOptionsSchema = z.object({
   sheets: z.number().int().min(1).max(5_000).default(500),
   seed: z.number().int().min(0).default(4711),
   thresholds: z.array(z.number().min(0).max(1)).min(1).max(6).default([0.7, 0.85, 0.95]),
+  /** Senado and Cámara sheets each (list sheets of 5–8 pages), read at the default threshold. */
+  listSheets: z.number().int().min(0).max(1_000).default(40),
 });
 export type AccuracyBenchOptions = z.input<typeof accuracyBenchOptionsSchema>;
 
@@ -42,6 +45,7 @@ interface Truth {
 
 interface StoredField {
   mesa_key: string;
+  corporation: string;
   form_id: number;
   form_status: string;
   path: string;
@@ -65,6 +69,11 @@ function upper95(k: number, n: number) {
   return Math.round(((centre + spread) / (1 + (z95 * z95) / n)) * 1e6) / 1e6;
 }
 
+const LISTS_CODE = 'ACC-LISTS';
+
+/** A sheet is a mesa's form of one corporation. */
+const sheetKey = (mesa: string, corporation: string) => `${mesa}|${corporation}`;
+
 function fieldTruths(submission: E14SubmissionV2): Map<string, Truth> {
   return new Map(
     submissionFieldPaths(submission).map(({ path, field }) => {
@@ -79,13 +88,15 @@ async function measure(
   electionCode: string,
   truths: Map<string, Map<string, Truth>>,
   overwrittenSheets: ReadonlySet<string>,
+  corporation: string | null = null,
 ) {
   const documents = await pool.query<{ state: string; error_code: string | null; n: number }>(
-    `SELECT state, error_code, count(*)::int AS n FROM e14_documents WHERE election_code = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
-    [electionCode],
+    `SELECT state, error_code, count(*)::int AS n FROM e14_documents
+     WHERE election_code = $1 AND ($2::text IS NULL OR corporation = $2) GROUP BY 1, 2 ORDER BY 1, 2`,
+    [electionCode, corporation],
   );
   const rows = await pool.query<StoredField>(
-    `SELECT d.mesa_key, f.id::int AS form_id, f.status AS form_status, x.path,
+    `SELECT d.mesa_key, f.corporation, f.id::int AS form_id, f.status AS form_status, x.path,
             ARRAY(SELECT DISTINCT r->>'rule' FROM jsonb_array_elements(f.findings) r
                   WHERE r->>'severity' IN ('high', 'critical')) AS failed_rules, x.state, x.value, x.confidence,
             x.overwritten, t.reason AS task_reason,
@@ -94,8 +105,8 @@ async function measure(
      JOIN e14_forms f ON f.id = d.form_id
      JOIN e14_fields x ON x.form_id = f.id
      LEFT JOIN review_tasks t ON t.form_id = f.id AND t.field_path = x.path
-     WHERE d.election_code = $1 AND d.state = 'done'`,
-    [electionCode],
+     WHERE d.election_code = $1 AND d.state = 'done' AND ($2::text IS NULL OR f.corporation = $2)`,
+    [electionCode, corporation],
   );
   const sheets = new Map<
     string,
@@ -113,16 +124,19 @@ async function measure(
   // An empty cell read as 0 (or the reverse) counts the same in every rule and total.
   let emptyZeroOnly = 0;
   for (const row of rows.rows) {
-    const truth = truths.get(row.mesa_key)?.get(row.path);
+    const sheetTruths = truths.get(sheetKey(row.mesa_key, row.corporation));
+    // A list's own votes are candidate 0 once stored (`votes.3-0`); the generator names them `votes.3`.
+    const truth = sheetTruths?.get(row.path) ?? sheetTruths?.get(row.path.replace(/-0$/, ''));
     if (!truth) throw new Error(`no truth for ${row.mesa_key} ${row.path}`);
-    const sheet = sheets.get(row.mesa_key) ?? {
+    const key = sheetKey(row.mesa_key, row.corporation);
+    const sheet = sheets.get(key) ?? {
       review: false,
       wrong: false,
       unreviewedWrong: false,
       status: row.form_status,
       reasons: new Set<string>(),
     };
-    sheets.set(row.mesa_key, sheet);
+    sheets.set(key, sheet);
     counts.fields += 1;
     const reviewed = row.task_reason !== null;
     // The pipeline's own routing (document reading) against the tasks intake opened.
@@ -221,7 +235,24 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
     electionCode: 'ACC-SYNTH',
   });
   const submissions = [...election.submissions({ copies: ['delegados'] })].slice(0, options.sheets);
-  const truths = new Map(submissions.map((submission) => [mesaKey(submission.mesa), fieldTruths(submission)]));
+  const lists = generateElection({
+    seed: options.seed,
+    scale: { departamentos: ['01', '16'], mesas: Math.max(1, options.listSheets) },
+    corporations: ['SENADO', 'CAMARA'],
+    faultRates: NO_FAULTS,
+    electionCode: LISTS_CODE,
+  });
+  const listSubmissions = (['SENADO', 'CAMARA'] as const).flatMap((corporation) =>
+    [...lists.submissions({ copies: ['delegados'] })]
+      .filter((submission) => submission.corporation === corporation)
+      .slice(0, options.listSheets),
+  );
+  const truths = new Map(
+    [...submissions, ...listSubmissions].map((submission) => [
+      sheetKey(mesaKey(submission.mesa), submission.corporation),
+      fieldTruths(submission),
+    ]),
+  );
   const codes = options.thresholds.map((threshold) => `ACC-${Math.round(threshold * 100)}`);
 
   const services = await startBenchServices({ E14_FORENSICS_ENABLED: 'false', E14_PIPELINE_POLL_MS: '50' });
@@ -243,21 +274,33 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
         config: { params: { confidenceThreshold: options.thresholds[index] } },
       });
     }
-    const candidates = election.divipol.candidates;
+    if (listSubmissions.length > 0) await call('POST', '/api/elections/import', lists.divipol);
     const started = performance.now();
     let renderMs = 0;
     const overwrittenSheets = new Set<string>();
+    const render = async (submission: E14SubmissionV2, candidates: readonly Candidate[], rng: string) => {
+      const renderStarted = performance.now();
+      const { pdf, truth } = await renderSheetPdf(submission, { candidates }, {}, createRng(rng));
+      if (truth.fields.some((field) => field.overwritten)) {
+        overwrittenSheets.add(sheetKey(mesaKey(submission.mesa), submission.corporation));
+      }
+      renderMs += performance.now() - renderStarted;
+      return pdf;
+    };
+    const send = async (pdf: Uint8Array, fields: Record<string, string>) => {
+      const response = await upload(baseUrl, token, pdf, fields);
+      if (response.status !== 202) throw new Error(`upload: ${response.status} ${await response.text()}`);
+    };
     // Each sheet is queued in every election as soon as it is rendered, so the service reads
     // while the next one is drawn.
     for (const [index, submission] of submissions.entries()) {
-      const renderStarted = performance.now();
-      const { pdf, truth } = await renderSheetPdf(submission, { candidates }, {}, createRng(`accuracy-${index}`));
-      if (truth.fields.some((field) => field.overwritten)) overwrittenSheets.add(mesaKey(submission.mesa));
-      renderMs += performance.now() - renderStarted;
-      for (const code of codes) {
-        const response = await upload(baseUrl, token, pdf, { electionCode: code });
-        if (response.status !== 202) throw new Error(`upload ${index}: ${response.status} ${await response.text()}`);
-      }
+      const pdf = await render(submission, election.divipol.candidates, `accuracy-${index}`);
+      for (const code of codes) await send(pdf, { electionCode: code });
+    }
+    for (const [index, submission] of listSubmissions.entries()) {
+      const candidates = lists.divipol.candidates.filter((c) => c.corporation === submission.corporation);
+      const pdf = await render(submission, candidates, `accuracy-lists-${index}`);
+      await send(pdf, { electionCode: LISTS_CODE, corporation: submission.corporation });
     }
     for (;;) {
       const open = await pool.query<{ n: number }>(
@@ -274,6 +317,15 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
         ...(await measure(pool, code, truths, overwrittenSheets)),
       });
     }
+    const listSheets = [];
+    for (const corporation of ['SENADO', 'CAMARA'] as const) {
+      if (options.listSheets === 0) break;
+      listSheets.push({
+        corporation,
+        confidenceThreshold: 0.7,
+        ...(await measure(pool, LISTS_CODE, truths, overwrittenSheets, corporation)),
+      });
+    }
     const result = {
       benchmark: 'e14-accuracy',
       measuredAt: new Date().toISOString(),
@@ -285,14 +337,17 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
         corporation: 'PRESIDENTE (second round, the published two-formula layout)',
         copy: 'delegados',
         sheets: submissions.length,
+        listSheets: `${options.listSheets} Senado and ${options.listSheets} Cámara sheets of a second election (same seed), read at the default threshold`,
         render: 'renderSheetPdf defaults (rotation ±3°, scan noise, 5 % over-written cells); rng accuracy-<index>',
         reader: 'local recognizer only (no ANTHROPIC_API_KEY), production bundle via POST /api/e14/process',
         reviewed: 'a field with a review task opened by the service',
       },
       renderSeconds: Math.round(renderMs) / 1000,
       wallSeconds: Math.round(wallMs) / 1000,
-      documentsPerSecond: Math.round(((submissions.length * codes.length) / (wallMs / 1000)) * 100) / 100,
+      documentsPerSecond:
+        Math.round(((submissions.length * codes.length + listSubmissions.length) / (wallMs / 1000)) * 100) / 100,
       byThreshold,
+      listSheets,
       serviceMemory: services.serviceMemory(),
     };
     if (options.out) writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
@@ -310,7 +365,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return index >= 0 ? args[index + 1] : undefined;
   };
   if (args.includes('--help')) {
-    console.error('usage: accuracy.ts [--out <results.json>] [--sheets N] [--seed S] [--thresholds 0.7,0.85,0.95]');
+    console.error(
+      'usage: accuracy.ts [--out <results.json>] [--sheets N] [--list-sheets N] [--seed S] [--thresholds 0.7,0.85,0.95]',
+    );
     process.exit(0);
   }
   const result = await runAccuracyBenchmark({
@@ -318,11 +375,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(value('sheets') ? { sheets: Number(value('sheets')) } : {}),
     ...(value('seed') ? { seed: Number(value('seed')) } : {}),
     ...(value('thresholds') ? { thresholds: value('thresholds')?.split(',').map(Number) } : {}),
+    ...(value('list-sheets') ? { listSheets: Number(value('list-sheets')) } : {}),
   });
-  const { byThreshold, ...rest } = result;
+  const { byThreshold, listSheets, ...rest } = result;
   console.log(
     JSON.stringify(
-      { ...rest, byThreshold: byThreshold.map(({ wrongNotReviewedFields, ...figures }) => figures) },
+      {
+        ...rest,
+        byThreshold: byThreshold.map(({ wrongNotReviewedFields, ...figures }) => figures),
+        listSheets: listSheets.map(({ wrongNotReviewedFields, ...figures }) => figures),
+      },
       null,
       2,
     ),

@@ -18,6 +18,7 @@ import type { CellReading } from '../read-sheet.js';
  */
 
 /** A cell value as the recognizer proposes it: a number, or 'empty' (a blank row, worth 0). */
+
 export type CellValue = number | 'empty';
 
 export interface ArithmeticDecodingOptions {
@@ -33,8 +34,8 @@ export interface ArithmeticDecodingOptions {
    */
   sufragantesGap?: (gap: number) => number;
   /**
-   * Least probability kept for a value the recognizer did not propose. The recognizer's tail is
-   * not calibrated: a confident misread can give the true digit almost no mass.
+   * Least probability left to values the recognizer did not propose, taken from its best reading.
+   * Its tail is not calibrated: a confident misread can give the true digit almost no mass.
    */
   unproposedFloor?: number;
   /**
@@ -77,6 +78,10 @@ export const ARITHMETIC_DECODING_DEFAULTS: Required<ArithmeticDecodingOptions> =
  * what a misread last digit looks like.
  */
 const NEAR_GAP = 0.01;
+/** A cell read below this confidence on its own is doubtful: a check vouches for one at most. */
+const DOUBTFUL_READING = 0.8;
+/** A reading the sums changed confirms a check only this probable. */
+const CONFIDENT_CHANGE = 0.9;
 const NEAR_GAP_CONFIDENCE = 0.95;
 
 export interface DecodedField {
@@ -178,10 +183,15 @@ function gapMessage(
 
 /** The message into one term of a sum, given the sum of the other terms and the sum's message. */
 function intoTerm(others: Distribution, sumMessage: Message): Message {
+  // Remembered per value: a list's rows ask for the same values many times.
+  const known = new Map<number, number>();
   return {
     at: (v) => {
-      let sum = others.wild * sumMessage.wild;
+      let sum = known.get(v);
+      if (sum !== undefined) return sum;
+      sum = others.wild * sumMessage.wild;
       for (const [x, p] of others.mass) sum += p * sumMessage.at(x + v);
+      known.set(v, sum);
       return sum;
     },
     wild: sumMessage.wild * total(others),
@@ -207,9 +217,9 @@ interface CellBelief {
 }
 
 /**
- * The recognizer's view of a cell as probabilities: the best value at its calibrated confidence,
- * the other proposals sharing the rest in proportion to their raw mass, and whatever they leave
- * (at least `floor`) to a value not proposed.
+ * The recognizer's view of a cell as probabilities: the calibrated doubt (1 − confidence) shared by
+ * the other proposals, in proportion to their raw mass, and values not proposed (whatever raw mass
+ * no reading took, `floor` at least); the best value keeps the rest.
  */
 function beliefOf(reading: CellReading | null, floor: number, writtenZeroShare: number): CellBelief {
   const alternatives: ReadonlyArray<{ value: CellValue; probability: number }> =
@@ -220,15 +230,13 @@ function beliefOf(reading: CellReading | null, floor: number, writtenZeroShare: 
         : [];
   const [top, ...rest] = alternatives;
   if (!reading || !top) return toBelief([], 1);
-  const topProbability = Math.min(reading.confidence, 1 - floor);
   const restRaw = rest.reduce((sum, a) => sum + a.probability, 0);
   const unproposedRaw = Math.max(0, 1 - top.probability - restRaw);
-  const share = 1 - topProbability;
-  const unproposed = Math.max(
-    floor,
-    restRaw + unproposedRaw > 0 ? (share * unproposedRaw) / (restRaw + unproposedRaw) : share,
-  );
-  const forRest = Math.max(0, share - unproposed);
+  const doubt = 1 - reading.confidence;
+  const forRest = restRaw + unproposedRaw > 0 ? (doubt * restRaw) / (restRaw + unproposedRaw) : 0;
+  // The floor is taken from the best reading: the others keep what the recognizer gave them.
+  const unproposed = Math.max(floor, doubt - forRest);
+  const topProbability = Math.max(0, 1 - forRest - unproposed);
   const proposals = [
     { value: top.value, probability: topProbability },
     ...rest.map((a) => ({ value: a.value, probability: restRaw > 0 ? (forRest * a.probability) / restRaw : 0 })),
@@ -270,9 +278,59 @@ const isAddend = (path: string) =>
   /^votes\./.test(path) || path === 'blancos' || path === 'nulos' || path === 'noMarcados';
 
 /**
- * Each cell's best value and its marginal probability given the whole sheet. Cells outside the
- * sheet's arithmetic (printed list totals) keep their own reading. Needs the three nivelación
- * cells and at least one vote row; returns an empty map for any other layout.
+ * One term of the sheet's sum: a single row, or a list's rows (agrupación and candidates) with
+ * the list's printed TOTAL, which they must add up to.
+ */
+interface Term {
+  rowPaths: string[];
+  totalPath: string | null;
+}
+
+/** The sum's terms: the rows of a list with a printed total together, every other row alone. */
+function termsOf(paths: readonly string[], addendPaths: readonly string[]): Term[] {
+  const listOf = (path: string) => /^votes\.(\d+)/.exec(path)?.[1];
+  const printedLists = new Set(
+    paths.flatMap((path) => {
+      const list = /^listTotals\.(\d+)$/.exec(path)?.[1];
+      return list === undefined ? [] : [list];
+    }),
+  );
+  const lists = new Map<string, Term>();
+  const terms: Term[] = [];
+  for (const path of addendPaths) {
+    const list = listOf(path);
+    if (list === undefined || !printedLists.has(list)) {
+      terms.push({ rowPaths: [path], totalPath: null });
+      continue;
+    }
+    let term = lists.get(list);
+    if (!term) {
+      term = { rowPaths: [], totalPath: `listTotals.${list}` };
+      lists.set(list, term);
+      terms.push(term);
+    }
+    term.rowPaths.push(path);
+  }
+  return terms;
+}
+
+/** Sums of a sequence of distributions without each one in turn (prefix and suffix sums). */
+function leaveOneOut(parts: readonly Distribution[]): { all: Distribution; without: (k: number) => Distribution } {
+  const prefix: Distribution[] = [ZERO];
+  for (const part of parts) prefix.push(combine(prefix[prefix.length - 1] as Distribution, part, 1));
+  const suffix: Distribution[] = [ZERO];
+  for (let k = parts.length - 1; k >= 0; k--)
+    suffix.unshift(combine(parts[k] as Distribution, suffix[0] as Distribution, 1));
+  return {
+    all: prefix[parts.length] as Distribution,
+    without: (k) => combine(prefix[k] as Distribution, suffix[k + 1] as Distribution, 1),
+  };
+}
+
+/**
+ * Each cell's best value and its marginal probability given the whole sheet, printed list totals
+ * included. Needs the three nivelación cells and at least one vote row; returns an empty map for
+ * any other layout.
  */
 export function decodeSheetArithmetic(
   cells: SheetCells,
@@ -293,25 +351,27 @@ export function decodeSheetArithmetic(
   if (addendPaths.length === 0 || !required.every((path) => cells.has(path))) return decoded;
 
   const belief = (path: string) => beliefOf(cells.get(path) ?? null, unproposedFloor, writtenZeroShare);
-  const addends = addendPaths.map(belief);
   const sufragantes = belief('nivelacion.sufragantes');
   const urna = belief('nivelacion.urna');
   const incinerados = belief('nivelacion.incinerados');
   const printedTotal = cells.has('sumaTotal') ? belief('sumaTotal') : null;
-  const gapBest = Math.max(1, unproposedAgreementWeight * sufragantesGap(0));
+  const gapUnproposed = Math.max(1, unproposedAgreementWeight * sufragantesGap(0));
   const gap = (g: number) => Math.max(1, agreementWeight * sufragantesGap(g));
 
-  // Rows → T; urna − incinerados → D (the ballots counted); chain T = S = D, and E beside D.
-  const prefix: Distribution[] = [ZERO];
-  for (const a of addends) prefix.push(combine(prefix[prefix.length - 1] as Distribution, a.distribution, 1));
-  const suffix: Distribution[] = [ZERO];
-  for (let k = addends.length - 1; k >= 0; k--) {
-    suffix.unshift(combine((addends[k] as CellBelief).distribution, suffix[0] as Distribution, 1));
-  }
-  const rows = prefix[addends.length] as Distribution;
+  // Rows → T (a list's rows weighed by their printed total); urna − incinerados → D (the ballots
+  // counted); the chain T = S = D, and the E-11 beside D.
+  const terms = termsOf([...cells.keys()], addendPaths).map((term) => {
+    const rows = term.rowPaths.map(belief);
+    const rowSums = leaveOneOut(rows.map((row) => row.distribution));
+    const total = term.totalPath && cells.has(term.totalPath) ? belief(term.totalPath) : null;
+    const fromTotal = total ? agreement(total.distribution, weight) : UNIT;
+    return { ...term, rows, rowSums, total, fromTotal, distribution: weigh(rowSums.all, fromTotal) };
+  });
+  const termSums = leaveOneOut(terms.map((term) => term.distribution));
+  const rows = termSums.all;
   const counted = combine(urna.distribution, incinerados.distribution, -1);
 
-  const fromSufragantes = gapMessage(sufragantes.distribution, gap, gapBest, 'sufragantes');
+  const fromSufragantes = gapMessage(sufragantes.distribution, gap, gapUnproposed, 'sufragantes');
   let intoRows: Message;
   let intoCounted: Message;
   let intoPrinted: Message = UNIT;
@@ -328,8 +388,11 @@ export function decodeSheetArithmetic(
   const countedWithoutSufragantes = printedTotal
     ? agreement(weigh(printedTotal.distribution, agreement(rows, weight)), weight)
     : agreement(rows, weight);
-  const intoSufragantes = gapMessage(weigh(counted, countedWithoutSufragantes), gap, gapBest, 'counted');
+  const intoSufragantes = gapMessage(weigh(counted, countedWithoutSufragantes), gap, gapUnproposed, 'counted');
 
+  // The recognizer's own best value with its probability given the sheet, for the cells the sums
+  // would change without certainty.
+  const asRead = new Map<string, DecodedField>();
   const marginals = (path: string, cell: CellBelief, message: Message) => {
     let z = cell.distribution.wild * message.wild;
     const weights = cell.proposals.map((p) => {
@@ -338,12 +401,21 @@ export function decodeSheetArithmetic(
       return { value: p.value, w };
     });
     const best = weights.reduce<{ value: CellValue; w: number } | null>((a, b) => (a && a.w >= b.w ? a : b), null);
-    if (best && z > 0) decoded.set(path, { value: best.value, confidence: best.w / z, verified: false });
+    const first = weights[0];
+    if (!best || !first || z <= 0) return;
+    decoded.set(path, { value: best.value, confidence: best.w / z, verified: false });
+    asRead.set(path, { value: first.value, confidence: first.w / z, verified: false });
   };
 
-  addendPaths.forEach((path, k) => {
-    const others = combine(prefix[k] as Distribution, suffix[k + 1] as Distribution, 1);
-    marginals(path, addends[k] as CellBelief, intoTerm(others, intoRows));
+  terms.forEach((term, k) => {
+    const intoList = intoTerm(termSums.without(k), intoRows);
+    const intoRowsOfList = product(intoList, term.fromTotal);
+    term.rowPaths.forEach((path, r) => {
+      marginals(path, term.rows[r] as CellBelief, intoTerm(term.rowSums.without(r), intoRowsOfList));
+    });
+    if (term.total && term.totalPath) {
+      marginals(term.totalPath, term.total, agreement(weigh(term.rowSums.all, intoList), weight));
+    }
   });
   if (printedTotal) marginals('sumaTotal', printedTotal, intoPrinted);
   marginals('nivelacion.urna', urna, intoTerm(negate(incinerados.distribution), intoCounted));
@@ -355,33 +427,47 @@ export function decodeSheetArithmetic(
     cells,
     decoded,
     addendPaths,
+    terms,
     (g) => g === 0 || (sufragantesGap(g) >= NEAR_GAP && sufragantesConfidence >= NEAR_GAP_CONFIDENCE),
   );
   for (const [path, field] of decoded) {
     field.verified = verified.has(path);
-    if (!field.verified) field.confidence = Math.min(field.confidence, unverifiedConfidence);
+    if (field.verified) continue;
+    // Unconfirmed, a change the sums suggest is not made: the cell stays as written, for a person
+    // (a jurado's own arithmetic mistake stays on the record as the sheet shows it).
+    const written = asRead.get(path) as DecodedField;
+    decoded.set(path, {
+      value: written.value,
+      confidence: Math.min(written.confidence, unverifiedConfidence),
+      verified: false,
+    });
   }
   return decoded;
 }
 
 /**
- * The cells that some check of the decoded sheet confirms, every cell of the check legible: rows =
- * suma total, suma total = urna − incinerados, rows = urna − incinerados, and sufragantes within
+ * The cells that some check of the decoded sheet confirms, every cell of it one to lean on: a
+ * list's rows = its printed total, rows = suma total, suma total = urna − incinerados, rows = urna − incinerados, and sufragantes within
  * a likely gap of a confirmed count of ballots.
  */
 function confirmedCells(
   cells: SheetCells,
   decoded: ReadonlyMap<string, DecodedField>,
   addendPaths: readonly string[],
+  terms: readonly Term[],
   likelyGap: (gap: number) => boolean,
 ): Set<string> {
-  // An illegible cell counts with the recognizer's best guess only: a value the sums would
-  // imply is never filled in.
+  // A check confirms only cells it can lean on: an illegible cell with the recognizer's best guess
+  // (a value the sums would imply is never filled in), no over-written cell (its reading is in
+  // doubt whatever it says), and a reading the sums changed only when they made it near certain —
+  // a doubtful change that balances a list would otherwise vouch for the misreads beside it.
   const checkedValue = (path: string) => {
     const reading = cells.get(path);
     const field = decoded.get(path);
-    if (!reading || !field) return null;
-    if (reading.state === 'illegible' && reading.alternatives?.[0]?.value !== field.value) return null;
+    if (!reading || !field || reading.overwritten) return null;
+    const best = reading.alternatives?.[0]?.value ?? (reading.state === 'empty' ? 'empty' : reading.value);
+    if (reading.state === 'illegible' && best !== field.value) return null;
+    if (best !== field.value && field.confidence < CONFIDENT_CHANGE) return null;
     return numeric(field.value);
   };
   const sumOf = (paths: readonly string[]) => {
@@ -400,14 +486,27 @@ function confirmedCells(
   const counted = urna !== null && incinerados !== null ? urna - incinerados : null;
   const sufragantes = checkedValue('nivelacion.sufragantes');
   const countCells = ['nivelacion.urna', 'nivelacion.incinerados'];
+  // One sum pins down one doubtful cell; two can trade errors (a 4 read 2 beside a 1 read 3).
+  const doubtful = (path: string) => {
+    const reading = cells.get(path);
+    const best = reading?.alternatives?.[0]?.value;
+    return !reading || reading.confidence < DOUBTFUL_READING || best !== decoded.get(path)?.value;
+  };
   const verified = new Set<string>();
   const confirm = (holds: boolean, paths: readonly string[]) => {
-    if (holds) for (const path of paths) verified.add(path);
+    if (!holds || paths.filter(doubtful).length > 1) return false;
+    for (const path of paths) verified.add(path);
+    return true;
   };
+  for (const term of terms) {
+    if (!term.totalPath) continue;
+    const listRows = sumOf(term.rowPaths);
+    confirm(listRows !== null && listRows === checkedValue(term.totalPath), [...term.rowPaths, term.totalPath]);
+  }
   confirm(rows !== null && rows === printed, [...addendPaths, 'sumaTotal']);
-  const countConfirmed = counted !== null && (printed === counted || rows === counted);
-  confirm(printed !== null && printed === counted, ['sumaTotal', ...countCells]);
-  confirm(rows !== null && rows === counted, [...addendPaths, ...countCells]);
+  const countConfirmed =
+    confirm(printed !== null && printed === counted, ['sumaTotal', ...countCells]) ||
+    confirm(rows !== null && rows === counted, [...addendPaths, ...countCells]);
   // One hand writes its digits alike, so the E-11 and the urna are often misread alike: the E-11
   // is checked only against a count the sums confirm.
   confirm(countConfirmed && sufragantes !== null && likelyGap(sufragantes - (counted as number)), [
