@@ -100,6 +100,15 @@ describe('decodeSheetArithmetic', () => {
     expect(decoded.get('votes.1')?.verified).toBe(false);
   });
 
+  it('lets no over-written cell vouch for its sums, and leaves it its own confidence', () => {
+    const decoded = decodeSheetArithmetic(sheet({ blancos: { ...cell(0.97, [7, 0.95]), overwritten: true } }));
+    expect(decoded.get('blancos')?.confidence).toBeGreaterThan(0.9);
+    // rows = suma total cannot confirm the rows, but suma total = urna − incinerados still holds.
+    expect(decoded.get('votes.1')).toMatchObject({ verified: false });
+    expect(decoded.get('votes.1')?.confidence).toBeLessThanOrEqual(0.5);
+    expect(decoded.get('sumaTotal')?.verified).toBe(true);
+  });
+
   it('weighs a lone 0 against an empty row by the custom of leaving zero rows blank', () => {
     const decoded = decodeSheetArithmetic(
       sheet({ 'nivelacion.incinerados': cell(0.965, [0, 0.888], ['empty', 0.111]) }),

@@ -220,6 +220,12 @@ describe('per-sheet rules: failing cases derived from the worked example', () =>
     // An unread value is unknown: no arithmetic rule can fail on it, the sheet goes to review.
     expect(rulesOf(illegible.validation.findings)).toEqual(['confidence']);
     expect(illegible.validation.needsReview).toBe(true);
+    // An empty row the reader doubts may hold a vote: it goes to review like a doubtful number.
+    const doubtfulEmpty = await validate(
+      workedExample({ nivelacion: { sufragantes: 96, urna: 96, incinerados: { state: 'empty', confidence: 0.4 } } }),
+    );
+    expect(findingOf(doubtfulEmpty.validation.findings, 'confidence').fields).toEqual(['nivelacion.incinerados']);
+    expect(doubtfulEmpty.validation.needsReview).toBe(true);
   });
 
   it('list_total: con preferente T = agrupación + candidatos; sin preferente T = agrupación', async () => {

@@ -434,11 +434,14 @@ export function decodeSheetArithmetic(
     field.verified = verified.has(path);
     if (field.verified) continue;
     // Unconfirmed, a change the sums suggest is not made: the cell stays as written, for a person
-    // (a jurado's own arithmetic mistake stays on the record as the sheet shows it).
+    // (a jurado's own arithmetic mistake stays on the record as the sheet shows it). An
+    // over-written cell goes to a person anyway, and keeps its confidence so the desk says why.
     const written = asRead.get(path) as DecodedField;
     decoded.set(path, {
       value: written.value,
-      confidence: Math.min(written.confidence, unverifiedConfidence),
+      confidence: cells.get(path)?.overwritten
+        ? written.confidence
+        : Math.min(written.confidence, unverifiedConfidence),
       verified: false,
     });
   }

@@ -129,7 +129,7 @@ export function flagFailedRules(
   if (flagged.size === 0) return { submission, flagged };
   return {
     submission: mapSubmissionFields(submission, (path, field) =>
-      flagged.has(path) && field.state === 'read'
+      flagged.has(path) && field.state !== 'illegible'
         ? { ...field, confidence: belowThreshold(field.confidence, threshold) }
         : field,
     ),
@@ -147,8 +147,8 @@ export function reviewReasonOf(
 ): ReviewReason {
   if (field.state === 'illegible') return 'illegible';
   if (disagreements.has(path)) return 'disagreement';
-  if (flagged.has(path) && field.state === 'read') return 'failed_rule';
-  if (field.state === 'read' && field.confidence < threshold) return 'low_confidence';
+  if (flagged.has(path) && field.state !== 'illegible') return 'failed_rule';
+  if (field.confidence < threshold) return 'low_confidence';
   if (field.overwritten) return 'overwritten';
   return null;
 }

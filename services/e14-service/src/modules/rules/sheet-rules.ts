@@ -267,9 +267,8 @@ function readingRules(sheet: Sheet, threshold: number): RuleFinding[] {
       }),
     );
   }
-  const doubtful = sheet.fields.filter(
-    ({ field }) => field.state === 'illegible' || (field.state === 'read' && field.confidence < threshold),
-  );
+  // A row read as empty is a reading too: an empty row the reader doubts may hold a vote.
+  const doubtful = sheet.fields.filter(({ field }) => field.state === 'illegible' || field.confidence < threshold);
   if (doubtful.length > 0) {
     findings.push(
       finding({
@@ -294,7 +293,7 @@ export function reviewReason(
   threshold: number,
 ): 'illegible' | 'low_confidence' | 'overwritten' | null {
   if (field.state === 'illegible') return 'illegible';
-  if (field.state === 'read' && field.confidence < threshold) return 'low_confidence';
+  if (field.confidence < threshold) return 'low_confidence';
   if (field.overwritten) return 'overwritten';
   return null;
 }
