@@ -213,6 +213,11 @@ async function measure(
     sheetsWithReviewForReadingRate: rate(withReview - overwritingOnly, read),
     sheetsWithReviewForOverwritingOnly: overwritingOnly,
     sheetsWithOverwrittenCellDrawn: [...sheets.keys()].filter((key) => overwrittenSheets.has(key)).length,
+    // The rate the aim is about: sheets whose writing has no correction, reviewed for reading alone.
+    sheetsWithoutOverwritingReviewedRate: rate(
+      [...sheets.entries()].filter(([key, sheet]) => !overwrittenSheets.has(key) && sheet.review).length,
+      [...sheets.keys()].filter((key) => !overwrittenSheets.has(key)).length,
+    ),
     sheetsRightWithoutReview: rightWithoutReview,
     sheetsRightWithoutReviewRate: rate(rightWithoutReview, read),
     sheetsWithWrongNotReviewed: [...sheets.values()].filter((sheet) => sheet.unreviewedWrong).length,
