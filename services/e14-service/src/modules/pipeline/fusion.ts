@@ -147,7 +147,7 @@ export function reviewReasonOf(
 ): ReviewReason {
   if (field.state === 'illegible') return 'illegible';
   if (disagreements.has(path)) return 'disagreement';
-  if (flagged.has(path) && field.state !== 'illegible') return 'failed_rule';
+  if (flagged.has(path)) return 'failed_rule';
   if (field.confidence < threshold) return 'low_confidence';
   if (field.overwritten) return 'overwritten';
   return null;
