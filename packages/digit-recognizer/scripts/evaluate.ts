@@ -2,10 +2,13 @@
  * Evaluates a model and writes reports/eval-v<N>.json and reports/eval-v<N>.md.
  *
  *   pnpm --filter @castor/digit-recognizer evaluate [--model models/digits-vN.json] [--cells 5000]
+ *     [--seed evaluation-vN] [--out reports]
  *
  * Held-out synthetic glyphs and cells (faces never seen in training, another seed), the held-out
  * tenth of MNIST, calibration per confidence bin, single-threaded throughput, and every value cell
- * of the two real sheets.
+ * of the two real sheets. Each version is evaluated on its own sample (seed `evaluation-v<N>`);
+ * `--seed` draws another, e.g. to compare an older model on a newer one's sample (with `--out`
+ * elsewhere, so that its committed report stays as it was).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -27,12 +30,18 @@ import { type EvaluationReport, formatEvaluationMarkdown } from '../src/report.j
 import { EVALUATION_FACES } from '../src/training.js';
 
 const { values } = parseArgs({
-  options: { model: { type: 'string' }, cells: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    model: { type: 'string' },
+    cells: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+  },
 });
 const args = z
   .object({
     model: z.string().default(join(MODELS_DIRECTORY, modelFileName('handwritten', latestModelVersion('handwritten')))),
     cells: z.coerce.number().int().min(100).default(5_000),
+    seed: z.string().min(1).optional(),
     out: z.string().default(join(MODELS_DIRECTORY, '..', 'reports')),
   })
   .parse(values);
@@ -42,7 +51,7 @@ const model = await loadModelFile(args.model);
 const version = model.metadata.version;
 const recognizer = new CellRecognizer(model);
 const renderer = await loadHandwritingRenderer();
-const seed = `evaluation-v${version}`;
+const seed = args.seed ?? `evaluation-v${version}`;
 
 const loadBefore = loadavg();
 const throughput = measureThroughput(recognizer, renderer, {

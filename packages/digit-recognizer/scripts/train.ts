@@ -2,7 +2,8 @@
  * Trains the handwritten-digit model and writes models/digits-v<N>.json.
  *
  *   pnpm --filter @castor/digit-recognizer train [--version N] [--seed S] [--cells 30000]
- *     [--epochs 14] [--hidden 128] [--mnist-copies 3] [--dropout 0.2] [--reviewed <folder>] [--out <file>]
+ *     [--epochs 14] [--hidden 128] [--mnist-copies 3] [--dropout 0.2] [--overwritten-weight 0.5]
+ *     [--strong-augment] [--reviewed <folder>] [--out <file>]
  *
  * Deterministic for a seed on a given Node version (same data, same weights; only the date in the
  * metadata differs). --reviewed adds the reviewed cells of a folder (format in reviewed-samples.ts),
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     hidden: { type: 'string' },
     'mnist-copies': { type: 'string' },
     dropout: { type: 'string' },
+    'overwritten-weight': { type: 'string' },
+    'strong-augment': { type: 'boolean' },
     reviewed: { type: 'string' },
     out: { type: 'string' },
   },
@@ -47,6 +50,8 @@ const args = z
       .optional(),
     'mnist-copies': z.coerce.number().int().min(0).default(DEFAULT_TRAINING_CONFIG.mnistCopies),
     dropout: z.coerce.number().min(0).max(0.8).default(DEFAULT_TRAINING_CONFIG.dropout),
+    'overwritten-weight': z.coerce.number().min(0).max(10).default(DEFAULT_TRAINING_CONFIG.overwrittenWeight),
+    'strong-augment': z.boolean().default(DEFAULT_TRAINING_CONFIG.strongAugment),
     reviewed: z.string().optional(),
     out: z.string().optional(),
   })
@@ -76,6 +81,8 @@ const model = trainDigitModel(
     hiddenLayers: args.hidden ?? DEFAULT_TRAINING_CONFIG.hiddenLayers,
     mnistCopies: args['mnist-copies'],
     dropout: args.dropout,
+    overwrittenWeight: args['overwritten-weight'],
+    strongAugment: args['strong-augment'],
     reviewed: reviewed.glyphs,
     reviewedCellsSkipped: reviewed.skippedCells,
     onProgress: log,

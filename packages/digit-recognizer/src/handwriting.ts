@@ -21,6 +21,11 @@ export type GlyphLabel = (typeof GLYPH_LABELS)[number];
 export type SevenStyle = 'plain' | 'crossed';
 /** `face`: the typeface's own 1; `stem`: a bare bar; `flag`: the long up-stroke jurados add; `flag-base`: flag and foot. */
 export type OneStyle = 'face' | 'stem' | 'flag' | 'flag-base';
+/**
+ * `face`: the typeface's own 4; `open`: drawn in three strokes with a gap at the top; `closed`: the
+ * triangle whose diagonal meets the stem's top, which some hands close so far that it looks like a 9.
+ */
+export type FourStyle = 'face' | 'open' | 'closed';
 /** The real sheets show solid blobs, small rings and scribbled blobs as fillers. */
 export type DotStyle = 'filled' | 'ring' | 'scribble';
 
@@ -42,6 +47,8 @@ export interface HandStyle {
   sevenStyle: SevenStyle;
   oneStyle: OneStyle;
   dotStyle: DotStyle;
+  /** How the hand writes 4 (default `face`; the drawn styles are only asked for by training). */
+  fourStyle?: FourStyle;
 }
 
 /** Per-glyph disturbances on top of the hand: how shaky, how worn the scan is. */
@@ -79,6 +86,8 @@ export function drawHandStyle(options: GlyphRenderOptions, rng: Rng): HandStyle 
     sevenStyle: options.sevenStyle ?? (chance(rng, 0.65) ? 'crossed' : 'plain'),
     oneStyle: options.oneStyle ?? pickWeighted(rng, { face: 0.35, stem: 0.25, flag: 0.3, 'flag-base': 0.1 }),
     dotStyle: options.dotStyle ?? pickWeighted(rng, { filled: 0.65, ring: 0.2, scribble: 0.15 }),
+    // Drawn from no rng, so that hands (and every render) stay as they were unless a caller asks.
+    fourStyle: options.fourStyle ?? 'face',
   };
 }
 
@@ -171,6 +180,55 @@ function drawOne(style: Exclude<OneStyle, 'face'>, penRadius: number, rng: Rng):
   return canvas;
 }
 
+/**
+ * A hand-drawn 4 in three strokes: the down-stroke to the bar (a diagonal from the stem's top when
+ * closed, a separate near-vertical stroke when open), the bar, and the stem crossing it.
+ */
+function drawFour(style: Exclude<FourStyle, 'face'>, penRadius: number, rng: Rng): Coverage {
+  const h = MASTER_INK_HEIGHT;
+  const canvas = createCoverage(Math.round(h * 1.1) + 2 * SHAPE_MARGIN, h + 2 * SHAPE_MARGIN);
+  const left = SHAPE_MARGIN + h * uniform(rng, 0.02, 0.1);
+  // A closed head may be as narrow and as high as a 9's loop: only its flat bottom tells them apart.
+  const stemX = left + h * (style === 'closed' ? uniform(rng, 0.26, 0.62) : uniform(rng, 0.42, 0.62));
+  const top = SHAPE_MARGIN;
+  const bottom = SHAPE_MARGIN + h;
+  const barY = top + h * (style === 'closed' ? uniform(rng, 0.4, 0.72) : uniform(rng, 0.52, 0.72));
+  const barEnd = stemX + h * uniform(rng, 0.04, 0.24);
+  const stemTop: [number, number] = [
+    stemX + gaussian(rng, 0, 0.03) * h,
+    top + (style === 'open' ? h * uniform(rng, 0, 0.2) : 0),
+  ];
+  const stemBottom: [number, number] = [stemX + gaussian(rng, 0, 0.03) * h, bottom];
+  if (style === 'closed') {
+    // The diagonal starts at the stem's top (or just below it) and falls to the bar's left end.
+    const start: [number, number] = [stemTop[0] + gaussian(rng, 0, 0.02) * h, top + h * uniform(rng, 0, 0.08)];
+    const end: [number, number] = [left, barY + gaussian(rng, 0, 0.02) * h];
+    const bow = uniform(rng, -0.06, 0.08) * h;
+    strokePolyline(
+      canvas,
+      quadraticCurve(start, [(start[0] + end[0]) / 2 - bow, (start[1] + end[1]) / 2 - bow], end),
+      penRadius,
+    );
+  } else {
+    const start: [number, number] = [left + h * uniform(rng, 0.05, 0.22), top + h * uniform(rng, 0, 0.1)];
+    const end: [number, number] = [left, barY];
+    strokePolyline(
+      canvas,
+      quadraticCurve(start, [(start[0] + end[0]) / 2 + gaussian(rng, 0, 0.03) * h, (start[1] + end[1]) / 2], end),
+      penRadius,
+    );
+  }
+  const tilt = gaussian(rng, 0, 0.03) * h;
+  strokeSegment(canvas, left, barY, barEnd, barY - tilt, penRadius);
+  const bow = gaussian(rng, 0, 0.03) * h;
+  strokePolyline(
+    canvas,
+    quadraticCurve(stemTop, [(stemTop[0] + stemBottom[0]) / 2 + bow, (stemTop[1] + stemBottom[1]) / 2], stemBottom),
+    penRadius,
+  );
+  return canvas;
+}
+
 /** A filler dot: a lumpy blob, a small ring, or a scribbled blob, as the real sheets show. */
 function drawDot(style: DotStyle, penRadius: number, rng: Rng): Coverage {
   const h = MASTER_INK_HEIGHT;
@@ -237,6 +295,10 @@ function glyphMaster(label: GlyphLabel, hand: HandStyle, masters: FaceMasters, r
       return hand.sevenStyle === 'crossed' ? crossSeven(masters['7'], penRadius, rng) : masters['7'];
     case '1':
       return hand.oneStyle === 'face' ? masters['1'] : drawOne(hand.oneStyle, penRadius, rng);
+    case '4':
+      return hand.fourStyle === undefined || hand.fourStyle === 'face'
+        ? masters['4']
+        : drawFour(hand.fourStyle, penRadius, rng);
     default:
       return masters[label];
   }

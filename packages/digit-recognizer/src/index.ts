@@ -40,6 +40,7 @@ export {
   type DotStyle,
   drawGlyphNoise,
   drawHandStyle,
+  type FourStyle,
   GLYPH_LABELS,
   type GlyphLabel,
   type GlyphNoise,

@@ -56,13 +56,20 @@ export function loadAllMnist(): MnistDigit[][] {
  * factor, slanted, turned and stretched a little, thresholded, cropped to its ink. The relative size features get a plausible digit
  * height around it, since MNIST keeps no trace of the writing's real size.
  */
-export function mnistCandidate(sample: MnistDigit, rng: Rng): { candidate: GlyphCandidate; context: GlyphContext } {
+export function mnistCandidate(
+  sample: MnistDigit,
+  rng: Rng,
+  options: { augment?: boolean } = {},
+): { candidate: GlyphCandidate; context: GlyphContext } {
   const factor = uniform(rng, 1.1, 2.6);
   const threshold = uniform(rng, 0.3, 0.65);
   // A different hand: shear (slant), a little rotation and a narrower or wider writing.
   const shear = gaussian(rng, 0, 0.15);
   const angle = gaussian(rng, 0, 0.08);
   const stretch = uniform(rng, 0.85, 1.15);
+  // Training only: a smooth elastic warp of up to ~10 % of the digit (in source pixels), on top.
+  const warp = options.augment ? mnistWarp(uniform(rng, 0, 2), rng) : null;
+  const displacement = new Float64Array(2);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   // Inverse map from the enlarged image back into the 28 × 28 source, around its centre.
@@ -78,8 +85,13 @@ export function mnistCandidate(sample: MnistDigit, rng: Rng): { candidate: Glyph
       // Undo rotation, then shear, then stretch.
       const rx = cos * dx + sin * dy;
       const ry = -sin * dx + cos * dy;
-      const sx = (rx + shear * ry) / stretch + sourceHalf - 0.5;
-      const sy = ry + sourceHalf - 0.5;
+      let sx = (rx + shear * ry) / stretch + sourceHalf - 0.5;
+      let sy = ry + sourceHalf - 0.5;
+      if (warp) {
+        warp(x / size, y / size, displacement);
+        sx += displacement[0] as number;
+        sy += displacement[1] as number;
+      }
       if (sx < 0 || sy < 0 || sx >= MNIST_SIZE - 1 || sy >= MNIST_SIZE - 1) continue;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
@@ -100,5 +112,31 @@ export function mnistCandidate(sample: MnistDigit, rng: Rng): { candidate: Glyph
       height / uniform(rng, 0.75, 1.25),
       chance(rng, 0.7) ? height : height * uniform(rng, 1, 1.3),
     ),
+  };
+}
+
+const WARP_GRID = 4;
+
+/**
+ * A smooth displacement field over the unit square: random vectors on a 4 × 4 grid, interpolated
+ * bilinearly. Writes the displacement at (u, v) into `out` (no allocation: it runs per pixel).
+ */
+function mnistWarp(amplitude: number, rng: Rng): (u: number, v: number, out: Float64Array) => void {
+  const cells = WARP_GRID * WARP_GRID;
+  const knots = Float32Array.from({ length: 2 * cells }, () => gaussian(rng, 0, amplitude));
+  return (u, v, out) => {
+    const gx = Math.min(WARP_GRID - 1.001, Math.max(0, u * (WARP_GRID - 1)));
+    const gy = Math.min(WARP_GRID - 1.001, Math.max(0, v * (WARP_GRID - 1)));
+    const ix = Math.floor(gx);
+    const iy = Math.floor(gy);
+    const tx = gx - ix;
+    const ty = gy - iy;
+    const k = iy * WARP_GRID + ix;
+    for (let plane = 0; plane < 2; plane++) {
+      const base = plane * cells + k;
+      out[plane] =
+        ((knots[base] as number) * (1 - tx) + (knots[base + 1] as number) * tx) * (1 - ty) +
+        ((knots[base + WARP_GRID] as number) * (1 - tx) + (knots[base + WARP_GRID + 1] as number) * tx) * ty;
+    }
   };
 }

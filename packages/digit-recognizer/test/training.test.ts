@@ -12,6 +12,7 @@ import {
   TRAINING_FACES,
   trainDigitModel,
 } from '../src/index.js';
+import { loadMnistDigits, mnistCandidate } from '../src/mnist.js';
 import { createActivations, createNetwork, forward, type TrainingSet, trainNetwork } from '../src/network.js';
 import { candidatesToClassify, labelCandidates, renderSyntheticCell } from '../src/synthetic-cells.js';
 
@@ -104,5 +105,20 @@ describe('training', () => {
     expect(model.calibration.raw.length).toBeGreaterThan(0);
     const restored = parseModel(JSON.parse(serializeModel(model)));
     expect(restored.metadata.training.samples).toBe(model.metadata.training.samples);
+  });
+});
+
+describe('mnist augmentation', () => {
+  it('warps training copies deterministically and leaves the evaluation copies as they were', () => {
+    const sample = loadMnistDigits('4')[0];
+    if (!sample) throw new Error('no mnist 4');
+    const plain = mnistCandidate(sample, createRng('mnist'));
+    expect(mnistCandidate(sample, createRng('mnist'), { augment: false })).toEqual(plain);
+    const warped = mnistCandidate(sample, createRng('mnist'), { augment: true });
+    expect(mnistCandidate(sample, createRng('mnist'), { augment: true })).toEqual(warped);
+    expect([...warped.candidate.mask]).not.toEqual([...plain.candidate.mask]);
+    // Still one digit of about the same size: a warp, not a different glyph.
+    expect(warped.candidate.box.height).toBeGreaterThan(plain.candidate.box.height * 0.7);
+    expect(warped.candidate.box.height).toBeLessThan(plain.candidate.box.height * 1.3);
   });
 });
