@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { type E14SubmissionV2, mesaKey } from '@castor/contracts';
 import { createRng } from '@castor/digit-recognizer';
@@ -319,12 +319,16 @@ export async function runLocalStagesBenchmark(input: BenchOptions) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const value = (name: string) => {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? args[index + 1] : undefined;
-  };
-  const out = value('out');
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      synthetic: { type: 'string' },
+      workers: { type: 'string' },
+      passes: { type: 'string' },
+      'no-real': { type: 'boolean', default: false },
+    },
+  });
+  const { out } = values;
   if (!out) {
     console.error(
       'usage: e14-local-stages --out <results.json> [--synthetic N] [--workers N] [--passes N] [--no-real]',
@@ -333,10 +337,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const result = await runLocalStagesBenchmark({
     out,
-    ...(value('synthetic') ? { synthetic: Number(value('synthetic')) } : {}),
-    ...(value('workers') ? { workers: Number(value('workers')) } : {}),
-    ...(value('passes') ? { passes: Number(value('passes')) } : {}),
-    includeReal: !args.includes('--no-real'),
+    ...(values.synthetic ? { synthetic: Number(values.synthetic) } : {}),
+    ...(values.workers ? { workers: Number(values.workers) } : {}),
+    ...(values.passes ? { passes: Number(values.passes) } : {}),
+    includeReal: !values['no-real'],
   });
   console.log(JSON.stringify(result, null, 2));
 }

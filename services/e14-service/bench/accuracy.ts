@@ -17,6 +17,7 @@
  *   npx tsx services/e14-service/bench/accuracy.ts --out bench/results/e14-accuracy.json [--sheets N]
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import type { Candidate, E14SubmissionV2 } from '@castor/contracts';
 import { mesaKey, toField } from '@castor/contracts';
 import { createRng } from '@castor/digit-recognizer';
@@ -364,23 +365,28 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const value = (name: string) => {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? args[index + 1] : undefined;
-  };
-  if (args.includes('--help')) {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      sheets: { type: 'string' },
+      'list-sheets': { type: 'string' },
+      seed: { type: 'string' },
+      thresholds: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
     console.error(
       'usage: accuracy.ts [--out <results.json>] [--sheets N] [--list-sheets N] [--seed S] [--thresholds 0.7,0.85,0.95]',
     );
     process.exit(0);
   }
   const result = await runAccuracyBenchmark({
-    ...(value('out') ? { out: value('out') } : {}),
-    ...(value('sheets') ? { sheets: Number(value('sheets')) } : {}),
-    ...(value('seed') ? { seed: Number(value('seed')) } : {}),
-    ...(value('thresholds') ? { thresholds: value('thresholds')?.split(',').map(Number) } : {}),
-    ...(value('list-sheets') ? { listSheets: Number(value('list-sheets')) } : {}),
+    ...(values.out ? { out: values.out } : {}),
+    ...(values.sheets ? { sheets: Number(values.sheets) } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+    ...(values.thresholds ? { thresholds: values.thresholds.split(',').map(Number) } : {}),
+    ...(values['list-sheets'] ? { listSheets: Number(values['list-sheets']) } : {}),
   });
   const { byThreshold, listSheets, ...rest } = result;
   console.log(

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createRng } from '@castor/digit-recognizer';
 import { renderSheetPdf } from '@castor/e14-sheets';
 import { generateElection } from '@castor/e14-synth';
@@ -246,21 +247,25 @@ export async function runPipelineBenchmark(input: PipelineBenchOptions = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const args = process.argv.slice(2);
-  const value = (name: string) => {
-    const index = args.indexOf(`--${name}`);
-    return index >= 0 ? args[index + 1] : undefined;
-  };
-  const out = value('out');
-  if (!out || args.includes('--help')) {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      documents: { type: 'string' },
+      'vision-concurrency': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const { out } = values;
+  if (!out || values.help) {
     console.error('usage: pipeline.ts --out <results.json> [--quick] [--documents N] [--vision-concurrency C]');
     process.exit(out ? 0 : 2);
   }
   const result = await runPipelineBenchmark({
     out,
-    quick: args.includes('--quick'),
-    ...(value('documents') ? { documents: Number(value('documents')) } : {}),
-    ...(value('vision-concurrency') ? { visionConcurrency: Number(value('vision-concurrency')) } : {}),
+    quick: values.quick,
+    ...(values.documents ? { documents: Number(values.documents) } : {}),
+    ...(values['vision-concurrency'] ? { visionConcurrency: Number(values['vision-concurrency']) } : {}),
   });
   console.log(JSON.stringify(result, null, 2));
   process.exit(0);
