@@ -78,17 +78,17 @@ export const ARITHMETIC_DECODING_DEFAULTS: Required<ArithmeticDecodingOptions> =
  * what a misread last digit looks like.
  */
 const NEAR_GAP = 0.01;
+const NEAR_GAP_CONFIDENCE = 0.95;
 /** A cell read below this confidence on its own is doubtful: a check vouches for one at most. */
 const DOUBTFUL_READING = 0.8;
 /** A reading the sums changed confirms a check only this probable. */
 const CONFIDENT_CHANGE = 0.9;
-const NEAR_GAP_CONFIDENCE = 0.95;
 
 export interface DecodedField {
   value: CellValue;
   /** Marginal probability of `value` given every cell of the sheet and its arithmetic. */
   confidence: number;
-  /** Some check of the sheet (a sum, the nivelación) holds with this value, every cell in it legible. */
+  /** Some check of the sheet (a sum, the nivelación) holds with this value and confirms it. */
   verified: boolean;
 }
 
@@ -115,15 +115,15 @@ const total = (d: Distribution) => {
 /** Mass below this share of a distribution is dropped from sums (it cannot move a marginal). */
 const NEGLIGIBLE = 1e-12;
 
-/** The distribution of a + b (or a − b), the wildcard absorbing any term with a wildcard. */
-function combine(a: Distribution, b: Distribution, sign: 1 | -1): Distribution {
+/** The distribution of a + b, the wildcard absorbing any term with a wildcard. */
+function combine(a: Distribution, b: Distribution): Distribution {
   const mass = new Map<number, number>();
   const floor = NEGLIGIBLE * total(a) * total(b);
   for (const [x, p] of a.mass) {
     for (const [y, q] of b.mass) {
       const pq = p * q;
       if (pq < floor) continue;
-      const key = x + sign * y;
+      const key = x + y;
       mass.set(key, (mass.get(key) ?? 0) + pq);
     }
   }
@@ -145,39 +145,38 @@ function product(a: Message, b: Message): Message {
   return { at: (x) => a.at(x) * b.at(x), wild: a.wild * b.wild };
 }
 
-/**
- * The message through an agreement factor (weight w when both sides are equal, or either is a
- * wildcard; 1 otherwise) from a variable with the weighted distribution d.
- */
-function agreement(d: Distribution, weights: Weights): Message {
-  const sum = total(d);
-  const wildFit = weights.unproposed - 1;
-  return {
-    at: (y) => sum + (weights.proposed - 1) * (d.mass.get(y) ?? 0) + wildFit * d.wild,
-    wild: sum + wildFit * sum,
-  };
-}
-
 /** An agreement's weight when both sides are proposed values, and when either is not. */
 interface Weights {
   proposed: number;
   unproposed: number;
 }
 
+/**
+ * The message through an agreement factor (its weight when both sides are equal or either is a
+ * wildcard, 1 otherwise) from a variable with the weighted distribution d.
+ */
+function agreement(d: Distribution, weights: Weights): Message {
+  const sum = total(d);
+  return {
+    at: (y) => sum + (weights.proposed - 1) * (d.mass.get(y) ?? 0) + (weights.unproposed - 1) * d.wild,
+    wild: weights.unproposed * sum,
+  };
+}
+
 /** The message through the sufragantes factor g(sufragantes − counted), either direction. */
 function gapMessage(
   d: Distribution,
   gap: (g: number) => number,
-  best: number,
+  unproposed: number,
   from: 'sufragantes' | 'counted',
 ): Message {
   return {
     at: (y) => {
-      let sum = d.wild * best;
+      let sum = d.wild * unproposed;
       for (const [x, p] of d.mass) sum += p * gap(from === 'sufragantes' ? x - y : y - x);
       return sum;
     },
-    wild: best * total(d),
+    wild: unproposed * total(d),
   };
 }
 
@@ -198,16 +197,9 @@ function intoTerm(others: Distribution, sumMessage: Message): Message {
   };
 }
 
-/** Fixes the message for a term subtracted in a difference: counted = urna − incinerados. */
-function intoSubtrahend(minuend: Distribution, differenceMessage: Message): Message {
-  return {
-    at: (i) => {
-      let sum = minuend.wild * differenceMessage.wild;
-      for (const [u, p] of minuend.mass) sum += p * differenceMessage.at(u - i);
-      return sum;
-    },
-    wild: differenceMessage.wild * total(minuend),
-  };
+/** The message into −x from the message into x: incinerados enter the count negated. */
+function negated(message: Message): Message {
+  return { at: (v) => message.at(-v), wild: message.wild };
 }
 
 interface CellBelief {
@@ -317,13 +309,13 @@ function termsOf(paths: readonly string[], addendPaths: readonly string[]): Term
 /** Sums of a sequence of distributions without each one in turn (prefix and suffix sums). */
 function leaveOneOut(parts: readonly Distribution[]): { all: Distribution; without: (k: number) => Distribution } {
   const prefix: Distribution[] = [ZERO];
-  for (const part of parts) prefix.push(combine(prefix[prefix.length - 1] as Distribution, part, 1));
+  for (const part of parts) prefix.push(combine(prefix[prefix.length - 1] as Distribution, part));
   const suffix: Distribution[] = [ZERO];
   for (let k = parts.length - 1; k >= 0; k--)
-    suffix.unshift(combine(parts[k] as Distribution, suffix[0] as Distribution, 1));
+    suffix.unshift(combine(parts[k] as Distribution, suffix[0] as Distribution));
   return {
     all: prefix[parts.length] as Distribution,
-    without: (k) => combine(prefix[k] as Distribution, suffix[k + 1] as Distribution, 1),
+    without: (k) => combine(prefix[k] as Distribution, suffix[k + 1] as Distribution),
   };
 }
 
@@ -363,32 +355,22 @@ export function decodeSheetArithmetic(
   const terms = termsOf([...cells.keys()], addendPaths).map((term) => {
     const rows = term.rowPaths.map(belief);
     const rowSums = leaveOneOut(rows.map((row) => row.distribution));
-    const total = term.totalPath && cells.has(term.totalPath) ? belief(term.totalPath) : null;
+    const total = term.totalPath ? belief(term.totalPath) : null;
     const fromTotal = total ? agreement(total.distribution, weight) : UNIT;
     return { ...term, rows, rowSums, total, fromTotal, distribution: weigh(rowSums.all, fromTotal) };
   });
   const termSums = leaveOneOut(terms.map((term) => term.distribution));
   const rows = termSums.all;
-  const counted = combine(urna.distribution, incinerados.distribution, -1);
+  const counted = combine(urna.distribution, negate(incinerados.distribution));
 
   const fromSufragantes = gapMessage(sufragantes.distribution, gap, gapUnproposed, 'sufragantes');
-  let intoRows: Message;
-  let intoCounted: Message;
-  let intoPrinted: Message = UNIT;
-  if (printedTotal) {
-    const rowsToPrinted = agreement(rows, weight);
-    const countedToPrinted = agreement(weigh(counted, fromSufragantes), weight);
-    intoPrinted = product(rowsToPrinted, countedToPrinted);
-    intoRows = agreement(weigh(printedTotal.distribution, countedToPrinted), weight);
-    intoCounted = product(agreement(weigh(printedTotal.distribution, rowsToPrinted), weight), fromSufragantes);
-  } else {
-    intoRows = agreement(weigh(counted, fromSufragantes), weight);
-    intoCounted = product(agreement(rows, weight), fromSufragantes);
-  }
-  const countedWithoutSufragantes = printedTotal
-    ? agreement(weigh(printedTotal.distribution, agreement(rows, weight)), weight)
-    : agreement(rows, weight);
-  const intoSufragantes = gapMessage(weigh(counted, countedWithoutSufragantes), gap, gapUnproposed, 'counted');
+  const fromRows = agreement(rows, weight);
+  const fromCounted = agreement(weigh(counted, fromSufragantes), weight);
+  // Into the count from the sums' side (through the suma total when the layout prints one).
+  const countedFromSums = printedTotal ? agreement(weigh(printedTotal.distribution, fromRows), weight) : fromRows;
+  const intoRows = printedTotal ? agreement(weigh(printedTotal.distribution, fromCounted), weight) : fromCounted;
+  const intoCounted = product(countedFromSums, fromSufragantes);
+  const intoSufragantes = gapMessage(weigh(counted, countedFromSums), gap, gapUnproposed, 'counted');
 
   // The recognizer's own best value with its probability given the sheet, for the cells the sums
   // would change without certainty.
@@ -417,15 +399,16 @@ export function decodeSheetArithmetic(
       marginals(term.totalPath, term.total, agreement(weigh(term.rowSums.all, intoList), weight));
     }
   });
-  if (printedTotal) marginals('sumaTotal', printedTotal, intoPrinted);
+  if (printedTotal) marginals('sumaTotal', printedTotal, product(fromRows, fromCounted));
   marginals('nivelacion.urna', urna, intoTerm(negate(incinerados.distribution), intoCounted));
-  marginals('nivelacion.incinerados', incinerados, intoSubtrahend(urna.distribution, intoCounted));
+  marginals('nivelacion.incinerados', incinerados, negated(intoTerm(urna.distribution, intoCounted)));
   marginals('nivelacion.sufragantes', sufragantes, intoSufragantes);
 
   const sufragantesConfidence = decoded.get('nivelacion.sufragantes')?.confidence ?? 0;
   const verified = confirmedCells(
     cells,
     decoded,
+    asRead,
     addendPaths,
     terms,
     (g) => g === 0 || (sufragantesGap(g) >= NEAR_GAP && sufragantesConfidence >= NEAR_GAP_CONFIDENCE),
@@ -450,12 +433,13 @@ export function decodeSheetArithmetic(
 
 /**
  * The cells that some check of the decoded sheet confirms, every cell of it one to lean on: a
- * list's rows = its printed total, rows = suma total, suma total = urna − incinerados, rows = urna − incinerados, and sufragantes within
- * a likely gap of a confirmed count of ballots.
+ * list's rows = its printed total, rows = suma total, suma total = urna − incinerados, rows =
+ * urna − incinerados, and sufragantes within a likely gap of a confirmed count of ballots.
  */
 function confirmedCells(
   cells: SheetCells,
   decoded: ReadonlyMap<string, DecodedField>,
+  asRead: ReadonlyMap<string, DecodedField>,
   addendPaths: readonly string[],
   terms: readonly Term[],
   likelyGap: (gap: number) => boolean,
@@ -464,13 +448,12 @@ function confirmedCells(
   // (a value the sums would imply is never filled in), no over-written cell (its reading is in
   // doubt whatever it says), and a reading the sums changed only when they made it near certain —
   // a doubtful change that balances a list would otherwise vouch for the misreads beside it.
+  const changed = (path: string) => asRead.get(path)?.value !== decoded.get(path)?.value;
   const checkedValue = (path: string) => {
     const reading = cells.get(path);
     const field = decoded.get(path);
     if (!reading || !field || reading.overwritten) return null;
-    const best = reading.alternatives?.[0]?.value ?? (reading.state === 'empty' ? 'empty' : reading.value);
-    if (reading.state === 'illegible' && best !== field.value) return null;
-    if (best !== field.value && field.confidence < CONFIDENT_CHANGE) return null;
+    if (changed(path) && (reading.state === 'illegible' || field.confidence < CONFIDENT_CHANGE)) return null;
     return numeric(field.value);
   };
   const sumOf = (paths: readonly string[]) => {
@@ -492,8 +475,7 @@ function confirmedCells(
   // One sum pins down one doubtful cell; two can trade errors (a 4 read 2 beside a 1 read 3).
   const doubtful = (path: string) => {
     const reading = cells.get(path);
-    const best = reading?.alternatives?.[0]?.value;
-    return !reading || reading.confidence < DOUBTFUL_READING || best !== decoded.get(path)?.value;
+    return !reading || reading.confidence < DOUBTFUL_READING || changed(path);
   };
   const verified = new Set<string>();
   const confirm = (holds: boolean, paths: readonly string[]) => {
