@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
-import { pipelineElection, renderPdf, sheetsOf, upload } from './pipeline-fixtures.js';
+import { importDivipol, pipelineElection, renderPdf, sheetsOf, upload } from './pipeline-fixtures.js';
 
 const CODE = 'CRASH-2026';
 const SHEETS = 6;
@@ -72,11 +72,7 @@ afterAll(async () => {
 describe('a replica killed in the middle of a job', () => {
   it('loses no document and records no mesa twice once a replica runs again', async () => {
     const admin = (await e14.token('admin')).token;
-    const imported = await fetch(`${baseUrl}/api/elections/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(election.divipol),
-    });
+    const imported = await importDivipol(baseUrl, admin, election.divipol);
     expect(imported.status).toBe(200);
     for (const [index, sheet] of sheetsOf(election, SHEETS).entries()) {
       const response = await upload(baseUrl, admin, await renderPdf(election, sheet, 500 + index), {

@@ -2,17 +2,15 @@ import { mesaKey } from '@castor/contracts';
 import { generateElection } from '@castor/e14-synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processDemoSheets } from '../src/demo.js';
-import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
-import { renderPdf, settled, upload } from './pipeline-fixtures.js';
+import type { E14UnderTest } from '../src/testing.js';
+import { importDivipol, listeningE14, renderPdf, settled, upload } from './pipeline-fixtures.js';
 
 let e14: E14UnderTest;
 let baseUrl: string;
 let admin: string;
 
 beforeAll(async () => {
-  e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  admin = (await e14.token('admin')).token;
+  ({ e14, baseUrl, admin } = await listeningE14());
 });
 afterAll(async () => e14?.close());
 
@@ -25,11 +23,7 @@ describe('demo sheets through the pipeline', () => {
       corporations: ['PRESIDENTE', 'CAMARA'],
       electionCode: 'DEMO-PIPE',
     });
-    const imported = await fetch(`${baseUrl}/api/elections/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(election.divipol),
-    });
+    const imported = await importDivipol(baseUrl, admin, election.divipol);
     expect(imported.status).toBe(200);
 
     const report = await processDemoSheets({ baseUrl, token: admin }, { election, count: 4 });

@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submissionFieldPaths } from '../src/modules/pipeline/fusion.js';
 import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
-import { pipelineElection, renderPdf, settled, sheetsOf, upload } from './pipeline-fixtures.js';
+import { importDivipol, pipelineElection, renderPdf, settled, sheetsOf, upload } from './pipeline-fixtures.js';
 
 const CODE = 'FAULTS-2026';
 const election = pipelineElection(CODE, 16);
@@ -65,11 +65,7 @@ beforeAll(async () => {
   });
   baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
   admin = (await e14.token('admin')).token;
-  const imported = await fetch(`${baseUrl}/api/elections/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify(election.divipol),
-  });
+  const imported = await importDivipol(baseUrl, admin, election.divipol);
   expect(imported.status).toBe(200);
 });
 afterAll(async () => {

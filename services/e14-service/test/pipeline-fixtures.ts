@@ -2,6 +2,7 @@ import type { DocumentResponse, E14SubmissionV2 } from '@castor/contracts';
 import { createRng } from '@castor/digit-recognizer';
 import { renderSheetPdf } from '@castor/e14-sheets';
 import { generateElection, type SyntheticElection } from '@castor/e14-synth';
+import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
 
 /** A small Presidente second round (the published layout): a few mesas with truth. */
 export function pipelineElection(code: string, mesas = 12): SyntheticElection {
@@ -32,6 +33,22 @@ export async function renderPdf(
     createRng(`pipeline-${seed}`),
   );
   return sheet.pdf;
+}
+
+/** An e14-service listening on loopback with one read thread and a fast poll, and an admin token. */
+export async function listeningE14(): Promise<{ e14: E14UnderTest; baseUrl: string; admin: string }> {
+  const e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
+  const baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
+  return { e14, baseUrl, admin: (await e14.token('admin')).token };
+}
+
+/** Imports a divipol over HTTP (the pipeline tests run a listening service). */
+export function importDivipol(baseUrl: string, token: string, divipol: unknown): Promise<Response> {
+  return fetch(`${baseUrl}/api/elections/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(divipol),
+  });
 }
 
 export async function upload(

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { DivipolDocument } from '@castor/contracts';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
-import { settled, upload } from './pipeline-fixtures.js';
+import type { E14UnderTest } from '../src/testing.js';
+import { importDivipol, listeningE14, settled, upload } from './pipeline-fixtures.js';
 
 /** The two real published sheets of test-support's fixtures/e14/real and the values read by eye. */
 const REAL = E14_REAL_DIR;
@@ -87,14 +87,8 @@ let baseUrl: string;
 let admin: string;
 
 beforeAll(async () => {
-  e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  admin = (await e14.token('admin')).token;
-  const imported = await fetch(`${baseUrl}/api/elections/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify(divipol()),
-  });
+  ({ e14, baseUrl, admin } = await listeningE14());
+  const imported = await importDivipol(baseUrl, admin, divipol());
   expect(imported.status).toBe(200);
 });
 afterAll(async () => e14?.close());

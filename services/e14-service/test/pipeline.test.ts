@@ -1,7 +1,15 @@
 import { mesaKey } from '@castor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
-import { pipelineElection, renderPdf, settled, sheetsOf, upload } from './pipeline-fixtures.js';
+import type { E14UnderTest } from '../src/testing.js';
+import {
+  importDivipol,
+  listeningE14,
+  pipelineElection,
+  renderPdf,
+  settled,
+  sheetsOf,
+  upload,
+} from './pipeline-fixtures.js';
 
 const CODE = 'PIPE-2026';
 let e14: E14UnderTest;
@@ -10,14 +18,8 @@ let admin: string;
 const election = pipelineElection(CODE);
 
 beforeAll(async () => {
-  e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  admin = (await e14.token('admin')).token;
-  const imported = await fetch(`${baseUrl}/api/elections/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify(election.divipol),
-  });
+  ({ e14, baseUrl, admin } = await listeningE14());
+  const imported = await importDivipol(baseUrl, admin, election.divipol);
   expect(imported.status).toBe(200);
 });
 afterAll(async () => e14?.close());

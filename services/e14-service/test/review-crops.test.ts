@@ -6,9 +6,9 @@ import { readReviewedSamples } from '@castor/digit-recognizer';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSheet } from '../src/modules/intake/sheet.js';
-import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
+import type { E14UnderTest } from '../src/testing.js';
 import { get, post } from './fixtures.js';
-import { pipelineElection, renderPdf, settled, sheetsOf, upload } from './pipeline-fixtures.js';
+import { listeningE14, pipelineElection, renderPdf, settled, sheetsOf, upload } from './pipeline-fixtures.js';
 
 // A scanned sheet goes through the real pipeline (stored file, local reading, fusion, intake), so
 // the crops and training samples are cut from a stored document exactly as the desk meets them.
@@ -21,9 +21,7 @@ let submission: E14SubmissionV2;
 let tasks: Array<{ id: number; path: string }>;
 
 beforeAll(async () => {
-  e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  admin = (await e14.token('admin')).token;
+  ({ e14, baseUrl, admin } = await listeningE14());
   expect((await post(e14, '/api/elections/import', admin, election.divipol)).statusCode).toBe(200);
   const [first] = sheetsOf(election, 1);
   if (!first) throw new Error('no sheet');
