@@ -7,7 +7,9 @@ import {
   type CellSegmentation,
   cutHypotheses,
   type GlyphCandidate,
+  horizontalGap,
   isWide,
+  joinCandidates,
   type SegmentOptions,
   segmentCell,
 } from './segmentation.js';
@@ -74,6 +76,10 @@ const DEFAULT_ILLEGIBLE_BELOW = 0.35;
 const NEGLIGIBLE = 1e-3;
 /** A wide candidate read as one symbol with at least this probability is not cut. */
 const CONFIDENT_WHOLE = 0.9;
+/** Neighbours at most this share of the digit height apart may be one glyph broken by dropout. */
+const JOIN_GAP = 0.15;
+/** A candidate 'reject' at least this probably is taken for part of a glyph (or of two). */
+const PIECE = 0.5;
 /** Readings kept in `alternatives`: enough that a sheet's sums can find the right one. */
 const MAX_ALTERNATIVES = 16;
 /** A glyph at or above this over-writing probability marks the reading as over-written. */
@@ -83,6 +89,7 @@ const DIGIT_COUNT = 10;
 const DOT = GLYPH_CLASSES.indexOf('dot');
 const DASH = GLYPH_CLASSES.indexOf('dash');
 const BLANK = GLYPH_CLASSES.indexOf('blank');
+const REJECT = GLYPH_CLASSES.indexOf('reject');
 
 type Role = GlyphReading['role'];
 
@@ -150,6 +157,35 @@ function symbolProbability(prediction: GlyphPrediction): number {
   return Math.max(best, prediction.probabilities[DOT] as number, prediction.probabilities[DASH] as number);
 }
 
+/** A candidate the classifier takes for part of a glyph rather than a whole one. */
+const isPiece = (prediction: GlyphPrediction) => (prediction.probabilities[REJECT] as number) >= PIECE;
+
+/** Candidates that read as one glyph each (a whole component, or the pieces of a cut or a join). */
+interface Unit {
+  pieces: GlyphCandidate[];
+  predictions: GlyphPrediction[];
+}
+
+/** The unit's predictions as symbols only: a segmentation choice must not win by reading its ink as nothing. */
+function asSymbols(unit: Unit): Unit {
+  return {
+    pieces: unit.pieces,
+    predictions: unit.predictions.map(({ probabilities, overwritten }) => {
+      const symbols = Float32Array.from(probabilities);
+      symbols[BLANK] = 0;
+      symbols[REJECT] = 0;
+      return { probabilities: symbols, overwritten };
+    }),
+  };
+}
+
+/** Probability that the cell's glyphs read as some value its grammar allows. */
+function readingMass(units: readonly Unit[]): number {
+  let mass = 0;
+  for (const value of decodeGlyphs(units.flatMap((unit) => unit.predictions)).masses.values()) mass += value;
+  return mass;
+}
+
 /** A cell's glyph candidates after wide ones were resolved, with the classifier's view of each. */
 export interface ClassifiedCell {
   segmentation: CellSegmentation;
@@ -184,36 +220,60 @@ export class CellRecognizer {
   }
 
   /**
-   * Segments a cell and classifies its glyphs. A candidate wide enough to be touching glyphs is
-   * replaced by the cut whose pieces read best as whole symbols, if that beats reading it whole.
+   * Segments a cell and classifies its glyphs, then lets the classifier settle what the ink alone
+   * could not: two neighbours almost touching that each read as part of a glyph may be one glyph
+   * broken by ink dropout, and a doubtful candidate wide enough to be touching glyphs may be two
+   * or three. Each choice is weighed by how probably the whole cell then reads as symbols that fit
+   * its grammar.
    */
   classifyCell(image: GrayImage, options: SegmentOptions = {}): ClassifiedCell {
     const segmentation = segmentCell(image, options);
-    const { context } = segmentation;
-    const candidates: GlyphCandidate[] = [];
-    const predictions: GlyphPrediction[] = [];
-    for (const candidate of segmentation.glyphs) {
-      const whole = this.classify(candidate, context);
-      let pieces = [candidate];
-      let piecePredictions = [whole];
+    const { context, referenceHeight } = segmentation;
+    const units: Unit[] = segmentation.glyphs.map((candidate) => this.unit([candidate], context));
+    const near = Math.max(2, JOIN_GAP * referenceHeight);
+    for (let i = 0; i + 1 < units.length; i++) {
+      const [left, right] = [units[i] as Unit, units[i + 1] as Unit];
+      const [a, b] = [left.pieces[0] as GlyphCandidate, right.pieces[0] as GlyphCandidate];
+      if (horizontalGap(a, b) > near) continue;
+      // The classifier learnt pieces of glyphs as 'reject': a join needs one such piece, and its
+      // neighbour doubtful too (half a 0 may pass for a 1).
+      const [l, r] = [left.predictions[0] as GlyphPrediction, right.predictions[0] as GlyphPrediction];
+      if (
+        !(isPiece(l) || isPiece(r)) ||
+        symbolProbability(l) >= CONFIDENT_WHOLE ||
+        symbolProbability(r) >= CONFIDENT_WHOLE
+      )
+        continue;
+      const joined = this.unit([joinCandidates(a, b)], context);
+      const apart = readingMass(units);
+      const together = readingMass([...units.slice(0, i), joined, ...units.slice(i + 2)]);
+      if (together > apart) units.splice(i, 2, joined);
+    }
+    for (let i = 0; i < units.length; i++) {
+      const whole = units[i] as Unit;
+      const candidate = whole.pieces[0] as GlyphCandidate;
       // A wide candidate read confidently as one symbol stays whole: the classifier was trained on
       // touching digits as 'reject', so only doubtful ones are worth cutting.
-      if (isWide(candidate, segmentation.referenceHeight) && symbolProbability(whole) < CONFIDENT_WHOLE) {
-        let bestScore = symbolProbability(whole);
-        for (const hypothesis of cutHypotheses(candidate, segmentation.referenceHeight)) {
-          const classified = hypothesis.map((piece) => this.classify(piece, context));
-          const score = classified.reduce((product, prediction) => product * symbolProbability(prediction), 1);
-          if (score > bestScore) {
-            bestScore = score;
-            pieces = hypothesis;
-            piecePredictions = classified;
-          }
-        }
+      if (!isWide(candidate, referenceHeight)) continue;
+      if (symbolProbability(whole.predictions[0] as GlyphPrediction) >= CONFIDENT_WHOLE) continue;
+      const others = (unit: Unit) => readingMass([...units.slice(0, i), asSymbols(unit), ...units.slice(i + 1)]);
+      let best = { unit: whole, mass: others(whole) };
+      for (const hypothesis of cutHypotheses(candidate, referenceHeight)) {
+        const cut = this.unit(hypothesis, context);
+        const mass = others(cut);
+        if (mass > best.mass) best = { unit: cut, mass };
       }
-      candidates.push(...pieces);
-      predictions.push(...piecePredictions);
+      units[i] = best.unit;
     }
-    return { segmentation, candidates, predictions };
+    return {
+      segmentation,
+      candidates: units.flatMap((unit) => unit.pieces),
+      predictions: units.flatMap((unit) => unit.predictions),
+    };
+  }
+
+  private unit(pieces: GlyphCandidate[], context: GlyphContext): Unit {
+    return { pieces, predictions: pieces.map((piece) => this.classify(piece, context)) };
   }
 
   readCell(image: GrayImage, options: ReadCellOptions = {}): CellReading {

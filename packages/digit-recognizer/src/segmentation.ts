@@ -330,8 +330,8 @@ function toCandidate(component: Component, pixels: Int32Array, width: number): G
   return { box, mask, area: component.area };
 }
 
-/** Restricts a candidate to columns [from, to) of its box, trimmed to its remaining ink. */
-function sliceColumns(candidate: GlyphCandidate, from: number, to: number): GlyphCandidate | null {
+/** The ink of a candidate at the box positions `inside` keeps, trimmed to its extent; null if none. */
+function sliceWhere(candidate: GlyphCandidate, inside: (x: number, y: number) => boolean): GlyphCandidate | null {
   const { box, mask } = candidate;
   let x0 = Number.POSITIVE_INFINITY;
   let x1 = -1;
@@ -339,8 +339,8 @@ function sliceColumns(candidate: GlyphCandidate, from: number, to: number): Glyp
   let y1 = -1;
   let area = 0;
   for (let y = 0; y < box.height; y++) {
-    for (let x = from; x < to; x++) {
-      if (mask[y * box.width + x] !== 1) continue;
+    for (let x = 0; x < box.width; x++) {
+      if (mask[y * box.width + x] !== 1 || !inside(x, y)) continue;
       area++;
       x0 = Math.min(x0, x);
       x1 = Math.max(x1, x);
@@ -353,9 +353,85 @@ function sliceColumns(candidate: GlyphCandidate, from: number, to: number): Glyp
   const height = y1 - y0 + 1;
   const sliced = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) sliced[y * width + x] = mask[(y + y0) * box.width + (x + x0)] as number;
+    for (let x = 0; x < width; x++) {
+      if (inside(x + x0, y + y0)) sliced[y * width + x] = mask[(y + y0) * box.width + (x + x0)] as number;
+    }
   }
   return { box: { x: box.x + x0, y: box.y + y0, width, height }, mask: sliced, area };
+}
+
+/** Restricts a candidate to columns [from, to) of its box. */
+const sliceColumns = (candidate: GlyphCandidate, from: number, to: number) =>
+  sliceWhere(candidate, (x) => x >= from && x < to);
+
+/**
+ * A cut is the column where each row of the box is divided: the ink left of it, or from it on.
+ */
+const sliceAlong = (candidate: GlyphCandidate, cut: Int32Array, side: 'left' | 'right') =>
+  sliceWhere(candidate, side === 'left' ? (x, y) => x < (cut[y] as number) : (x, y) => x >= (cut[y] as number));
+
+/** A diagonal step of a curved cut costs this much ink: a straight cut is preferred when both cross as little. */
+const CUT_STEP_COST = 0.1;
+
+/**
+ * The cut from top to bottom within columns [low, high], moving at most one column per row, that
+ * crosses the least ink (dynamic programming over rows): it can pass between digits that overlap
+ * in x, as a 3 leaning into a 0, where no straight column is free of ink.
+ */
+function leastInkCut(candidate: GlyphCandidate, low: number, high: number, ideal: number): Int32Array {
+  const { box, mask } = candidate;
+  const span = high - low + 1;
+  const steps = new Int8Array(box.height * span);
+  let cost = new Float64Array(span);
+  for (let y = 0; y < box.height; y++) {
+    const next = new Float64Array(span);
+    for (let i = 0; i < span; i++) {
+      let best = cost[i] as number;
+      let step = 0;
+      if (y > 0 && i > 0 && (cost[i - 1] as number) + CUT_STEP_COST < best) {
+        best = (cost[i - 1] as number) + CUT_STEP_COST;
+        step = -1;
+      }
+      if (y > 0 && i < span - 1 && (cost[i + 1] as number) + CUT_STEP_COST < best) {
+        best = (cost[i + 1] as number) + CUT_STEP_COST;
+        step = 1;
+      }
+      const x = low + i;
+      next[i] = best + (mask[y * box.width + x] as number) + (2 * Math.abs(x - ideal)) / ideal / box.height;
+      steps[y * span + i] = step;
+    }
+    cost = next;
+  }
+  let i = 0;
+  for (let k = 1; k < span; k++) if ((cost[k] as number) < (cost[i] as number)) i = k;
+  const cut = new Int32Array(box.height);
+  for (let y = box.height - 1; y >= 0; y--) {
+    cut[y] = low + i;
+    i += steps[y * span + i] as number;
+  }
+  return cut;
+}
+
+/** Two candidates as one glyph (the pieces of a stroke broken by ink dropout), on the union of their boxes. */
+export function joinCandidates(a: GlyphCandidate, b: GlyphCandidate): GlyphCandidate {
+  const x0 = Math.min(a.box.x, b.box.x);
+  const y0 = Math.min(a.box.y, b.box.y);
+  const width = Math.max(a.box.x + a.box.width, b.box.x + b.box.width) - x0;
+  const height = Math.max(a.box.y + a.box.height, b.box.y + b.box.height) - y0;
+  const mask = new Uint8Array(width * height);
+  for (const { box, mask: source } of [a, b]) {
+    for (let y = 0; y < box.height; y++) {
+      for (let x = 0; x < box.width; x++) {
+        if (source[y * box.width + x] === 1) mask[(y + box.y - y0) * width + (x + box.x - x0)] = 1;
+      }
+    }
+  }
+  return { box: { x: x0, y: y0, width, height }, mask, area: a.area + b.area };
+}
+
+/** Columns of empty space between two candidates side by side (0 when their extents overlap). */
+export function horizontalGap(a: GlyphCandidate, b: GlyphCandidate): number {
+  return Math.max(0, Math.max(a.box.x, b.box.x) - Math.min(a.box.x + a.box.width, b.box.x + b.box.width));
 }
 
 /**
@@ -370,11 +446,24 @@ export function isWide(candidate: GlyphCandidate, referenceHeight: number): bool
 /**
  * Ways to cut a wide candidate into glyphs (touching digits written in one go): at the columns with
  * the least ink near each ideal cut, a few per cut so that the classifier can pick the one whose
- * pieces read best. Each hypothesis lists its pieces left to right.
+ * pieces read best. Each hypothesis lists its pieces left to right. The width alone does not say
+ * how many digits touch (two broad digits are as wide as three narrow ones), so a width between
+ * two counts is cut both ways.
  */
 export function cutHypotheses(candidate: GlyphCandidate, referenceHeight: number, perCut = 3): GlyphCandidate[][] {
+  const digits = candidate.box.width / (0.75 * referenceHeight);
+  const counts = new Set([Math.floor(digits), Math.ceil(digits)].map((n) => Math.max(2, Math.min(3, n))));
+  return [...counts].flatMap((parts) => cutsInto(candidate, referenceHeight, parts, perCut));
+}
+
+/** Up to `perCut` ways to cut a candidate into `parts` pieces (2 or 3). */
+function cutsInto(
+  candidate: GlyphCandidate,
+  referenceHeight: number,
+  parts: number,
+  perCut: number,
+): GlyphCandidate[][] {
   const { box, mask } = candidate;
-  const parts = Math.max(2, Math.min(3, Math.round(box.width / (0.75 * referenceHeight))));
   const columnInk = new Float32Array(box.width);
   for (let y = 0; y < box.height; y++) {
     for (let x = 0; x < box.width; x++) columnInk[x] = (columnInk[x] as number) + (mask[y * box.width + x] as number);
@@ -390,18 +479,21 @@ export function cutHypotheses(candidate: GlyphCandidate, referenceHeight: number
     if (isMinimum) columns.push({ x, score: ink + (2 * Math.abs(x - ideal)) / ideal });
   }
   columns.sort((a, b) => a.score - b.score);
-  const hypotheses: GlyphCandidate[][] = [];
-  const taken: number[] = [];
+  const straight = (x: number) => new Int32Array(box.height).fill(x);
+  const cuts: Int32Array[] = [];
   for (const { x } of columns) {
-    if (hypotheses.length >= perCut) break;
+    if (cuts.length >= perCut) break;
     // Neighbouring minima give the same pieces; keep cuts a few pixels apart.
-    if (taken.some((other) => Math.abs(other - x) < Math.max(2, 0.08 * referenceHeight))) continue;
-    const left = sliceColumns(candidate, 0, x);
-    const right = sliceColumns(candidate, x, box.width);
+    if (cuts.some((other) => Math.abs((other[0] as number) - x) < Math.max(2, 0.08 * referenceHeight))) continue;
+    cuts.push(straight(x));
+  }
+  if (high > low) cuts.push(leastInkCut(candidate, low, high, ideal));
+  const hypotheses: GlyphCandidate[][] = [];
+  for (const cut of cuts) {
+    const left = sliceAlong(candidate, cut, 'left');
+    const right = sliceAlong(candidate, cut, 'right');
     if (!left || !right) continue;
-    taken.push(x);
-    const rest =
-      parts === 3 && isWide(right, referenceHeight) ? cutHypotheses(right, referenceHeight, 1)[0] : undefined;
+    const rest = parts === 3 ? cutsInto(right, referenceHeight, 2, 1)[0] : undefined;
     hypotheses.push([left, ...(rest ?? [right])]);
   }
   return hypotheses;

@@ -96,6 +96,20 @@ describe('CellRecognizer with the committed model', () => {
     expect(reading.state === 'illegible' || reading.confidence < REVIEW_THRESHOLD).toBe(true);
   });
 
+  it('reads a digit broken in two by ink dropout as one digit', () => {
+    const rng = createRng('broken eight');
+    const cell = createGrayImage(200, 80);
+    drawDarkest(cell, renderer.renderGlyph('4', { digitHeight: 46, face: 'kalam-700' }, rng), 60, 14);
+    const eight = renderer.renderGlyph('8', { digitHeight: 46, face: 'kalam-700' }, rng);
+    drawDarkest(cell, eight, 115, 14);
+    // A white band down the middle of the 8: its halves are two components side by side.
+    const middle = 115 + Math.round(eight.width / 2);
+    for (let y = 0; y < 80; y++) for (let x = middle - 2; x < middle + 2; x++) cell.data[y * 200 + x] = 255;
+    const { candidates } = recognizer.classifyCell(cell);
+    expect(candidates).toHaveLength(2);
+    expect(recognizer.readCell(cell)).toMatchObject({ state: 'read', value: 48 });
+  });
+
   /*
    * Held-out handwriting: faces never used in training or calibration. reports/eval-v<N>.md measures
    * the committed model on 5,000 such cells; this smaller sample (400 cells, ±1.5 % sampling error)

@@ -142,6 +142,31 @@ describe('segmentCell', () => {
     expect(cuts.some((x) => Math.abs(x - 92) <= 5)).toBe(true);
   });
 
+  it('cuts between touching digits that overlap in x along a curved path', () => {
+    // Two strokes leaning right, joined by a short bridge: every straight column crosses both.
+    const cell = createGrayImage(200, 80);
+    const stroke = (offset: number) => {
+      let area = 0;
+      for (let y = 16; y < 64; y++) {
+        const left = offset + Math.round((64 - y) / 2);
+        for (let x = left; x < left + 10; x++, area++) cell.data[y * 200 + x] = 0;
+      }
+      return area;
+    };
+    const areas = [stroke(60), stroke(78)];
+    for (let y = 39; y < 42; y++) for (let x = 80; x < 90; x++) cell.data[y * 200 + x] = 0;
+    const segmentation = segmentCell(cell);
+    expect(segmentation.glyphs).toHaveLength(1);
+    const [joined] = segmentation.glyphs;
+    if (!joined) throw new Error('no glyph');
+    const separated = cutHypotheses(joined, segmentation.referenceHeight).some(
+      (pieces) =>
+        pieces.length === 2 &&
+        pieces.every((piece, k) => Math.abs(piece.area - (areas[k] as number)) <= 0.1 * (areas[k] as number)),
+    );
+    expect(separated).toBe(true);
+  });
+
   it('falls back to thirds when the ink breaks into too many pieces', () => {
     const cell = createGrayImage(200, 80);
     for (let k = 0; k < 12; k++) {
