@@ -68,6 +68,18 @@ function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string,
  * confidences are those of the whole sheet's reading, its sums included, unless `arithmetic` is false.
  */
 export function sheetToSubmission(reading: SheetReading, context: SubmissionContext): E14SubmissionV2 {
+  return readSubmission(reading, context).submission;
+}
+
+/**
+ * The sheet as a submission (see `sheetToSubmission`), with the field paths some check of the
+ * sheet's arithmetic confirmed (a list's rows and its TOTAL adding up, the rows making the suma
+ * total...): those values were read right, whatever another sum of the sheet says.
+ */
+export function readSubmission(
+  reading: SheetReading,
+  context: SubmissionContext,
+): { submission: E14SubmissionV2; confirmed: ReadonlySet<string> } {
   const byField = new Map(reading.fields.map((field) => [field.field, field]));
   const decoded =
     context.arithmetic === false
@@ -124,5 +136,8 @@ export function sheetToSubmission(reading: SheetReading, context: SubmissionCont
     ...(byField.has('sumaTotal') ? { sumaTotal: toFieldInput(byField.get('sumaTotal'), decoded) } : {}),
     documentHash: reading.documentHash,
   };
-  return e14SubmissionV2Schema.parse(input);
+  const confirmed = new Set(
+    reading.fields.flatMap(({ field, reading: cell }) => (cell && decoded.get(field)?.verified ? [field] : [])),
+  );
+  return { submission: e14SubmissionV2Schema.parse(input), confirmed };
 }

@@ -116,15 +116,21 @@ export function fuseReadings(
 
 /**
  * Fields named by a blocking rule finding (arithmetic, capacity...) get a confidence under the
- * threshold: when the numbers do not add up, a person should look at the cells involved.
+ * threshold: when the numbers do not add up, a person should look at the cells involved. A cell a
+ * check of the sheet confirmed (`confirmed`: its list's rows and TOTAL add up, say) is not in doubt
+ * because another sum fails: the cells that break that sum are the unconfirmed ones.
  */
 export function flagFailedRules(
   submission: E14SubmissionV2,
   findings: readonly RuleFinding[],
   threshold: number,
+  confirmed: ReadonlySet<string> = new Set(),
 ): { submission: E14SubmissionV2; flagged: Set<string> } {
   const flagged = new Set(
-    findings.filter((f) => f.severity === 'high' || f.severity === 'critical').flatMap((f) => f.fields),
+    findings
+      .filter((f) => f.severity === 'high' || f.severity === 'critical')
+      .flatMap((f) => f.fields)
+      .filter((path) => !confirmed.has(path)),
   );
   if (flagged.size === 0) return { submission, flagged };
   return {

@@ -27,9 +27,9 @@ import {
   isSheetError,
   LOCAL_READER,
   mesaFromHeader,
+  readSubmission,
   type SheetReading,
   type SheetTemplate,
-  sheetToSubmission,
 } from '@castor/e14-sheets';
 import { KeyValueValidatorStore, RegistraduriaClient } from '@castor/registraduria';
 import { AppError, type KeyValueStore } from '@castor/service-kit';
@@ -537,7 +537,7 @@ export class DocumentPipeline {
     const local = await this.timed('read', () => this.readOnPool(bytes, [template], 'full', this.vision !== null));
     const readMs = performance.now() - started;
     const sheet: SheetReading = local.reading;
-    const localSubmission = sheetToSubmission(sheet, {
+    const { submission: localSubmission, confirmed } = readSubmission(sheet, {
       electionCode: catalog.code,
       mesa,
       corporation,
@@ -565,7 +565,14 @@ export class DocumentPipeline {
     const { submission: plausible, implausible } = await this.withoutImplausibleValues(fused.submission);
     // Rules run before storing so the cells of a sheet that does not add up go to a person too.
     const checked = await this.deps.intake.validate(plausible, PIPELINE_ACTOR).catch(() => null);
-    const { submission, flagged } = flagFailedRules(plausible, checked?.validation.findings ?? [], threshold);
+    // A value the second provider changed is no longer the one the sheet's sums confirmed.
+    const stillConfirmed = new Set([...confirmed].filter((path) => !fused.disagreements.has(path)));
+    const { submission, flagged } = flagFailedRules(
+      plausible,
+      checked?.validation.findings ?? [],
+      threshold,
+      stillConfirmed,
+    );
     for (const path of implausible) flagged.add(path);
     const fields = submissionFieldPaths(submission).map(({ path, field }) => ({
       path,
