@@ -57,6 +57,20 @@ describe('decodeSheetArithmetic', () => {
     expect(decoded.get('nivelacion.urna')?.confidence).toBeGreaterThan(0.95);
   });
 
+  it('leans on a cell another check confirmed when a sum mends its neighbour', () => {
+    // A 2 read 7 in nulos, and a suma total written faintly: the count vouches for the suma
+    // total, which then leaves one doubtful cell in the rows' sum.
+    const faint = { 'votes.1': cell(0.97, [76, 0.95]), sumaTotal: cell(0.6, [212, 0.4]) };
+    const decoded = decodeSheetArithmetic(sheet({ ...faint, nulos: cell(0.92, [7, 0.78], [2, 0.12]) }));
+    expect(decoded.get('sumaTotal')).toMatchObject({ value: 212, verified: true });
+    expect(decoded.get('nulos')).toMatchObject({ value: 2, verified: true });
+    // Without the count to vouch for it, the suma total is a second doubtful cell in that sum.
+    const unconfirmedCount = decodeSheetArithmetic(
+      sheet({ ...faint, 'nivelacion.urna': cell(0.6, [212, 0.4]), nulos: cell(0.92, [7, 0.78], [2, 0.12]) }),
+    );
+    expect(unconfirmedCount.get('nulos')).toMatchObject({ value: 7, verified: false });
+  });
+
   it('does not trust the vote rows when they do not add up and no proposal mends them', () => {
     // 867 read for 167, nothing else proposed: the suma total still equals the urna.
     const decoded = decodeSheetArithmetic(

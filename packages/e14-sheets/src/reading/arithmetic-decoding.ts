@@ -472,28 +472,40 @@ function confirmedCells(
   const counted = urna !== null && incinerados !== null ? urna - incinerados : null;
   const sufragantes = checkedValue('nivelacion.sufragantes');
   const countCells = ['nivelacion.urna', 'nivelacion.incinerados'];
-  // One sum pins down one doubtful cell; two can trade errors (a 4 read 2 beside a 1 read 3).
+  const verified = new Set<string>();
+  // One sum pins down one doubtful cell; two can trade errors (a 4 read 2 beside a 1 read 3). A
+  // cell another check confirmed is no longer in doubt, so the checks run until none confirms more.
   const doubtful = (path: string) => {
+    if (verified.has(path)) return false;
     const reading = cells.get(path);
     return !reading || reading.confidence < DOUBTFUL_READING || changed(path);
   };
-  const verified = new Set<string>();
   const confirm = (holds: boolean, paths: readonly string[]) => {
-    if (!holds || paths.filter(doubtful).length > 1) return false;
+    if (!holds || paths.filter(doubtful).length > 1) return;
     for (const path of paths) verified.add(path);
-    return true;
   };
-  for (const term of terms) {
-    if (!term.totalPath) continue;
-    const listRows = sumOf(term.rowPaths);
-    confirm(listRows !== null && listRows === checkedValue(term.totalPath), [...term.rowPaths, term.totalPath]);
+  const checks: Array<{ holds: boolean; paths: string[] }> = [
+    ...terms.flatMap((term) => {
+      if (!term.totalPath) return [];
+      const listRows = sumOf(term.rowPaths);
+      return [
+        {
+          holds: listRows !== null && listRows === checkedValue(term.totalPath),
+          paths: [...term.rowPaths, term.totalPath],
+        },
+      ];
+    }),
+    { holds: rows !== null && rows === printed, paths: [...addendPaths, 'sumaTotal'] },
+    { holds: printed !== null && printed === counted, paths: ['sumaTotal', ...countCells] },
+    { holds: rows !== null && rows === counted, paths: [...addendPaths, ...countCells] },
+  ];
+  for (let before = -1; before !== verified.size; ) {
+    before = verified.size;
+    for (const { holds, paths } of checks) confirm(holds, paths);
   }
-  confirm(rows !== null && rows === printed, [...addendPaths, 'sumaTotal']);
-  const countConfirmed =
-    confirm(printed !== null && printed === counted, ['sumaTotal', ...countCells]) ||
-    confirm(rows !== null && rows === counted, [...addendPaths, ...countCells]);
   // One hand writes its digits alike, so the E-11 and the urna are often misread alike: the E-11
   // is checked only against a count the sums confirm.
+  const countConfirmed = countCells.every((path) => verified.has(path));
   confirm(countConfirmed && sufragantes !== null && likelyGap(sufragantes - (counted as number)), [
     'nivelacion.sufragantes',
   ]);
