@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
+import { elasticField } from './elastic-field.js';
 import { type GlyphContext, isolatedGlyphContext } from './features.js';
 import { DIGITS, type Digit } from './glyph-masters.js';
 import { chance, gaussian, type Rng, uniform } from './random.js';
@@ -67,13 +68,12 @@ export function mnistCandidate(
   const shear = gaussian(rng, 0, 0.15);
   const angle = gaussian(rng, 0, 0.08);
   const stretch = uniform(rng, 0.85, 1.15);
-  // Training only: a smooth elastic warp of up to ~10 % of the digit (in source pixels), on top.
-  const warp = options.augment ? mnistWarp(uniform(rng, 0, 2), rng) : null;
-  const displacement = new Float64Array(2);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   // Inverse map from the enlarged image back into the 28 × 28 source, around its centre.
   const size = Math.round(MNIST_SIZE * factor * 1.3);
+  // Training only: a smooth elastic warp of up to ~10 % of the digit (in source pixels), on top.
+  const warp = options.augment ? elasticField(size, size, uniform(rng, 0, 2), rng) : null;
   const big = new Uint8Array(size * size);
   const { pixels } = sample;
   const half = size / 2;
@@ -88,9 +88,8 @@ export function mnistCandidate(
       let sx = (rx + shear * ry) / stretch + sourceHalf - 0.5;
       let sy = ry + sourceHalf - 0.5;
       if (warp) {
-        warp(x / size, y / size, displacement);
-        sx += displacement[0] as number;
-        sy += displacement[1] as number;
+        sx += warp[0][y * size + x] as number;
+        sy += warp[1][y * size + x] as number;
       }
       if (sx < 0 || sy < 0 || sx >= MNIST_SIZE - 1 || sy >= MNIST_SIZE - 1) continue;
       const x0 = Math.floor(sx);
@@ -112,31 +111,5 @@ export function mnistCandidate(
       height / uniform(rng, 0.75, 1.25),
       chance(rng, 0.7) ? height : height * uniform(rng, 1, 1.3),
     ),
-  };
-}
-
-const WARP_GRID = 4;
-
-/**
- * A smooth displacement field over the unit square: random vectors on a 4 × 4 grid, interpolated
- * bilinearly. Writes the displacement at (u, v) into `out` (no allocation: it runs per pixel).
- */
-function mnistWarp(amplitude: number, rng: Rng): (u: number, v: number, out: Float64Array) => void {
-  const cells = WARP_GRID * WARP_GRID;
-  const knots = Float32Array.from({ length: 2 * cells }, () => gaussian(rng, 0, amplitude));
-  return (u, v, out) => {
-    const gx = Math.min(WARP_GRID - 1.001, Math.max(0, u * (WARP_GRID - 1)));
-    const gy = Math.min(WARP_GRID - 1.001, Math.max(0, v * (WARP_GRID - 1)));
-    const ix = Math.floor(gx);
-    const iy = Math.floor(gy);
-    const tx = gx - ix;
-    const ty = gy - iy;
-    const k = iy * WARP_GRID + ix;
-    for (let plane = 0; plane < 2; plane++) {
-      const base = plane * cells + k;
-      out[plane] =
-        ((knots[base] as number) * (1 - tx) + (knots[base + 1] as number) * tx) * (1 - ty) +
-        ((knots[base + WARP_GRID] as number) * (1 - tx) + (knots[base + WARP_GRID + 1] as number) * tx) * ty;
-    }
   };
 }
