@@ -64,4 +64,4 @@ export {
   type TemplateCell,
   type TemplateRect,
 } from './template/schema.js';
-export { LOCAL_READER, readSubmission, type SubmissionContext, sheetToSubmission } from './to-submission.js';
+export { LOCAL_READER, type SubmissionContext, sheetToSubmission } from './to-submission.js';

@@ -66,17 +66,11 @@ function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string,
  * The sheet as an E14SubmissionV2 (source 'ocr', or 'witness' for a photo): every cell with its reading, confidence and crop;
  * cells that were not read become 'illegible' (confidence 0) so that they go to review. Values and
  * confidences are those of the whole sheet's reading, its sums included, unless `arithmetic` is false.
+ * `confirmed` holds the field paths some check of that arithmetic confirmed (a list's rows and its
+ * TOTAL adding up, the rows making the suma total...): those values were read right, whatever
+ * another sum of the sheet says.
  */
-export function sheetToSubmission(reading: SheetReading, context: SubmissionContext): E14SubmissionV2 {
-  return readSubmission(reading, context).submission;
-}
-
-/**
- * The sheet as a submission (see `sheetToSubmission`), with the field paths some check of the
- * sheet's arithmetic confirmed (a list's rows and its TOTAL adding up, the rows making the suma
- * total...): those values were read right, whatever another sum of the sheet says.
- */
-export function readSubmission(
+export function sheetToSubmission(
   reading: SheetReading,
   context: SubmissionContext,
 ): { submission: E14SubmissionV2; confirmed: ReadonlySet<string> } {

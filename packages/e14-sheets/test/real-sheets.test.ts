@@ -114,7 +114,7 @@ describe('sheetToSubmission on a real sheet read without a recognizer', () => {
   it('maps header, barcode and transmission code, and sends every unread cell to review with its crop', async () => {
     const bytes = new Uint8Array(readFileSync(`${REAL}/2026-presidente-turbo-a.pdf`));
     const reading = await readSheet(bytes, { templates: [template], readQr: false });
-    const submission = sheetToSubmission(reading, { electionCode: 'PRE-2026-2V' });
+    const { submission } = sheetToSubmission(reading, { electionCode: 'PRE-2026-2V' });
     expect(submission).toMatchObject({
       source: 'ocr',
       corporation: 'PRESIDENTE',

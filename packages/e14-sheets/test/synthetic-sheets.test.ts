@@ -205,7 +205,7 @@ describe('synthetic sheets: render → read', () => {
     expect(page?.header?.mesa.value).toBe(presidente.mesa.mesa);
     expect(page?.transmissionCode?.value).toBe(presidente.transmissionCode);
     expect(page?.barcode?.check?.ok).toBe(true);
-    const submission = sheetToSubmission(reading, { electionCode: 'PRE-2026-2V', source: 'witness' });
+    const { submission } = sheetToSubmission(reading, { electionCode: 'PRE-2026-2V', source: 'witness' });
     expect(submission).toMatchObject({ source: 'witness', mesa: presidente.mesa, copy: 'delegados', pageCount: 2 });
     expect(submission.votes.map((vote) => vote.ballotNumber)).toEqual([1, 2]);
   });

@@ -27,9 +27,9 @@ import {
   isSheetError,
   LOCAL_READER,
   mesaFromHeader,
-  readSubmission,
   type SheetReading,
   type SheetTemplate,
+  sheetToSubmission,
 } from '@castor/e14-sheets';
 import { KeyValueValidatorStore, RegistraduriaClient } from '@castor/registraduria';
 import { AppError, type KeyValueStore } from '@castor/service-kit';
@@ -537,7 +537,7 @@ export class DocumentPipeline {
     const local = await this.timed('read', () => this.readOnPool(bytes, [template], 'full', this.vision !== null));
     const readMs = performance.now() - started;
     const sheet: SheetReading = local.reading;
-    const { submission: localSubmission, confirmed } = readSubmission(sheet, {
+    const { submission: localSubmission, confirmed } = sheetToSubmission(sheet, {
       electionCode: catalog.code,
       mesa,
       corporation,
