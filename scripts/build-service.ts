@@ -52,7 +52,7 @@ const entryPoints = [
   { in: 'src/server.ts', out: 'server' },
   { in: 'src/cli.ts', out: 'cli' },
   // e14-service's sheet-reading threads: its read pool starts dist/read-worker.js.
-  { in: 'src/modules/pipeline/read-worker.ts', out: 'read-worker' },
+  { in: 'src/features/documents/read-worker.ts', out: 'read-worker' },
 ].filter((entry) => existsSync(resolve(serviceDir, entry.in)));
 
 rmSync(distDir, { recursive: true, force: true });

@@ -28,6 +28,7 @@ export {
   type ServiceApp,
   type ServiceEnv,
   type ServiceOptions,
+  type ServicePlugin,
   serviceOptionsFromEnv,
 } from './service.js';
 export { type KeyValueStore, MemoryStore, RedisStore } from './store.js';

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyPluginAsync,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
@@ -18,6 +19,16 @@ import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { redisPlugin } from './plugins/redis.js';
 
 export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/**
+ * A feature's routes as a Fastify plugin: registered with its URL prefix and its dependencies as
+ * options (`app.register(reviewRoutes, { prefix: '/api/review', review })`), typed for zod schemas.
+ */
+export type ServicePlugin<Options extends Record<string, unknown>> = FastifyPluginAsync<
+  Options,
+  Server,
+  ZodTypeProvider
+>;
 
 export interface ServiceOptions {
   name: string;

@@ -8,26 +8,28 @@ import {
 } from '@castor/service-kit';
 import multipart from '@fastify/multipart';
 import type { E14Config } from './config.js';
-import { alertsRoutes } from './modules/alerts/alerts-routes.js';
-import { AlertsService } from './modules/alerts/alerts-service.js';
-import { auditRoutes } from './modules/audit/audit-routes.js';
-import { ElectionCatalogs } from './modules/elections/election-catalog.js';
-import { electionsRoutes } from './modules/elections/elections-routes.js';
-import { ForensicWorker } from './modules/forensics/forensic-worker.js';
-import { intakeRoutes } from './modules/intake/intake-routes.js';
-import { IntakeService } from './modules/intake/intake-service.js';
-import { PipelineMetrics } from './modules/pipeline/pipeline-metrics.js';
-import { pipelineRoutes } from './modules/pipeline/pipeline-routes.js';
-import { DocumentPipeline } from './modules/pipeline/pipeline-service.js';
-import { ResultsCache } from './modules/results/results-cache.js';
-import { resultsRoutes } from './modules/results/results-routes.js';
-import { ResultsService } from './modules/results/results-service.js';
-import { ReviewCrops } from './modules/review/review-crops.js';
-import { ReviewLeases } from './modules/review/review-leases.js';
-import { ReviewMetrics } from './modules/review/review-metrics.js';
-import { reviewRoutes } from './modules/review/review-routes.js';
-import { ReviewService } from './modules/review/review-service.js';
-import { WitnessAssignments } from './modules/witnesses/witness-assignments.js';
+import { alertsRoutes } from './features/alerts/alerts.routes.js';
+import { AlertsService } from './features/alerts/alerts.service.js';
+import { auditRoutes } from './features/audit/audit.routes.js';
+import { pipelineRoutes } from './features/documents/documents.routes.js';
+import { DocumentPipeline } from './features/documents/pipeline.service.js';
+import { PipelineMetrics } from './features/documents/pipeline-metrics.js';
+import { electionsRoutes } from './features/elections/elections.routes.js';
+import { ForensicWorker } from './features/forensics/forensic-worker.js';
+import { intakeRoutes } from './features/intake/intake.routes.js';
+import { IntakeService } from './features/intake/intake.service.js';
+import { reconciliationRoutes } from './features/reconciliation/reconciliation.routes.js';
+import { resultsRoutes } from './features/results/results.routes.js';
+import { ResultsService } from './features/results/results.service.js';
+import { reviewRoutes } from './features/review/review.routes.js';
+import { ReviewService } from './features/review/review.service.js';
+import { ReviewCrops } from './features/review/review-crops.js';
+import { ReviewLeases } from './features/review/review-leases.js';
+import { ReviewMetrics } from './features/review/review-metrics.js';
+import { witnessesRoutes } from './features/witnesses/witnesses.routes.js';
+import { ElectionCatalogs } from './shared/election-catalog.js';
+import { ResultsCache } from './shared/results-cache.js';
+import { WitnessAssignments } from './shared/witness-assignments.js';
 
 export const SERVICE_NAME = 'e14-service';
 export const SERVICE_VERSION = '0.1.0';
@@ -106,13 +108,18 @@ export async function buildE14App(
     batchBodyLimitBytes: config.E14_BATCH_BODY_LIMIT_MB * MB,
     rate: config.RATE_LIMIT_E14_INTAKE,
   });
-  await electionsRoutes(app, {
+  const importBodyLimitBytes = config.E14_IMPORT_BODY_LIMIT_MB * MB;
+  await app.register(electionsRoutes, {
+    prefix: '/api/elections',
     catalogs,
-    results,
-    resultsCache,
-    witnesses,
-    importBodyLimitBytes: config.E14_IMPORT_BODY_LIMIT_MB * MB,
+    importBodyLimitBytes,
+    onDivipolImported: async (catalog) => {
+      results.forgetTerritories(catalog.id);
+      await resultsCache.invalidate(catalog.id, [...catalog.corporations.keys()]);
+    },
   });
+  await app.register(reconciliationRoutes, { prefix: '/api/elections', catalogs, resultsCache, importBodyLimitBytes });
+  await app.register(witnessesRoutes, { prefix: '/api/witnesses', catalogs, witnesses });
   const pipeline = new DocumentPipeline({
     pool: app.pg,
     store: app.store,

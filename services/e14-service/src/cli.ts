@@ -15,14 +15,14 @@ import { auditExportResponseSchema, type Candidate, divipolDocumentSchema, elect
 import { createPool, envUrl, loadConfig, runMigrations } from '@castor/service-kit';
 import { z } from 'zod';
 import { MIGRATIONS_FOLDER } from './app.js';
-import { checkEntries, GENESIS_HASH } from './modules/audit/audit-chain.js';
+import { importDivipol } from './features/elections/divipol-import.js';
+import { checkEntries, GENESIS_HASH } from './shared/audit-chain.js';
 import {
   buildDivipolDocument,
   candidatesFromCsv,
   fromRegistraduriaIndex,
   mesasFromCsv,
-} from './modules/elections/divipol-formats.js';
-import { importDivipol } from './modules/elections/divipol-import.js';
+} from './shared/divipol-formats.js';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 

@@ -1,7 +1,7 @@
 import { generateElection, scoreDetections } from '@castor/e14-synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadElection } from '../src/demo.js';
-import { type E14UnderTest, startE14ForTests } from '../src/testing.js';
+import { type E14UnderTest, startE14ForTests } from './testing.js';
 
 let e14: E14UnderTest;
 let baseUrl: string;

@@ -1,0 +1,65 @@
+import type pg from 'pg';
+import { withTransaction } from '../db/client.js';
+import { appendAudit } from './audit-chain.js';
+
+/** A mesa key is covered by an assignment to itself or to any territory above it. */
+export function isAssigned(territories: readonly string[], mesaKey: string): boolean {
+  return territories.some((territory) => mesaKey === territory || mesaKey.startsWith(`${territory}-`));
+}
+
+/** Which mesas each witness may submit for, per election. */
+export class WitnessAssignments {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async territoriesOf(userId: string): Promise<Map<number, string[]>> {
+    const rows = await this.pool.query<{ election_id: number; territory: string }>({
+      name: 'witness-territories',
+      text: 'SELECT election_id, territory FROM witness_assignments WHERE user_id = $1',
+      values: [userId],
+    });
+    const byElection = new Map<number, string[]>();
+    for (const row of rows.rows)
+      byElection.set(row.election_id, [...(byElection.get(row.election_id) ?? []), row.territory]);
+    return byElection;
+  }
+
+  /** Replaces a witness's assignments in one election; audited with before and after. */
+  async replace(
+    electionId: number,
+    electionCode: string,
+    userId: string,
+    territories: readonly string[],
+    actor: string,
+  ): Promise<string[]> {
+    const unique = [...new Set(territories)].sort();
+    return withTransaction(this.pool, async (client) => {
+      const before = await client.query<{ territory: string }>(
+        'DELETE FROM witness_assignments WHERE user_id = $1 AND election_id = $2 RETURNING territory',
+        [userId, electionId],
+      );
+      await client.query(
+        `INSERT INTO witness_assignments (user_id, election_id, territory, assigned_by) SELECT $1, $2, unnest($3::text[]), $4`,
+        [userId, electionId, unique, actor],
+      );
+      await appendAudit(client, [
+        {
+          actor,
+          action: 'witness.assignments_replaced',
+          entity: 'witness',
+          entityId: `${userId}/${electionCode}`,
+          before: before.rows.map((row) => row.territory).sort(),
+          after: unique,
+        },
+      ]);
+      return unique;
+    });
+  }
+
+  async list(electionId: number, userId: string): Promise<string[]> {
+    const rows = await this.pool.query<{ territory: string }>(
+      'SELECT territory FROM witness_assignments WHERE user_id = $1 AND election_id = $2 ORDER BY territory',
+      [userId, electionId],
+    );
+    return rows.rows.map((row) => row.territory);
+  }
+}
