@@ -1,6 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import * as schema from './schema.js';
+import * as schema from './schema/index.js';
 
 export type E14Db = NodePgDatabase<typeof schema>;
 

@@ -1,0 +1,29 @@
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Municipios whose forensic signals must be recomputed, durable so a restart loses nothing. */
+export const forensicQueue = pgTable(
+  'forensic_queue',
+  {
+    municipioId: integer('municipio_id').notNull(),
+    corporation: text('corporation').notNull(),
+    electionId: integer('election_id').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.municipioId, table.corporation] }),
+    index('forensic_queue_due_idx').on(table.dueAt),
+  ],
+);
+
+/** The last computed statistics of a municipio (shown on the dashboard whether or not they alert). */
+export const municipioForensics = pgTable(
+  'municipio_forensics',
+  {
+    municipioId: integer('municipio_id').notNull(),
+    corporation: text('corporation').notNull(),
+    electionId: integer('election_id').notNull(),
+    stats: jsonb('stats').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.municipioId, table.corporation] })],
+);
