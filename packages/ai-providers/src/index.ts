@@ -38,4 +38,3 @@ export {
   e14ToolInputJsonSchema,
   e14ToolInputSchema,
 } from './e14/reader-v1.js';
-export * from './resilience.js';

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { type FakeAnthropic, readingsBySha256, startFakeAnthropic } from '@castor/fake-apis';
+import { ProviderError } from '@castor/resilience';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ANTHROPIC_PRICES,
   E14_READER_PROMPT_VERSION,
   E14_READER_TOOL_NAME,
   e14ToolInputJsonSchema,
-  isProviderError,
   PricingTable,
-  ProviderError,
   ResponseCache,
   UsageLedger,
 } from '../src/index.js';
@@ -397,12 +396,5 @@ describe('ClaudeE14Reader against the fake Messages API (real SDK)', () => {
     expect(reading.usage?.costUsd).toBeNull();
     expect(ledger.totals().overall).toMatchObject({ calls: 4, unpricedCalls: 1, inputTokens: 5_310 });
     expect(ledger.totals().overall.costUsd).toBeCloseTo(expected, 12);
-  });
-
-  it('keeps provider errors typed for callers', () => {
-    const error = new ProviderError('PROVIDER_TIMEOUT', 'anthropic', 'slow');
-    expect(isProviderError(error, 'PROVIDER_TIMEOUT')).toBe(true);
-    expect(error.retryable).toBe(true);
-    expect(new ProviderError('PROVIDER_BAD_RESPONSE', 'anthropic', 'x').retryable).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { linkAbort, ProviderError, Resilience, retryAfterMs } from '@castor/ai-providers/resilience';
+import { linkAbort, ProviderError, Resilience, retryAfterMs } from '@castor/resilience';
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import { type IndexEntry, type MesaIndex, parseMesaIndex } from './index-file.js';

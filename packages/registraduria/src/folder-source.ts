@@ -1,7 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ProviderError } from '@castor/ai-providers/resilience';
+import { ProviderError } from '@castor/resilience';
 import { z } from 'zod';
 import { type IndexEntry, type MesaIndex, parseMesaIndex } from './index-file.js';
 import { E14FileSource, type FetchOptions, type FileOutcome, type MesaResult, sourceSizeLimits } from './source.js';

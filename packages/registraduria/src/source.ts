@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { linkAbort, type ProviderErrorCode } from '@castor/ai-providers/resilience';
 import type { MesaRef } from '@castor/contracts';
+import { linkAbort, type ProviderErrorCode } from '@castor/resilience';
 import { z } from 'zod';
 import type { IndexEntry, MesaIndex } from './index-file.js';
 

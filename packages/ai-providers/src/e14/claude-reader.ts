@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import type { Field } from '@castor/contracts';
+import {
+  DEFAULT_RESILIENCE,
+  ProviderError,
+  Resilience,
+  type ResilienceOptions,
+  retryAfterMs,
+} from '@castor/resilience';
 import { z } from 'zod';
-import { ProviderError } from '../core/errors.js';
 import type { TokenUsage } from '../core/pricing.js';
-import { DEFAULT_RESILIENCE, Resilience, type ResilienceOptions } from '../core/resilience.js';
 import type { ResponseCache } from '../core/response-cache.js';
-import { retryAfterMs } from '../core/retry-after.js';
 import type { UsageLedger } from '../core/usage-ledger.js';
 import {
   E14_IMAGE_MEDIA_TYPES,
