@@ -1,5 +1,4 @@
-import { maskStrokeWidth } from './morphology.js';
-import type { GlyphCandidate } from './segmentation.js';
+import { candidateSlant, candidateStrokeWidth, type GlyphCandidate, writerSlant } from './glyph-candidate.js';
 
 /**
  * The classifier's view of one glyph candidate, as a fixed-length vector:
@@ -33,25 +32,6 @@ export interface GlyphContext {
 }
 
 /**
- * The writer's slant from the cell's digit-sized candidates: their median slant when there are
- * two or more, half the slant of a lone one (its own lean is partly its shape: a 7 leans).
- */
-export function writerSlant(candidates: readonly GlyphCandidate[]): number {
-  const slants = candidates.map(candidateSlant).sort((a, b) => a - b);
-  if (slants.length === 0) return 0;
-  if (slants.length === 1) return 0.5 * (slants[0] as number);
-  const middle = slants.length / 2;
-  return slants.length % 2 === 1
-    ? (slants[Math.floor(middle)] as number)
-    : ((slants[middle - 1] as number) + (slants[middle] as number)) / 2;
-}
-
-/** Pen width of a candidate's ink (2·area / perimeter). */
-export function candidateStrokeWidth(candidate: GlyphCandidate): number {
-  return maskStrokeWidth(candidate.mask, candidate.box.width, candidate.box.height);
-}
-
-/**
  * Context for a glyph seen on its own (an MNIST digit, a reviewed glyph): far from any edge,
  * written with the same pen as its neighbours.
  */
@@ -68,47 +48,6 @@ export function isolatedGlyphContext(
     strokeWidth: candidateStrokeWidth(candidate),
     slant: writerSlant([candidate]),
   };
-}
-
-/** Largest slant measured, as a shear factor (about 31°). */
-const MAX_SLANT = 0.6;
-
-/**
- * Shear (dx per dy) of a candidate's principal axis from vertical, from second moments. Glyphs
- * only a few pixels high (dashes, specks) have no writing slant: 0.
- */
-export function candidateSlant(candidate: GlyphCandidate): number {
-  const { width, height } = candidate.box;
-  return height >= 8 ? inkSlant(candidate.mask, width, height) : 0;
-}
-
-function inkSlant(mask: Uint8Array, width: number, height: number): number {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (mask[y * width + x] !== 1) continue;
-      n++;
-      sx += x;
-      sy += y;
-    }
-  }
-  if (n < 3) return 0;
-  const mx = sx / n;
-  const my = sy / n;
-  let sxy = 0;
-  let syy = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (mask[y * width + x] !== 1) continue;
-      sxy += (x - mx) * (y - my);
-      syy += (y - my) * (y - my);
-    }
-  }
-  if (syy === 0) return 0;
-  // x grows right and y down: a glyph leaning right has x decreasing as y grows.
-  return Math.max(-MAX_SLANT, Math.min(MAX_SLANT, -sxy / syy));
 }
 
 /** Sub-sample offsets: each target pixel averages a 2 × 2 grid of source samples. */

@@ -6,20 +6,13 @@ export {
   reliabilityBins,
 } from './calibration.js';
 export {
-  type CellEvaluation,
-  type CellOutcome,
-  cellOutcome,
-  evaluateCells,
-  evaluateGlyphs,
-  type GlyphEvaluation,
-  measureThroughput,
-  REVIEW_THRESHOLD,
-  type ReviewFigures,
-  WRONG_UNREVIEWED_TARGET,
-} from './evaluation.js';
-export { FEATURE_LENGTH, type GlyphContext, glyphFeatures, normaliseGlyph } from './features.js';
-export { HANDWRITING_FACE_IDS, HANDWRITING_FACES, type HandwritingFaceId } from './fonts.js';
-export { DIGITS, type Digit } from './glyph-masters.js';
+  FEATURE_LENGTH,
+  type GlyphContext,
+  glyphFeatures,
+  isolatedGlyphContext,
+  normaliseGlyph,
+} from './features.js';
+export { candidateFromMask, type GlyphCandidate } from './glyph-candidate.js';
 export {
   assertGrayImage,
   type Box,
@@ -36,28 +29,11 @@ export {
   INK_THRESHOLD,
 } from './gray-image.js';
 export {
-  DEFAULT_DIGIT_HEIGHT,
-  type DotStyle,
-  drawGlyphNoise,
-  drawHandStyle,
-  type FourStyle,
-  GLYPH_LABELS,
-  type GlyphLabel,
-  type GlyphNoise,
-  type GlyphRenderOptions,
-  type HandStyle,
-  HandwritingRenderer,
-  loadHandwritingRenderer,
-  type NumberRenderOptions,
-  type OneStyle,
-  type RenderedNumber,
-  type RenderedPosition,
-  renderHandwrittenGlyph,
-  renderHandwrittenNumber,
-  type SevenStyle,
-} from './handwriting.js';
-export {
+  createDigitModel,
+  DIGITS,
+  type Digit,
   type DigitModel,
+  FEATURE_SPEC,
   GLYPH_CLASSES,
   type GlyphClass,
   latestModelVersion,
@@ -70,25 +46,8 @@ export {
   saveModel,
   serializeModel,
 } from './model.js';
-export {
-  chance,
-  createRng,
-  gaussian,
-  pick,
-  pickWeighted,
-  type Rng,
-  randomInt,
-  SeededRng,
-  shuffleInPlace,
-  uniform,
-} from './random.js';
-export {
-  evaluateRealCells,
-  loadRealCells,
-  REAL_CELLS_DIRECTORY,
-  type RealCell,
-  type RealCellResult,
-} from './real-cells.js';
+export { dilateMask, erodeMask, maskStrokeWidth } from './morphology.js';
+export { createActivations, createNetwork, forward, type TrainingSet, trainNetwork } from './network.js';
 export {
   type CellAlternative,
   type CellReading,
@@ -114,18 +73,7 @@ export {
   type CellSegmentation,
   cutHypotheses,
   DEFAULT_DIGIT_HEIGHT_RATIO,
-  type GlyphCandidate,
   isWide,
   type SegmentOptions,
   segmentCell,
 } from './segmentation.js';
-export { renderSyntheticCell, type SyntheticCell } from './synthetic-cells.js';
-export {
-  CALIBRATION_FACES,
-  DEFAULT_TRAINING_CONFIG,
-  EVALUATION_FACES,
-  fitCalibration,
-  TRAINING_FACES,
-  type TrainingConfig,
-  trainDigitModel,
-} from './training.js';

@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type CalibrationTable, IDENTITY_CALIBRATION } from './calibration.js';
 import { FEATURE_LENGTH } from './features.js';
-import { DIGITS } from './glyph-masters.js';
 import { type DenseLayer, type Network, scaleInputs } from './network.js';
+
+/** The digits a cell is written with, the first classes of every model. */
+export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+export type Digit = (typeof DIGITS)[number];
 
 /**
  * What the classifier tells apart. 'blank' is ink to ignore (specks, remains of a ruling line);

@@ -1,12 +1,12 @@
 import { calibrate } from './calibration.js';
 import { FEATURE_LENGTH, type GlyphContext, glyphFeatures } from './features.js';
+import type { GlyphCandidate } from './glyph-candidate.js';
 import type { Box, GrayImage } from './gray-image.js';
 import { type DigitModel, GLYPH_CLASSES, type GlyphClass, loadModel } from './model.js';
 import { type Activations, createActivations, forward, readOutputs } from './network.js';
 import {
   type CellSegmentation,
   cutHypotheses,
-  type GlyphCandidate,
   horizontalGap,
   isWide,
   joinCandidates,

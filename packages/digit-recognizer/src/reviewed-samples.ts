@@ -2,11 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type GlyphContext, isolatedGlyphContext } from './features.js';
+import { candidateFromMask, type GlyphCandidate } from './glyph-candidate.js';
 import { type GrayImage, INK_THRESHOLD } from './gray-image.js';
 import { GLYPH_CLASSES, type GlyphClass } from './model.js';
 import type { CellRecognizer, CellValue } from './recognizer.js';
 import { decodeGlyphs } from './recognizer.js';
-import { candidateFromMask, type GlyphCandidate } from './segmentation.js';
 
 /**
  * Samples from the review desk, to grow the training set. A folder holds `*.ndjson` files, one

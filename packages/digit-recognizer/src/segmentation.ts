@@ -1,5 +1,6 @@
-import { candidateStrokeWidth, type GlyphContext, writerSlant } from './features.js';
-import { assertGrayImage, type Box, type GrayImage, INK_THRESHOLD } from './gray-image.js';
+import type { GlyphContext } from './features.js';
+import { candidateStrokeWidth, type GlyphCandidate, writerSlant } from './glyph-candidate.js';
+import { assertGrayImage, type GrayImage, INK_THRESHOLD } from './gray-image.js';
 
 /**
  * Segmentation of a value cell into glyph candidates: connected components of the ink, cleaned of
@@ -8,14 +9,6 @@ import { assertGrayImage, type Box, type GrayImage, INK_THRESHOLD } from './gray
  * Candidates too wide for one glyph (touching digits) are left whole here: `cutHypotheses` offers
  * ways to cut them and the recognizer keeps the one whose pieces its classifier reads best.
  */
-
-/** One glyph candidate: its ink, as a mask over its bounding box in cell coordinates. */
-export interface GlyphCandidate {
-  box: Box;
-  /** 1 = ink, row-major over box.width × box.height. */
-  mask: Uint8Array;
-  area: number;
-}
 
 export interface CellSegmentation {
   width: number;
@@ -582,30 +575,4 @@ export function segmentCell(image: GrayImage, options: SegmentOptions = {}): Cel
     method,
     rulingPixels,
   };
-}
-
-/** All the ink of a mask as one candidate, cropped to its extent (an empty mask gives a 1 × 1 blank). */
-export function candidateFromMask(mask: Uint8Array, width: number, height: number): GlyphCandidate {
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  let area = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (mask[y * width + x] !== 1) continue;
-      area++;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
-  }
-  if (area === 0) return { box: { x: 0, y: 0, width: 1, height: 1 }, mask: new Uint8Array(1), area: 0 };
-  const box = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-  const cropped = new Uint8Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    for (let x = 0; x < box.width; x++) cropped[y * box.width + x] = mask[(y + y0) * width + x + x0] as number;
-  }
-  return { box, mask: cropped, area };
 }

@@ -1,6 +1,6 @@
+import { createRng } from '@castor/seeded-random';
 import { describe, expect, it } from 'vitest';
 import { calibrate, expectedCalibrationError, fitIsotonic, reliabilityBins } from '../src/calibration.js';
-import { createRng } from '../src/random.js';
 
 describe('isotonic calibration', () => {
   it('maps scores to observed accuracy, never decreasing', () => {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEMO_LAYOUTS, genericTemplate } from '../src/render/layout.js';
+import { DEMO_LAYOUTS, genericTemplate } from '../src/template/layout.js';
 
 /** Writes templates/<id>.json for the generic layouts the renderer draws (pnpm templates:generate). */
 for (const layout of DEMO_LAYOUTS) {

@@ -9,8 +9,9 @@ export {
   intakeLimitsSchema,
   type PagePlan,
 } from './intake/inspect.js';
-export { type ExtractedPage, extractPages } from './intake/page-raster.js';
-export type { Homography, Point } from './raster/geometry.js';
+export { type ExtractedPage, extractPages, photoRaster } from './intake/page-raster.js';
+export { type ArimoWeight, arimo, svgPath } from './raster/fonts.js';
+export { applyHomography, type Homography, homographyFromPoints, type Point } from './raster/geometry.js';
 export type { BitRaster, GrayImage, GrayRaster, PageRaster, Rect } from './raster/raster.js';
 export {
   type CellReader,
@@ -44,18 +45,19 @@ export { PrintedDigitReader, type PrintedReading } from './reading/printed-digit
 export { loadLocalRecognizer } from './recognizer.js';
 export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
 export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';
-export { type BallotBlock, ballotBlocks, genericTemplate } from './render/layout.js';
+export { draftTemplate } from './template/draft.js';
 export {
-  type FieldTruth,
-  type PageTruth,
-  type RenderedSheet,
-  type RenderOptions,
-  type RenderOptionsInput,
-  renderOptionsSchema,
-  renderSheetPdf,
-  renderSheetPhoto,
-  type SheetDetails,
-} from './render/render-sheet.js';
+  type BallotBlock,
+  ballotBlocks,
+  type DrawnPage,
+  genericTemplate,
+  type LaidOutSheet,
+  layOutGeneric,
+  layOutPresidente2026,
+  REFERENCE_PAGE,
+  type Shape,
+  type SheetText,
+} from './template/layout.js';
 export { loadShippedTemplate, parseTemplate } from './template/load.js';
 export {
   FIELD_KEY_PATTERN,

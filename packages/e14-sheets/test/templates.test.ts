@@ -1,8 +1,6 @@
-import type { E14SubmissionV2 } from '@castor/contracts';
-import { createRng } from '@castor/digit-recognizer';
 import { describe, expect, it } from 'vitest';
-import { FIELD_KEY_PATTERN, loadShippedTemplate, parseTemplate, readSheet, renderSheetPdf } from '../src/index.js';
-import { DEMO_LAYOUTS, genericTemplate } from '../src/render/layout.js';
+import { FIELD_KEY_PATTERN, loadShippedTemplate, parseTemplate } from '../src/index.js';
+import { DEMO_LAYOUTS, genericTemplate } from '../src/template/layout.js';
 
 const SHIPPED = ['presidente-2026-2v', 'concejo-generic-demo', 'gobernador-generic-demo'];
 
@@ -30,40 +28,5 @@ describe('shipped templates', () => {
     const template = loadShippedTemplate('presidente-2026-2v');
     expect(() => parseTemplate({ ...template, cells: [{ ...template.cells[0], field: 'votes.abc' }] })).toThrow();
     expect(() => parseTemplate({ ...template, cells: [{ ...template.cells[0], page: 3 }] })).toThrow(/page 3 of 2/);
-  });
-
-  it('picks the shipped Concejo template among several for a Concejo sheet, by page count and fit', async () => {
-    const votes: E14SubmissionV2['votes'] = [{ ballotNumber: 1, votes: 9 }];
-    const listTotals: E14SubmissionV2['listTotals'] = [];
-    for (const [ballotNumber, candidates] of [
-      [2, 14],
-      [3, 16],
-      [4, 9],
-    ] as const) {
-      for (let i = 0; i <= candidates; i++)
-        votes.push({ ballotNumber, candidateNumber: i === 0 ? 0 : 100 + i, votes: i });
-      listTotals.push({ ballotNumber, total: (candidates * (candidates + 1)) / 2 });
-    }
-    const submission: E14SubmissionV2 = {
-      schemaVersion: 2,
-      electionCode: 'TER-2027',
-      corporation: 'CONCEJO',
-      copy: 'delegados',
-      source: 'ocr',
-      mesa: { departamento: '01', municipio: '034', zona: '00', puesto: '00', mesa: '004' },
-      nivelacion: { sufragantes: 300, urna: 300, incinerados: 0 },
-      votes,
-      listTotals,
-      blancos: 1,
-      nulos: 1,
-      noMarcados: 1,
-      sumaTotal: 300,
-    };
-    const rendered = await renderSheetPdf(submission, {}, {}, createRng('pick'));
-    const reading = await readSheet(rendered.pdf, { templates: SHIPPED.map(loadShippedTemplate), readQr: false });
-    expect(reading.templateId).toBe('concejo-generic-demo');
-    expect(reading.fields).toHaveLength(53);
-    expect(reading.header.mesa.value).toBe('004');
-    expect(reading.pages.every((page) => (page.registration?.quality.score ?? 0) > 0.8)).toBe(true);
   });
 });

@@ -5,9 +5,9 @@ import {
   type Corporation,
   isListCorporation,
 } from '@castor/contracts';
+import type { Rng } from '@castor/seeded-random';
 import { CONSULADOS_CODE, DEPARTAMENTOS, type DepartamentoProfile, personName } from './geography.js';
 import { type Cells, cell, SheetLayout } from './layout.js';
-import type { Random } from './random.js';
 
 /**
  * What can be voted for on one tarjetón: a candidate (single-winner corporations) or a party list
@@ -109,7 +109,7 @@ export function buildBallot(
   corporation: Corporation,
   scope: BallotScope,
   settings: BallotSettings,
-  random: Random,
+  random: Rng,
 ): Ballot {
   const seats = isListCorporation(corporation) ? seatsOf(corporation, scope, random) : 1;
   const contenders = isListCorporation(corporation)
@@ -160,7 +160,7 @@ function circunscripcionOf(corporation: Corporation, scope: BallotScope): Circun
   return 'territorial';
 }
 
-function singleWinnerCandidates(corporation: Corporation, settings: BallotSettings, random: Random): Contender[] {
+function singleWinnerCandidates(corporation: Corporation, settings: BallotSettings, random: Rng): Contender[] {
   if (corporation === 'PRESIDENTE' && settings.presidentialRound === 2) {
     // A national swing per seed, so different seeds give different (close) races.
     const swing = random.uniform(-0.06, 0.06);
@@ -191,7 +191,7 @@ function singleWinnerCandidates(corporation: Corporation, settings: BallotSettin
 }
 
 /** Seats decide how many lists run and how long they are. */
-function seatsOf(corporation: Corporation, scope: BallotScope, random: Random): number {
+function seatsOf(corporation: Corporation, scope: BallotScope, random: Rng): number {
   const departamento = scope.departamento;
   switch (corporation) {
     case 'SENADO':
@@ -214,7 +214,7 @@ function totalHabilitadosMillions(): number {
   return DEPARTAMENTOS.reduce((sum, departamento) => sum + departamento.habilitadosMillions, 0);
 }
 
-function partyLists(corporation: Corporation, seats: number, random: Random): Contender[] {
+function partyLists(corporation: Corporation, seats: number, random: Rng): Contender[] {
   const listCount =
     corporation === 'SENADO' ? 12 : Math.max(3, Math.min(10, 3 + Math.round(seats / 3) + random.int(0, 2)));
   const parties = random.shuffle([...PARTIES]).slice(0, Math.min(listCount, PARTIES.length));
@@ -232,7 +232,7 @@ function partyLists(corporation: Corporation, seats: number, random: Random): Co
   }));
 }
 
-function listLength(corporation: Corporation, seats: number, random: Random): number {
+function listLength(corporation: Corporation, seats: number, random: Rng): number {
   if (corporation === 'SENADO') return random.int(6, 15);
   return Math.max(2, Math.min(18, seats + random.int(-1, 1)));
 }
@@ -242,7 +242,7 @@ function preferentialRows(
   seats: number,
   contender: Contender,
   contenderIndex: number,
-  random: Random,
+  random: Rng,
 ): BallotOption[] {
   const candidates = listLength(corporation, seats, random);
   // Between a sixth and a half of a list's voters mark only the party.

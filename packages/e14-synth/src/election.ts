@@ -12,6 +12,7 @@ import {
   mesaKey,
   mesaKeySchema,
 } from '@castor/contracts';
+import { createKeyedRng } from '@castor/seeded-random';
 import { z } from 'zod';
 import { type Ballot, ballotCandidates } from './ballots.js';
 import {
@@ -32,7 +33,6 @@ import {
 import { raisesOneCandidate, SMALL_VECTOR } from './guards.js';
 import { type Cells, cell, SheetLayout } from './layout.js';
 import { type OfficialRow, type OfficialSource, officialRowsOf } from './official.js';
-import { Random } from './random.js';
 import { type ResolvedScale, resolveScale, scaleSchema } from './scale.js';
 import { STREAM } from './streams.js';
 import { buildSubmission, formatTransmissionCode, type SheetIdentity, type SubmissionSource } from './submission.js';
@@ -158,7 +158,7 @@ export class SyntheticElection {
       corporations: parsed.corporations,
       presidentialRound: parsed.presidentialRound,
     });
-    this.transmissionOffset = new Random([parsed.seed, STREAM.codes]).int(0, TRANSMISSION_CODE_SPACE - 1);
+    this.transmissionOffset = createKeyedRng([parsed.seed, STREAM.codes]).int(0, TRANSMISSION_CODE_SPACE - 1);
     this.divipol = this.buildDivipol();
     this.counts = {
       departamentos: this.territory.departamentos.length,
@@ -251,7 +251,7 @@ export class SyntheticElection {
         ballot,
         habilitados,
         honest,
-        random: new Random([this.options.seed, STREAM.faultApply, mesa, corporationIndex]),
+        random: createKeyedRng([this.options.seed, STREAM.faultApply, mesa, corporationIndex]),
         honestPuestoMates: () => this.honestPuestoMates(mesa, corporationIndex),
       });
       if (effect && this.keepsLabelExact(effect, ballot, honest, mesa, corporationIndex)) {
@@ -285,7 +285,7 @@ export class SyntheticElection {
       table = { kinds, cumulative: kinds.map((kind) => (total += this.options.faultRates[kind])) };
       this.faultTables.set(ballot, table);
     }
-    const u = new Random([this.options.seed, STREAM.faultDraw, mesa, corporationIndex]).float();
+    const u = createKeyedRng([this.options.seed, STREAM.faultDraw, mesa, corporationIndex]).next();
     const index = table.cumulative.findIndex((bound) => u < bound);
     return index < 0 ? null : (table.kinds[index] ?? null);
   }

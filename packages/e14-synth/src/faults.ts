@@ -7,10 +7,10 @@ import {
   type RuleId,
   ruleIdSchema,
 } from '@castor/contracts';
+import type { Rng } from '@castor/seeded-random';
 import { z } from 'zod';
 import { type Ballot, contenderTotals, fillListTotals } from './ballots.js';
 import { type Cells, cell, SheetLayout } from './layout.js';
-import type { Random } from './random.js';
 import type { HonestSheet, WrittenSheet } from './voting.js';
 
 /**
@@ -122,7 +122,7 @@ export interface FaultContext {
   ballot: Ballot;
   habilitados: number;
   honest: HonestSheet;
-  random: Random;
+  random: Rng;
   /** The honest sheet of another mesa of the same puesto that carries no fault, for copying. */
   honestPuestoMates: () => Iterable<{ mesa: number; sheet: HonestSheet }>;
 }
@@ -364,7 +364,7 @@ function round2(value: number): number {
 function rewriteOneCountedCell(
   { ballot, honest, random }: FaultContext,
   what: string,
-  alternatives: (value: number, random: Random) => number[],
+  alternatives: (value: number, random: Rng) => number[],
 ): FaultEffect | null {
   const layout = ballot.layout;
   for (const target of random.shuffle(layout.countedCells())) {
@@ -406,7 +406,7 @@ export function digitSwaps(value: number): number[] {
 function moveVotes(
   ballot: Ballot,
   honest: Cells,
-  random: Random,
+  random: Rng,
   max: number,
 ): { cells: Cells; votes: number; from: string; to: string } | null {
   const layout = ballot.layout;
@@ -427,7 +427,7 @@ function moveVotes(
 function markOneCell(
   { ballot, honest, random }: FaultContext,
   what: string,
-  mark: (random: Random) => FieldMark,
+  mark: (random: Rng) => FieldMark,
 ): FaultEffect | null {
   const layout = ballot.layout;
   const written: number[] = [];

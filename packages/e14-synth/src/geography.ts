@@ -1,4 +1,4 @@
-import type { Random } from './random.js';
+import type { Rng } from '@castor/seeded-random';
 
 /**
  * The real departamentos as the Registraduría codes them (not DANE codes), with rounded public
@@ -333,7 +333,7 @@ const PLACES = [
 ];
 
 /** Plausible municipio names: the real ones of the departamento first, then generated ones. */
-export function municipioNames(departamento: DepartamentoProfile, count: number, random: Random): string[] {
+export function municipioNames(departamento: DepartamentoProfile, count: number, random: Rng): string[] {
   const names = [departamento.capital, ...departamento.knownMunicipios].slice(0, count);
   const taken = new Set(names);
   const pool = random.shuffle([
@@ -435,7 +435,7 @@ export class PuestoNamer {
   private readonly taken = new Set<string>();
 
   constructor(
-    private readonly random: Random,
+    private readonly random: Rng,
     private readonly municipio: string,
     private readonly consulado: boolean,
   ) {}
@@ -537,7 +537,7 @@ const SURNAMES = [
 ];
 
 /** A plausible Colombian full name: one or two given names and two surnames. */
-export function personName(random: Random): string {
+export function personName(random: Rng): string {
   const given = random.chance(0.4)
     ? `${random.pick(FIRST_NAMES)} ${random.pick(FIRST_NAMES)}`
     : random.pick(FIRST_NAMES);

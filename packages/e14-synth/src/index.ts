@@ -47,7 +47,6 @@ export {
   RESIDUAL_OPTIONS,
   readOfficialCsv,
 } from './official.js';
-export { Random } from './random.js';
 export { type ResolvedScale, type Scale, scaleSchema } from './scale.js';
 export { type DetectionAlert, detectionAlertSchema, type RuleScore, scoreDetections } from './scoring.js';
 export { BARCODE_COPY_DIGIT, type SubmissionSource, submissionJson } from './submission.js';

@@ -1,6 +1,6 @@
 import type { DivipolDocument, MesaRef } from '@castor/contracts';
+import { createKeyedRng, type Rng } from '@castor/seeded-random';
 import { CONSULADOS_CODE, type DepartamentoProfile, municipioNames, PuestoNamer } from './geography.js';
-import { Random } from './random.js';
 import { apportion, type ResolvedScale } from './scale.js';
 import { STREAM } from './streams.js';
 
@@ -51,9 +51,9 @@ export function buildTerritory(seed: number, scale: ResolvedScale): Territory {
 
   // First decide how many mesas each municipio has, then the puestos nationally, then the tree.
   const plans = scale.departamentos.map((departamento, departamentoIndex) => {
-    const random = new Random([seed, STREAM.territory, Number(departamento.code)]);
+    const random = createKeyedRng([seed, STREAM.territory, Number(departamento.code)]);
     const count = scale.municipios[departamentoIndex] ?? 1;
-    const names = municipioNames(departamento, count, new Random([seed, STREAM.names, Number(departamento.code)]));
+    const names = municipioNames(departamento, count, createKeyedRng([seed, STREAM.names, Number(departamento.code)]));
     const weights = names.map((_, i) =>
       i === 0 ? departamento.capitalShare : ((1 - departamento.capitalShare) * Math.exp(random.normal())) / count,
     );
@@ -127,9 +127,9 @@ function buildMunicipio(
   puestoCount: number,
   territory: Territory,
 ): DivipolDocument['departamentos'][number]['municipios'][number]['zonas'] {
-  const random = new Random([seed, STREAM.territory, Number(municipio.departamento.code), municipio.index + 1000]);
+  const random = createKeyedRng([seed, STREAM.territory, Number(municipio.departamento.code), municipio.index + 1000]);
   const namer = new PuestoNamer(
-    new Random([seed, STREAM.names, Number(municipio.departamento.code), municipio.index + 1000]),
+    createKeyedRng([seed, STREAM.names, Number(municipio.departamento.code), municipio.index + 1000]),
     municipio.name,
     municipio.departamento.code === CONSULADOS_CODE,
   );
@@ -203,7 +203,7 @@ function buildMunicipio(
  * Habilitados per mesa: the Registraduría fills mesas up to a puesto-wide size (urban about
  * 300–400, rural smaller) and the last mesa takes the remainder; a few mesas are larger.
  */
-function mesaSizes(count: number, rural: boolean, random: Random): number[] {
+function mesaSizes(count: number, rural: boolean, random: Rng): number[] {
   const full = rural ? 120 + Math.round(230 * random.beta(2.5, 1.5)) : 300 + Math.round(100 * random.beta(4, 1.6));
   return Array.from({ length: count }, (_, m) => {
     if (random.chance(0.002)) return 401 + random.int(0, 300);

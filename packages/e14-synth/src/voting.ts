@@ -1,8 +1,8 @@
 import { CORPORATION_SCOPE, type Corporation } from '@castor/contracts';
+import { createKeyedRng, type Rng } from '@castor/seeded-random';
 import { type Ballot, type BallotSettings, buildBallot, fillListTotals } from './ballots.js';
 import { DEPARTAMENTOS } from './geography.js';
 import { type Cells, SheetLayout } from './layout.js';
-import { logistic, logit, Random } from './random.js';
 import { STREAM } from './streams.js';
 import type { MunicipioInfo, Territory } from './territory.js';
 
@@ -57,6 +57,15 @@ const HIGH_TURNOUT_MUNICIPIO_RATE = 0.02;
 const HIGH_TURNOUT_RURAL_MESA_RATE = { usual: 0.03, stronghold: 0.15 } as const;
 /** A stronghold's turnout is this much higher on the logit scale (≈ +20 points around 55 %). */
 const STRONGHOLD_TURNOUT_LIFT = 0.8;
+
+/** Turnouts and shares move on the logit scale, so that a lift never leaves (0, 1). */
+function logistic(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function logit(p: number): number {
+  return Math.log(p / (1 - p));
+}
 
 /** Share of the left in the country, the reference of the regional leans. */
 const NATIONAL_LEFT_SHARE = (() => {
@@ -126,7 +135,7 @@ export class VotingModel {
 
   /** Sufragantes (E-11) of a mesa: shared by every corporation voted in it. */
   sufragantes(mesa: number): { sufragantes: number; highTurnout: boolean } {
-    const random = new Random([this.settings.seed, STREAM.turnout, mesa]);
+    const random = createKeyedRng([this.settings.seed, STREAM.turnout, mesa]);
     const puesto = this.territory.puestos[this.territory.mesaPuesto[mesa] ?? 0];
     const municipio = this.municipios[puesto?.municipio ?? 0];
     const habilitados = this.territory.habilitados[mesa] ?? 0;
@@ -148,11 +157,11 @@ export class VotingModel {
     if (!voting || !corporation) throw new Error(`no voting model for mesa ${mesa}`);
     const habilitados = this.territory.habilitados[mesa] ?? 0;
     const { sufragantes, highTurnout } = this.sufragantes(mesa);
-    const random = new Random([this.settings.seed, STREAM.count, mesa, corporationIndex]);
+    const random = createKeyedRng([this.settings.seed, STREAM.count, mesa, corporationIndex]);
 
     let urna = sufragantes;
     let incinerados = 0;
-    const nivelacion = random.float();
+    const nivelacion = random.next();
     if (nivelacion < 0.015 && sufragantes > 0 && sufragantes < habilitados) {
       urna = sufragantes + 1;
       incinerados = 1;
@@ -189,8 +198,8 @@ export class VotingModel {
     cells[layout.noMarcados] = noMarcados;
     cells[layout.sumaTotal] = counted;
 
-    const style = new Random([this.settings.seed, STREAM.sheetStyle, mesa, corporationIndex]);
-    const signatures = style.float();
+    const style = createKeyedRng([this.settings.seed, STREAM.sheetStyle, mesa, corporationIndex]);
+    const signatures = style.next();
     const recount = style.chance(0.04);
     const natural: NaturalSignal[] = [];
     if (highTurnout) natural.push('high_turnout');
@@ -208,7 +217,7 @@ export class VotingModel {
   private buildBallots(corporation: Corporation, corporationIndex: number): Ballot[] {
     const { seed } = this.settings;
     const scope = CORPORATION_SCOPE[corporation];
-    const keyed = (...ids: number[]) => new Random([seed, STREAM.ballots, corporationIndex, ...ids]);
+    const keyed = (...ids: number[]) => createKeyedRng([seed, STREAM.ballots, corporationIndex, ...ids]);
     if (scope === 'nacional') return [buildBallot(corporation, {}, this.settings, keyed())];
     if (scope === 'departamento') {
       return this.territory.departamentos.map((_, d) => {
@@ -237,7 +246,7 @@ export class VotingModel {
     const departamentoShares = new Map<string, Float64Array>();
     return this.territory.municipios.map((municipio) => {
       const departamento = municipio.departamento;
-      const random = new Random([seed, STREAM.regional, municipio.index]);
+      const random = createKeyedRng([seed, STREAM.regional, municipio.index]);
       const departamentoTurnout = departamento.turnout * turnoutFactor;
       const stronghold = corporations.map(() => random.chance(STRONGHOLD_RATE));
       const mobilised = stronghold.some(Boolean);
@@ -261,7 +270,7 @@ export class VotingModel {
         const key = `${c}/${municipio.departamentoIndex}/${ballotIndex}`;
         let regional = departamentoShares.get(key);
         if (!regional) {
-          const draw = new Random([seed, STREAM.regional, 1_000_000 + c, municipio.departamentoIndex, ballotIndex]);
+          const draw = createKeyedRng([seed, STREAM.regional, 1_000_000 + c, municipio.departamentoIndex, ballotIndex]);
           regional = draw.dirichlet(
             tilt(
               ballot.contenders.map((contender) => contender.popularity),
@@ -323,7 +332,7 @@ function concentrate(shares: Float64Array, winner: number, target: number): Floa
 }
 
 /** Row weights inside each contender for one municipio: home candidates are 4× stronger. */
-function rowWeights(ballot: Ballot, departamento: string, random: Random): Float64Array {
+function rowWeights(ballot: Ballot, departamento: string, random: Rng): Float64Array {
   const weights = new Float64Array(ballot.options.length);
   for (const contender of ballot.contenders) {
     let total = 0;

@@ -1,0 +1,44 @@
+import type { E14SubmissionV2 } from '@castor/contracts';
+import { loadShippedTemplate, readSheet } from '@castor/e14-sheets';
+import { createRng } from '@castor/seeded-random';
+import { describe, expect, it } from 'vitest';
+import { renderSheetPdf } from '../src/index.js';
+
+const SHIPPED = ['presidente-2026-2v', 'concejo-generic-demo', 'gobernador-generic-demo'];
+
+describe('shipped templates', () => {
+  it('picks the shipped Concejo template among several for a Concejo sheet, by page count and fit', async () => {
+    const votes: E14SubmissionV2['votes'] = [{ ballotNumber: 1, votes: 9 }];
+    const listTotals: E14SubmissionV2['listTotals'] = [];
+    for (const [ballotNumber, candidates] of [
+      [2, 14],
+      [3, 16],
+      [4, 9],
+    ] as const) {
+      for (let i = 0; i <= candidates; i++)
+        votes.push({ ballotNumber, candidateNumber: i === 0 ? 0 : 100 + i, votes: i });
+      listTotals.push({ ballotNumber, total: (candidates * (candidates + 1)) / 2 });
+    }
+    const submission: E14SubmissionV2 = {
+      schemaVersion: 2,
+      electionCode: 'TER-2027',
+      corporation: 'CONCEJO',
+      copy: 'delegados',
+      source: 'ocr',
+      mesa: { departamento: '01', municipio: '034', zona: '00', puesto: '00', mesa: '004' },
+      nivelacion: { sufragantes: 300, urna: 300, incinerados: 0 },
+      votes,
+      listTotals,
+      blancos: 1,
+      nulos: 1,
+      noMarcados: 1,
+      sumaTotal: 300,
+    };
+    const rendered = await renderSheetPdf(submission, {}, {}, createRng('pick'));
+    const reading = await readSheet(rendered.pdf, { templates: SHIPPED.map(loadShippedTemplate), readQr: false });
+    expect(reading.templateId).toBe('concejo-generic-demo');
+    expect(reading.fields).toHaveLength(53);
+    expect(reading.header.mesa.value).toBe('004');
+    expect(reading.pages.every((page) => (page.registration?.quality.score ?? 0) > 0.8)).toBe(true);
+  });
+});

@@ -1,0 +1,1 @@
+export { createKeyedRng, createRng, Rng } from './rng.js';
