@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { coreEnvSchema } from '@castor/core-service/config';
+import { e14EnvSchema } from '@castor/e14-service/config';
 import type { z } from 'zod';
-import { coreEnvSchema } from '../services/core-service/src/config.js';
-import { e14EnvSchema } from '../services/e14-service/src/config.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 

@@ -18,13 +18,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, ensureDatabases, findFreePort, startEmbeddedPostgres } from '@castor/dev-infra';
-import pretty from 'pino-pretty';
 import {
   DEMO_ELECTION_SEED,
   demoElectionCode,
   loadDemoElection,
   processDemoSheets,
-} from '../services/e14-service/src/demo.js';
+} from '@castor/e14-synth-sheets/demo';
+import pretty from 'pino-pretty';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** Local state (embedded database, generated secrets); CASTOR_STATE_DIR moves it. */
