@@ -1,46 +1,54 @@
 import { z } from 'zod';
 
-/**
- * Stable error codes returned in `{ error: { code } }`. Clients branch on these, so a code is never
- * renamed or reused for a different meaning; add new ones instead.
- */
-export const ERROR_CODES = [
-  // request shape
-  'VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'INVALID_JSON',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'PAYLOAD_TOO_LARGE',
-  'ROUTE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  // auth
-  'AUTH_REQUIRED',
-  'TOKEN_INVALID',
-  'TOKEN_EXPIRED',
-  'TOKEN_REVOKED',
-  'INVALID_CREDENTIALS',
-  'ACCOUNT_LOCKED',
-  'ACCOUNT_DISABLED',
-  'REFRESH_TOKEN_INVALID',
-  'REFRESH_TOKEN_REUSED',
-  'FORBIDDEN',
-  'REGISTRATION_CLOSED',
-  'EMAIL_TAKEN',
-  'WEAK_PASSWORD',
-  // resources
-  'NOT_FOUND',
-  'CONFLICT',
-  'IDEMPOTENCY_CONFLICT',
-  'LAST_ADMIN',
-  // protection
-  'RATE_LIMITED',
-  'SPAM_REJECTED',
-  'BUSY',
-  'DEPENDENCY_UNAVAILABLE',
-  'INTERNAL_ERROR',
-] as const;
+/** An HTTP status an error code may be answered with: a client error or a server error. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
-export type KnownErrorCode = (typeof ERROR_CODES)[number];
+/**
+ * Error codes every service shares, each with the one HTTP status it is answered with. Stable:
+ * clients branch on them, so a code is never renamed or reused for a different meaning, and its
+ * status never changes; add new codes instead. Each service declares its own domain codes next to
+ * its contracts (core: `core/errors.ts`, e14: `e14/errors.ts`); `error-registry.ts` joins them.
+ */
+export const SHARED_ERROR_STATUS = {
+  // request shape
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  // auth
+  AUTH_REQUIRED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  TOKEN_REVOKED: 401,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_LOCKED: 429,
+  ACCOUNT_DISABLED: 401,
+  REFRESH_TOKEN_INVALID: 401,
+  REFRESH_TOKEN_REUSED: 401,
+  FORBIDDEN: 403,
+  REGISTRATION_CLOSED: 403,
+  EMAIL_TAKEN: 409,
+  WEAK_PASSWORD: 400,
+  // resources
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  LAST_ADMIN: 409,
+  // protection
+  RATE_LIMITED: 429,
+  SPAM_REJECTED: 422,
+  BUSY: 503,
+  DEPENDENCY_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<string, ErrorStatus>;
+
+export type KnownErrorCode = keyof typeof SHARED_ERROR_STATUS;
+
+/** The shared codes (the keys of SHARED_ERROR_STATUS), for existing users of the list. */
+export const ERROR_CODES = Object.keys(SHARED_ERROR_STATUS) as readonly KnownErrorCode[];
 
 /**
  * Services may add domain codes (E-14 rules, file checks...) beyond the shared list, so the wire

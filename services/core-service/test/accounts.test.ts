@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
 import { bearer, postJson } from './helpers.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
 let admin: Awaited<ReturnType<CoreUnderTest['signIn']>>;

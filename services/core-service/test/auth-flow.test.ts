@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { CoreUnderTest } from '../src/testing.js';
+import type { CoreUnderTest } from './testing.js';
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/db/client.js';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
 import { bearer, postJson } from './helpers.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCoreApp } from '../src/app.js';
 import { loadCoreConfig } from '../src/config.js';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
 import { bearer, postJson } from './helpers.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 describe('configuration', () => {
   const valid = {

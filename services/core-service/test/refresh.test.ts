@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
 import { bearer, postJson } from './helpers.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { createServiceApp, remoteAuth, type ServiceApp } from '@castor/service-kit';
 import { testRedis } from '@castor/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
 import { bearer, postJson } from './helpers.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
 beforeAll(async () => {

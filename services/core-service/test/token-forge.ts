@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createDb } from '../src/db/client.js';
 import { signingKeys } from '../src/db/schema.js';
 import { decryptPrivateKey } from '../src/modules/keys/key-crypto.js';
-import type { CoreUnderTest } from '../src/testing.js';
+import type { CoreUnderTest } from './testing.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CoreUnderTest, startCoreForTests } from '../src/testing.js';
+import { type CoreUnderTest, startCoreForTests } from './testing.js';
 import { activePrivateKey, ed25519Signer, forgeToken, hmacSigner, standardClaims, strangerKey } from './token-forge.js';
 
 let core: CoreUnderTest;

@@ -1,5 +1,6 @@
 export * from './divipol.js';
 export * from './election.js';
+export * from './errors.js';
 export * from './intake-api.js';
 export * from './pipeline.js';
 export * from './records-api.js';

@@ -2,7 +2,7 @@ import { type AccessTokenClaims, accessTokenClaimsSchema, type Role } from '@cas
 import jwt, { type TokenOrHeader } from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError, forbidden, unauthorized } from '../errors.js';
+import { AppError, httpError, unauthorized } from '../errors.js';
 import type { KeyResolver } from './jwks.js';
 import type { RevocationList } from './revocations.js';
 
@@ -154,7 +154,9 @@ export const authPlugin = fp(
       const policy = request.routeOptions.config.auth;
       if (policy === 'public' || request.is404) return done();
       const allowed = (claims: AccessTokenClaims) =>
-        policy && !policy.roles.includes(claims.role) ? done(forbidden()) : done();
+        policy && !policy.roles.includes(claims.role)
+          ? done(httpError('FORBIDDEN', 'Your role does not allow this action'))
+          : done();
       const token = bearerToken(request);
       const known = token === undefined ? undefined : verified.acceptable(token);
       if (known) {

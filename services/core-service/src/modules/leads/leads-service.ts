@@ -1,5 +1,5 @@
 import type { demoRequestSchema, leadSchema } from '@castor/contracts';
-import { AppError } from '@castor/service-kit';
+import { httpError } from '@castor/service-kit';
 import { and, count, desc, eq, gt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { CoreDb } from '../../db/client.js';
@@ -29,7 +29,7 @@ export class LeadsService {
   /** Idempotent per email for a day: a retried or doubled submission returns the first lead. */
   async submit(request: ParsedDemoRequest): Promise<{ id: string }> {
     const reason = spamReason(request);
-    if (reason) throw new AppError(422, 'SPAM_REJECTED', `The request looks automated: ${reason}`);
+    if (reason) throw httpError('SPAM_REJECTED', `The request looks automated: ${reason}`);
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`lead:${request.email}`}))`);
       const [recent] = await tx

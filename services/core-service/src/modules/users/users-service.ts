@@ -1,5 +1,5 @@
 import type { Role, User } from '@castor/contracts';
-import { AppError, conflict, forbidden, notFound } from '@castor/service-kit';
+import { httpError } from '@castor/service-kit';
 import { and, count, desc, eq, gt, ilike, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { CoreDb } from '../../db/client.js';
 import { accountEvents, invitations, users } from '../../db/schema.js';
@@ -37,7 +37,7 @@ export class UsersService {
       ? await this.findInvitation(input.invitationToken, input.email)
       : undefined;
     if (!invitation && !this.deps.allowRegistration) {
-      throw new AppError(403, 'REGISTRATION_CLOSED', 'Registration is by invitation only; ask an administrator');
+      throw httpError('REGISTRATION_CLOSED', 'Registration is by invitation only; ask an administrator');
     }
     const passwordHash = await this.deps.hasher.hash(input.password);
     try {
@@ -53,7 +53,7 @@ export class UsersService {
             .set({ acceptedAt: sql`now()` })
             .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
             .returning({ id: invitations.id });
-          if (accepted.length === 0) throw conflict('CONFLICT', 'This invitation was just used');
+          if (accepted.length === 0) throw httpError('CONFLICT', 'This invitation was just used');
         }
         await tx.insert(accountEvents).values({
           userId: row.id,
@@ -64,7 +64,7 @@ export class UsersService {
         return toUser(row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('EMAIL_TAKEN', 'An account with this email already exists');
+      if (isUniqueViolation(error)) throw httpError('EMAIL_TAKEN', 'An account with this email already exists');
       throw error;
     }
   }
@@ -81,7 +81,7 @@ export class UsersService {
         ),
       );
     if (!invitation || invitation.email !== email) {
-      throw new AppError(400, 'INVITATION_INVALID', 'The invitation is unknown, used, expired or for another email');
+      throw httpError('INVITATION_INVALID', 'The invitation is unknown, used, expired or for another email');
     }
     return invitation;
   }
@@ -100,7 +100,7 @@ export class UsersService {
 
   async get(id: string): Promise<User> {
     const [row] = await this.deps.db.select().from(users).where(eq(users.id, id));
-    if (!row) throw notFound('No such user');
+    if (!row) throw httpError('NOT_FOUND', 'No such user');
     return toUser(row);
   }
 
@@ -139,7 +139,7 @@ export class UsersService {
       // Serialise admin changes so two concurrent demotions cannot remove the last admin.
       await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext('castor.users.admins'))`);
       const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
-      if (!current) throw notFound('No such user');
+      if (!current) throw httpError('NOT_FOUND', 'No such user');
       const losesAdmin =
         current.role === 'admin' &&
         !current.disabled &&
@@ -150,14 +150,14 @@ export class UsersService {
           .from(users)
           .where(and(eq(users.role, 'admin'), eq(users.disabled, false), ne(users.id, id)));
         if ((others?.value ?? 0) === 0)
-          throw conflict('LAST_ADMIN', 'This is the last active admin; appoint another first');
+          throw httpError('LAST_ADMIN', 'This is the last active admin; appoint another first');
       }
       const [updated] = await tx
         .update(users)
         .set({ ...change, updatedAt: sql`now()` })
         .where(eq(users.id, id))
         .returning();
-      if (!updated) throw notFound('No such user');
+      if (!updated) throw httpError('NOT_FOUND', 'No such user');
       const endsSessions =
         (change.role !== undefined && change.role !== current.role) || (change.disabled === true && !current.disabled);
       const revoked = endsSessions ? await this.deps.sessions.revokeUserSessions(tx, id, 'account-changed') : [];
@@ -180,7 +180,8 @@ export class UsersService {
       .from(users)
       .where(eq(users.email, email));
     if (existing) {
-      if (existing.role !== 'admin') throw forbidden(`${email} exists and is not an admin; change its role instead`);
+      if (existing.role !== 'admin')
+        throw httpError('FORBIDDEN', `${email} exists and is not an admin; change its role instead`);
       return 'exists';
     }
     const passwordHash = await this.deps.hasher.hash(password);

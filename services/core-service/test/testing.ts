@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthResponse, Role } from '@castor/contracts';
 import { createTestDatabase, type TestDatabase, testRedis } from '@castor/test-support';
-import { buildCoreApp, type CoreApp } from './app.js';
-import { type CoreConfig, loadCoreConfig } from './config.js';
+import { buildCoreApp, type CoreApp } from '../src/app.js';
+import { type CoreConfig, loadCoreConfig } from '../src/config.js';
 
 export interface CoreUnderTest extends CoreApp {
   config: CoreConfig;

@@ -1,0 +1,96 @@
+import type { ErrorStatus } from '../errors.js';
+
+/**
+ * e14-service's error codes, each with its one HTTP status. Stable: clients branch on them, so a
+ * code is never renamed or reused and its status never changes; add new codes instead. The shared
+ * codes it also answers (VALIDATION_FAILED, IDEMPOTENCY_CONFLICT, FORBIDDEN, ...) live in
+ * `../errors.ts`.
+ *
+ * 404 = the thing the URL or query addresses does not exist; 422 = a well-formed body names
+ * something that does not fit (an unknown mesa, a corporation the election does not elect).
+ */
+export const E14_ERROR_STATUS = {
+  // elections, territories and the divipol
+  ELECTION_UNKNOWN: 404,
+  TERRITORY_UNKNOWN: 404,
+  MESA_UNKNOWN: 422,
+  CORPORATION_NOT_IN_ELECTION: 422,
+  DIVIPOL_INVALID: 400,
+  DIVIPOL_DUPLICATE_MESA: 400,
+  CSV_LINE_INVALID: 400,
+
+  // intake of a submission (INTAKE_CODES)
+  BALLOT_OPTION_UNKNOWN: 422,
+  VALUE_OUT_OF_RANGE: 400,
+  SUM_OVER_HABILITADOS: 422,
+  WITNESS_NOT_ASSIGNED: 403,
+  SOURCE_NOT_ALLOWED: 403,
+  DUPLICATE_IN_BATCH: 409,
+  BATCH_TOO_LARGE: 413,
+
+  // review (REVIEW_CODES)
+  REVIEW_TASK_NOT_FOUND: 404,
+  REVIEW_TASK_CLOSED: 409,
+  REVIEW_TASK_ESCALATED: 409,
+  REVIEW_ENTRY_CONFLICT: 409,
+  REVIEW_LEASE_HELD: 409,
+  REVIEW_LEASE_INVALID: 409,
+  REVIEW_LEASES_UNAVAILABLE: 503,
+  REVIEW_CROP_UNAVAILABLE: 404,
+
+  // alerts
+  ALERT_UNKNOWN: 404,
+
+  // documents: queueing a scan or a URL
+  DOCUMENT_UNKNOWN: 404,
+  FILE_REQUIRED: 400,
+  TOO_MANY_FILES: 400,
+  MESA_REQUIRED: 400,
+  URL_NOT_ALLOWED: 422,
+  E14_NOT_PUBLISHED: 422,
+  REGISTRADURIA_NOT_CONFIGURED: 409,
+  UPSTREAM_FAILED: 502,
+
+  // documents: a file refused by the intake checks (SheetError codes of @castor/e14-sheets)
+  FILE_EMPTY: 422,
+  FILE_TOO_LARGE: 413,
+  FILE_TYPE_UNSUPPORTED: 415,
+  HTML_INSTEAD_OF_PDF: 422,
+  TOO_MANY_PAGES: 413,
+  PDF_ENCRYPTED: 422,
+  PDF_ACTIVE_CONTENT: 422,
+  PDF_BROKEN: 422,
+  DECOMPRESSION_BOMB: 413,
+  IMAGE_TOO_LARGE: 413,
+  IMAGE_BROKEN: 422,
+  // ... and a sheet that could not be read (SheetError codes too)
+  PAGE_NOT_REGISTERED: 422,
+  TEMPLATE_NOT_FOUND: 422,
+  HEADER_UNREAD: 422,
+
+  // documents: why a job failed, stored as the document's error code (JobError codes)
+  BALLOT_UNKNOWN: 422,
+  CORPORATION_UNKNOWN: 422,
+  MESA_NOT_IN_INDEX: 422,
+  FILE_MISSING: 409,
+  E14_FETCH_FAILED: 502,
+  PIPELINE_STOPPED: 503,
+  LEASE_LOST: 409,
+  LEASE_EXPIRED: 500,
+  READ_FAILED: 500,
+
+  // documents: the Registraduría's site or a vision provider failed (@castor/resilience
+  // PROVIDER_ERROR_CODES), stored as the document's error code
+  PROVIDER_RATE_LIMITED: 503,
+  PROVIDER_UNAVAILABLE: 503,
+  PROVIDER_TIMEOUT: 504,
+  PROVIDER_BAD_RESPONSE: 502,
+  PROVIDER_CIRCUIT_OPEN: 503,
+  PROVIDER_AUTH_FAILED: 502,
+  PROVIDER_REJECTED: 502,
+  PROVIDER_INVALID_INPUT: 502,
+  PROVIDER_CANCELLED: 503,
+  PROVIDER_NOT_CONFIGURED: 503,
+} as const satisfies Record<string, ErrorStatus>;
+
+export type E14ErrorCode = keyof typeof E14_ERROR_STATUS;
