@@ -20,7 +20,7 @@ export function pageImage(seed: number, page = 1): E14PageImage {
 }
 
 /**
- * What a model would send back for the Anza sheet of shared/data/e14 (labels.json): 2026
+ * What a model would send back for the Anza sheet of packages/test-support/fixtures/e14 (labels.json): 2026
  * Presidente, 01-034-00-00-001, delegados, E11 192, urna 191, candidates 34 and 154, blancos 2,
  * nulos empty, no marcados 1, suma total 191.
  */

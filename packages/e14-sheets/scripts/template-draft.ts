@@ -30,5 +30,5 @@ console.log(
   `${draft.cells.length} value cells and ${draft.pages.reduce((sum, page) => sum + page.rules.length, 0)} rules on ${draft.pageCount} pages written to ${values.out}.`,
 );
 console.log(
-  'Name each cell (field "?") with its E14SubmissionV2 key, check the regions, then validate with parseTemplate().',
+  'Name each cell (field "?") with its E14Submission key, check the regions, then validate with parseTemplate().',
 );

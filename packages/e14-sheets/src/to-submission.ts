@@ -1,9 +1,9 @@
 import {
   type Copy,
   type Corporation,
-  type E14SubmissionV2,
-  type E14SubmissionV2Input,
-  e14SubmissionV2Schema,
+  type E14Submission,
+  type E14SubmissionInput,
+  e14SubmissionSchema,
   type MesaRef,
 } from '@castor/contracts';
 import { SheetError } from './errors.js';
@@ -63,7 +63,7 @@ function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string,
 }
 
 /**
- * The sheet as an E14SubmissionV2 (source 'ocr', or 'witness' for a photo): every cell with its reading, confidence and crop;
+ * The sheet as an E14Submission (source 'ocr', or 'witness' for a photo): every cell with its reading, confidence and crop;
  * cells that were not read become 'illegible' (confidence 0) so that they go to review. Values and
  * confidences are those of the whole sheet's reading, its sums included, unless `arithmetic` is false.
  * `confirmed` holds the field paths some check of that arithmetic confirmed (a list's rows and its
@@ -73,7 +73,7 @@ function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string,
 export function sheetToSubmission(
   reading: SheetReading,
   context: SubmissionContext,
-): { submission: E14SubmissionV2; confirmed: ReadonlySet<string> } {
+): { submission: E14Submission; confirmed: ReadonlySet<string> } {
   const byField = new Map(reading.fields.map((field) => [field.field, field]));
   const decoded =
     context.arithmetic === false
@@ -91,8 +91,8 @@ export function sheetToSubmission(
   const copy = context.copy ?? firstBarcode?.copy ?? undefined;
   if (!copy)
     throw new SheetError('HEADER_UNREAD', 'The copy (claveros/delegados/transmisión) is unknown; pass it explicitly.');
-  const votes: E14SubmissionV2Input['votes'] = [];
-  const listTotals: E14SubmissionV2Input['listTotals'] = [];
+  const votes: E14SubmissionInput['votes'] = [];
+  const listTotals: E14SubmissionInput['listTotals'] = [];
   for (const field of reading.fields) {
     const vote = /^votes\.(\d+)(?:-(\d+))?$/.exec(field.field);
     if (vote) {
@@ -105,7 +105,7 @@ export function sheetToSubmission(
     const total = /^listTotals\.(\d+)$/.exec(field.field);
     if (total) listTotals.push({ ballotNumber: Number(total[1]), total: toFieldInput(field, decoded) });
   }
-  const input: E14SubmissionV2Input = {
+  const input: E14SubmissionInput = {
     schemaVersion: 2,
     electionCode: context.electionCode,
     corporation: context.corporation ?? reading.corporation,
@@ -133,5 +133,5 @@ export function sheetToSubmission(
   const confirmed = new Set(
     reading.fields.flatMap(({ field, reading: cell }) => (cell && decoded.get(field)?.verified ? [field] : [])),
   );
-  return { submission: e14SubmissionV2Schema.parse(input), confirmed };
+  return { submission: e14SubmissionSchema.parse(input), confirmed };
 }

@@ -5,7 +5,7 @@ import { DEMO_LAYOUTS, genericTemplate } from '../src/template/layout.js';
 const SHIPPED = ['presidente-2026-2v', 'concejo-generic-demo', 'gobernador-generic-demo'];
 
 describe('shipped templates', () => {
-  it.each(SHIPPED)('%s is valid, with E14SubmissionV2 field keys and cells inside the page', (id) => {
+  it.each(SHIPPED)('%s is valid, with E14Submission field keys and cells inside the page', (id) => {
     const template = loadShippedTemplate(id);
     expect(template.id).toBe(id);
     for (const cell of template.cells) {

@@ -4,7 +4,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { type E14SubmissionV2, mesaKey } from '@castor/contracts';
+import { type E14Submission, mesaKey } from '@castor/contracts';
 import { loadShippedTemplate, type SheetTemplate } from '@castor/e14-sheets';
 import { createRng } from '@castor/seeded-random';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
@@ -55,7 +55,7 @@ const REAL_TRUTH: Record<string, Document['truth']> = {
 
 const REAL_DIR = E14_REAL_DIR;
 
-function presidente(seed: number): E14SubmissionV2 {
+function presidente(seed: number): E14Submission {
   const a = 20 + ((seed * 37) % 180);
   const b = 5 + ((seed * 53) % 150);
   const blancos = seed % 7;

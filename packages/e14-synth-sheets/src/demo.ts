@@ -1,4 +1,4 @@
-import { type Copy, type Corporation, type E14SubmissionV2, mesaKey, toField } from '@castor/contracts';
+import { type Copy, type Corporation, type E14Submission, mesaKey, toField } from '@castor/contracts';
 import { formatOfficialCsv, generateElection, type SyntheticElection } from '@castor/e14-synth';
 import { createRng } from '@castor/seeded-random';
 import { renderSheetPdf } from './render-sheet.js';
@@ -49,7 +49,7 @@ export async function loadElection(
   target: ApiTarget,
   election: SyntheticElection,
   options: {
-    copies?: Array<E14SubmissionV2['copy']>;
+    copies?: Array<E14Submission['copy']>;
     batchSize?: number;
     concurrency?: number;
     official?: boolean;
@@ -73,7 +73,7 @@ export async function loadElection(
   report.milliseconds.divipol = performance.now() - started;
 
   started = performance.now();
-  const send = async (sheets: E14SubmissionV2[]): Promise<void> => {
+  const send = async (sheets: E14Submission[]): Promise<void> => {
     const answer = (await call(target, 'POST', '/api/e14/process-v2/batch', JSON.stringify({ sheets }))) as BatchAnswer;
     report.stored += answer.stored;
     report.duplicates += answer.duplicates;
@@ -90,7 +90,7 @@ export async function loadElection(
     }
   };
   const inFlight = new Set<Promise<void>>();
-  let batch: E14SubmissionV2[] = [];
+  let batch: E14Submission[] = [];
   const flush = async () => {
     const task = send(batch).finally(() => inFlight.delete(task));
     inFlight.add(task);
@@ -177,7 +177,7 @@ export async function processDemoSheets(
     const index = report.documents.length;
     const urna = toField(submission.nivelacion.urna);
     const fault = index % 3 === 2 && urna.state === 'read' && urna.value !== null ? 'urna + 3' : null;
-    const drawn: E14SubmissionV2 =
+    const drawn: E14Submission =
       fault && urna.value !== null
         ? { ...submission, nivelacion: { ...submission.nivelacion, urna: { ...urna, value: urna.value + 3 } } }
         : submission;

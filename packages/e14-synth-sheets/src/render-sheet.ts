@@ -2,7 +2,7 @@ import {
   BARCODE_CORPORATION_DIGIT,
   type Candidate,
   type Copy,
-  type E14SubmissionV2,
+  type E14Submission,
   type Field,
   toField,
 } from '@castor/contracts';
@@ -92,7 +92,7 @@ export interface RenderedSheet {
   truth: {
     fields: FieldTruth[];
     pages: PageTruth[];
-    mesa: E14SubmissionV2['mesa'];
+    mesa: E14Submission['mesa'];
     transmissionCode: string;
     copy: Copy;
   };
@@ -101,7 +101,7 @@ export interface RenderedSheet {
 }
 
 /** What the banner under the title says when the caller does not: the 2026 round or a generic title. */
-function defaultElectionLines(corporation: E14SubmissionV2['corporation']): string[] {
+function defaultElectionLines(corporation: E14Submission['corporation']): string[] {
   if (corporation === 'PRESIDENTE')
     return ['ELECCIÓN PRESIDENCIA Y', 'VICEPRESIDENCIA DE LA REPÚBLICA', 'JUNIO 21 DE 2026'];
   return ['ELECCIONES', corporation === 'JAL' ? 'JUNTAS ADMINISTRADORAS LOCALES' : corporation, ''];
@@ -117,7 +117,7 @@ function digits(rng: Rng, count: number): string {
 }
 
 /** Field values of a submission by template field key. */
-export function submissionFields(submission: E14SubmissionV2): Map<string, Field> {
+export function submissionFields(submission: E14Submission): Map<string, Field> {
   const fields = new Map<string, Field>();
   fields.set('nivelacion.sufragantes', toField(submission.nivelacion.sufragantes));
   fields.set('nivelacion.urna', toField(submission.nivelacion.urna));
@@ -136,7 +136,7 @@ export function submissionFields(submission: E14SubmissionV2): Map<string, Field
 }
 
 function layOut(
-  submission: E14SubmissionV2,
+  submission: E14Submission,
   text: (pageCount: number) => SheetText,
   candidates: readonly Candidate[],
 ): LaidOutSheet {
@@ -234,7 +234,7 @@ function scanToBits(page: GrayImage, geometry: ReturnType<typeof scanGeometry>, 
 }
 
 export async function renderSheetPdf(
-  submission: E14SubmissionV2,
+  submission: E14Submission,
   details: SheetDetails,
   optionsInput: RenderOptionsInput,
   rng: Rng,

@@ -1,4 +1,4 @@
-import type { E14SubmissionV2 } from '@castor/contracts';
+import type { E14Submission } from '@castor/contracts';
 import {
   applyHomography,
   findFiducials,
@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type RenderedSheet, renderSheetPdf, renderSheetPhoto } from '../src/index.js';
 
-const presidente: E14SubmissionV2 = {
+const presidente: E14Submission = {
   schemaVersion: 2,
   electionCode: 'PRE-2026-2V',
   corporation: 'PRESIDENTE',
@@ -38,9 +38,9 @@ const presidente: E14SubmissionV2 = {
 };
 
 /** A Concejo sheet: one list sin voto preferente and three con voto preferente, enough rows for several pages. */
-function concejo(): E14SubmissionV2 {
-  const votes: E14SubmissionV2['votes'] = [{ ballotNumber: 1, votes: 12 }];
-  const listTotals: E14SubmissionV2['listTotals'] = [];
+function concejo(): E14Submission {
+  const votes: E14Submission['votes'] = [{ ballotNumber: 1, votes: 12 }];
+  const listTotals: E14Submission['listTotals'] = [];
   for (const [ballotNumber, candidates] of [
     [2, 14],
     [3, 16],

@@ -1,4 +1,4 @@
-import type { E14SubmissionV2 } from '@castor/contracts';
+import type { E14Submission } from '@castor/contracts';
 import { loadShippedTemplate, readSheet } from '@castor/e14-sheets';
 import { createRng } from '@castor/seeded-random';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ const SHIPPED = ['presidente-2026-2v', 'concejo-generic-demo', 'gobernador-gener
 
 describe('shipped templates', () => {
   it('picks the shipped Concejo template among several for a Concejo sheet, by page count and fit', async () => {
-    const votes: E14SubmissionV2['votes'] = [{ ballotNumber: 1, votes: 9 }];
-    const listTotals: E14SubmissionV2['listTotals'] = [];
+    const votes: E14Submission['votes'] = [{ ballotNumber: 1, votes: 9 }];
+    const listTotals: E14Submission['listTotals'] = [];
     for (const [ballotNumber, candidates] of [
       [2, 14],
       [3, 16],
@@ -19,7 +19,7 @@ describe('shipped templates', () => {
         votes.push({ ballotNumber, candidateNumber: i === 0 ? 0 : 100 + i, votes: i });
       listTotals.push({ ballotNumber, total: (candidates * (candidates + 1)) / 2 });
     }
-    const submission: E14SubmissionV2 = {
+    const submission: E14Submission = {
       schemaVersion: 2,
       electionCode: 'TER-2027',
       corporation: 'CONCEJO',

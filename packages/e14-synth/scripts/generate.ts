@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     naturalSignals: natural,
     formats: {
       'divipol.json': 'castor-divipol/1 (DivipolDocument)',
-      'submissions.ndjson': 'one E14SubmissionV2 per line (empty cells in the short input form)',
+      'submissions.ndjson': 'one E14Submission per line (empty cells in the short input form)',
       'truth.ndjson': 'one MesaTruth per line',
       'faults.json': 'array of InjectedFault',
       'preconteo.csv': OFFICIAL_CSV_FORMAT,

@@ -84,7 +84,7 @@ const PARTIES: readonly Party[] = [
 ];
 
 /**
- * The 2026 presidential second round as printed on the real sheets in /work/shared/data/e14/real
+ * The 2026 presidential second round as printed on the real sheets in packages/test-support/fixtures/e14
  * (ballot numbers, formulas and parties). The vote shares the generator gives them are synthetic.
  */
 const SECOND_ROUND_2026: readonly { name: string; party: string; position: number }[] = [

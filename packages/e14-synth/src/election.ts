@@ -5,7 +5,7 @@ import {
   copySchema,
   corporationSchema,
   type DivipolDocument,
-  type E14SubmissionV2,
+  type E14Submission,
   electionCodeSchema,
   type MesaKey,
   type MesaRef,
@@ -98,7 +98,7 @@ export interface GeneratedSheet {
   habilitados: number;
   truth: MesaTruth;
   fault: InjectedFault | null;
-  submission(copy: Copy, source?: SubmissionSource): E14SubmissionV2;
+  submission(copy: Copy, source?: SubmissionSource): E14Submission;
   officialRows(source: OfficialSource): OfficialRow[];
 }
 
@@ -197,7 +197,7 @@ export class SyntheticElection {
   }
 
   /** E-14 submissions, one per sheet and copy (all three copies unless told otherwise). */
-  *submissions(options: SubmissionOptions = {}): Generator<E14SubmissionV2> {
+  *submissions(options: SubmissionOptions = {}): Generator<E14Submission> {
     const copies = z
       .array(copySchema)
       .min(1)
@@ -444,7 +444,7 @@ class SheetRecord implements GeneratedSheet {
     return this.truthRecord;
   }
 
-  submission(copy: Copy, source: SubmissionSource = 'partner'): E14SubmissionV2 {
+  submission(copy: Copy, source: SubmissionSource = 'partner'): E14Submission {
     const reading = this.versions.reading;
     return buildSubmission(
       this.identity,

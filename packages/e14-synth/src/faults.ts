@@ -443,7 +443,7 @@ function markOneCell(
   };
 }
 
-/** No value above 999 and no candidate, list or residual row above the sufragantes (E14.md bounds). */
+/** No value above 999 and no candidate, list or residual row above the sufragantes (docs/e14.md "Bounds"). */
 export function withinBounds(ballot: Ballot, cells: Cells): boolean {
   const layout = ballot.layout;
   const sufragantes = cell(cells, SheetLayout.SUFRAGANTES);

@@ -1,10 +1,4 @@
-import {
-  BARCODE_CORPORATION_DIGIT,
-  type Copy,
-  type E14SubmissionV2,
-  type Field,
-  type MesaRef,
-} from '@castor/contracts';
+import { BARCODE_CORPORATION_DIGIT, type Copy, type E14Submission, type Field, type MesaRef } from '@castor/contracts';
 import type { Ballot } from './ballots.js';
 import type { FieldMark } from './faults.js';
 import { cell, SheetLayout } from './layout.js';
@@ -12,11 +6,11 @@ import type { WrittenSheet } from './voting.js';
 
 /**
  * The `T` digit of the barcode `7 C KKKKKK T 01 PP NN`: 1 claveros and 2 delegados are seen on
- * real sheets; 3 for transmisión is unconfirmed (E14.md).
+ * real sheets; 3 for transmisión is unconfirmed (docs/e14.md).
  */
 export const BARCODE_COPY_DIGIT: Record<Copy, number> = { claveros: 1, delegados: 2, transmision: 3 };
 
-export type SubmissionSource = E14SubmissionV2['source'];
+export type SubmissionSource = E14Submission['source'];
 
 export interface SheetIdentity {
   electionCode: string;
@@ -35,10 +29,10 @@ const EMPTY_JSON_SHORT = JSON.stringify({ state: 'empty' });
 
 /**
  * One submission as a JSON line, with empty cells written in their short input form
- * (`{"state":"empty"}`): `e14SubmissionV2Schema.parse` gives back exactly the same object, and
+ * (`{"state":"empty"}`): `e14SubmissionSchema.parse` gives back exactly the same object, and
  * files of list corporations, where most rows are empty, shrink by about 40 %.
  */
-export function submissionJson(submission: E14SubmissionV2): string {
+export function submissionJson(submission: E14Submission): string {
   return JSON.stringify(submission).replaceAll(EMPTY_JSON, EMPTY_JSON_SHORT);
 }
 
@@ -58,7 +52,7 @@ export function buildSubmission(
   sheet: WrittenSheet,
   zerosLeftEmpty: boolean,
   reading?: { cell: number; mark: FieldMark },
-): E14SubmissionV2 {
+): E14Submission {
   const { ballot } = identity;
   const layout = ballot.layout;
   const field = (index: number): number | Field => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { divipolDocumentSchema, e14SubmissionV2Schema } from '@castor/contracts';
+import { divipolDocumentSchema, e14SubmissionSchema } from '@castor/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -61,7 +61,7 @@ describe('the generate CLI', () => {
       election.divipol,
     );
     const submissions = lines(join(out, 'submissions.ndjson')).map((line) =>
-      e14SubmissionV2Schema.parse(JSON.parse(line)),
+      e14SubmissionSchema.parse(JSON.parse(line)),
     );
     expect(submissions).toEqual([...election.submissions()]);
     const truth = lines(join(out, 'truth.ndjson')).map((line) => mesaTruthSchema.parse(JSON.parse(line)));

@@ -1,5 +1,5 @@
 /**
- * The E-14 rules, written for the tests straight from /work/shared/E14.md ("Rules" and the
+ * The E-14 rules, written for the tests straight from docs/e14.md ("Rules" and the
  * forensic signals), independently of the generator's code. E11 = sufragantes, U = urna,
  * I = incinerados, c_j = vote rows, B/N/M = blancos/nulos/no marcados, S = suma total,
  * H = habilitados. A field that is illegible has no value, and a rule with an unknown operand is
@@ -7,7 +7,7 @@
  */
 import {
   BARCODE_CORPORATION_DIGIT,
-  type E14SubmissionV2,
+  type E14Submission,
   type Field,
   fieldValue,
   type RuleId,
@@ -33,14 +33,14 @@ export const PER_MESA_RULES: readonly RuleId[] = [
 const MIN_SIGNATURES = 2;
 const REVIEW_CONFIDENCE = 0.7;
 
-type FieldInput = E14SubmissionV2['blancos'];
+type FieldInput = E14Submission['blancos'];
 
 const value = (input: FieldInput | undefined): number | null =>
   input === undefined ? null : fieldValue(toField(input));
 const sumKnown = (values: (number | null)[]): number | null =>
   values.some((v) => v === null) ? null : values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
 
-export function allFields(sheet: E14SubmissionV2): Field[] {
+export function allFields(sheet: E14Submission): Field[] {
   const inputs: (FieldInput | undefined)[] = [
     sheet.nivelacion.sufragantes,
     sheet.nivelacion.urna,
@@ -56,7 +56,7 @@ export function allFields(sheet: E14SubmissionV2): Field[] {
 }
 
 /** The per-mesa rules a single sheet fails. */
-export function perMesaFailures(sheet: E14SubmissionV2, habilitados: number): Set<RuleId> {
+export function perMesaFailures(sheet: E14Submission, habilitados: number): Set<RuleId> {
   const failed = new Set<RuleId>();
   const e11 = value(sheet.nivelacion.sufragantes);
   const u = value(sheet.nivelacion.urna);
@@ -123,7 +123,7 @@ export function perMesaFailures(sheet: E14SubmissionV2, habilitados: number): Se
 }
 
 /** Every value of a sheet by name, null when unknown: nivelación, rows by opcion, totals, B/N/M, S. */
-export function namedValues(sheet: E14SubmissionV2): Map<string, number | null> {
+export function namedValues(sheet: E14Submission): Map<string, number | null> {
   const named = new Map<string, number | null>([
     ['nivelacion.sufragantes', value(sheet.nivelacion.sufragantes)],
     ['nivelacion.urna', value(sheet.nivelacion.urna)],
@@ -143,7 +143,7 @@ export function opcionOf(row: { ballotNumber: number; candidateNumber?: number |
 }
 
 /** copies: claveros = delegados = transmisión, field by field (where both values are known). */
-export function copiesDiffer(sheets: E14SubmissionV2[]): boolean {
+export function copiesDiffer(sheets: E14Submission[]): boolean {
   const named = sheets.map(namedValues);
   for (let a = 0; a < named.length; a++) {
     for (let b = a + 1; b < named.length; b++) {
@@ -162,7 +162,7 @@ export function feedValues(rows: OfficialRow[]): Map<string, number> {
 }
 
 /** The same values read from a sheet, keyed like the feed. */
-export function sheetFeedValues(sheet: E14SubmissionV2): Map<string, number | null> {
+export function sheetFeedValues(sheet: E14Submission): Map<string, number | null> {
   const values = new Map<string, number | null>();
   for (const row of sheet.votes) values.set(opcionOf(row), value(row.votes));
   values.set('BLANCO', value(sheet.blancos));
@@ -173,11 +173,7 @@ export function sheetFeedValues(sheet: E14SubmissionV2): Map<string, number | nu
 }
 
 /** official: E-14 = preconteo = escrutinio per mesa and candidate (known values only). */
-export function officialDiffers(
-  sheets: E14SubmissionV2[],
-  preconteo: OfficialRow[],
-  escrutinio: OfficialRow[],
-): boolean {
+export function officialDiffers(sheets: E14Submission[], preconteo: OfficialRow[], escrutinio: OfficialRow[]): boolean {
   const pre = feedValues(preconteo);
   const esc = feedValues(escrutinio);
   if (pre.size !== esc.size || [...pre].some(([opcion, votos]) => esc.get(opcion) !== votos)) return true;
@@ -189,7 +185,7 @@ export function officialDiffers(
 }
 
 /** Turnout τ = E11 / H: flag τ > 1 and τ ≥ 0.95 (the robust-z part needs the whole puesto). */
-export function turnoutFlagged(sheet: E14SubmissionV2, habilitados: number): boolean {
+export function turnoutFlagged(sheet: E14Submission, habilitados: number): boolean {
   const e11 = value(sheet.nivelacion.sufragantes);
   return e11 !== null && habilitados > 0 && e11 / habilitados >= 0.95;
 }
@@ -199,7 +195,7 @@ export function turnoutFlagged(sheet: E14SubmissionV2, habilitados: number): boo
  * largest row over all counted votes) and permissive (the largest list, all its rows, over the
  * rows only).
  */
-export function oneCandidateFlags(sheet: E14SubmissionV2, habilitados: number): [boolean, boolean] {
+export function oneCandidateFlags(sheet: E14Submission, habilitados: number): [boolean, boolean] {
   const e11 = value(sheet.nivelacion.sufragantes);
   if (e11 === null || habilitados === 0 || e11 / habilitados < 0.9) return [false, false];
   const rows = sheet.votes.map((row) => value(row.votes) ?? 0);
@@ -215,7 +211,7 @@ export function oneCandidateFlags(sheet: E14SubmissionV2, habilitados: number): 
 }
 
 /** The vote vector compared across mesas: every row plus blancos, nulos and no marcados. */
-export function voteVector(sheet: E14SubmissionV2): string {
+export function voteVector(sheet: E14Submission): string {
   return [
     ...sheet.votes.map((row) => value(row.votes)),
     value(sheet.blancos),

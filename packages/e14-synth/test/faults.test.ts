@@ -1,4 +1,4 @@
-import { COPIES, type E14SubmissionV2, e14SubmissionV2Schema, type RuleId } from '@castor/contracts';
+import { COPIES, type E14Submission, e14SubmissionSchema, type RuleId } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   FAULT_KINDS,
@@ -31,7 +31,7 @@ const OPTIONS = { seed: 23, scale: { departamentos: ['05', '16', '23', '88'], me
 
 interface Observed {
   sheet: GeneratedSheet;
-  copies: E14SubmissionV2[];
+  copies: E14Submission[];
   preconteo: OfficialRow[];
   escrutinio: OfficialRow[];
 }
@@ -90,7 +90,7 @@ describe('injected faults', () => {
       const fault = observed.sheet.fault;
       const twin = honestSheets[i];
       if (!fault || !twin) return;
-      for (const copy of observed.copies) e14SubmissionV2Schema.parse(copy);
+      for (const copy of observed.copies) e14SubmissionSchema.parse(copy);
       const expected = fault.rules.filter((rule) => PER_MESA_RULES.includes(rule) || SOURCE_RULES.includes(rule));
       const actual = [...failingRules(observed)];
       if (failingRules(twin).size > 0) wrong.push(`${fault.id}: the honest twin fails`);
@@ -109,7 +109,7 @@ describe('injected faults', () => {
       if (!fault || !twin) return;
       const habilitados = observed.sheet.habilitados;
       observed.copies.forEach((copy, c) => {
-        const before = twin.copies[c] as E14SubmissionV2;
+        const before = twin.copies[c] as E14Submission;
         const turnout = turnoutFlagged(copy, habilitados);
         if (fault.rules.includes('turnout_outlier') ? !turnout : turnout && !turnoutFlagged(before, habilitados)) {
           wrong.push(`${fault.id} ${copy.copy}: turnout ${turnout}`);
@@ -138,7 +138,7 @@ describe('injected faults', () => {
     const pairs = (sheets: Observed[]) => {
       const groups = new Map<string, string[]>();
       for (const { sheet, copies } of sheets) {
-        const vector = voteVector(copies[0] as E14SubmissionV2);
+        const vector = voteVector(copies[0] as E14Submission);
         const group = `${puestoOf(sheet.mesaKey)}|${sheet.corporation}|${vector}`;
         const members = groups.get(group);
         if (members) members.push(sheet.mesaKey);
@@ -213,12 +213,12 @@ function changeValues(
     return [feedValues(twin.escrutinio).get(opcion) ?? null, feedValues(feed).get(opcion) ?? null];
   }
   const copy = COPIES.indexOf(fault.copy ?? 'claveros');
-  const before = twin.copies[copy] as E14SubmissionV2;
-  const after = observed.copies[copy] as E14SubmissionV2;
+  const before = twin.copies[copy] as E14Submission;
+  const after = observed.copies[copy] as E14Submission;
   return [sheetValue(before, field), sheetValue(after, field)];
 }
 
-function sheetValue(sheet: E14SubmissionV2, field: string): number | boolean | null {
+function sheetValue(sheet: E14Submission, field: string): number | boolean | null {
   if (field === 'juradosSigned') return sheet.juradosSigned ?? null;
   if (field === 'recuento.hubo') return sheet.recuento?.hubo ?? null;
   if (field === 'recuento.solicitadoPorFilled') return sheet.recuento?.solicitadoPorFilled ?? null;
@@ -231,7 +231,7 @@ function sheetValue(sheet: E14SubmissionV2, field: string): number | boolean | n
   return namedValues(sheet).get(field) ?? null;
 }
 
-function rawField(sheet: E14SubmissionV2, path: string) {
+function rawField(sheet: E14Submission, path: string) {
   if (path.startsWith('votes.')) {
     const [ballot, candidate] = path.slice('votes.'.length).split('-').map(Number);
     return sheet.votes.find((row) => row.ballotNumber === ballot && row.candidateNumber === candidate)?.votes;
@@ -239,7 +239,7 @@ function rawField(sheet: E14SubmissionV2, path: string) {
   if (path.startsWith('listTotals.')) {
     return sheet.listTotals.find((row) => row.ballotNumber === Number(path.slice('listTotals.'.length)))?.total;
   }
-  const named: Record<string, E14SubmissionV2['blancos'] | undefined> = {
+  const named: Record<string, E14Submission['blancos'] | undefined> = {
     'nivelacion.sufragantes': sheet.nivelacion.sufragantes,
     'nivelacion.urna': sheet.nivelacion.urna,
     'nivelacion.incinerados': sheet.nivelacion.incinerados,

@@ -1,4 +1,4 @@
-import { COPIES, divipolDocumentSchema, e14SubmissionV2Schema } from '@castor/contracts';
+import { COPIES, divipolDocumentSchema, e14SubmissionSchema } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
 import { generateElection, NO_FAULTS } from '../src/index.js';
 import { copiesDiffer, officialDiffers, perMesaFailures } from './e14-rules.js';
@@ -16,7 +16,7 @@ describe('an honest election', () => {
     expect(divipol.candidates).toHaveLength(election.counts.candidates);
   });
 
-  it('writes sheets that pass every per-mesa rule of E14.md on every copy and agree with both feeds', () => {
+  it('writes sheets that pass every per-mesa rule of docs/e14.md on every copy and agree with both feeds', () => {
     const problems: string[] = [];
     let sheets = 0;
     for (const sheet of election.sheets()) {
@@ -25,7 +25,7 @@ describe('an honest election', () => {
       if (sheet.fault || sheet.truth.fault) problems.push(`${where}: has a fault`);
       const copies = COPIES.map((copy) => sheet.submission(copy));
       // The copies of an honest sheet differ only in copy, barcode and sourceRef: validating one suffices.
-      const parsed = e14SubmissionV2Schema.safeParse(copies[0]);
+      const parsed = e14SubmissionSchema.safeParse(copies[0]);
       if (!parsed.success) problems.push(`${where}: ${parsed.error.message}`);
       for (const submission of copies) {
         const failed = [...perMesaFailures(submission, sheet.habilitados)];

@@ -2,7 +2,7 @@ import { divipolDocumentSchema } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FAULT_RATES, DEPARTAMENTOS, FAULT_KINDS, type FaultKind, generateElection } from '../src/index.js';
 
-/** The real order of magnitude (E14.md "Scale"): one pass over 120,000 mesas. */
+/** The real order of magnitude (docs/e14.md "Scale"): one pass over 120,000 mesas. */
 describe('national scale', () => {
   const election = generateElection({
     seed: 2026,

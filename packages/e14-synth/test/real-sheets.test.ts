@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BARCODE_CORPORATION_DIGIT, type E14SubmissionV2, e14SubmissionV2Schema } from '@castor/contracts';
+import { BARCODE_CORPORATION_DIGIT, type E14Submission, e14SubmissionSchema } from '@castor/contracts';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -45,7 +45,7 @@ describe('the 2026 second round matches the real sheets', () => {
   it('the reference rules accept both real sheets (they are honest)', () => {
     expect(realSheets).toHaveLength(2);
     for (const { name, sheet } of realSheets) {
-      const submission: E14SubmissionV2 = e14SubmissionV2Schema.parse({
+      const submission: E14Submission = e14SubmissionSchema.parse({
         schemaVersion: 2,
         electionCode: 'PRE-2026-2V',
         corporation: 'PRESIDENTE',

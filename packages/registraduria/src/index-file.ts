@@ -11,7 +11,7 @@ import { parsePublishedPath } from './layout.js';
  *                          "puesto": "00", "mesa": "001", "pdf": "/assets/temis/pdf/.../<64 hex>.pdf" } }
  *
  * Every node is checked on its own: its codes must agree with its file path (the header rule of
- * E14.md). A bad node is reported in `rejected` and does not sink the rest of the index.
+ * docs/e14.md). A bad node is reported in `rejected` and does not sink the rest of the index.
  */
 const indexNodeSchema = z.object({
   departamento: z.string().regex(/^\d{2}$/),

@@ -1,7 +1,7 @@
 import { type MesaRef, mesaRefSchema } from '@castor/contracts';
 
 /**
- * The 2026 publication layout (E14.md "Files as published"):
+ * The 2026 publication layout (docs/e14.md "Files as published"):
  *
  *   /assets/temis/pdf/{dep2}/{mun3}/{zona3}/{puesto2}/{mesa3}/{election}/{64 hex}.pdf
  *

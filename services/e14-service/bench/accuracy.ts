@@ -18,15 +18,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Candidate, E14SubmissionV2 } from '@castor/contracts';
+import type { Candidate, E14Submission } from '@castor/contracts';
 import { mesaKey, toField } from '@castor/contracts';
-import { createRng } from '@castor/digit-recognizer';
-import { renderSheetPdf } from '@castor/e14-sheets';
 import { generateElection, NO_FAULTS } from '@castor/e14-synth';
+import { renderSheetPdf } from '@castor/e14-synth-sheets';
+import { createRng } from '@castor/seeded-random';
 import pg from 'pg';
 import { z } from 'zod';
-import { submissionFieldPaths } from '../src/modules/pipeline/fusion.js';
-import { upload } from '../test/pipeline-fixtures.js';
+import { submissionFieldPaths } from '../src/domain/fusion.js';
+import { upload } from '../test/support/pipeline-fixtures.js';
 import { machine, startBenchServices } from './harness.js';
 
 export const accuracyBenchOptionsSchema = z.object({
@@ -75,7 +75,7 @@ const LISTS_CODE = 'ACC-LISTS';
 /** A sheet is a mesa's form of one corporation. */
 const sheetKey = (mesa: string, corporation: string) => `${mesa}|${corporation}`;
 
-function fieldTruths(submission: E14SubmissionV2): Map<string, Truth> {
+function fieldTruths(submission: E14Submission): Map<string, Truth> {
   return new Map(
     submissionFieldPaths(submission).map(({ path, field }) => {
       const known = toField(field);
@@ -284,7 +284,7 @@ export async function runAccuracyBenchmark(input: AccuracyBenchOptions = {}) {
     const started = performance.now();
     let renderMs = 0;
     const overwrittenSheets = new Set<string>();
-    const render = async (submission: E14SubmissionV2, candidates: readonly Candidate[], rng: string) => {
+    const render = async (submission: E14Submission, candidates: readonly Candidate[], rng: string) => {
       const renderStarted = performance.now();
       const { pdf, truth } = await renderSheetPdf(submission, { candidates }, {}, createRng(rng));
       if (truth.fields.some((field) => field.overwritten)) {

@@ -1,13 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { buildCoreApp } from '@castor/core-service/app';
+import { loadCoreConfig } from '@castor/core-service/config';
 import { findFreePort } from '@castor/dev-infra';
 import pg from 'pg';
 import { memoryOf } from '../../../bench/support.js';
-
-// core-service exports only its test helper; the bench builds it from source like its tests do.
-import { buildCoreApp } from '../../core-service/src/app.js';
-import { loadCoreConfig } from '../../core-service/src/config.js';
 
 /** The machine the figures were measured on, described as the root benchmarks describe it. */
 export { machine } from '../../../bench/support.js';

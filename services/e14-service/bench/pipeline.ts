@@ -2,7 +2,7 @@
  * The E-14 document pipeline benchmark (bench/results/e14-pipeline.json):
  *
  * (a) local stages in pages/s on this machine, against `pdftoppm -r 150` on the same PDFs in the
- *     same run (packages/e14-sheets/bench/e14-local-stages.ts), budget ≥ 50 pages/s;
+ *     same run (packages/e14-synth-sheets/bench/e14-local-stages.ts), budget ≥ 50 pages/s;
  * (b) the whole pipeline (durable jobs, read threads, Claude Vision second opinion, fusion,
  *     intake) against a loopback Messages API answering after 2 s: the share of the configured
  *     vision concurrency kept busy (measured at the provider, budget ≥ 0.90), jobs lost and
@@ -15,19 +15,19 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRng } from '@castor/digit-recognizer';
-import { renderSheetPdf } from '@castor/e14-sheets';
 import { generateElection } from '@castor/e14-synth';
+import { renderSheetPdf } from '@castor/e14-synth-sheets';
+import { runLocalStagesBenchmark } from '@castor/e14-synth-sheets/bench/local-stages';
 import { startFakeAnthropic } from '@castor/fake-apis';
+import { createRng } from '@castor/seeded-random';
 import pg from 'pg';
 import type { Histogram } from 'prom-client';
 import { z } from 'zod';
 import { machine } from '../../../bench/support.js';
-import { runLocalStagesBenchmark } from '../../../packages/e14-sheets/bench/e14-local-stages.js';
 import { buildE14App } from '../src/app.js';
 import { loadE14Config } from '../src/config.js';
-import { importDivipol } from '../src/modules/elections/divipol-import.js';
-import { PRIORITY, sha256Hex } from '../src/modules/pipeline/document-store.js';
+import { PRIORITY, sha256Hex } from '../src/features/documents/documents.service.js';
+import { importDivipol } from '../src/features/elections/divipol-import.js';
 
 export const pipelineBenchOptionsSchema = z.object({
   out: z.string().min(1).optional(),

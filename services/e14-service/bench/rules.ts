@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Copy, Corporation, RuleId } from '@castor/contracts';
 import { generateElection, scoreDetections } from '@castor/e14-synth';
+import { loadElection } from '@castor/e14-synth-sheets/demo';
 import pg from 'pg';
-import { loadElection } from '../src/demo.js';
 import { machine, startBenchServices, waitForForensics } from './harness.js';
 
 const mesasArgument = process.argv.indexOf('--mesas');

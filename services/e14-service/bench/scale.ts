@@ -9,10 +9,10 @@
 import { writeFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { generateElection } from '@castor/e14-synth';
+import { loadElection } from '@castor/e14-synth-sheets/demo';
 import { createRedis } from '@castor/service-kit';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { loadElection } from '../src/demo.js';
 import { machine, percentile, startBenchServices, waitForForensics } from './harness.js';
 
 const USAGE = `Usage: npx tsx services/e14-service/bench/scale.ts [options]

@@ -8,26 +8,47 @@ import {
 } from '@castor/service-kit';
 import multipart from '@fastify/multipart';
 import type { E14Config } from './config.js';
-import { alertsRoutes } from './features/alerts/alerts.routes.js';
+import { AlertsRepository } from './features/alerts/alerts.repository.js';
+import { alertsRoutes, claimsRoutes } from './features/alerts/alerts.routes.js';
 import { AlertsService } from './features/alerts/alerts.service.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
-import { pipelineRoutes } from './features/documents/documents.routes.js';
+import { DocumentsRepository } from './features/documents/documents.repository.js';
+import {
+  documentsRoutes,
+  pipelineRoutes,
+  processAliasRoutes,
+  queueRoutes,
+} from './features/documents/documents.routes.js';
+import { DocumentsService } from './features/documents/documents.service.js';
+import { OcrUsageRepository } from './features/documents/ocr-usage.repository.js';
 import { DocumentPipeline } from './features/documents/pipeline.service.js';
 import { PipelineMetrics } from './features/documents/pipeline-metrics.js';
+import { ElectionsRepository } from './features/elections/elections.repository.js';
 import { electionsRoutes } from './features/elections/elections.routes.js';
+import { ElectionsService } from './features/elections/elections.service.js';
 import { ForensicWorker } from './features/forensics/forensic-worker.js';
+import { ForensicsRepository } from './features/forensics/forensics.repository.js';
+import { forensicsRoutes } from './features/forensics/forensics.routes.js';
+import { ForensicsService } from './features/forensics/forensics.service.js';
+import { IntakeRepository } from './features/intake/intake.repository.js';
 import { intakeRoutes } from './features/intake/intake.routes.js';
 import { IntakeService } from './features/intake/intake.service.js';
+import { ReconciliationRepository } from './features/reconciliation/reconciliation.repository.js';
 import { reconciliationRoutes } from './features/reconciliation/reconciliation.routes.js';
+import { ReconciliationService } from './features/reconciliation/reconciliation.service.js';
+import { ResultsRepository } from './features/results/results.repository.js';
 import { resultsRoutes } from './features/results/results.routes.js';
 import { ResultsService } from './features/results/results.service.js';
+import { ReviewRepository } from './features/review/review.repository.js';
 import { reviewRoutes } from './features/review/review.routes.js';
 import { ReviewService } from './features/review/review.service.js';
 import { ReviewCrops } from './features/review/review-crops.js';
+import { ReviewCropsRepository } from './features/review/review-crops.repository.js';
 import { ReviewLeases } from './features/review/review-leases.js';
 import { ReviewMetrics } from './features/review/review-metrics.js';
 import { witnessesRoutes } from './features/witnesses/witnesses.routes.js';
 import { ElectionCatalogs } from './shared/election-catalog.js';
+import type { FormIntake } from './shared/form-intake.js';
 import { ResultsCache } from './shared/results-cache.js';
 import { WitnessAssignments } from './shared/witness-assignments.js';
 
@@ -49,6 +70,13 @@ export interface E14App {
   review: ReviewService;
 }
 
+/** The parts several features share, built once. */
+interface Kernel {
+  catalogs: ElectionCatalogs;
+  resultsCache: ResultsCache;
+  witnesses: WitnessAssignments;
+}
+
 /**
  * Builds e14-service: the service kit (tokens verified locally with core's JWKS) plus divipol
  * import, structured intake with the rule engine, reconciliation, alerts and claims packets,
@@ -58,6 +86,30 @@ export async function buildE14App(
   config: E14Config,
   overrides: Pick<ServiceOptions, 'logger'> & { migrationsFolder?: string } = {},
 ): Promise<E14App> {
+  const app = await createE14Server(config, overrides);
+  const kernel: Kernel = {
+    catalogs: new ElectionCatalogs(app.pg),
+    resultsCache: new ResultsCache(app.store, config.CACHE_TTL_RESULTS),
+    witnesses: new WitnessAssignments(app.pg),
+  };
+  const records = await registerRecords(app, config, kernel);
+  const pipeline = await registerDocuments(app, config, kernel, records.intake);
+  const review = await registerReview(app, config, kernel, records.intake);
+  if (config.E14_FORENSICS_ENABLED) {
+    app.addHook('onReady', async () => records.forensics.start(config.E14_FORENSICS_POLL_MS));
+  }
+  if (config.E14_PIPELINE_AUTOSTART) app.addHook('onReady', async () => pipeline.start());
+  app.addHook('onClose', async () => {
+    await pipeline.stop();
+    await records.forensics.stop();
+  });
+  return { app, ...records, ...kernel, pipeline, review };
+}
+
+async function createE14Server(
+  config: E14Config,
+  overrides: Pick<ServiceOptions, 'logger'> & { migrationsFolder?: string },
+): Promise<ServiceApp> {
   const app = await createServiceApp({
     ...serviceOptionsFromEnv(config, {
       name: SERVICE_NAME,
@@ -75,99 +127,119 @@ export async function buildE14App(
     { parseAs: 'string', bodyLimit: config.E14_IMPORT_BODY_LIMIT_MB * MB },
     (_request, body, done) => done(null, body),
   );
+  return app;
+}
 
-  const catalogs = new ElectionCatalogs(app.pg);
-  const resultsCache = new ResultsCache(app.store, config.CACHE_TTL_RESULTS);
-  const results = new ResultsService(app.pg, catalogs, resultsCache);
-  const witnesses = new WitnessAssignments(app.pg);
+/**
+ * The structured records: intake, elections and their divipol, official feeds, witnesses,
+ * results, forensic signals, alerts with claims, and the audit chain. A divipol import makes
+ * results forget that election's territories and cached answers.
+ */
+async function registerRecords(app: ServiceApp, config: E14Config, kernel: Kernel) {
+  const { catalogs, resultsCache, witnesses } = kernel;
+  const readRate = config.RATE_LIMIT_E14_READ;
+  const importBodyLimitBytes = config.E14_IMPORT_BODY_LIMIT_MB * MB;
+  const results = new ResultsService({ repository: new ResultsRepository(app.pg), catalogs, cache: resultsCache });
   const intake = new IntakeService({
-    pool: app.pg,
+    repository: new IntakeRepository(app.pg),
     catalogs,
     witnesses,
     resultsCache,
     forensicsDebounceMs: config.E14_FORENSICS_DEBOUNCE_MS,
   });
-  const alerts = new AlertsService(app.pg, catalogs);
-  const electionCodes = new Map<number, string>();
-  const forensics = new ForensicWorker(
-    app.pg,
+  const alerts = new AlertsService(app.pg, catalogs, new AlertsRepository(app.pg));
+  const forensicsRepository = new ForensicsRepository(app.pg);
+  const forensics = new ForensicWorker({ pool: app.pg, repository: forensicsRepository, catalogs, log: app.log });
+  const elections = new ElectionsService({
+    repository: new ElectionsRepository(app.pg),
     catalogs,
-    async (id) => {
-      const known = electionCodes.get(id);
-      if (known) return known;
-      const row = await app.pg.query<{ code: string }>('SELECT code FROM elections WHERE id = $1', [id]);
-      const code = row.rows[0]?.code ?? null;
-      if (code) electionCodes.set(id, code);
-      return code;
-    },
-    app.log,
-  );
-
-  await intakeRoutes(app, intake, {
-    batchMaxSheets: config.E14_BATCH_MAX_SHEETS,
-    batchBodyLimitBytes: config.E14_BATCH_BODY_LIMIT_MB * MB,
-    rate: config.RATE_LIMIT_E14_INTAKE,
-  });
-  const importBodyLimitBytes = config.E14_IMPORT_BODY_LIMIT_MB * MB;
-  await app.register(electionsRoutes, {
-    prefix: '/api/elections',
-    catalogs,
-    importBodyLimitBytes,
     onDivipolImported: async (catalog) => {
       results.forgetTerritories(catalog.id);
       await resultsCache.invalidate(catalog.id, [...catalog.corporations.keys()]);
     },
   });
-  await app.register(reconciliationRoutes, { prefix: '/api/elections', catalogs, resultsCache, importBodyLimitBytes });
+  await app.register(intakeRoutes, {
+    prefix: '/api/e14',
+    intake,
+    batchMaxSheets: config.E14_BATCH_MAX_SHEETS,
+    batchBodyLimitBytes: config.E14_BATCH_BODY_LIMIT_MB * MB,
+    rate: config.RATE_LIMIT_E14_INTAKE,
+  });
+  await app.register(electionsRoutes, { prefix: '/api/elections', elections, importBodyLimitBytes });
+  await app.register(reconciliationRoutes, {
+    prefix: '/api/elections',
+    catalogs,
+    resultsCache,
+    reconciliation: new ReconciliationService(new ReconciliationRepository(app.pg)),
+    importBodyLimitBytes,
+  });
   await app.register(witnessesRoutes, { prefix: '/api/witnesses', catalogs, witnesses });
+  await app.register(alertsRoutes, { prefix: '/api/alerts', alerts, rate: readRate });
+  await app.register(claimsRoutes, { prefix: '/api/claims', alerts, rate: readRate });
+  await app.register(auditRoutes, { prefix: '/api/audit' });
+  await app.register(resultsRoutes, { prefix: '/api/results', results, rate: readRate });
+  await app.register(forensicsRoutes, {
+    prefix: '/api/forensics',
+    forensics: new ForensicsService({ repository: forensicsRepository, catalogs }),
+    rate: readRate,
+  });
+  return { intake, results, alerts, forensics };
+}
+
+/** The scanned-document pipeline: uploads, the Registraduría queue, workers; it stores through intake. */
+async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Kernel, intake: FormIntake) {
+  const { catalogs, witnesses } = kernel;
+  const documents = new DocumentsRepository(app.pg);
   const pipeline = new DocumentPipeline({
-    pool: app.pg,
+    documents,
+    ocrUsage: new OcrUsageRepository(app.pg),
     store: app.store,
     intake,
     catalogs,
     config,
     log: app.log,
-    metrics: new PipelineMetrics(app.metrics, app.pg),
+    metrics: new PipelineMetrics(app.metrics, documents),
   });
-  await pipelineRoutes(app, {
-    pipeline,
-    catalogs,
-    witnesses,
+  const documentsOptions = {
+    documents: new DocumentsService({
+      documents,
+      pipeline,
+      catalogs,
+      witnesses,
+      maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
+    }),
     maxFileBytes: config.E14_MAX_FILE_SIZE_MB * MB,
-    maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
     intakeRate: config.RATE_LIMIT_E14_INTAKE,
     readRate: config.RATE_LIMIT_E14_READ,
-  });
-  await alertsRoutes(app, alerts, config.RATE_LIMIT_E14_READ);
-  await auditRoutes(app);
-  await resultsRoutes(app, results, catalogs, config.RATE_LIMIT_E14_READ);
+  };
+  await app.register(documentsRoutes, { prefix: '/api/e14/documents', ...documentsOptions });
+  await app.register(processAliasRoutes, { prefix: '/api/e14/process', ...documentsOptions });
+  await app.register(queueRoutes, { prefix: '/api/queue', ...documentsOptions });
+  await app.register(pipelineRoutes, { prefix: '/api/pipeline', ...documentsOptions });
+  return pipeline;
+}
+
+/** The review desk; a closed form is stored as a reviewer version through intake. */
+async function registerReview(app: ServiceApp, config: E14Config, kernel: Kernel, intake: FormIntake) {
+  const reviewRepository = new ReviewRepository(app.pg);
   const review = new ReviewService({
-    pool: app.pg,
-    catalogs,
+    repository: reviewRepository,
+    catalogs: kernel.catalogs,
     intake,
     leases: new ReviewLeases(app.store, config.E14_REVIEW_LEASE_SECONDS),
-    metrics: new ReviewMetrics(app.metrics, app.pg),
+    metrics: new ReviewMetrics(app.metrics, reviewRepository),
     log: app.log,
   });
   const crops = new ReviewCrops({
-    pool: app.pg,
-    catalogs,
+    repository: new ReviewCropsRepository(app.pg),
+    catalogs: kernel.catalogs,
     store: app.store,
     limits: { maxFileMb: config.E14_MAX_FILE_SIZE_MB, maxPages: config.E14_OCR_MAX_PAGES },
   });
-  await reviewRoutes(app, review, crops, config.RATE_LIMIT_E14_READ);
+  await app.register(reviewRoutes, { prefix: '/api/review', review, crops, rate: config.RATE_LIMIT_E14_READ });
   // A reviewer version left unstored by a crash between closing and intake is stored now.
   app.addHook('onReady', async () => {
     await review.flushReviewedForms();
   });
-
-  if (config.E14_FORENSICS_ENABLED) {
-    app.addHook('onReady', async () => forensics.start(config.E14_FORENSICS_POLL_MS));
-  }
-  if (config.E14_PIPELINE_AUTOSTART) app.addHook('onReady', async () => pipeline.start());
-  app.addHook('onClose', async () => {
-    await pipeline.stop();
-    await forensics.stop();
-  });
-  return { app, intake, results, resultsCache, forensics, catalogs, alerts, pipeline, review };
+  return review;
 }

@@ -13,7 +13,7 @@ export const e14EnvSchema = z.object({
   E14_REVIEW_LEASE_SECONDS: envInt(300, 1, 86_400).describe(
     'How long a review task stays with the reviewer it was handed to before it returns to the queue',
   ),
-  E14_BATCH_MAX_SHEETS: envInt(1_000, 1, 10_000).describe('Most sheets in one POST /api/e14/process-v2/batch'),
+  E14_BATCH_MAX_SHEETS: envInt(1_000, 1, 10_000).describe('Most sheets in one POST /api/e14/forms/batch'),
   E14_BATCH_BODY_LIMIT_MB: envInt(32, 1, 512).describe('Largest body of a batch intake request'),
   E14_IMPORT_BODY_LIMIT_MB: envInt(128, 1, 1_024).describe('Largest divipol or official-feed file accepted'),
   E14_FORENSICS_ENABLED: envBoolean(true).describe('Run the cross-mesa forensic signals in the background'),

@@ -1,18 +1,9 @@
 import { generateElection, scoreDetections } from '@castor/e14-synth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadElection } from '../src/demo.js';
-import { type E14UnderTest, startE14ForTests } from './testing.js';
+import { loadElection } from '@castor/e14-synth-sheets/demo';
+import { describe, expect, it } from 'vitest';
+import { demoLoadTarget } from './support/lifecycle.js';
 
-let e14: E14UnderTest;
-let baseUrl: string;
-let token: string;
-
-beforeAll(async () => {
-  e14 = await startE14ForTests();
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  token = (await e14.token('admin')).token;
-});
-afterAll(async () => e14?.close());
+const target = demoLoadTarget();
 
 describe('a generated election loaded through the HTTP API', () => {
   it('stores every sheet and copy, imports both feeds, and catches the arithmetic faults', async () => {
@@ -23,14 +14,14 @@ describe('a generated election loaded through the HTTP API', () => {
       electionCode: 'LOAD-TEST',
     });
     const copies = ['claveros', 'delegados', 'transmision'] as const;
-    const report = await loadElection({ baseUrl, token }, election, { copies: [...copies], batchSize: 100 });
+    const report = await loadElection(target, election, { copies: [...copies], batchSize: 100 });
     expect(report.rejected).toBe(0);
     expect(report.stored + report.duplicates).toBe(election.counts.sheets * copies.length);
-    const coverage = await e14.app.pg.query<{ mesas: string }>(
+    const coverage = await target.e14.app.pg.query<{ mesas: string }>(
       `SELECT count(*) AS mesas FROM reconciliations WHERE corporation = 'PRESIDENTE'`,
     );
     expect(Number(coverage.rows[0]?.mesas)).toBe(election.counts.mesas);
-    const alerts = await e14.app.pg.query<{
+    const alerts = await target.e14.app.pg.query<{
       rule: 'urn_sum';
       mesa_key: string;
       corporation: 'PRESIDENTE';
@@ -55,7 +46,7 @@ describe('a generated election loaded through the HTTP API', () => {
       if (score.precision !== null) expect(score.precision, rule).toBeGreaterThanOrEqual(0.99);
     }
     // The stored payload is the canonical text its content hash was computed from.
-    const evidence = await e14.app.pg.query<{ ok: boolean }>(
+    const evidence = await target.e14.app.pg.query<{ ok: boolean }>(
       `SELECT bool_and(encode(sha256(convert_to(payload::text, 'UTF8')), 'hex') = content_hash) AS ok FROM e14_forms`,
     );
     expect(evidence.rows[0]?.ok).toBe(true);

@@ -18,7 +18,7 @@ import { z } from 'zod';
  */
 
 /**
- * A value field of the sheet, keyed like the paths of `E14SubmissionV2`:
+ * A value field of the sheet, keyed like the paths of `E14Submission`:
  * `nivelacion.sufragantes|urna|incinerados`, `votes.<ballot>` (single-winner rows and list rows
  * "solo por la agrupación"), `votes.<ballot>-<candidate>` (voto preferente), `listTotals.<ballot>`,
  * `blancos`, `nulos`, `noMarcados`, `sumaTotal`.

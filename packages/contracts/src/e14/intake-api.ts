@@ -47,7 +47,7 @@ export const batchItemResultSchema = z.discriminatedUnion('ok', [
  * writes nothing); all accepted items of one request are committed in one transaction.
  */
 export const batchIntakeRequestSchema = z.object({
-  sheets: z.array(z.unknown()).min(1).describe('E14SubmissionV2 objects (schemaVersion 2)'),
+  sheets: z.array(z.unknown()).min(1).describe('E14Submission objects (schemaVersion 2)'),
 });
 
 export const batchIntakeResponseSchema = z.object({

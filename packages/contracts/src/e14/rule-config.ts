@@ -2,22 +2,22 @@ import { z } from 'zod';
 import { ruleIdSchema, severitySchema } from './rules.js';
 
 /**
- * Tunable thresholds of the rules. Defaults follow E14.md; an election and each of its
+ * Tunable thresholds of the rules. Defaults follow docs/e14.md; an election and each of its
  * corporations may override any of them (corporation over election over default).
  */
 export const ruleParamsSchema = z.object({
   confidenceThreshold: z.number().min(0).max(1).describe('Fields read below this confidence go to review'),
   minSignatures: z.number().int().min(0).max(6).describe('Fewer signed JURADO boxes than this raise "signatures"'),
-  turnoutHigh: z.number().min(0).max(2).describe('Turnout at or above this is flagged (E14.md: 0.95)'),
-  robustZ: z.number().min(1).max(20).describe('Robust |z| (median/MAD) above this is an outlier (E14.md: 3.5)'),
+  turnoutHigh: z.number().min(0).max(2).describe('Turnout at or above this is flagged (docs/e14.md: 0.95)'),
+  robustZ: z.number().min(1).max(20).describe('Robust |z| (median/MAD) above this is an outlier (docs/e14.md: 3.5)'),
   minGroupForZ: z.number().int().min(3).max(1_000).describe('Fewest mesas in a puesto/municipio to compute z'),
   turnoutMinDeviation: z
     .number()
     .min(0)
     .max(1)
     .describe('A robust z also needs |τ − median| at least this: a large z over a tiny spread is not evidence'),
-  oneCandidateShare: z.number().min(0).max(1).describe('Share of one option flagged (E14.md: 0.95)'),
-  oneCandidateTurnout: z.number().min(0).max(2).describe('...when turnout is at least this (E14.md: 0.9)'),
+  oneCandidateShare: z.number().min(0).max(1).describe('Share of one option flagged (docs/e14.md: 0.95)'),
+  oneCandidateTurnout: z.number().min(0).max(2).describe('...when turnout is at least this (docs/e14.md: 0.9)'),
   identicalMinVotes: z.number().int().min(0).max(999).describe('Identical vectors count only with this many votes'),
   digitMinCount: z.number().int().min(1).max(999).describe('Counts used by the digit tests are at least this (10)'),
   benfordMinSample: z.number().int().min(10).max(100_000).describe('Fewest counts for the second-digit test (30)'),

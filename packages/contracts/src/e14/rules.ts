@@ -5,7 +5,7 @@ export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 
 /**
- * Every rule CASTOR applies, by stable id (E14.md "Rules" and the forensic signals). Per-mesa
+ * Every rule CASTOR applies, by stable id (docs/e14.md "Rules" and the forensic signals). Per-mesa
  * rules run on intake; cross-mesa signals run incrementally as results arrive. A rule's version
  * changes whenever its logic does, and every alert records the version that raised it.
  */

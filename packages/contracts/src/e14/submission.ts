@@ -113,7 +113,7 @@ export const sheetPageSchema = z.object({
  * A whole E-14 (all its pages) as data: version 2 of the structured intake. Everything a person
  * needs to check the sheet, and nothing personal: jurados are counted, never named.
  */
-export const e14SubmissionV2Schema = z.object({
+export const e14SubmissionSchema = z.object({
   schemaVersion: z.literal(2),
   electionCode: electionCodeSchema,
   corporation: corporationSchema,
@@ -162,5 +162,5 @@ export const e14SubmissionV2Schema = z.object({
       "The sender confirms the sheet really shows numbers above the mesa's habilitados; without it such a sheet is refused as a probable typing error",
     ),
 });
-export type E14SubmissionV2 = z.output<typeof e14SubmissionV2Schema>;
-export type E14SubmissionV2Input = z.input<typeof e14SubmissionV2Schema>;
+export type E14Submission = z.output<typeof e14SubmissionSchema>;
+export type E14SubmissionInput = z.input<typeof e14SubmissionSchema>;

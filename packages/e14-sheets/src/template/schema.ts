@@ -17,13 +17,13 @@ export const rectSchema = z.object({
 export type TemplateRect = z.infer<typeof rectSchema>;
 
 /**
- * Field keys follow E14SubmissionV2: nivelacion.sufragantes|urna|incinerados, votes.<ballot> or
+ * Field keys follow E14Submission: nivelacion.sufragantes|urna|incinerados, votes.<ballot> or
  * votes.<ballot>-<candidate> (list corporations: candidate 0 = solo por la agrupación),
  * listTotals.<ballot>, blancos, nulos, noMarcados, sumaTotal.
  */
 export const FIELD_KEY_PATTERN =
   /^(nivelacion\.(sufragantes|urna|incinerados)|votes\.\d{1,3}(-\d{1,3})?|listTotals\.\d{1,3}|blancos|nulos|noMarcados|sumaTotal)$/;
-export const fieldKeySchema = z.string().regex(FIELD_KEY_PATTERN, { message: 'not an E14SubmissionV2 field key' });
+export const fieldKeySchema = z.string().regex(FIELD_KEY_PATTERN, { message: 'not an E14Submission field key' });
 
 export const templateCellSchema = z.object({
   field: fieldKeySchema,

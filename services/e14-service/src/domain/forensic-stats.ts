@@ -1,5 +1,5 @@
 /**
- * Statistics of the forensic signals (E14.md). Evidence for a person, never a verdict: published
+ * Statistics of the forensic signals (docs/e14.md). Evidence for a person, never a verdict: published
  * work finds the digit tests weak on their own.
  */
 

@@ -1,10 +1,10 @@
 import type { DocumentReading } from '@castor/contracts';
-import { type E14SubmissionV2, type Field, type ProviderReading, type RuleFinding, toField } from '@castor/contracts';
+import { type E14Submission, type Field, type ProviderReading, type RuleFinding, toField } from '@castor/contracts';
 
 type ReviewReason = DocumentReading['fields'][number]['review'];
 
 /** Fields of a submission by path, in the paths the intake and the templates use. */
-export function submissionFieldPaths(submission: E14SubmissionV2): Array<{ path: string; field: Field }> {
+export function submissionFieldPaths(submission: E14Submission): Array<{ path: string; field: Field }> {
   const fields: Array<{ path: string; field: Field }> = [
     { path: 'nivelacion.sufragantes', field: toField(submission.nivelacion.sufragantes) },
     { path: 'nivelacion.urna', field: toField(submission.nivelacion.urna) },
@@ -28,10 +28,10 @@ export function submissionFieldPaths(submission: E14SubmissionV2): Array<{ path:
 
 /** The same submission with every field replaced by `update(path, field)`. */
 export function mapSubmissionFields(
-  submission: E14SubmissionV2,
+  submission: E14Submission,
   update: (path: string, field: Field) => Field,
-): E14SubmissionV2 {
-  const at = (path: string, input: E14SubmissionV2['blancos']) => update(path, toField(input));
+): E14Submission {
+  const at = (path: string, input: E14Submission['blancos']) => update(path, toField(input));
   return {
     ...submission,
     nivelacion: {
@@ -80,11 +80,11 @@ export const belowThreshold = (confidence: number, threshold: number) =>
  * only one provider read keeps that reading. Every provider's reading stays on the field.
  */
 export function fuseReadings(
-  local: E14SubmissionV2,
+  local: E14Submission,
   localProvider: string,
   second: { provider: string; fields: Record<string, Field> } | null,
   threshold: number,
-): { submission: E14SubmissionV2; disagreements: Set<string> } {
+): { submission: E14Submission; disagreements: Set<string> } {
   const disagreements = new Set<string>();
   const submission = mapSubmissionFields(local, (path, field) => {
     const own = reading(localProvider, field);
@@ -121,11 +121,11 @@ export function fuseReadings(
  * because another sum fails: the cells that break that sum are the unconfirmed ones.
  */
 export function flagFailedRules(
-  submission: E14SubmissionV2,
+  submission: E14Submission,
   findings: readonly RuleFinding[],
   threshold: number,
   confirmed: ReadonlySet<string> = new Set(),
-): { submission: E14SubmissionV2; flagged: Set<string> } {
+): { submission: E14Submission; flagged: Set<string> } {
   const flagged = new Set(
     findings
       .filter((f) => f.severity === 'high' || f.severity === 'critical')

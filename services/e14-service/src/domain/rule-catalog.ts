@@ -18,7 +18,7 @@ export interface RuleDefinition {
 }
 
 /**
- * Every rule CASTOR applies (E14.md "Rules" and the forensic signals). E11 = sufragantes, U = urna,
+ * Every rule CASTOR applies (docs/e14.md "Rules" and the forensic signals). E11 = sufragantes, U = urna,
  * I = incinerados, c_j = candidate/list rows, B/N/M = blancos/nulos/no marcados, S = suma total,
  * H = habilitados, τ = E11 / H.
  */

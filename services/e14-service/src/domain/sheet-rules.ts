@@ -8,7 +8,7 @@ import {
 import { BLOCKING_SEVERITIES, type EffectiveRules, RULES } from './rule-catalog.js';
 import { numberIn, type Sheet, sumOf } from './sheet.js';
 
-/** The `T` digit of the barcode (E14.md: 1 claveros, 2 delegados; 3 transmisión unconfirmed). */
+/** The `T` digit of the barcode (docs/e14.md: 1 claveros, 2 delegados; 3 transmisión unconfirmed). */
 export const BARCODE_COPY_DIGIT: Record<Copy, number> = { claveros: 1, delegados: 2, transmision: 3 };
 
 export interface SheetContext {
@@ -48,16 +48,22 @@ export function parseBarcode(barcode: string) {
   };
 }
 
-function arithmeticRules(sheet: Sheet): RuleFinding[] {
-  const findings: RuleFinding[] = [];
-  const e11 = numberIn(sheet.sufragantes);
-  const urna = numberIn(sheet.urna);
-  const incinerados = numberIn(sheet.incinerados);
+/** The sheet's totals as the arithmetic rules use them (null where a value is unknown). */
+function sheetTotals(sheet: Sheet) {
   const candidateSum = sumOf(sheet.votes.map((row) => numberIn(row.field)));
-  const sheetSum = sumOf([candidateSum, numberIn(sheet.blancos), numberIn(sheet.nulos), numberIn(sheet.noMarcados)]);
-  const otherFields = ['blancos', 'nulos', 'noMarcados'];
-  const voteFields = sheet.votes.map((row) => row.path);
+  return {
+    e11: numberIn(sheet.sufragantes),
+    urna: numberIn(sheet.urna),
+    incinerados: numberIn(sheet.incinerados),
+    candidateSum,
+    sheetSum: sumOf([candidateSum, numberIn(sheet.blancos), numberIn(sheet.nulos), numberIn(sheet.noMarcados)]),
+  };
+}
 
+/** The E-11 votantes against the urna less the incinerados (nivelación). */
+function nivelacionRule(sheet: Sheet): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const { e11, urna, incinerados } = sheetTotals(sheet);
   if (e11 !== null && urna !== null && incinerados !== null && urna > e11 && urna - incinerados !== e11) {
     findings.push(
       finding({
@@ -68,6 +74,15 @@ function arithmeticRules(sheet: Sheet): RuleFinding[] {
       }),
     );
   }
+  return findings;
+}
+
+/** The rows against the printed suma total and against the urna less the incinerados. */
+function sumRules(sheet: Sheet): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const { urna, incinerados, candidateSum, sheetSum } = sheetTotals(sheet);
+  const otherFields = ['blancos', 'nulos', 'noMarcados'];
+  const voteFields = sheet.votes.map((row) => row.path);
   const printed = numberIn(sheet.sumaTotal);
   if (sheet.sumaTotal !== null && printed !== null && sheetSum !== null && sheetSum !== printed) {
     findings.push(
@@ -106,6 +121,12 @@ function arithmeticRules(sheet: Sheet): RuleFinding[] {
       }),
     );
   }
+  return findings;
+}
+
+/** Each list's rows (agrupación and candidates) against its printed TOTAL. */
+function listTotalRules(sheet: Sheet): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   for (const total of sheet.listTotals) {
     const rows = sheet.votes.filter((row) => row.ballotNumber === total.ballotNumber);
     const printedTotal = numberIn(total.field);
@@ -126,6 +147,13 @@ function arithmeticRules(sheet: Sheet): RuleFinding[] {
       );
     }
   }
+  return findings;
+}
+
+/** No vote row above the E-11 votantes. */
+function boundsRules(sheet: Sheet): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const { e11 } = sheetTotals(sheet);
   if (e11 !== null) {
     for (const row of sheet.votes) {
       const value = numberIn(row.field);
@@ -142,6 +170,10 @@ function arithmeticRules(sheet: Sheet): RuleFinding[] {
     }
   }
   return findings;
+}
+
+function arithmeticRules(sheet: Sheet): RuleFinding[] {
+  return [...nivelacionRule(sheet), ...sumRules(sheet), ...listTotalRules(sheet), ...boundsRules(sheet)];
 }
 
 function capacityRule(sheet: Sheet, habilitados: number): RuleFinding[] {
@@ -300,7 +332,7 @@ export function reviewReason(
 
 const REVIEW_RULES: ReadonlySet<RuleId> = new Set(['corrections', 'confidence']);
 
-/** Runs every per-sheet rule of E14.md on one sheet, with the configuration of its corporation. */
+/** Runs every per-sheet rule of docs/e14.md on one sheet, with the configuration of its corporation. */
 export function validateSheet(sheet: Sheet, context: SheetContext): ValidationResult {
   const findings = context.rules.apply([
     ...arithmeticRules(sheet),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  type E14SubmissionV2,
+  type E14Submission,
   type Field,
   fieldValue,
   isListCorporation,
@@ -24,7 +24,7 @@ export interface SheetVoteRow {
  * the content hash is computed from and the payload is stored as.
  */
 export interface Sheet {
-  submission: E14SubmissionV2;
+  submission: E14Submission;
   mesaKey: MesaKey;
   sufragantes: Field;
   urna: Field;
@@ -58,7 +58,7 @@ export class SheetShapeError extends Error {
  * list sin voto preferente has only that row), so a row without candidate number becomes 0 there;
  * single-winner corporations have no candidate numbers. Duplicate rows are refused.
  */
-export function toSheet(submission: E14SubmissionV2): Sheet {
+export function toSheet(submission: E14Submission): Sheet {
   const listCorporation = isListCorporation(submission.corporation);
   const seen = new Set<string>();
   const votes = submission.votes.map((row, index): SheetVoteRow => {
@@ -102,7 +102,7 @@ export function toSheet(submission: E14SubmissionV2): Sheet {
     { path: 'noMarcados', field: sheet.noMarcados },
     ...(sheet.sumaTotal ? [{ path: 'sumaTotal', field: sheet.sumaTotal }] : []),
   ];
-  const canonicalSubmission: E14SubmissionV2 = {
+  const canonicalSubmission: E14Submission = {
     ...submission,
     nivelacion: { sufragantes: sheet.sufragantes, urna: sheet.urna, incinerados: sheet.incinerados },
     votes: submission.votes.map((row, index) => ({ ...row, votes: votes[index]?.field ?? toField(row.votes) })),
@@ -128,7 +128,7 @@ export function toSheet(submission: E14SubmissionV2): Sheet {
   };
 }
 
-/** Numeric value for arithmetic: empty = 0, illegible = unknown (E14.md; `fieldValue` in contracts). */
+/** Numeric value for arithmetic: empty = 0, illegible = unknown (docs/e14.md; `fieldValue` in contracts). */
 export const numberIn = (field: Field | null): number | null => (field === null ? null : fieldValue(field));
 
 /** Sum of values, or null when any is unknown. */

@@ -1,5 +1,7 @@
 import type { Copy, Corporation, RuleFinding, RuleId, Severity } from '@castor/contracts';
+import type { InferSelectModel } from 'drizzle-orm';
 import type pg from 'pg';
+import type { alerts as alertsTable } from '../db/schema/alerts.js';
 
 export interface AlertEvidence {
   fields?: string[];
@@ -8,23 +10,25 @@ export interface AlertEvidence {
   detail?: unknown;
 }
 
-export interface NewAlert {
-  electionId: number;
+/**
+ * An alert to raise: an alerts row without what the store keeps (id, status, timestamps). Same
+ * subject and finding ⇒ same `dedupeKey` ⇒ one alert, updated in place.
+ */
+export type NewAlert = Pick<
+  typeof alertsTable.$inferSelect,
+  'electionId' | 'ruleVersion' | 'dedupeKey' | 'territory' | 'mesaId' | 'municipioId' | 'formId' | 'message'
+> & {
+  // Text and jsonb columns, narrowed to what their CHECK constraints and readers allow.
   corporation: Corporation;
   rule: RuleId;
-  ruleVersion: number;
   severity: Severity;
-  /** Same subject and finding ⇒ same key ⇒ one alert, updated in place. */
-  dedupeKey: string;
-  territory: string;
-  mesaId: number | null;
-  municipioId: number | null;
-  formId: number | null;
   copy: Copy | null;
-  message: string;
   numbers: RuleFinding['numbers'];
   evidence: AlertEvidence;
-}
+};
+
+/** An alerts row id: int8, which pg returns as text. */
+type AlertId = { id: string };
 
 /**
  * Inserts or refreshes alerts. A refreshed alert keeps its status, except one the system had
@@ -37,7 +41,9 @@ export async function upsertAlerts(
   if (alerts.length === 0) return [];
   const sorted = [...alerts].sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : a.dedupeKey > b.dedupeKey ? 1 : 0));
   const column = <T>(read: (alert: NewAlert) => T) => sorted.map(read);
-  const result = await client.query<{ id: string; dedupe_key: string; inserted: boolean }>(
+  const result = await client.query<
+    AlertId & Pick<InferSelectModel<typeof alertsTable, { dbColumnNames: true }>, 'dedupe_key'> & { inserted: boolean }
+  >(
     `INSERT INTO alerts (election_id, corporation, rule, rule_version, severity, dedupe_key, territory, mesa_id, municipio_id,
                          form_id, copy, message, numbers, evidence)
      SELECT e, c, r, rv, s, k, t, m, mu, f, cp, msg, n::jsonb, ev::jsonb
@@ -84,7 +90,7 @@ export async function resolveGoneAlerts(
   reason: string,
 ): Promise<number[]> {
   if (dedupeKeys.length === 0) return [];
-  const result = await client.query<{ id: string }>(
+  const result = await client.query<AlertId>(
     `UPDATE alerts SET status = 'resolved', status_reason = $3, status_by = $4, updated_at = now()
      WHERE election_id = $1 AND dedupe_key = ANY($2::text[]) AND status <> 'resolved'
      RETURNING id`,

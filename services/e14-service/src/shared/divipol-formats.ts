@@ -3,9 +3,10 @@ import {
   candidateSchema,
   type DivipolDocument,
   divipolDocumentSchema,
+  divipolMesaSchema,
   type Election,
 } from '@castor/contracts';
-import { badRequest } from '@castor/service-kit';
+import { httpError } from '@castor/service-kit';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 
@@ -26,7 +27,7 @@ import { z } from 'zod';
 export const CSV_LINE_INVALID = 'CSV_LINE_INVALID';
 
 const lineError = (file: string, line: number, message: string, details?: unknown) =>
-  badRequest(CSV_LINE_INVALID, `${file} line ${line}: ${message}`, { file, line, ...(details ? { details } : {}) });
+  httpError(CSV_LINE_INVALID, `${file} line ${line}: ${message}`, { file, line, ...(details ? { details } : {}) });
 
 type CsvRecord = Record<string, string>;
 
@@ -70,7 +71,8 @@ const csvMesaSchema = z.object({
   puesto: z.string().regex(/^\d{1,2}$/),
   puesto_nombre: z.string().min(1),
   mesa: z.string().regex(/^\d{1,3}$/),
-  habilitados: z.coerce.number().int().min(0).max(5_000),
+  // The document schema's bounds, checked here too so the error names the CSV line.
+  habilitados: z.coerce.number().pipe(divipolMesaSchema.shape.habilitados),
   codigo_transmision: z.string().optional(),
 });
 
@@ -114,7 +116,7 @@ export function treeFromMesas(rows: readonly FlatMesa[]): DivipolDocument['depar
     const puesto = zona.get(row.puesto) ?? { name: row.puestoName, mesas: new Map<string, FlatMesa>() };
     zona.set(row.puesto, puesto);
     if (puesto.mesas.has(row.mesa)) {
-      throw badRequest(
+      throw httpError(
         'DIVIPOL_DUPLICATE_MESA',
         `${row.where}: mesa ${row.departamento}-${row.municipio}-${row.zona}-${row.puesto}-${row.mesa} is listed twice`,
       );
@@ -204,7 +206,7 @@ export function candidatesFromCsv(text: string): Candidate[] {
 
 /**
  * Field names of a node of the Registraduría's mesa index, by alias. The published file's exact
- * keys are unconfirmed (E14.md describes it as one node per mesa mapping its transmission code to
+ * keys are unconfirmed (docs/e14.md describes it as one node per mesa mapping its transmission code to
  * the mesa codes); this table is the one place to adjust once a real file is at hand.
  */
 const REGISTRADURIA_ALIASES = {
@@ -240,9 +242,9 @@ export function fromRegistraduriaIndex(json: unknown): FlatMesa[] {
     : json && typeof json === 'object'
       ? Object.entries(json as Record<string, unknown>)
       : [];
-  if (nodes.length === 0) throw badRequest('DIVIPOL_INVALID', 'The Registraduría index has no mesa nodes');
+  if (nodes.length === 0) throw httpError('DIVIPOL_INVALID', 'The Registraduría index has no mesa nodes');
   return nodes.map(([where, raw]) => {
-    if (!raw || typeof raw !== 'object') throw badRequest('DIVIPOL_INVALID', `node ${where} is not an object`);
+    if (!raw || typeof raw !== 'object') throw httpError('DIVIPOL_INVALID', `node ${where} is not an object`);
     const node = raw as Record<string, unknown>;
     const field = (name: keyof typeof REGISTRADURIA_ALIASES) => pick(node, REGISTRADURIA_ALIASES[name]);
     const codes = {
@@ -257,7 +259,7 @@ export function fromRegistraduriaIndex(json: unknown): FlatMesa[] {
       .map(([name]) => name);
     const habilitados = Number(field('habilitados'));
     if (missing.length > 0 || !Number.isInteger(habilitados) || habilitados < 0) {
-      throw badRequest(
+      throw httpError(
         'DIVIPOL_INVALID',
         `node ${where}: missing or invalid ${[...missing, ...(Number.isInteger(habilitados) ? [] : ['habilitados'])].join(', ')}`,
       );
@@ -295,7 +297,7 @@ export function buildDivipolDocument(
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badRequest('DIVIPOL_INVALID', `${issue?.path.join('.') ?? 'document'}: ${issue?.message ?? 'invalid'}`, {
+    throw httpError('DIVIPOL_INVALID', `${issue?.path.join('.') ?? 'document'}: ${issue?.message ?? 'invalid'}`, {
       issues: parsed.error.issues.slice(0, 20).map((item) => ({ path: item.path.join('.'), message: item.message })),
     });
   }

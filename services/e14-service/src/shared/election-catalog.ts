@@ -1,6 +1,9 @@
 import type { Corporation } from '@castor/contracts';
-import { notFound, unprocessable } from '@castor/service-kit';
+import { httpError } from '@castor/service-kit';
+import { eq, sql } from 'drizzle-orm';
 import type pg from 'pg';
+import { createDb } from '../db/client.js';
+import { candidates, electionCorporations, elections, partyLists } from '../db/schema/index.js';
 import { type EffectiveRules, effectiveRules } from '../domain/rule-catalog.js';
 
 export interface CandidateInfo {
@@ -53,61 +56,69 @@ const scopeKey = (departamento: string, municipio: string) => `${departamento}|$
 export const optionKey = (ballotNumber: number, candidateNumber: number | null) =>
   candidateNumber === null ? String(ballotNumber) : `${ballotNumber}-${candidateNumber}`;
 
-async function loadCatalog(pool: pg.Pool, code: string): Promise<ElectionCatalog | null> {
-  const election = await pool.query<{ id: number; code: string; name: string; date: string; rule_config: unknown }>(
-    `SELECT id, code, name, to_char(date, 'YYYY-MM-DD') AS date, rule_config FROM elections WHERE code = $1`,
-    [code],
-  );
-  const row = election.rows[0];
-  if (!row) return null;
+/** The election's rows: itself, its corporations, its candidate rows and its party lists. */
+async function readCatalogRows(pool: pg.Pool, code: string) {
+  const db = createDb(pool);
+  const [election] = await db
+    .select({
+      id: elections.id,
+      code: elections.code,
+      name: elections.name,
+      date: sql<string>`to_char(${elections.date}, 'YYYY-MM-DD')`,
+      ruleConfig: elections.ruleConfig,
+    })
+    .from(elections)
+    .where(eq(elections.code, code));
+  if (!election) return null;
   const [corporations, candidateRows, listRows] = await Promise.all([
-    pool.query<{ corporation: Corporation; rule_config: unknown }>(
-      'SELECT corporation, rule_config FROM election_corporations WHERE election_id = $1',
-      [row.id],
-    ),
-    pool.query<{
-      id: number;
-      corporation: Corporation;
-      circunscripcion: string;
-      departamento_code: string;
-      municipio_code: string;
-      ballot_number: number;
-      candidate_number: number | null;
-      list_id: number | null;
-      name: string;
-      party: string | null;
-    }>('SELECT * FROM candidates WHERE election_id = $1 ORDER BY ballot_number, candidate_number NULLS FIRST', [
-      row.id,
-    ]),
-    pool.query<{
-      id: number;
-      corporation: Corporation;
-      circunscripcion: string;
-      departamento_code: string;
-      municipio_code: string;
-      ballot_number: number;
-      list_code: string | null;
-      preferente: boolean;
-      name: string;
-    }>('SELECT * FROM party_lists WHERE election_id = $1', [row.id]),
+    db
+      .select({ corporation: electionCorporations.corporation, ruleConfig: electionCorporations.ruleConfig })
+      .from(electionCorporations)
+      .where(eq(electionCorporations.electionId, election.id)),
+    db
+      .select()
+      .from(candidates)
+      .where(eq(candidates.electionId, election.id))
+      .orderBy(candidates.ballotNumber, sql`${candidates.candidateNumber} NULLS FIRST`),
+    db.select().from(partyLists).where(eq(partyLists.electionId, election.id)),
   ]);
-  const electionRuleConfig = row.rule_config;
-  const candidates = new Map<number, CandidateInfo>();
-  const byScope = new Map<Corporation, Map<string, Map<string, CandidateInfo>>>();
-  for (const candidate of candidateRows.rows) {
-    const info: CandidateInfo = {
-      id: candidate.id,
-      corporation: candidate.corporation,
-      circunscripcion: candidate.circunscripcion,
-      departamentoCode: candidate.departamento_code,
-      municipioCode: candidate.municipio_code,
-      ballotNumber: candidate.ballot_number,
-      candidateNumber: candidate.candidate_number,
-      listId: candidate.list_id,
-      name: candidate.name,
-      party: candidate.party,
-    };
-    candidates.set(info.id, info);
+  return { election, corporations, candidateRows, listRows };
+}
+
+type CandidateRow = typeof candidates.$inferSelect;
+type ListRow = typeof partyLists.$inferSelect;
+
+const toCandidateInfo = (candidate: CandidateRow): CandidateInfo => ({
+  id: candidate.id,
+  corporation: candidate.corporation as Corporation,
+  circunscripcion: candidate.circunscripcion,
+  departamentoCode: candidate.departamentoCode,
+  municipioCode: candidate.municipioCode,
+  ballotNumber: candidate.ballotNumber,
+  candidateNumber: candidate.candidateNumber,
+  listId: candidate.listId,
+  name: candidate.name,
+  party: candidate.party,
+});
+
+const toListInfo = (list: ListRow): ListInfo => ({
+  id: list.id,
+  corporation: list.corporation as Corporation,
+  circunscripcion: list.circunscripcion,
+  departamentoCode: list.departamentoCode,
+  municipioCode: list.municipioCode,
+  ballotNumber: list.ballotNumber,
+  listCode: list.listCode,
+  preferente: list.preferente,
+  name: list.name,
+});
+
+/** Ballot options by corporation, then scope (departamento|municipio), then option key ("3", "3-101"). */
+type OptionsByScope = Map<Corporation, Map<string, Map<string, CandidateInfo>>>;
+
+function indexByScope(candidateInfos: Iterable<CandidateInfo>): OptionsByScope {
+  const byScope: OptionsByScope = new Map();
+  for (const info of candidateInfos) {
     const scopes = byScope.get(info.corporation) ?? new Map<string, Map<string, CandidateInfo>>();
     byScope.set(info.corporation, scopes);
     const key = scopeKey(info.departamentoCode, info.municipioCode);
@@ -115,42 +126,19 @@ async function loadCatalog(pool: pg.Pool, code: string): Promise<ElectionCatalog
     scopes.set(key, options);
     options.set(optionKey(info.ballotNumber, info.candidateNumber), info);
   }
-  const lists = new Map<number, ListInfo>(
-    listRows.rows.map((list) => [
-      list.id,
-      {
-        id: list.id,
-        corporation: list.corporation,
-        circunscripcion: list.circunscripcion,
-        departamentoCode: list.departamento_code,
-        municipioCode: list.municipio_code,
-        ballotNumber: list.ballot_number,
-        listCode: list.list_code,
-        preferente: list.preferente,
-        name: list.name,
-      },
-    ]),
-  );
-  const scopesOf = (departamento: string, municipio: string) => [
-    scopeKey(departamento, municipio),
-    scopeKey(departamento, ''),
-    scopeKey('', ''),
-  ];
+  return byScope;
+}
+
+/** A mesa's options come from its municipio's, its departamento's and the national scope, narrowest first. */
+const scopesOf = (departamento: string, municipio: string) => [
+  scopeKey(departamento, municipio),
+  scopeKey(departamento, ''),
+  scopeKey('', ''),
+];
+
+function optionLookups(byScope: OptionsByScope): Pick<ElectionCatalog, 'resolveOption' | 'optionsFor'> {
   const optionsCache = new Map<string, CandidateInfo[]>();
   return {
-    id: row.id,
-    code: row.code,
-    name: row.name,
-    date: row.date,
-    electionRuleConfig,
-    corporations: new Map(
-      corporations.rows.map((corporation) => [
-        corporation.corporation,
-        { config: corporation.rule_config, rules: effectiveRules(electionRuleConfig, corporation.rule_config) },
-      ]),
-    ),
-    candidates,
-    lists,
     resolveOption(corporation, departamento, municipio, option) {
       const scopes = byScope.get(corporation);
       if (!scopes) return undefined;
@@ -172,6 +160,29 @@ async function loadCatalog(pool: pg.Pool, code: string): Promise<ElectionCatalog
       optionsCache.set(cacheKey, options);
       return options;
     },
+  };
+}
+
+async function loadCatalog(pool: pg.Pool, code: string): Promise<ElectionCatalog | null> {
+  const rows = await readCatalogRows(pool, code);
+  if (!rows) return null;
+  const { election, corporations, candidateRows, listRows } = rows;
+  const candidateInfos = new Map(candidateRows.map((row) => [row.id, toCandidateInfo(row)]));
+  return {
+    id: election.id,
+    code: election.code,
+    name: election.name,
+    date: election.date,
+    electionRuleConfig: election.ruleConfig,
+    corporations: new Map(
+      corporations.map((corporation) => [
+        corporation.corporation as Corporation,
+        { config: corporation.ruleConfig, rules: effectiveRules(election.ruleConfig, corporation.ruleConfig) },
+      ]),
+    ),
+    candidates: candidateInfos,
+    lists: new Map(listRows.map((list) => [list.id, toListInfo(list)])),
+    ...optionLookups(indexByScope(candidateInfos.values())),
   };
 }
 
@@ -202,9 +213,9 @@ export class ElectionCatalogs {
    */
   async requireElection(code: string, corporation?: Corporation): Promise<ElectionCatalog> {
     const catalog = await this.get(code);
-    if (!catalog) throw notFound(`No election ${code} has been imported`, 'ELECTION_UNKNOWN');
+    if (!catalog) throw httpError('ELECTION_UNKNOWN', `No election ${code} has been imported`);
     if (corporation !== undefined && !catalog.corporations.has(corporation)) {
-      throw unprocessable('CORPORATION_NOT_IN_ELECTION', `${corporation} is not elected in ${code}`, {
+      throw httpError('CORPORATION_NOT_IN_ELECTION', `${corporation} is not elected in ${code}`, {
         corporations: [...catalog.corporations.keys()],
       });
     }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { forensicQueue } from '../db/schema/index.js';
 
 /**
  * Marks municipios whose forensic signals must be recomputed. The first mark sets the due time;
@@ -7,7 +8,7 @@ import type pg from 'pg';
  */
 export async function enqueueForensics(
   client: pg.PoolClient,
-  entries: ReadonlyArray<{ electionId: number; municipioId: number; corporation: string }>,
+  entries: ReadonlyArray<Pick<typeof forensicQueue.$inferInsert, 'electionId' | 'municipioId' | 'corporation'>>,
   debounceMs: number,
 ): Promise<void> {
   const unique = new Map(entries.map((entry) => [`${entry.municipioId}|${entry.corporation}`, entry]));

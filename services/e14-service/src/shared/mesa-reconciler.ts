@@ -1,6 +1,9 @@
 import type { Corporation, MesaStatus, RuleFinding } from '@castor/contracts';
+import { getTableColumns, type InferSelectModel } from 'drizzle-orm';
 import type pg from 'pg';
 import { copyRows } from '../db/copy.js';
+import type { e14Forms } from '../db/schema/forms.js';
+import { type officialResults, reconciliations } from '../db/schema/reconciliation.js';
 import {
   type FormSummary,
   type MesaNumbers,
@@ -8,9 +11,9 @@ import {
   type Reconciled,
   reconcile,
 } from '../domain/reconciliation-policy.js';
-import { RULES } from '../domain/rule-catalog.js';
 import { type NewAlert, resolveGoneAlerts, upsertAlerts } from './alert-store.js';
 import type { AuditInput } from './audit-chain.js';
+import { type AlertSubject, copiesDifferAlert, officialDiffersAlert } from './discrepancy-alerts.js';
 import { RollupDeltas } from './rollups.js';
 
 /** A mesa and corporation whose truth must be (re)decided, with what the rollups need. */
@@ -31,38 +34,19 @@ export interface ReconcileOutcome {
   alertIds: number[];
 }
 
-const TRUTH_COLUMNS = [
-  'mesa_id',
-  'corporation',
-  'election_id',
-  'municipio_id',
-  'form_id',
-  'status',
-  'policy_version',
-  'sufragantes',
-  'urna',
-  'incinerados',
-  'blancos',
-  'nulos',
-  'no_marcados',
-  'candidate_ids',
-  'votes',
-  'source_count',
-  'discrepancies',
-];
-
 export const targetKey = (mesaId: number, corporation: string) => `${mesaId}|${corporation}`;
 
-interface NumbersRow {
-  sufragantes: number | null;
-  urna?: number | null;
-  incinerados?: number | null;
-  blancos: number | null;
-  nulos: number | null;
-  no_marcados: number | null;
-  candidate_ids: number[];
-  votes: Array<number | null>;
-}
+// Rows keyed by their SQL column names, as `json_build_object` and `client.query` return them.
+type FormColumns = InferSelectModel<typeof e14Forms, { dbColumnNames: true }>;
+type OfficialColumns = InferSelectModel<typeof officialResults, { dbColumnNames: true }>;
+type TruthColumns = InferSelectModel<typeof reconciliations, { dbColumnNames: true }>;
+
+/**
+ * The numbers of a stored form, official feed row or truth. An official row has no urna nor
+ * incinerados; `votes` holds NULL for an unread row, which the schema's integer[] type does not say.
+ */
+type NumbersRow = Pick<TruthColumns, 'sufragantes' | 'blancos' | 'nulos' | 'no_marcados' | 'candidate_ids'> &
+  Partial<Pick<TruthColumns, 'urna' | 'incinerados'>> & { votes: Array<number | null> };
 
 export function numbersOf(row: NumbersRow): MesaNumbers {
   const votes = new Map<number, number | null>();
@@ -78,13 +62,21 @@ export function numbersOf(row: NumbersRow): MesaNumbers {
   };
 }
 
-interface TruthRow extends NumbersRow {
-  mesa_id: number;
-  corporation: string;
-  form_id: number | null;
-  status: MesaStatus;
-  discrepancies: { copiesDiffer?: unknown; officialDiffers?: unknown };
-}
+/** A stored truth; its status is text the CHECK constraint limits, its discrepancies the json written here. */
+type TruthRow = NumbersRow &
+  Pick<TruthColumns, 'mesa_id' | 'corporation' | 'form_id'> & {
+    status: MesaStatus;
+    discrepancies: { copiesDiffer?: unknown; officialDiffers?: unknown };
+  };
+
+/** The official feeds an E-14 is checked against (never its truth). */
+export type OfficialSource = 'preconteo' | 'escrutinio';
+
+type OfficialRow = NumbersRow & Pick<OfficialColumns, 'mesa_id' | 'corporation'> & { source: OfficialSource };
+
+type FormRow = NumbersRow &
+  Pick<FormColumns, 'id' | 'mesa_id' | 'corporation' | 'version' | 'min_confidence' | 'content_hash' | 'needs_review'> &
+  Pick<FormSummary, 'copy' | 'source' | 'status'> & { findings: RuleFinding[] };
 
 /** A stored form of a mesa, as the policy and the intake's duplicate and version checks see it. */
 export interface StoredForm extends FormSummary {
@@ -98,22 +90,8 @@ export interface StoredForm extends FormSummary {
 /** Everything stored about some mesas that decides their truth, read once under their row locks. */
 export interface MesaState {
   forms: StoredForm[];
-  official: Array<NumbersRow & { mesa_id: number; corporation: string; source: 'preconteo' | 'escrutinio' }>;
+  official: OfficialRow[];
   truths: Map<string, TruthRow>;
-}
-
-interface FormRow extends NumbersRow {
-  id: number;
-  mesa_id: number;
-  corporation: string;
-  copy: FormSummary['copy'];
-  source: FormSummary['source'];
-  version: number;
-  status: FormSummary['status'];
-  min_confidence: number;
-  content_hash: string;
-  needs_review: boolean;
-  findings: RuleFinding[];
 }
 
 /**
@@ -124,7 +102,7 @@ interface FormRow extends NumbersRow {
  * `Math.fround` gives for a form not yet read back, so the policy compares both alike.
  */
 export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly number[]): Promise<MesaState> {
-  const result = await client.query<{ forms: FormRow[]; official: MesaState['official']; truths: TruthRow[] }>({
+  const result = await client.query<{ forms: FormRow[]; official: OfficialRow[]; truths: TruthRow[] }>({
     name: 'reconcile-mesa-state',
     text: `SELECT
        (SELECT coalesce(json_agg(json_build_object('id', id, 'mesa_id', mesa_id, 'corporation', corporation,
@@ -166,6 +144,30 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
   return { forms, official: row?.official ?? [], truths };
 }
 
+/** What re-deciding a batch of targets gives the caller. */
+interface Reconciliation {
+  outcomes: Map<string, ReconcileOutcome>;
+  audit: AuditInput[];
+  changed: Set<string>;
+  rollups: RollupDeltas;
+}
+
+/** The stored sources of the batch's targets, by `targetKey`. */
+interface TargetSources {
+  forms: Map<string, FormSummary[]>;
+  official: Map<string, Array<{ source: OfficialSource; numbers: MesaNumbers }>>;
+  truths: Map<string, TruthRow>;
+}
+
+/** A batch being decided: the answer, plus the truths and alerts still to write. */
+interface Decisions extends Reconciliation {
+  upserts: Array<{ target: MesaTarget; decided: Reconciled }>;
+  newAlerts: NewAlert[];
+  goneAlertKeys: string[];
+  /** Alert dedupe key → the `targetKey` whose outcome lists that alert. */
+  alertOwners: Map<string, string>;
+}
+
 /**
  * Re-decides the truth of the given mesas (whose rows the caller has locked) from every stored
  * form and official feed row, inside the caller's transaction: writes the truth, raises or resolves the
@@ -179,205 +181,209 @@ export async function reconcileMesas(
   targets: readonly MesaTarget[],
   actor: string,
   state?: MesaState,
-): Promise<{
-  outcomes: Map<string, ReconcileOutcome>;
-  audit: AuditInput[];
-  changed: Set<string>;
-  rollups: RollupDeltas;
-}> {
-  const outcomes = new Map<string, ReconcileOutcome>();
-  const audit: AuditInput[] = [];
-  const changed = new Set<string>();
-  const rollups = new RollupDeltas();
+): Promise<Reconciliation> {
+  const batch: Decisions = {
+    outcomes: new Map(),
+    audit: [],
+    changed: new Set(),
+    rollups: new RollupDeltas(),
+    upserts: [],
+    newAlerts: [],
+    goneAlertKeys: [],
+    alertOwners: new Map(),
+  };
+  const { outcomes, audit, changed, rollups } = batch;
   if (targets.length === 0) return { outcomes, audit, changed, rollups };
-  const {
-    forms,
-    official,
-    truths: truthByTarget,
-  } = state ?? (await loadMesaState(client, [...new Set(targets.map((target) => target.mesaId))]));
-  const formsByTarget = new Map<string, FormSummary[]>();
-  for (const form of forms) {
-    const key = targetKey(form.mesaId, form.corporation);
-    const list = formsByTarget.get(key) ?? [];
-    formsByTarget.set(key, list);
-    list.push(form);
-  }
-  const officialByTarget = new Map<string, Array<{ source: 'preconteo' | 'escrutinio'; numbers: MesaNumbers }>>();
-  for (const row of official) {
-    const key = targetKey(row.mesa_id, row.corporation);
-    const list = officialByTarget.get(key) ?? [];
-    officialByTarget.set(key, list);
-    list.push({ source: row.source, numbers: numbersOf(row) });
-  }
+  const { forms, official, truths } =
+    state ?? (await loadMesaState(client, [...new Set(targets.map((target) => target.mesaId))]));
+  const sources: TargetSources = {
+    forms: groupByTarget(
+      forms,
+      (form) => targetKey(form.mesaId, form.corporation),
+      (form) => form,
+    ),
+    official: groupByTarget(
+      official,
+      (row) => targetKey(row.mesa_id, row.corporation),
+      (row) => ({ source: row.source, numbers: numbersOf(row) }),
+    ),
+    truths,
+  };
+  for (const target of targets) decideTarget(batch, target, sources, actor);
+  if (batch.upserts.length > 0) await writeTruths(client, batch.upserts, sources);
+  await writeAlerts(client, targets, batch);
+  return { outcomes, audit, changed, rollups };
+}
 
-  const upserts: Array<{ target: MesaTarget; decided: Reconciled }> = [];
-  const newAlerts: NewAlert[] = [];
-  const goneAlertKeys: string[] = [];
-  const alertOwners = new Map<string, string>();
-
-  for (const target of targets) {
-    const key = targetKey(target.mesaId, target.corporation);
-    if (outcomes.has(key)) continue;
-    const previous = truthByTarget.get(key);
-    const decided = reconcile(formsByTarget.get(key) ?? [], officialByTarget.get(key) ?? []);
-    if (!decided) {
-      outcomes.set(key, { status: previous?.status ?? 'needs_review', formId: null, alertIds: [] });
-      continue;
-    }
-    const discrepancies = { copiesDiffer: decided.copiesDiffer, officialDiffers: decided.officialDiffers };
-    const unchanged =
-      previous &&
-      Number(previous.form_id) === decided.truth.id &&
-      previous.status === decided.status &&
-      JSON.stringify(previous.discrepancies) === JSON.stringify(discrepancies);
-    outcomes.set(key, { status: decided.status, formId: decided.truth.id, alertIds: [] });
-    if (unchanged) continue;
-    changed.add(target.corporation);
-    upserts.push({ target, decided });
-    if (previous) rollups.add(target, numbersOf(previous), previous.status, -1);
-    rollups.add(target, decided.truth, decided.status, 1);
-    audit.push({
-      actor,
-      action: 'reconciliation.decided',
-      entity: 'mesa',
-      entityId: `${target.mesaKey}/${target.corporation}`,
-      before: previous ? { formId: Number(previous.form_id), status: previous.status } : null,
-      after: {
-        formId: decided.truth.id,
-        status: decided.status,
-        policyVersion: RECONCILIATION_POLICY_VERSION,
-        copiesDiffer: decided.copiesDiffer?.differences.map((item) => item.field) ?? [],
-        officialDiffers: decided.officialDiffers?.differences.map((item) => item.field) ?? [],
-      },
-    });
-    const copiesKey = `copies_differ:${target.mesaId}:${target.corporation}`;
-    const officialKey = `official_differs:${target.mesaId}:${target.corporation}`;
-    alertOwners.set(copiesKey, key);
-    alertOwners.set(officialKey, key);
-    const base = {
-      electionId: target.electionId,
-      corporation: target.corporation,
-      territory: target.mesaKey,
-      mesaId: target.mesaId,
-      municipioId: target.municipioId,
-    };
-    if (decided.copiesDiffer) {
-      const { differences, copies, oddCopy, formIds } = decided.copiesDiffer;
-      newAlerts.push({
-        ...base,
-        rule: 'copies_differ',
-        ruleVersion: RULES.copies_differ.version,
-        severity: RULES.copies_differ.severity,
-        dedupeKey: copiesKey,
-        formId: null,
-        copy: oddCopy,
-        message: `The copies (${copies.join(', ')}) of mesa ${target.mesaKey} differ on ${differences.map((item) => item.field).join(', ')}${oddCopy ? `; the ${oddCopy} copy is the odd one out` : ''}`,
-        numbers: { fieldsDiffering: differences.length, copies: copies.length },
-        evidence: {
-          fields: differences.map((item) => item.field),
-          sources: formIds.map((formId, index) => ({
-            formId,
-            source: 'e14',
-            ...(copies[index] ? { copy: copies[index] } : {}),
-          })),
-          detail: { differences },
-        },
-      });
-    } else if (previous?.discrepancies?.copiesDiffer) goneAlertKeys.push(copiesKey);
-    if (decided.officialDiffers) {
-      const { differences, sources } = decided.officialDiffers;
-      newAlerts.push({
-        ...base,
-        rule: 'official_differs',
-        ruleVersion: RULES.official_differs.version,
-        severity: RULES.official_differs.severity,
-        dedupeKey: officialKey,
-        formId: decided.truth.id,
-        copy: null,
-        message: `Mesa ${target.mesaKey}: ${sources.join(' / ')} disagree on ${differences.map((item) => item.field).join(', ')}`,
-        numbers: { fieldsDiffering: differences.length },
-        evidence: {
-          fields: differences.map((item) => item.field),
-          sources: [
-            { formId: decided.truth.id, source: 'e14', copy: decided.truth.copy, version: decided.truth.version },
-            ...sources.filter((source) => !source.startsWith('e14')).map((source) => ({ source })),
-          ],
-          detail: { differences },
-        },
-      });
-    } else if (previous?.discrepancies?.officialDiffers) goneAlertKeys.push(officialKey);
+function groupByTarget<T, V>(items: readonly T[], keyOf: (item: T) => string, entryOf: (item: T) => V) {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key) ?? [];
+    groups.set(key, list);
+    list.push(entryOf(item));
   }
+  return groups;
+}
 
-  if (upserts.length > 0) {
-    upserts.sort((a, b) => a.target.mesaId - b.target.mesaId || (a.target.corporation < b.target.corporation ? -1 : 1));
-    const row = ({ target, decided }: (typeof upserts)[number]) => [
-      target.mesaId,
-      target.corporation,
-      target.electionId,
-      target.municipioId,
-      decided.truth.id,
-      decided.status,
-      RECONCILIATION_POLICY_VERSION,
-      decided.truth.sufragantes,
-      decided.truth.urna,
-      decided.truth.incinerados,
-      decided.truth.blancos,
-      decided.truth.nulos,
-      decided.truth.noMarcados,
-      [...decided.truth.votes.keys()],
-      [...decided.truth.votes.values()],
-      formsByTarget.get(targetKey(target.mesaId, target.corporation))?.length ?? 0,
-      JSON.stringify({ copiesDiffer: decided.copiesDiffer, officialDiffers: decided.officialDiffers }),
-    ];
-    // The caller holds the mesa row locks, so no one else can create these truths meanwhile: new
-    // truths go in with COPY, replaced ones with one UPDATE.
-    const fresh = upserts.filter(({ target }) => !truthByTarget.has(targetKey(target.mesaId, target.corporation)));
-    const replaced = upserts.filter(({ target }) => truthByTarget.has(targetKey(target.mesaId, target.corporation)));
-    if (fresh.length > 0) await copyRows(client, 'reconciliations', TRUTH_COLUMNS, fresh.map(row));
-    if (replaced.length > 0) {
-      const rows = replaced.map(row);
-      const column = (index: number) => rows.map((values) => values[index]);
-      await client.query(
-        `UPDATE reconciliations r SET form_id = t.f, status = t.s, policy_version = t.pv, sufragantes = t.su, urna = t.u,
-           incinerados = t.i, blancos = t.b, nulos = t.n, no_marcados = t.nm,
-           candidate_ids = CASE WHEN t.ci = '' THEN '{}'::int[] ELSE string_to_array(t.ci, ',')::int[] END,
-           votes = CASE WHEN t.v = '' THEN '{}'::int[] ELSE string_to_array(t.v, ',', 'null')::int[] END,
-           source_count = t.sc, discrepancies = t.d::json, updated_at = now()
-         FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[],
-                     $10::int[], $11::int[], $12::text[], $13::text[], $14::int[], $15::text[])
-           AS t(m, c, f, s, pv, su, u, i, b, n, nm, ci, v, sc, d)
-         WHERE r.mesa_id = t.m AND r.corporation = t.c`,
-        [
-          column(0),
-          column(1),
-          column(4),
-          column(5),
-          column(6),
-          column(7),
-          column(8),
-          column(9),
-          column(10),
-          column(11),
-          column(12),
-          column(13).map((ids) => (ids as number[]).join(',')),
-          column(14).map((votes) =>
-            (votes as Array<number | null>).map((value) => (value === null ? 'null' : value)).join(','),
-          ),
-          column(15),
-          column(16),
-        ],
-      );
-    }
+/** Decides one target's truth and, when it changed, queues its write, rollup deltas, audit entry and alerts. */
+function decideTarget(batch: Decisions, target: MesaTarget, sources: TargetSources, actor: string): void {
+  const key = targetKey(target.mesaId, target.corporation);
+  if (batch.outcomes.has(key)) return;
+  const previous = sources.truths.get(key);
+  const decided = reconcile(sources.forms.get(key) ?? [], sources.official.get(key) ?? []);
+  if (!decided) {
+    batch.outcomes.set(key, { status: previous?.status ?? 'needs_review', formId: null, alertIds: [] });
+    return;
   }
+  const discrepancies = { copiesDiffer: decided.copiesDiffer, officialDiffers: decided.officialDiffers };
+  const unchanged =
+    previous &&
+    Number(previous.form_id) === decided.truth.id &&
+    previous.status === decided.status &&
+    JSON.stringify(previous.discrepancies) === JSON.stringify(discrepancies);
+  batch.outcomes.set(key, { status: decided.status, formId: decided.truth.id, alertIds: [] });
+  if (unchanged) return;
+  batch.changed.add(target.corporation);
+  batch.upserts.push({ target, decided });
+  if (previous) batch.rollups.add(target, numbersOf(previous), previous.status, -1);
+  batch.rollups.add(target, decided.truth, decided.status, 1);
+  batch.audit.push({
+    actor,
+    action: 'reconciliation.decided',
+    entity: 'mesa',
+    entityId: `${target.mesaKey}/${target.corporation}`,
+    before: previous ? { formId: Number(previous.form_id), status: previous.status } : null,
+    after: {
+      formId: decided.truth.id,
+      status: decided.status,
+      policyVersion: RECONCILIATION_POLICY_VERSION,
+      copiesDiffer: decided.copiesDiffer?.differences.map((item) => item.field) ?? [],
+      officialDiffers: decided.officialDiffers?.differences.map((item) => item.field) ?? [],
+    },
+  });
+  queueDiscrepancyAlerts(batch, key, target, decided, previous);
+}
 
-  const raised = await upsertAlerts(client, newAlerts);
+/** Raises an alert for each discrepancy found, and resolves the earlier one of each discrepancy gone. */
+function queueDiscrepancyAlerts(
+  batch: Decisions,
+  key: string,
+  target: MesaTarget,
+  decided: Reconciled,
+  previous: TruthRow | undefined,
+): void {
+  const copiesKey = `copies_differ:${target.mesaId}:${target.corporation}`;
+  const officialKey = `official_differs:${target.mesaId}:${target.corporation}`;
+  batch.alertOwners.set(copiesKey, key);
+  batch.alertOwners.set(officialKey, key);
+  const subject: AlertSubject = {
+    electionId: target.electionId,
+    corporation: target.corporation,
+    territory: target.mesaKey,
+    mesaId: target.mesaId,
+    municipioId: target.municipioId,
+  };
+  if (decided.copiesDiffer) {
+    batch.newAlerts.push(copiesDifferAlert(subject, copiesKey, decided.copiesDiffer));
+  } else if (previous?.discrepancies?.copiesDiffer) batch.goneAlertKeys.push(copiesKey);
+  if (decided.officialDiffers) {
+    batch.newAlerts.push(officialDiffersAlert(subject, officialKey, decided.truth, decided.officialDiffers));
+  } else if (previous?.discrepancies?.officialDiffers) batch.goneAlertKeys.push(officialKey);
+}
+
+/** A truth as written: its reconciliations columns but updated_at (discrepancies as JSON text). */
+type TruthValues = Omit<TruthColumns, 'updated_at' | 'votes' | 'discrepancies'> & {
+  votes: Array<number | null>;
+  discrepancies: string;
+};
+
+const TRUTH_COLUMNS = Object.values(getTableColumns(reconciliations))
+  .map((column) => column.name)
+  .filter((name): name is keyof TruthValues => name !== 'updated_at');
+
+function truthValues({ target, decided }: Decisions['upserts'][number], sources: TargetSources): TruthValues {
+  const { truth } = decided;
+  return {
+    mesa_id: target.mesaId,
+    corporation: target.corporation,
+    election_id: target.electionId,
+    municipio_id: target.municipioId,
+    form_id: truth.id,
+    status: decided.status,
+    policy_version: RECONCILIATION_POLICY_VERSION,
+    sufragantes: truth.sufragantes,
+    urna: truth.urna,
+    incinerados: truth.incinerados,
+    blancos: truth.blancos,
+    nulos: truth.nulos,
+    no_marcados: truth.noMarcados,
+    candidate_ids: [...truth.votes.keys()],
+    votes: [...truth.votes.values()],
+    source_count: sources.forms.get(targetKey(target.mesaId, target.corporation))?.length ?? 0,
+    discrepancies: JSON.stringify({ copiesDiffer: decided.copiesDiffer, officialDiffers: decided.officialDiffers }),
+  };
+}
+
+async function writeTruths(client: pg.PoolClient, upserts: Decisions['upserts'], sources: TargetSources) {
+  upserts.sort((a, b) => a.target.mesaId - b.target.mesaId || (a.target.corporation < b.target.corporation ? -1 : 1));
+  const rows = upserts.map((upsert) => truthValues(upsert, sources));
+  // The caller holds the mesa row locks, so no one else can create these truths meanwhile: new
+  // truths go in with COPY, replaced ones with one UPDATE.
+  const fresh = rows.filter((row) => !sources.truths.has(targetKey(row.mesa_id, row.corporation)));
+  const replaced = rows.filter((row) => sources.truths.has(targetKey(row.mesa_id, row.corporation)));
+  if (fresh.length > 0) {
+    await copyRows(
+      client,
+      'reconciliations',
+      TRUTH_COLUMNS,
+      fresh.map((row) => TRUTH_COLUMNS.map((name) => row[name])),
+    );
+  }
+  if (replaced.length > 0) await updateTruths(client, replaced);
+}
+
+async function updateTruths(client: pg.PoolClient, rows: readonly TruthValues[]): Promise<void> {
+  const column = <K extends keyof TruthValues>(name: K) => rows.map((row) => row[name]);
+  await client.query(
+    `UPDATE reconciliations r SET form_id = t.f, status = t.s, policy_version = t.pv, sufragantes = t.su, urna = t.u,
+       incinerados = t.i, blancos = t.b, nulos = t.n, no_marcados = t.nm,
+       candidate_ids = CASE WHEN t.ci = '' THEN '{}'::int[] ELSE string_to_array(t.ci, ',')::int[] END,
+       votes = CASE WHEN t.v = '' THEN '{}'::int[] ELSE string_to_array(t.v, ',', 'null')::int[] END,
+       source_count = t.sc, discrepancies = t.d::json, updated_at = now()
+     FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[],
+                 $10::int[], $11::int[], $12::text[], $13::text[], $14::int[], $15::text[])
+       AS t(m, c, f, s, pv, su, u, i, b, n, nm, ci, v, sc, d)
+     WHERE r.mesa_id = t.m AND r.corporation = t.c`,
+    [
+      column('mesa_id'),
+      column('corporation'),
+      column('form_id'),
+      column('status'),
+      column('policy_version'),
+      column('sufragantes'),
+      column('urna'),
+      column('incinerados'),
+      column('blancos'),
+      column('nulos'),
+      column('no_marcados'),
+      column('candidate_ids').map((ids) => ids.join(',')),
+      column('votes').map((votes) => votes.map((value) => (value === null ? 'null' : value)).join(',')),
+      column('source_count'),
+      column('discrepancies'),
+    ],
+  );
+}
+
+/** Raises the batch's discrepancy alerts (listing them in their targets' outcomes) and resolves the gone ones. */
+async function writeAlerts(client: pg.PoolClient, targets: readonly MesaTarget[], batch: Decisions): Promise<void> {
+  const raised = await upsertAlerts(client, batch.newAlerts);
   for (const alert of raised) {
-    const owner = alertOwners.get(alert.dedupeKey);
-    if (owner) outcomes.get(owner)?.alertIds.push(alert.id);
+    const owner = batch.alertOwners.get(alert.dedupeKey);
+    if (owner) batch.outcomes.get(owner)?.alertIds.push(alert.id);
   }
   const electionId = targets[0]?.electionId;
   if (electionId !== undefined) {
-    await resolveGoneAlerts(client, electionId, goneAlertKeys, 'reconciliation', 'the sources agree now');
+    await resolveGoneAlerts(client, electionId, batch.goneAlertKeys, 'reconciliation', 'the sources agree now');
   }
-  return { outcomes, audit, changed, rollups };
 }

@@ -1,5 +1,7 @@
 import type { MesaStatus } from '@castor/contracts';
+import type { InferSelectModel } from 'drizzle-orm';
 import type pg from 'pg';
+import type { municipioCoverage, puestoCoverage } from '../db/schema/tallies.js';
 import type { MesaNumbers } from '../domain/reconciliation-policy.js';
 
 /** Where a mesa sits, for the rollups. */
@@ -12,6 +14,7 @@ export interface RollupPlace {
   habilitados: number;
 }
 
+/** The counters puesto_coverage and municipio_coverage both keep, in the order of `RollupDeltas.add`'s values. */
 const COVERAGE_COLUMNS = [
   'mesas_in',
   'mesas_validated',
@@ -25,8 +28,24 @@ const COVERAGE_COLUMNS = [
   'blancos',
   'nulos',
   'no_marcados',
-] as const;
+] as const satisfies ReadonlyArray<
+  keyof InferSelectModel<typeof puestoCoverage, { dbColumnNames: true }> &
+    keyof InferSelectModel<typeof municipioCoverage, { dbColumnNames: true }>
+>;
 const STATUS_COLUMN: Record<MesaStatus, number> = { validated: 1, needs_review: 2, failed_rules: 3, disputed: 4 };
+
+/** One candidate row's change of votes in one place. */
+interface VoteDelta {
+  place: RollupPlace;
+  candidateId: number;
+  votes: number;
+}
+
+/** The change of each of `COVERAGE_COLUMNS` in one place. */
+interface CoverageDelta {
+  place: RollupPlace;
+  values: number[];
+}
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -36,8 +55,8 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * batches cannot deadlock), as late as possible in the transaction (so row locks are short).
  */
 export class RollupDeltas {
-  private readonly votes = new Map<string, { place: RollupPlace; candidateId: number; votes: number }>();
-  private readonly coverage = new Map<string, { place: RollupPlace; values: number[] }>();
+  private readonly votes = new Map<string, VoteDelta>();
+  private readonly coverage = new Map<string, CoverageDelta>();
 
   add(place: RollupPlace, numbers: MesaNumbers, status: MesaStatus, sign: 1 | -1): void {
     for (const [candidateId, value] of numbers.votes) {
@@ -94,97 +113,115 @@ export class RollupDeltas {
         byText(a.place.corporation, b.place.corporation) ||
         a.candidateId - b.candidateId,
     );
-    const municipioVotes = new Map<string, { place: RollupPlace; candidateId: number; votes: number }>();
-    for (const row of puestoVotes) {
-      const key = `${row.place.municipioId}|${row.place.corporation}|${row.candidateId}`;
-      const entry = municipioVotes.get(key) ?? { place: row.place, candidateId: row.candidateId, votes: 0 };
-      entry.votes += row.votes;
-      municipioVotes.set(key, entry);
-    }
-    const municipioRows = [...municipioVotes.values()].filter((row) => row.votes !== 0);
-    municipioRows.sort(
-      (a, b) =>
-        a.place.municipioId - b.place.municipioId ||
-        byText(a.place.corporation, b.place.corporation) ||
-        a.candidateId - b.candidateId,
-    );
+    const municipioVotes = municipioVoteRows(puestoVotes);
     const puestoCoverage = [...this.coverage.values()].sort(
       (a, b) => a.place.puestoId - b.place.puestoId || byText(a.place.corporation, b.place.corporation),
     );
-    const municipioCoverage = new Map<string, { place: RollupPlace; values: number[] }>();
-    for (const row of puestoCoverage) {
-      const key = `${row.place.municipioId}|${row.place.corporation}`;
-      const entry = municipioCoverage.get(key) ?? { place: row.place, values: COVERAGE_COLUMNS.map(() => 0) };
-      row.values.forEach((value, index) => {
-        entry.values[index] = (entry.values[index] ?? 0) + value;
-      });
-      municipioCoverage.set(key, entry);
-    }
-    const municipioCoverageRows = [...municipioCoverage.values()].sort(
-      (a, b) => a.place.municipioId - b.place.municipioId || byText(a.place.corporation, b.place.corporation),
-    );
-
-    if (puestoVotes.length > 0) {
-      await client.query({
-        name: 'rollup-puesto-votes',
-        text: `INSERT INTO puesto_vote_tallies (puesto_id, corporation, candidate_id, municipio_id, votes)
-               SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::bigint[])
-               ON CONFLICT (puesto_id, corporation, candidate_id) DO UPDATE SET votes = puesto_vote_tallies.votes + excluded.votes`,
-        values: [
-          puestoVotes.map((row) => row.place.puestoId),
-          puestoVotes.map((row) => row.place.corporation),
-          puestoVotes.map((row) => row.candidateId),
-          puestoVotes.map((row) => row.place.municipioId),
-          puestoVotes.map((row) => row.votes),
-        ],
-      });
-    }
-    if (puestoCoverage.length > 0) {
-      await client.query({
-        name: 'rollup-puesto-coverage',
-        text: `INSERT INTO puesto_coverage (puesto_id, corporation, municipio_id, ${COVERAGE_COLUMNS.join(', ')})
-               SELECT * FROM unnest($1::int[], $2::text[], $3::int[], ${COVERAGE_COLUMNS.map((_, index) => `$${index + 4}::bigint[]`).join(', ')})
-               ON CONFLICT (puesto_id, corporation) DO UPDATE SET
-               ${COVERAGE_COLUMNS.map((name) => `${name} = puesto_coverage.${name} + excluded.${name}`).join(', ')}`,
-        values: [
-          puestoCoverage.map((row) => row.place.puestoId),
-          puestoCoverage.map((row) => row.place.corporation),
-          puestoCoverage.map((row) => row.place.municipioId),
-          ...COVERAGE_COLUMNS.map((_, index) => puestoCoverage.map((row) => row.values[index] ?? 0)),
-        ],
-      });
-    }
-    if (municipioRows.length > 0) {
-      await client.query({
-        name: 'rollup-municipio-votes',
-        text: `INSERT INTO municipio_vote_tallies (municipio_id, corporation, candidate_id, election_id, departamento_id, votes)
-               SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[])
-               ON CONFLICT (municipio_id, corporation, candidate_id) DO UPDATE SET votes = municipio_vote_tallies.votes + excluded.votes`,
-        values: [
-          municipioRows.map((row) => row.place.municipioId),
-          municipioRows.map((row) => row.place.corporation),
-          municipioRows.map((row) => row.candidateId),
-          municipioRows.map((row) => row.place.electionId),
-          municipioRows.map((row) => row.place.departamentoId),
-          municipioRows.map((row) => row.votes),
-        ],
-      });
-    }
-    if (municipioCoverageRows.length > 0) {
-      await client.query({
-        name: 'rollup-municipio-coverage',
-        text: `INSERT INTO municipio_coverage (municipio_id, corporation, election_id, departamento_id, ${COVERAGE_COLUMNS.join(', ')})
-               SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], ${COVERAGE_COLUMNS.map((_, index) => `$${index + 5}::bigint[]`).join(', ')})
-               ON CONFLICT (municipio_id, corporation) DO UPDATE SET
-               ${COVERAGE_COLUMNS.map((name) => `${name} = municipio_coverage.${name} + excluded.${name}`).join(', ')}`,
-        values: [
-          municipioCoverageRows.map((row) => row.place.municipioId),
-          municipioCoverageRows.map((row) => row.place.corporation),
-          municipioCoverageRows.map((row) => row.place.electionId),
-          municipioCoverageRows.map((row) => row.place.departamentoId),
-          ...COVERAGE_COLUMNS.map((_, index) => municipioCoverageRows.map((row) => row.values[index] ?? 0)),
-        ],
-      });
-    }
+    const municipioCoverage = municipioCoverageRows(puestoCoverage);
+    if (puestoVotes.length > 0) await writePuestoVotes(client, puestoVotes);
+    if (puestoCoverage.length > 0) await writePuestoCoverage(client, puestoCoverage);
+    if (municipioVotes.length > 0) await writeMunicipioVotes(client, municipioVotes);
+    if (municipioCoverage.length > 0) await writeMunicipioCoverage(client, municipioCoverage);
   }
+}
+
+/** The puesto vote deltas summed per municipio, without zeros, sorted by key. */
+function municipioVoteRows(puestoVotes: readonly VoteDelta[]): VoteDelta[] {
+  const municipioVotes = new Map<string, VoteDelta>();
+  for (const row of puestoVotes) {
+    const key = `${row.place.municipioId}|${row.place.corporation}|${row.candidateId}`;
+    const entry = municipioVotes.get(key) ?? { place: row.place, candidateId: row.candidateId, votes: 0 };
+    entry.votes += row.votes;
+    municipioVotes.set(key, entry);
+  }
+  const municipioRows = [...municipioVotes.values()].filter((row) => row.votes !== 0);
+  municipioRows.sort(
+    (a, b) =>
+      a.place.municipioId - b.place.municipioId ||
+      byText(a.place.corporation, b.place.corporation) ||
+      a.candidateId - b.candidateId,
+  );
+  return municipioRows;
+}
+
+/** The puesto coverage deltas summed per municipio, sorted by key. */
+function municipioCoverageRows(puestoCoverage: readonly CoverageDelta[]): CoverageDelta[] {
+  const municipioCoverage = new Map<string, CoverageDelta>();
+  for (const row of puestoCoverage) {
+    const key = `${row.place.municipioId}|${row.place.corporation}`;
+    const entry = municipioCoverage.get(key) ?? { place: row.place, values: COVERAGE_COLUMNS.map(() => 0) };
+    row.values.forEach((value, index) => {
+      entry.values[index] = (entry.values[index] ?? 0) + value;
+    });
+    municipioCoverage.set(key, entry);
+  }
+  return [...municipioCoverage.values()].sort(
+    (a, b) => a.place.municipioId - b.place.municipioId || byText(a.place.corporation, b.place.corporation),
+  );
+}
+
+function writePuestoVotes(client: pg.PoolClient, rows: readonly VoteDelta[]) {
+  return client.query({
+    name: 'rollup-puesto-votes',
+    text: `INSERT INTO puesto_vote_tallies (puesto_id, corporation, candidate_id, municipio_id, votes)
+           SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::bigint[])
+           ON CONFLICT (puesto_id, corporation, candidate_id) DO UPDATE SET votes = puesto_vote_tallies.votes + excluded.votes`,
+    values: [
+      rows.map((row) => row.place.puestoId),
+      rows.map((row) => row.place.corporation),
+      rows.map((row) => row.candidateId),
+      rows.map((row) => row.place.municipioId),
+      rows.map((row) => row.votes),
+    ],
+  });
+}
+
+function writePuestoCoverage(client: pg.PoolClient, rows: readonly CoverageDelta[]) {
+  return client.query({
+    name: 'rollup-puesto-coverage',
+    text: `INSERT INTO puesto_coverage (puesto_id, corporation, municipio_id, ${COVERAGE_COLUMNS.join(', ')})
+           SELECT * FROM unnest($1::int[], $2::text[], $3::int[], ${COVERAGE_COLUMNS.map((_, index) => `$${index + 4}::bigint[]`).join(', ')})
+           ON CONFLICT (puesto_id, corporation) DO UPDATE SET
+           ${COVERAGE_COLUMNS.map((name) => `${name} = puesto_coverage.${name} + excluded.${name}`).join(', ')}`,
+    values: [
+      rows.map((row) => row.place.puestoId),
+      rows.map((row) => row.place.corporation),
+      rows.map((row) => row.place.municipioId),
+      ...COVERAGE_COLUMNS.map((_, index) => rows.map((row) => row.values[index] ?? 0)),
+    ],
+  });
+}
+
+function writeMunicipioVotes(client: pg.PoolClient, rows: readonly VoteDelta[]) {
+  return client.query({
+    name: 'rollup-municipio-votes',
+    text: `INSERT INTO municipio_vote_tallies (municipio_id, corporation, candidate_id, election_id, departamento_id, votes)
+           SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[])
+           ON CONFLICT (municipio_id, corporation, candidate_id) DO UPDATE SET votes = municipio_vote_tallies.votes + excluded.votes`,
+    values: [
+      rows.map((row) => row.place.municipioId),
+      rows.map((row) => row.place.corporation),
+      rows.map((row) => row.candidateId),
+      rows.map((row) => row.place.electionId),
+      rows.map((row) => row.place.departamentoId),
+      rows.map((row) => row.votes),
+    ],
+  });
+}
+
+function writeMunicipioCoverage(client: pg.PoolClient, rows: readonly CoverageDelta[]) {
+  return client.query({
+    name: 'rollup-municipio-coverage',
+    text: `INSERT INTO municipio_coverage (municipio_id, corporation, election_id, departamento_id, ${COVERAGE_COLUMNS.join(', ')})
+           SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::int[], ${COVERAGE_COLUMNS.map((_, index) => `$${index + 5}::bigint[]`).join(', ')})
+           ON CONFLICT (municipio_id, corporation) DO UPDATE SET
+           ${COVERAGE_COLUMNS.map((name) => `${name} = municipio_coverage.${name} + excluded.${name}`).join(', ')}`,
+    values: [
+      rows.map((row) => row.place.municipioId),
+      rows.map((row) => row.place.corporation),
+      rows.map((row) => row.place.electionId),
+      rows.map((row) => row.place.departamentoId),
+      ...COVERAGE_COLUMNS.map((_, index) => rows.map((row) => row.values[index] ?? 0)),
+    ],
+  });
 }

@@ -1,6 +1,10 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/client.js';
+import type { witnessAssignments } from '../db/schema/index.js';
 import { appendAudit } from './audit-chain.js';
+
+type AssignmentRow = typeof witnessAssignments.$inferSelect;
+type Territory = AssignmentRow['territory'];
 
 /** A mesa key is covered by an assignment to itself or to any territory above it. */
 export function isAssigned(territories: readonly string[], mesaKey: string): boolean {
@@ -11,13 +15,14 @@ export function isAssigned(territories: readonly string[], mesaKey: string): boo
 export class WitnessAssignments {
   constructor(private readonly pool: pg.Pool) {}
 
-  async territoriesOf(userId: string): Promise<Map<number, string[]>> {
-    const rows = await this.pool.query<{ election_id: number; territory: string }>({
+  /** The territories assigned to a witness, by election id. */
+  async territoriesOf(userId: string): Promise<Map<AssignmentRow['electionId'], Territory[]>> {
+    const rows = await this.pool.query<{ election_id: AssignmentRow['electionId']; territory: Territory }>({
       name: 'witness-territories',
       text: 'SELECT election_id, territory FROM witness_assignments WHERE user_id = $1',
       values: [userId],
     });
-    const byElection = new Map<number, string[]>();
+    const byElection = new Map<AssignmentRow['electionId'], Territory[]>();
     for (const row of rows.rows)
       byElection.set(row.election_id, [...(byElection.get(row.election_id) ?? []), row.territory]);
     return byElection;
@@ -30,10 +35,10 @@ export class WitnessAssignments {
     userId: string,
     territories: readonly string[],
     actor: string,
-  ): Promise<string[]> {
+  ): Promise<Territory[]> {
     const unique = [...new Set(territories)].sort();
     return withTransaction(this.pool, async (client) => {
-      const before = await client.query<{ territory: string }>(
+      const before = await client.query<Pick<AssignmentRow, 'territory'>>(
         'DELETE FROM witness_assignments WHERE user_id = $1 AND election_id = $2 RETURNING territory',
         [userId, electionId],
       );
@@ -55,8 +60,8 @@ export class WitnessAssignments {
     });
   }
 
-  async list(electionId: number, userId: string): Promise<string[]> {
-    const rows = await this.pool.query<{ territory: string }>(
+  async list(electionId: number, userId: string): Promise<Territory[]> {
+    const rows = await this.pool.query<Pick<AssignmentRow, 'territory'>>(
       'SELECT territory FROM witness_assignments WHERE user_id = $1 AND election_id = $2 ORDER BY territory',
       [userId, electionId],
     );

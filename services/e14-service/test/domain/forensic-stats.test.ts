@@ -2,10 +2,10 @@ import { DEFAULT_RULE_PARAMS } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
 import { BENFORD_SECOND_DIGIT, lastDigitTest, robustZ, secondDigitTest } from '../../src/domain/forensic-stats.js';
 import { effectiveRules } from '../../src/domain/rule-catalog.js';
-import { type MesaTruth, municipioSignals } from '../../src/features/forensics/forensic-worker.js';
+import { type MesaTruth, municipioSignals } from '../../src/features/forensics/forensic-signals.js';
 
 describe('forensic statistics', () => {
-  it('second-digit Benford probabilities are those of E14.md', () => {
+  it('second-digit Benford probabilities are those of docs/e14.md', () => {
     const table = [0.1197, 0.1139, 0.1088, 0.1043, 0.1003, 0.0967, 0.0934, 0.0904, 0.0876, 0.085];
     BENFORD_SECOND_DIGIT.forEach((probability, digit) => {
       expect(probability).toBeCloseTo(table[digit] ?? 0, 4);

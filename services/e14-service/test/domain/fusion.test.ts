@@ -1,4 +1,4 @@
-import { e14SubmissionV2Schema, type RuleFinding, toField } from '@castor/contracts';
+import { e14SubmissionSchema, type RuleFinding, toField } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
 import { flagFailedRules, submissionFieldPaths } from '../../src/domain/fusion.js';
 import { workedExample } from '../support/fixtures.js';
@@ -6,7 +6,7 @@ import { workedExample } from '../support/fixtures.js';
 const THRESHOLD = 0.85;
 
 /** The worked example as read: every cell at 0.99, the printed suma total one vote off the rows. */
-const sheet = e14SubmissionV2Schema.parse(
+const sheet = e14SubmissionSchema.parse(
   workedExample({ sumaTotal: { state: 'read', value: 97, confidence: 0.99, overwritten: false } }),
 );
 const printedSum: RuleFinding = {

@@ -1,4 +1,4 @@
-import type { E14SubmissionV2Input, RuleFinding } from '@castor/contracts';
+import type { E14SubmissionInput, RuleFinding } from '@castor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ELECTION, importFixture, post, workedExample } from '../support/fixtures.js';
 import { type E14UnderTest, startE14ForTests } from '../testing.js';
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => e14?.close());
 
-async function validate(sheet: E14SubmissionV2Input) {
+async function validate(sheet: E14SubmissionInput) {
   const response = await post(e14, '/api/e14/validate', analyst, sheet);
   expect(response.statusCode, response.body).toBe(200);
   return response.json() as { validation: { ok: boolean; needsReview: boolean; findings: RuleFinding[] } };
@@ -31,7 +31,7 @@ const worked = workedExample();
 const votesWith = (index: number, value: number) =>
   (worked.votes ?? []).map((row, position) => (position === index ? { ...row, votes: value } : row));
 
-describe('E14.md worked real example (Gobernador 01-031-99-01-001)', () => {
+describe('docs/e14.md worked real example (Gobernador 01-031-99-01-001)', () => {
   it('passes every rule as read by eye', async () => {
     const { validation } = await validate(worked);
     expect(validation).toEqual({ ok: true, needsReview: false, findings: [] });

@@ -1,19 +1,10 @@
 import { generateElection } from '@castor/e14-synth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadElection } from '../../src/demo.js';
+import { loadElection } from '@castor/e14-synth-sheets/demo';
+import { describe, expect, it } from 'vitest';
 import { bearer } from '../support/fixtures.js';
-import { type E14UnderTest, startE14ForTests } from '../testing.js';
+import { demoLoadTarget } from '../support/lifecycle.js';
 
-let e14: E14UnderTest;
-let baseUrl: string;
-let token: string;
-
-beforeAll(async () => {
-  e14 = await startE14ForTests();
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  token = (await e14.token('admin')).token;
-});
-afterAll(async () => e14?.close());
+const target = demoLoadTarget();
 
 /** The rollups recomputed from the reconciled truth, beside what intake maintained incrementally. */
 const VOTES_MISMATCH = `
@@ -62,7 +53,7 @@ async function mismatches(): Promise<Record<string, number>> {
     ['votes', VOTES_MISMATCH],
     ['coverage', COVERAGE_MISMATCH],
   ] as const) {
-    const result = await e14.app.pg.query<{ level: string; n: string }>(sql);
+    const result = await target.e14.app.pg.query<{ level: string; n: string }>(sql);
     for (const row of result.rows) counts[`${name} ${row.level}`] = Number(row.n);
   }
   return counts;
@@ -78,7 +69,6 @@ describe('rollups', () => {
       corporations: ['PRESIDENTE', 'CAMARA'],
       electionCode: 'ROLLUP-TEST',
     });
-    const target = { baseUrl, token };
     // First copy: every truth is new. Several batches in flight share puestos and municipios.
     await loadElection(target, election, { copies: ['delegados'], batchSize: 25, concurrency: 4, official: false });
     expect(await mismatches()).toEqual(NONE);
@@ -94,14 +84,14 @@ describe('rollups', () => {
         if (first && second) [first.votes, second.votes] = [second.votes, first.votes];
         return { ...sheet, votes };
       });
-    const response = await e14.app.inject({
+    const response = await target.e14.app.inject({
       method: 'POST',
       url: '/api/e14/process-v2/batch',
-      headers: { ...bearer(token), 'content-type': 'application/json' },
+      headers: { ...bearer(target.token), 'content-type': 'application/json' },
       payload: JSON.stringify({ sheets: corrected }),
     });
     expect(response.statusCode, response.body).toBe(200);
-    const replaced = await e14.app.pg.query<{ n: string; disputed: string }>(
+    const replaced = await target.e14.app.pg.query<{ n: string; disputed: string }>(
       `SELECT count(*) FILTER (WHERE f.source = 'reviewer') AS n, count(*) FILTER (WHERE r.status = 'disputed') AS disputed
        FROM reconciliations r JOIN e14_forms f ON f.id = r.form_id`,
     );

@@ -1,10 +1,10 @@
-import type { DivipolDocument, E14SubmissionV2Input } from '@castor/contracts';
+import type { DivipolDocument, E14SubmissionInput } from '@castor/contracts';
 import type { E14UnderTest } from '../testing.js';
 
 export const ELECTION = 'TERRITORIALES-2023';
 
 /**
- * A small divipol around E14.md's worked real example (Gobernador, Antioquia 01-031, zona 99,
+ * A small divipol around docs/e14.md's worked real example (Gobernador, Antioquia 01-031, zona 99,
  * puesto 01, mesa 001) plus a second puesto and an Asamblea with a list con voto preferente
  * (ballot 1: agrupación 0, candidates 101, 102) and a list sin voto preferente (ballot 2).
  */
@@ -105,10 +105,10 @@ export function divipol(): DivipolDocument {
 }
 
 /**
- * E14.md "A real sheet, read by eye": E11 = 96, U = 96, I empty; candidates 48, 6, —, 8, —, 6, 1,
+ * docs/e14.md "A real sheet, read by eye": E11 = 96, U = 96, I empty; candidates 48, 6, —, 8, —, 6, 1,
  * —, —, 14; blank 3, null empty, unmarked 10, suma total 96. All rules pass.
  */
-export function workedExample(overrides: Partial<E14SubmissionV2Input> = {}): E14SubmissionV2Input {
+export function workedExample(overrides: Partial<E14SubmissionInput> = {}): E14SubmissionInput {
   const rows = [48, 6, null, 8, null, 6, 1, null, null, 14];
   return {
     schemaVersion: 2,
@@ -145,7 +145,7 @@ export function honestSheet(
     copy?: 'claveros' | 'delegados' | 'transmision';
     source?: 'ocr' | 'witness' | 'partner' | 'reviewer';
   } = {},
-): E14SubmissionV2Input {
+): E14SubmissionInput {
   const [departamento = '', municipio = '', zona = '', puesto = '', code = ''] = mesa.split('-');
   const blancos = extra.blancos ?? 2;
   const nulos = extra.nulos ?? 1;

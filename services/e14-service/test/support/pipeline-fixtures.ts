@@ -1,8 +1,9 @@
-import type { DocumentResponse, E14SubmissionV2 } from '@castor/contracts';
-import { createRng } from '@castor/digit-recognizer';
-import { renderSheetPdf } from '@castor/e14-sheets';
+import type { DocumentResponse, E14Submission } from '@castor/contracts';
 import { generateElection, type SyntheticElection } from '@castor/e14-synth';
-import { type E14UnderTest, startE14ForTests } from '../testing.js';
+import { renderSheetPdf } from '@castor/e14-synth-sheets';
+import { createRng } from '@castor/seeded-random';
+import { expect } from 'vitest';
+import { type ListeningE14, startListeningE14 } from './lifecycle.js';
 
 /** A small Presidente second round (the published layout): a few mesas with truth. */
 export function pipelineElection(code: string, mesas = 12): SyntheticElection {
@@ -15,13 +16,13 @@ export function pipelineElection(code: string, mesas = 12): SyntheticElection {
   });
 }
 
-export function sheetsOf(election: SyntheticElection, count: number): E14SubmissionV2[] {
+export function sheetsOf(election: SyntheticElection, count: number): E14Submission[] {
   return [...election.submissions({ copies: ['delegados'] })].slice(0, count);
 }
 
 export async function renderPdf(
   election: SyntheticElection,
-  submission: E14SubmissionV2,
+  submission: E14Submission,
   seed: number,
   overwriteRate = 0,
 ): Promise<Uint8Array> {
@@ -35,11 +36,22 @@ export async function renderPdf(
   return sheet.pdf;
 }
 
-/** An e14-service listening on loopback with one read thread and a fast poll, and an admin token. */
-export async function listeningE14(): Promise<{ e14: E14UnderTest; baseUrl: string; admin: string }> {
-  const e14 = await startE14ForTests({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50' });
-  const baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  return { e14, baseUrl, admin: (await e14.token('admin')).token };
+/** An e14-service listening on loopback with one read thread and a fast poll (then `env`), and an admin token. */
+export function listeningE14(env: Record<string, string> = {}): Promise<ListeningE14> {
+  return startListeningE14({ E14_PIPELINE_READ_THREADS: '1', E14_PIPELINE_POLL_MS: '50', ...env });
+}
+
+/** `listeningE14(env)` with the divipol of `election` imported (over HTTP). */
+export async function listeningE14With(election: SyntheticElection, env: Record<string, string> = {}) {
+  const started = await listeningE14(env);
+  try {
+    const imported = await importDivipol(started.baseUrl, started.admin, election.divipol);
+    expect(imported.status).toBe(200);
+    return started;
+  } catch (error) {
+    await started.e14.close();
+    throw error;
+  }
 }
 
 /** Imports a divipol over HTTP (the pipeline tests run a listening service). */
@@ -51,17 +63,18 @@ export function importDivipol(baseUrl: string, token: string, divipol: unknown):
   });
 }
 
+/** Sends a scanned E-14 as multipart to POST /api/e14/documents (or to `path`, e.g. its alias /api/e14/process). */
 export async function upload(
   baseUrl: string,
   token: string,
   bytes: Uint8Array,
   fields: Record<string, string>,
-  fileName = 'e14.pdf',
+  path = '/api/e14/documents',
 ): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('file', new Blob([bytes]), fileName);
-  return fetch(`${baseUrl}/api/e14/process`, {
+  form.append('file', new Blob([bytes]), 'e14.pdf');
+  return fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
     body: form,
@@ -85,4 +98,20 @@ export async function settled(
     if (Date.now() > deadline) throw new Error(`document ${id} still ${document.state}/${document.stage}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Renders `submission` (with `seed`, and `overwriteRate` of over-written cells), uploads it with
+ * `fields`, expects it accepted (202) and waits until it leaves the queue.
+ */
+export async function processSheet(
+  baseUrl: string,
+  token: string,
+  election: SyntheticElection,
+  submission: E14Submission,
+  { seed, fields, overwriteRate = 0 }: { seed: number; fields: Record<string, string>; overwriteRate?: number },
+): Promise<DocumentResponse> {
+  const accepted = await upload(baseUrl, token, await renderPdf(election, submission, seed, overwriteRate), fields);
+  expect(accepted.status).toBe(202);
+  return settled(baseUrl, token, ((await accepted.json()) as { documentId: number }).documentId);
 }

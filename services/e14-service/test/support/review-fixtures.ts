@@ -1,4 +1,4 @@
-import type { E14SubmissionV2Input, ReviewTask } from '@castor/contracts';
+import type { E14SubmissionInput, ReviewTask } from '@castor/contracts';
 import { expect } from 'vitest';
 import type { E14UnderTest } from '../testing.js';
 import { get, honestSheet, post } from './fixtures.js';
@@ -9,7 +9,7 @@ export const REVIEW_DOCUMENT = 'ab'.repeat(32);
  * An OCR sheet of `mesa` whose votes.1 was read 50 with low confidence and votes.2 40 over-written
  * (two review tasks), each with a crop, votes.1 with the readings of two providers.
  */
-export function ocrSheet(mesa: string, documentHash = REVIEW_DOCUMENT): E14SubmissionV2Input {
+export function ocrSheet(mesa: string, documentHash = REVIEW_DOCUMENT): E14SubmissionInput {
   const sheet = honestSheet(mesa, [50, 40, 0, 0, 0, 0, 0, 0, 0, 10], { source: 'ocr' });
   const crop = (y: number) => ({ page: 1, x: 500, y, width: 214, height: 80, documentHash });
   sheet.documentHash = documentHash;
@@ -43,7 +43,7 @@ export function reviewDesk(e14: E14UnderTest, admin: string) {
   }
   return {
     /** Stores `sheet` through intake; its review tasks by field path. */
-    async storeOcrSheet(mesa: string, sheet: E14SubmissionV2Input = ocrSheet(mesa)) {
+    async storeOcrSheet(mesa: string, sheet: E14SubmissionInput = ocrSheet(mesa)) {
       const response = await post(e14, '/api/e14/process-v2', admin, sheet);
       expect(response.statusCode, response.body).toBe(201);
       const { formId } = response.json();
@@ -64,6 +64,14 @@ export function reviewDesk(e14: E14UnderTest, admin: string) {
     submit: (token: string, task: ReviewTask, answer: Record<string, unknown>) =>
       post(e14, '/api/review/submit', token, { taskId: task.taskId, leaseToken: task.lease?.token, ...answer }),
     reviewer: async () => (await e14.token('reviewer')).token,
+    /**
+     * Empties the desk (every task, entry and reviewer version; the forms stay), so a test meets a
+     * queue holding only the tasks it creates. Task ids keep growing, so no old lease matches a new task.
+     */
+    async clear() {
+      await e14.app.pg.query('DELETE FROM review_tasks');
+      await e14.app.pg.query('DELETE FROM reviewed_forms');
+    },
   };
 }
 export type ReviewDesk = ReturnType<typeof reviewDesk>;

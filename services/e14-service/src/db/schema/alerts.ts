@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { createdAt, SEVERITY_CHECK, updatedAt } from './columns.js';
-import { elections } from './elections.js';
+import { bigint, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserialIdColumn, SEVERITY_CHECK, timestampsColumns } from './columns.js';
+import { electionCorporationColumns } from './elections.js';
 
 /**
  * A failed rule or a forensic signal, with its evidence. `dedupeKey` makes re-evaluation
@@ -10,11 +10,8 @@ import { elections } from './elections.js';
 export const alerts = pgTable(
   'alerts',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
+    id: bigserialIdColumn(),
+    ...electionCorporationColumns(),
     rule: text('rule').notNull(),
     ruleVersion: integer('rule_version').notNull(),
     severity: text('severity').notNull(),
@@ -30,8 +27,7 @@ export const alerts = pgTable(
     evidence: jsonb('evidence').notNull(),
     statusReason: text('status_reason'),
     statusBy: text('status_by'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampsColumns(),
   },
   (table) => [
     uniqueIndex('alerts_dedupe_key').on(table.electionId, table.dedupeKey),

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  bigserial,
   boolean,
   check,
   index,
@@ -13,7 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { bytea, createdAt, updatedAt } from './columns.js';
+import { bigserialIdColumn, bytea, createdAt, timestampsColumns } from './columns.js';
 
 /** The bytes of every received E-14 file, once per content (uploads, URLs and downloads alike). */
 export const e14DocumentFiles = pgTable('e14_document_files', {
@@ -32,7 +31,7 @@ export const e14DocumentFiles = pgTable('e14_document_files', {
 export const e14Documents = pgTable(
   'e14_documents',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserialIdColumn(),
     /** upload (multipart), url (JSON {url}), registraduria (one mesa fetched from the published site). */
     kind: text('kind').notNull(),
     electionCode: text('election_code').notNull(),
@@ -55,13 +54,12 @@ export const e14Documents = pgTable(
     errors: jsonb('errors').notNull().default([]),
     /** Providers used, flags (vision unavailable, fallback), per-field readings of every provider. */
     reading: jsonb('reading'),
-    /** The fused E14SubmissionV2, kept before intake so a retried job submits the very same content. */
+    /** The fused E14Submission, kept before intake so a retried job submits the very same content. */
     submission: jsonb('submission'),
     formId: bigint('form_id', { mode: 'number' }),
     intakeOutcome: text('intake_outcome'),
     submittedBy: text('submitted_by').notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampsColumns(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (table) => [
@@ -81,7 +79,7 @@ export const e14Documents = pgTable(
 export const ocrUsage = pgTable(
   'ocr_usage',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserialIdColumn(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     provider: text('provider').notNull(),
     model: text('model').notNull(),

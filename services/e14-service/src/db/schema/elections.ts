@@ -1,46 +1,47 @@
+import { date, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
-  check,
-  date,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
-import { CORPORATION_CHECK, createdAt, updatedAt } from './columns.js';
+  corporationCheck,
+  corporationColumn,
+  importRecordColumns,
+  serialIdColumn,
+  timestampsColumns,
+  updatedAt,
+} from './columns.js';
 
 export const elections = pgTable(
   'elections',
   {
-    id: serial('id').primaryKey(),
+    id: serialIdColumn(),
     code: text('code').notNull(),
     name: text('name').notNull(),
     date: date('date').notNull(),
     /** Election-wide rule configuration; each corporation's own overrides it. */
     ruleConfig: jsonb('rule_config').notNull().default({}),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampsColumns(),
   },
   (table) => [uniqueIndex('elections_code_key').on(table.code)],
 );
+
+/** `election_id`, deleted with its election: the column of every table an election owns. */
+export const electionIdColumn = () =>
+  integer('election_id')
+    .notNull()
+    .references(() => elections.id, { onDelete: 'cascade' });
+
+/** An election's row of one corporation. */
+export const electionCorporationColumns = () => ({ electionId: electionIdColumn(), corporation: corporationColumn() });
 
 /** The corporations an election elects, each with its rule configuration (overrides of the defaults). */
 export const electionCorporations = pgTable(
   'election_corporations',
   {
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
+    ...electionCorporationColumns(),
     ruleConfig: jsonb('rule_config').notNull().default({}),
     updatedAt: updatedAt(),
   },
   (table) => [
     primaryKey({ columns: [table.electionId, table.corporation] }),
-    check('election_corporations_corporation_check', CORPORATION_CHECK),
+    corporationCheck('election_corporations'),
   ],
 );
 
@@ -48,14 +49,10 @@ export const electionCorporations = pgTable(
 export const divipolImports = pgTable(
   'divipol_imports',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
+    id: serialIdColumn(),
+    electionId: electionIdColumn(),
     documentHash: text('document_hash').notNull(),
-    importedBy: text('imported_by').notNull(),
-    counts: jsonb('counts').notNull(),
-    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+    ...importRecordColumns(),
   },
   (table) => [uniqueIndex('divipol_imports_document_key').on(table.electionId, table.documentHash)],
 );

@@ -1,12 +1,11 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
+import { municipioScopeColumns } from './columns.js';
 
 /** Municipios whose forensic signals must be recomputed, durable so a restart loses nothing. */
 export const forensicQueue = pgTable(
   'forensic_queue',
   {
-    municipioId: integer('municipio_id').notNull(),
-    corporation: text('corporation').notNull(),
-    electionId: integer('election_id').notNull(),
+    ...municipioScopeColumns(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
   },
   (table) => [
@@ -19,9 +18,7 @@ export const forensicQueue = pgTable(
 export const municipioForensics = pgTable(
   'municipio_forensics',
   {
-    municipioId: integer('municipio_id').notNull(),
-    corporation: text('corporation').notNull(),
-    electionId: integer('election_id').notNull(),
+    ...municipioScopeColumns(),
     stats: jsonb('stats').notNull(),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
   },

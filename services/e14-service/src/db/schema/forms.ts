@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  bigserial,
   boolean,
   check,
   index,
@@ -15,9 +14,15 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { CORPORATION_CHECK } from './columns.js';
-import { elections } from './elections.js';
-import { mesas } from './territory.js';
+import {
+  bigserialIdColumn,
+  candidateVotesColumns,
+  corporationCheck,
+  FIELD_STATE_CHECK,
+  mesaNumbersColumns,
+} from './columns.js';
+import { electionCorporationColumns } from './elections.js';
+import { mesaIdColumn } from './territory.js';
 
 /**
  * One received version of one copy of a mesa's E-14, never changed once stored (a trigger
@@ -29,14 +34,9 @@ import { mesas } from './territory.js';
 export const e14Forms = pgTable(
   'e14_forms',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
-    mesaId: integer('mesa_id')
-      .notNull()
-      .references(() => mesas.id, { onDelete: 'cascade' }),
+    id: bigserialIdColumn(),
+    ...electionCorporationColumns(),
+    mesaId: mesaIdColumn(),
     copy: text('copy').notNull(),
     source: text('source').notNull(),
     version: integer('version').notNull(),
@@ -52,15 +52,9 @@ export const e14Forms = pgTable(
     status: text('status').notNull(),
     needsReview: boolean('needs_review').notNull(),
     minConfidence: real('min_confidence').notNull(),
-    sufragantes: integer('sufragantes'),
-    urna: integer('urna'),
-    incinerados: integer('incinerados'),
-    blancos: integer('blancos'),
-    nulos: integer('nulos'),
-    noMarcados: integer('no_marcados'),
+    ...mesaNumbersColumns(),
     sumaTotal: integer('suma_total'),
-    candidateIds: integer('candidate_ids').array().notNull(),
-    votes: integer('votes').array().notNull(),
+    ...candidateVotesColumns(),
     findings: jsonb('findings').notNull(),
     /** The canonical (RFC 8785) text itself, kept byte-exact as `json`: SHA-256(payload) = contentHash. */
     payload: json('payload').notNull(),
@@ -72,20 +66,24 @@ export const e14Forms = pgTable(
     uniqueIndex('e14_forms_idempotency_key')
       .on(table.submittedBy, table.idempotencyKey)
       .where(sql`idempotency_key IS NOT NULL`),
-    check('e14_forms_corporation_check', CORPORATION_CHECK),
+    corporationCheck('e14_forms'),
     check('e14_forms_copy_check', sql`copy IN ('claveros', 'delegados', 'transmision')`),
     check('e14_forms_source_check', sql`source IN ('ocr', 'witness', 'partner', 'reviewer')`),
     check('e14_forms_status_check', sql`status IN ('validated', 'needs_review', 'failed_rules')`),
   ],
 );
 
+/** `form_id`, deleted with its form: the column of the rows about one form. */
+export const formIdColumn = () =>
+  bigint('form_id', { mode: 'number' })
+    .notNull()
+    .references(() => e14Forms.id, { onDelete: 'cascade' });
+
 /** Every value read on a form: its state (read / empty / illegible), who or what read it, the crop. */
 export const e14Fields = pgTable(
   'e14_fields',
   {
-    formId: bigint('form_id', { mode: 'number' })
-      .notNull()
-      .references(() => e14Forms.id, { onDelete: 'cascade' }),
+    formId: formIdColumn(),
     path: text('path').notNull(),
     state: text('state').notNull(),
     value: integer('value'),
@@ -96,8 +94,5 @@ export const e14Fields = pgTable(
   },
   // No primary key: paths are unique per form by construction (the intake refuses a row given
   // twice), and a plain index on form_id keeps the million-row bulk writes of an election cheap.
-  (table) => [
-    index('e14_fields_form_idx').on(table.formId),
-    check('e14_fields_state_check', sql`state IN ('read', 'empty', 'illegible')`),
-  ],
+  (table) => [index('e14_fields_form_idx').on(table.formId), check('e14_fields_state_check', FIELD_STATE_CHECK)],
 );

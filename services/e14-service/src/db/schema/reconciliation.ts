@@ -1,43 +1,32 @@
 import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
-  bigint,
-  check,
-  index,
-  integer,
-  json,
-  jsonb,
-  pgTable,
-  primaryKey,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
-import { updatedAt } from './columns.js';
-import { elections } from './elections.js';
+  blankNullUnmarkedColumns,
+  candidateVotesColumns,
+  corporationColumn,
+  importedAtColumn,
+  importRecordColumns,
+  mesaNumbersColumns,
+  serialIdColumn,
+  updatedAt,
+} from './columns.js';
+import { electionIdColumn } from './elections.js';
 import { e14Forms } from './forms.js';
-import { mesas } from './territory.js';
+import { mesaIdColumn } from './territory.js';
 
 /** Preconteo / escrutinio numbers of one mesa, imported from CSV (castor-official/1). */
 export const officialResults = pgTable(
   'official_results',
   {
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    mesaId: integer('mesa_id')
-      .notNull()
-      .references(() => mesas.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
+    electionId: electionIdColumn(),
+    mesaId: mesaIdColumn(),
+    corporation: corporationColumn(),
     source: text('source').notNull(),
     sufragantes: integer('sufragantes'),
-    blancos: integer('blancos'),
-    nulos: integer('nulos'),
-    noMarcados: integer('no_marcados'),
-    candidateIds: integer('candidate_ids').array().notNull(),
-    votes: integer('votes').array().notNull(),
+    ...blankNullUnmarkedColumns(),
+    ...candidateVotesColumns(),
     fileHash: text('file_hash').notNull(),
-    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+    importedAt: importedAtColumn(),
   },
   (table) => [
     primaryKey({ columns: [table.mesaId, table.corporation, table.source] }),
@@ -48,15 +37,11 @@ export const officialResults = pgTable(
 export const feedImports = pgTable(
   'feed_imports',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
+    id: serialIdColumn(),
+    electionId: electionIdColumn(),
     source: text('source').notNull(),
     fileHash: text('file_hash').notNull(),
-    importedBy: text('imported_by').notNull(),
-    counts: jsonb('counts').notNull(),
-    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+    ...importRecordColumns(),
   },
   (table) => [uniqueIndex('feed_imports_file_key').on(table.electionId, table.source, table.fileHash)],
 );
@@ -68,23 +53,15 @@ export const feedImports = pgTable(
 export const reconciliations = pgTable(
   'reconciliations',
   {
-    mesaId: integer('mesa_id')
-      .notNull()
-      .references(() => mesas.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
+    mesaId: mesaIdColumn(),
+    corporation: corporationColumn(),
     electionId: integer('election_id').notNull(),
     municipioId: integer('municipio_id').notNull(),
     formId: bigint('form_id', { mode: 'number' }).references(() => e14Forms.id),
     status: text('status').notNull(),
     policyVersion: integer('policy_version').notNull(),
-    sufragantes: integer('sufragantes'),
-    urna: integer('urna'),
-    incinerados: integer('incinerados'),
-    blancos: integer('blancos'),
-    nulos: integer('nulos'),
-    noMarcados: integer('no_marcados'),
-    candidateIds: integer('candidate_ids').array().notNull(),
-    votes: integer('votes').array().notNull(),
+    ...mesaNumbersColumns(),
+    ...candidateVotesColumns(),
     sourceCount: integer('source_count').notNull(),
     discrepancies: json('discrepancies').notNull(),
     updatedAt: updatedAt(),

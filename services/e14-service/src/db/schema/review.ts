@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
-  bigserial,
   check,
   index,
   integer,
@@ -12,8 +11,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt } from './columns.js';
-import { e14Forms } from './forms.js';
+import { bigserialIdColumn, createdAt, FIELD_STATE_CHECK, timestampsColumns } from './columns.js';
+import { e14Forms, formIdColumn } from './forms.js';
 
 /**
  * A field a person must look at (illegible, below the confidence threshold, or over-written).
@@ -23,10 +22,8 @@ import { e14Forms } from './forms.js';
 export const reviewTasks = pgTable(
   'review_tasks',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    formId: bigint('form_id', { mode: 'number' })
-      .notNull()
-      .references(() => e14Forms.id, { onDelete: 'cascade' }),
+    id: bigserialIdColumn(),
+    formId: formIdColumn(),
     fieldPath: text('field_path').notNull(),
     reason: text('reason').notNull(),
     status: text('status').notNull().default('pending'),
@@ -63,7 +60,7 @@ export const reviewEntries = pgTable(
   (table) => [
     primaryKey({ columns: [table.taskId, table.reviewerId] }),
     index('review_entries_reviewer_idx').on(table.reviewerId),
-    check('review_entries_state_check', sql`state IN ('read', 'empty', 'illegible')`),
+    check('review_entries_state_check', FIELD_STATE_CHECK),
   ],
 );
 
@@ -82,8 +79,7 @@ export const reviewedForms = pgTable(
     state: text('state').notNull().default('pending'),
     reviewedFormId: bigint('reviewed_form_id', { mode: 'number' }),
     error: jsonb('error'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestampsColumns(),
   },
   (table) => [
     index('reviewed_forms_pending_idx').on(table.state),

@@ -1,15 +1,34 @@
-import { bigint, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey } from 'drizzle-orm/pg-core';
+import { corporationColumn, municipioScopeColumns } from './columns.js';
+
+const talliedVotesColumn = () => bigint('votes', { mode: 'number' }).notNull();
+
+/** Coverage and the non-candidate numbers of a territory, summed over its mesas. */
+const coverageColumns = () => ({
+  mesasIn: integer('mesas_in').notNull(),
+  mesasValidated: integer('mesas_validated').notNull(),
+  mesasNeedsReview: integer('mesas_needs_review').notNull(),
+  mesasFailedRules: integer('mesas_failed_rules').notNull(),
+  mesasDisputed: integer('mesas_disputed').notNull(),
+  habilitadosIn: bigint('habilitados_in', { mode: 'number' }).notNull(),
+  sufragantes: bigint('sufragantes', { mode: 'number' }).notNull(),
+  urna: bigint('urna', { mode: 'number' }).notNull(),
+  incinerados: bigint('incinerados', { mode: 'number' }).notNull(),
+  blancos: bigint('blancos', { mode: 'number' }).notNull(),
+  nulos: bigint('nulos', { mode: 'number' }).notNull(),
+  noMarcados: bigint('no_marcados', { mode: 'number' }).notNull(),
+});
 
 /** Votes per candidate row per municipio, maintained in the same transaction as the truth. */
 export const municipioVoteTallies = pgTable(
   'municipio_vote_tallies',
   {
     municipioId: integer('municipio_id').notNull(),
-    corporation: text('corporation').notNull(),
+    corporation: corporationColumn(),
     candidateId: integer('candidate_id').notNull(),
     electionId: integer('election_id').notNull(),
     departamentoId: integer('departamento_id').notNull(),
-    votes: bigint('votes', { mode: 'number' }).notNull(),
+    votes: talliedVotesColumn(),
   },
   (table) => [
     primaryKey({ columns: [table.municipioId, table.corporation, table.candidateId] }),
@@ -21,22 +40,9 @@ export const municipioVoteTallies = pgTable(
 export const municipioCoverage = pgTable(
   'municipio_coverage',
   {
-    municipioId: integer('municipio_id').notNull(),
-    corporation: text('corporation').notNull(),
-    electionId: integer('election_id').notNull(),
+    ...municipioScopeColumns(),
     departamentoId: integer('departamento_id').notNull(),
-    mesasIn: integer('mesas_in').notNull(),
-    mesasValidated: integer('mesas_validated').notNull(),
-    mesasNeedsReview: integer('mesas_needs_review').notNull(),
-    mesasFailedRules: integer('mesas_failed_rules').notNull(),
-    mesasDisputed: integer('mesas_disputed').notNull(),
-    habilitadosIn: bigint('habilitados_in', { mode: 'number' }).notNull(),
-    sufragantes: bigint('sufragantes', { mode: 'number' }).notNull(),
-    urna: bigint('urna', { mode: 'number' }).notNull(),
-    incinerados: bigint('incinerados', { mode: 'number' }).notNull(),
-    blancos: bigint('blancos', { mode: 'number' }).notNull(),
-    nulos: bigint('nulos', { mode: 'number' }).notNull(),
-    noMarcados: bigint('no_marcados', { mode: 'number' }).notNull(),
+    ...coverageColumns(),
   },
   (table) => [
     primaryKey({ columns: [table.municipioId, table.corporation] }),
@@ -49,10 +55,10 @@ export const puestoVoteTallies = pgTable(
   'puesto_vote_tallies',
   {
     puestoId: integer('puesto_id').notNull(),
-    corporation: text('corporation').notNull(),
+    corporation: corporationColumn(),
     candidateId: integer('candidate_id').notNull(),
     municipioId: integer('municipio_id').notNull(),
-    votes: bigint('votes', { mode: 'number' }).notNull(),
+    votes: talliedVotesColumn(),
   },
   (table) => [
     primaryKey({ columns: [table.puestoId, table.corporation, table.candidateId] }),
@@ -65,20 +71,9 @@ export const puestoCoverage = pgTable(
   'puesto_coverage',
   {
     puestoId: integer('puesto_id').notNull(),
-    corporation: text('corporation').notNull(),
+    corporation: corporationColumn(),
     municipioId: integer('municipio_id').notNull(),
-    mesasIn: integer('mesas_in').notNull(),
-    mesasValidated: integer('mesas_validated').notNull(),
-    mesasNeedsReview: integer('mesas_needs_review').notNull(),
-    mesasFailedRules: integer('mesas_failed_rules').notNull(),
-    mesasDisputed: integer('mesas_disputed').notNull(),
-    habilitadosIn: bigint('habilitados_in', { mode: 'number' }).notNull(),
-    sufragantes: bigint('sufragantes', { mode: 'number' }).notNull(),
-    urna: bigint('urna', { mode: 'number' }).notNull(),
-    incinerados: bigint('incinerados', { mode: 'number' }).notNull(),
-    blancos: bigint('blancos', { mode: 'number' }).notNull(),
-    nulos: bigint('nulos', { mode: 'number' }).notNull(),
-    noMarcados: bigint('no_marcados', { mode: 'number' }).notNull(),
+    ...coverageColumns(),
   },
   (table) => [
     primaryKey({ columns: [table.puestoId, table.corporation] }),

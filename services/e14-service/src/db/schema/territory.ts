@@ -1,17 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, serial, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
-import { CORPORATION_CHECK } from './columns.js';
-import { elections } from './elections.js';
+import { boolean, check, index, integer, type PgColumn, pgTable, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { corporationCheck, serialIdColumn } from './columns.js';
+import { electionCorporationColumns, electionIdColumn } from './elections.js';
+
+const codeNameColumns = () => ({ code: text('code').notNull(), name: text('name').notNull() });
+
+/** The expected totals, kept by the divipol import for coverage. */
+const expectedTotalsColumns = () => ({
+  mesaCount: integer('mesa_count').notNull().default(0),
+  habilitados: integer('habilitados').notNull().default(0),
+});
 
 export const departamentos = pgTable(
   'departamentos',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    code: text('code').notNull(),
-    name: text('name').notNull(),
+    id: serialIdColumn(),
+    electionId: electionIdColumn(),
+    ...codeNameColumns(),
   },
   (table) => [uniqueIndex('departamentos_election_code_key').on(table.electionId, table.code)],
 );
@@ -20,17 +25,13 @@ export const departamentos = pgTable(
 export const municipios = pgTable(
   'municipios',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
+    id: serialIdColumn(),
+    electionId: electionIdColumn(),
     departamentoId: integer('departamento_id')
       .notNull()
       .references(() => departamentos.id, { onDelete: 'cascade' }),
-    code: text('code').notNull(),
-    name: text('name').notNull(),
-    mesaCount: integer('mesa_count').notNull().default(0),
-    habilitados: integer('habilitados').notNull().default(0),
+    ...codeNameColumns(),
+    ...expectedTotalsColumns(),
   },
   (table) => [
     uniqueIndex('municipios_departamento_code_key').on(table.departamentoId, table.code),
@@ -38,13 +39,17 @@ export const municipios = pgTable(
   ],
 );
 
+/** `municipio_id`, deleted with its municipio. */
+const municipioIdColumn = () =>
+  integer('municipio_id')
+    .notNull()
+    .references(() => municipios.id, { onDelete: 'cascade' });
+
 export const zonas = pgTable(
   'zonas',
   {
-    id: serial('id').primaryKey(),
-    municipioId: integer('municipio_id')
-      .notNull()
-      .references(() => municipios.id, { onDelete: 'cascade' }),
+    id: serialIdColumn(),
+    municipioId: municipioIdColumn(),
     code: text('code').notNull(),
   },
   (table) => [uniqueIndex('zonas_municipio_code_key').on(table.municipioId, table.code)],
@@ -53,17 +58,13 @@ export const zonas = pgTable(
 export const puestos = pgTable(
   'puestos',
   {
-    id: serial('id').primaryKey(),
+    id: serialIdColumn(),
     zonaId: integer('zona_id')
       .notNull()
       .references(() => zonas.id, { onDelete: 'cascade' }),
-    municipioId: integer('municipio_id')
-      .notNull()
-      .references(() => municipios.id, { onDelete: 'cascade' }),
-    code: text('code').notNull(),
-    name: text('name').notNull(),
-    mesaCount: integer('mesa_count').notNull().default(0),
-    habilitados: integer('habilitados').notNull().default(0),
+    municipioId: municipioIdColumn(),
+    ...codeNameColumns(),
+    ...expectedTotalsColumns(),
   },
   (table) => [
     uniqueIndex('puestos_zona_code_key').on(table.zonaId, table.code),
@@ -78,10 +79,8 @@ export const puestos = pgTable(
 export const mesas = pgTable(
   'mesas',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
+    id: serialIdColumn(),
+    electionId: electionIdColumn(),
     departamentoId: integer('departamento_id').notNull(),
     municipioId: integer('municipio_id').notNull(),
     puestoId: integer('puesto_id')
@@ -100,6 +99,38 @@ export const mesas = pgTable(
   ],
 );
 
+/** `mesa_id`, deleted with its mesa: the column of every table keyed by mesa. */
+export const mesaIdColumn = () =>
+  integer('mesa_id')
+    .notNull()
+    .references(() => mesas.id, { onDelete: 'cascade' });
+
+/** Where a ballot row stands: a corporation's circunscripción and territorial scope ('' = not scoped). */
+const ballotScopeColumns = () => ({
+  ...electionCorporationColumns(),
+  circunscripcion: text('circunscripcion').notNull(),
+  departamentoCode: text('departamento_code').notNull().default(''),
+  municipioCode: text('municipio_code').notNull().default(''),
+  ballotNumber: integer('ballot_number').notNull(),
+});
+
+interface BallotScope {
+  electionId: PgColumn;
+  corporation: PgColumn;
+  departamentoCode: PgColumn;
+  municipioCode: PgColumn;
+  ballotNumber: PgColumn;
+}
+
+/** The key columns of a ballot row's scope, in the order of the unique constraints. */
+const ballotScopeKey = (table: BallotScope): [PgColumn, ...PgColumn[]] => [
+  table.electionId,
+  table.corporation,
+  table.departamentoCode,
+  table.municipioCode,
+  table.ballotNumber,
+];
+
 /**
  * A party list of a list corporation in one circunscripción and territorial scope ('' = not
  * scoped at that level). Its votes are the rows of `candidates` that point at it.
@@ -107,30 +138,14 @@ export const mesas = pgTable(
 export const partyLists = pgTable(
   'party_lists',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
-    circunscripcion: text('circunscripcion').notNull(),
-    departamentoCode: text('departamento_code').notNull().default(''),
-    municipioCode: text('municipio_code').notNull().default(''),
-    ballotNumber: integer('ballot_number').notNull(),
+    id: serialIdColumn(),
+    ...ballotScopeColumns(),
     listCode: text('list_code'),
     preferente: boolean('preferente').notNull(),
     name: text('name').notNull(),
     party: text('party'),
   },
-  (table) => [
-    unique('party_lists_scope_ballot_key').on(
-      table.electionId,
-      table.corporation,
-      table.departamentoCode,
-      table.municipioCode,
-      table.ballotNumber,
-    ),
-    check('party_lists_corporation_check', CORPORATION_CHECK),
-  ],
+  (table) => [unique('party_lists_scope_ballot_key').on(...ballotScopeKey(table)), corporationCheck('party_lists')],
 );
 
 /**
@@ -141,15 +156,8 @@ export const partyLists = pgTable(
 export const candidates = pgTable(
   'candidates',
   {
-    id: serial('id').primaryKey(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
-    corporation: text('corporation').notNull(),
-    circunscripcion: text('circunscripcion').notNull(),
-    departamentoCode: text('departamento_code').notNull().default(''),
-    municipioCode: text('municipio_code').notNull().default(''),
-    ballotNumber: integer('ballot_number').notNull(),
+    id: serialIdColumn(),
+    ...ballotScopeColumns(),
     candidateNumber: integer('candidate_number'),
     listId: integer('list_id').references(() => partyLists.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
@@ -157,15 +165,8 @@ export const candidates = pgTable(
   },
   (table) => [
     unique('candidates_scope_ballot_key')
-      .on(
-        table.electionId,
-        table.corporation,
-        table.departamentoCode,
-        table.municipioCode,
-        table.ballotNumber,
-        table.candidateNumber,
-      )
+      .on(...ballotScopeKey(table), table.candidateNumber)
       .nullsNotDistinct(),
-    check('candidates_corporation_check', CORPORATION_CHECK),
+    corporationCheck('candidates'),
   ],
 );

@@ -1,15 +1,13 @@
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.js';
-import { elections } from './elections.js';
+import { electionIdColumn } from './elections.js';
 
 /** Which mesas a witness may submit for: a territory code at any level ("01-031-99-01" = a puesto). */
 export const witnessAssignments = pgTable(
   'witness_assignments',
   {
     userId: text('user_id').notNull(),
-    electionId: integer('election_id')
-      .notNull()
-      .references(() => elections.id, { onDelete: 'cascade' }),
+    electionId: electionIdColumn(),
     territory: text('territory').notNull(),
     assignedBy: text('assigned_by').notNull(),
     createdAt: createdAt(),

@@ -9,7 +9,7 @@ import {
   listAlertsQuerySchema,
   updateAlertStatusRequestSchema,
 } from '@castor/contracts';
-import { principal, type RateSpec, type ServiceApp } from '@castor/service-kit';
+import { principal, type RateSpec, type ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
 import { actorName } from '../../shared/actor.js';
 import type { AlertsService } from './alerts.service.js';
@@ -17,10 +17,18 @@ import { claimsPacketHtml } from './claims-html.js';
 
 const readerRoles = { roles: ['admin', 'analyst', 'reviewer'] } as const;
 
-export async function alertsRoutes(app: ServiceApp, alerts: AlertsService, rate: RateSpec) {
-  const rateLimit = { max: rate.max, timeWindow: rate.windowMs };
+interface AlertsRoutesOptions extends Record<string, unknown> {
+  alerts: AlertsService;
+  rate: RateSpec;
+}
+
+const rateLimitOf = (rate: RateSpec) => ({ max: rate.max, timeWindow: rate.windowMs });
+
+/** `/api/alerts`: alerts with their evidence, and their status changes. */
+export const alertsRoutes: ServicePlugin<AlertsRoutesOptions> = async (app, { alerts, rate }) => {
+  const rateLimit = rateLimitOf(rate);
   app.get(
-    '/api/alerts',
+    '',
     {
       config: { auth: readerRoles, rateLimit },
       schema: {
@@ -34,7 +42,7 @@ export async function alertsRoutes(app: ServiceApp, alerts: AlertsService, rate:
   );
 
   app.patch(
-    '/api/alerts/:id',
+    '/:id',
     {
       config: { auth: { roles: ['admin', 'analyst'] }, rateLimit },
       schema: {
@@ -48,9 +56,13 @@ export async function alertsRoutes(app: ServiceApp, alerts: AlertsService, rate:
     async (request) =>
       alerts.setStatus(request.params.id, request.body.status, request.body.reason, actorName(principal(request))),
   );
+};
 
+/** `/api/claims`: the claims packet of a mesa, the evidence a lawyer takes to the escrutinio. */
+export const claimsRoutes: ServicePlugin<AlertsRoutesOptions> = async (app, { alerts, rate }) => {
+  const rateLimit = rateLimitOf(rate);
   app.get(
-    '/api/claims/:mesaKey',
+    '/:mesaKey',
     {
       config: { auth: readerRoles, rateLimit },
       schema: {
@@ -72,4 +84,4 @@ export async function alertsRoutes(app: ServiceApp, alerts: AlertsService, rate:
       return packet;
     },
   );
-}
+};

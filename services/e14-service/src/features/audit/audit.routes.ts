@@ -1,5 +1,5 @@
 import { auditExportQuerySchema, auditExportResponseSchema, auditVerifyResponseSchema } from '@castor/contracts';
-import type { ServiceApp } from '@castor/service-kit';
+import type { ServicePlugin } from '@castor/service-kit';
 import {
   AUDIT_ALGORITHM,
   GENESIS_HASH,
@@ -10,9 +10,10 @@ import {
 
 const auditors = { auth: { roles: ['admin', 'analyst'] } } as const;
 
-export async function auditRoutes(app: ServiceApp) {
+/** `/api/audit`: verify the hash chain, and export it for a third party to verify. */
+export const auditRoutes: ServicePlugin<Record<string, unknown>> = async (app) => {
   app.get(
-    '/api/audit/verify',
+    '/verify',
     {
       config: auditors,
       schema: {
@@ -25,7 +26,7 @@ export async function auditRoutes(app: ServiceApp) {
   );
 
   app.get(
-    '/api/audit/export',
+    '/export',
     {
       config: auditors,
       schema: {
@@ -48,4 +49,4 @@ export async function auditRoutes(app: ServiceApp) {
       };
     },
   );
-}
+};

@@ -1,8 +1,7 @@
 import {
-  type Corporation,
   documentResponseSchema,
   errorResponseSchema,
-  parseMesaKey,
+  type ProcessFields,
   pipelineStartResponseSchema,
   pipelineStatusSchema,
   processAcceptedSchema,
@@ -11,24 +10,25 @@ import {
   queueDepartmentRequestSchema,
   queueResponseSchema,
   queueTableRequestSchema,
-  mesaKey as toMesaKey,
 } from '@castor/contracts';
-import { isSheetError } from '@castor/e14-sheets';
-import {
-  AppError,
-  badRequest,
-  forbidden,
-  notFound,
-  principal,
-  type RateSpec,
-  type ServiceApp,
-} from '@castor/service-kit';
+import { httpError, principal, type RateSpec, type ServicePlugin } from '@castor/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ElectionCatalogs } from '../../shared/election-catalog.js';
-import { isAssigned, type WitnessAssignments } from '../../shared/witness-assignments.js';
-import { PRIORITY, sha256Hex } from './document-store.js';
-import type { DocumentPipeline } from './pipeline.service.js';
+import type { DocumentsService, ReceivedFile } from './documents.service.js';
+
+/**
+ * The document pipeline's routes, one plugin per URL prefix (app.ts registers each with its
+ * prefix, so the URLs this feature owns read there like every other feature's):
+ * `/api/e14/documents` (queue a scanned E-14, read a document), `/api/e14/process` (the seed's
+ * name for queueing, kept as an alias), `/api/queue` (mesas fetched from the Registraduría's site)
+ * and `/api/pipeline` (this replica's workers). All four take the same options.
+ */
+export type DocumentsRouteOptions = {
+  documents: DocumentsService;
+  maxFileBytes: number;
+  intakeRate: RateSpec;
+  readRate: RateSpec;
+};
 
 const errors = {
   400: errorResponseSchema,
@@ -41,202 +41,97 @@ const errors = {
   502: errorResponseSchema,
 };
 
-const SIZE_CODES = new Set(['FILE_TOO_LARGE', 'IMAGE_TOO_LARGE', 'DECOMPRESSION_BOMB', 'TOO_MANY_PAGES']);
+const rateLimit = (rate: RateSpec) => ({ max: rate.max, timeWindow: rate.windowMs });
 
-/** A file refused by the intake checks, as the 4xx a sender can act on. */
-function refusal(error: unknown): never {
-  if (isSheetError(error)) {
-    const status = SIZE_CODES.has(error.code) ? 413 : error.code === 'FILE_TYPE_UNSUPPORTED' ? 415 : 422;
-    throw new AppError(status, error.code, error.message);
-  }
-  throw error;
+const QUEUE_FILE_SUMMARY =
+  'Queue a scanned E-14 for reading: multipart (field "file": PDF/JPEG/PNG, plus electionCode, corporation?, mesa?, copy?) or JSON { url, electionCode, ... } of a file on the Registraduría site. Same file ⇒ same document';
+
+/** What a queueing request sent: the sender's fields (not yet validated) and the file or its URL. */
+interface SentDocument {
+  fields: unknown;
+  file: ReceivedFile;
 }
 
-const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
-
-export async function pipelineRoutes(
-  app: ServiceApp,
-  deps: {
-    pipeline: DocumentPipeline;
-    catalogs: ElectionCatalogs;
-    witnesses: WitnessAssignments;
-    maxFileBytes: number;
-    maxAttempts: number;
-    intakeRate: RateSpec;
-    readRate: RateSpec;
-  },
-) {
-  const { pipeline, catalogs } = deps;
-  const intakeLimit = { max: deps.intakeRate.max, timeWindow: deps.intakeRate.windowMs };
-  const readLimit = { max: deps.readRate.max, timeWindow: deps.readRate.windowMs };
-
-  async function mesaStatus(electionId: number, key: string): Promise<{ id: number; disputed: boolean }> {
-    const row = await app.pg.query<{ id: number; disputed: boolean }>(
-      `SELECT m.id, EXISTS (SELECT 1 FROM reconciliations r WHERE r.mesa_id = m.id AND r.status = 'disputed') AS disputed
-       FROM mesas m WHERE m.election_id = $1 AND m.mesa_key = $2`,
-      [electionId, key],
-    );
-    const mesa = row.rows[0];
-    if (!mesa) throw new AppError(422, 'MESA_UNKNOWN', `Mesa ${key} is not in the divipol`);
-    return mesa;
-  }
-
-  /** Queues mesas to be fetched from the site (an already waiting mesa is not queued twice) and wakes the workers. */
-  async function queueMesas(
-    request: FastifyRequest,
-    electionCode: string,
-    corporation: Corporation,
-    mesaKeys: string[],
-    options: { priority: number },
-  ) {
-    const result = await pipeline.documents.addMesas({
-      electionCode,
-      corporation,
-      mesaKeys,
-      priority: options.priority,
-      maxAttempts: deps.maxAttempts,
-      submittedBy: `admin:${principal(request).sub}`,
-    });
-    pipeline.poke();
-    return { queued: result.queued, alreadyQueued: result.ids.length - result.queued, documentIds: result.ids };
-  }
-
-  function requireSite() {
-    const site = pipeline.site();
-    if (!site) {
-      throw new AppError(
-        409,
-        'REGISTRADURIA_NOT_CONFIGURED',
-        "E14_REGISTRADURIA_BASE_URL is not set: this service does not fetch from the Registraduría's site",
-      );
+/** A multipart request: its fields and its one file "file", within the size limit. */
+async function readMultipart(request: FastifyRequest, maxFileBytes: number): Promise<SentDocument> {
+  const values: Record<string, string> = {};
+  let bytes: Uint8Array | undefined;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxFileBytes, files: 1 } })) {
+      if (part.type === 'field') values[part.fieldname] = String(part.value);
+      else if (part.fieldname === 'file') bytes = new Uint8Array(await part.toBuffer());
+      else await part.toBuffer();
     }
-    return site;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw httpError('FILE_TOO_LARGE', `The file is over ${maxFileBytes / 1_048_576} MB`);
+    }
+    if (code === 'FST_FILES_LIMIT') throw httpError('TOO_MANY_FILES', 'Send one file per request');
+    throw error;
   }
+  if (!bytes) throw httpError('FILE_REQUIRED', 'Send the scanned E-14 as the multipart file field "file"');
+  return { fields: values, file: { bytes, originUrl: null } };
+}
 
+/** A JSON request: the URL of a file on the Registraduría's site, and the sender's fields. */
+function readUrlRequest(body: unknown): SentDocument {
+  const parsed = processUrlRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    throw httpError('VALIDATION_FAILED', 'Send multipart with a "file", or JSON { url, electionCode }', {
+      issues: parsed.error.issues,
+    });
+  }
+  return { fields: parsed.data, file: { bytes: null, originUrl: parsed.data.url } };
+}
+
+function processFields(fields: unknown): ProcessFields {
+  const parsed = processFieldsSchema.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw httpError('VALIDATION_FAILED', `${issue?.path.join('.')}: ${issue?.message}`, {
+      issues: parsed.error.issues,
+    });
+  }
+  return parsed.data;
+}
+
+type PluginApp = Parameters<ServicePlugin<DocumentsRouteOptions>>[0];
+
+/** POST at the plugin's prefix: queue a scanned E-14 (the same route under its name and under its alias). */
+function postQueueFile(
+  app: PluginApp,
+  { documents, maxFileBytes, intakeRate }: DocumentsRouteOptions,
+  summary: string,
+) {
   app.post(
-    '/api/e14/process',
+    '',
     {
-      config: { auth: { roles: ['admin', 'witness'] }, rateLimit: intakeLimit },
+      config: { auth: { roles: ['admin', 'witness'] }, rateLimit: rateLimit(intakeRate) },
       schema: {
         tags: ['pipeline'],
-        summary:
-          'Queue a scanned E-14 for reading: multipart (field "file": PDF/JPEG/PNG, plus electionCode, corporation?, mesa?, copy?) or JSON { url, electionCode, ... } of a file on the Registraduría site. Same file ⇒ same document',
+        summary,
         body: processUrlRequestSchema.nullish(),
         response: { 202: processAcceptedSchema, ...errors },
       },
     },
     async (request, reply) => {
       const user = principal(request);
-      let fields: unknown;
-      let bytes: Uint8Array | undefined;
-      let originUrl: string | null = null;
-      if (request.isMultipart()) {
-        const values: Record<string, string> = {};
-        try {
-          for await (const part of request.parts({ limits: { fileSize: deps.maxFileBytes, files: 1 } })) {
-            if (part.type === 'field') values[part.fieldname] = String(part.value);
-            else if (part.fieldname === 'file') bytes = new Uint8Array(await part.toBuffer());
-            else await part.toBuffer();
-          }
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if (code === 'FST_REQ_FILE_TOO_LARGE') {
-            throw new AppError(413, 'FILE_TOO_LARGE', `The file is over ${deps.maxFileBytes / 1_048_576} MB`);
-          }
-          if (code === 'FST_FILES_LIMIT') throw badRequest('TOO_MANY_FILES', 'Send one file per request');
-          throw error;
-        }
-        if (!bytes) throw badRequest('FILE_REQUIRED', 'Send the scanned E-14 as the multipart file field "file"');
-        fields = values;
-      } else {
-        const body = processUrlRequestSchema.safeParse(request.body);
-        if (!body.success) {
-          throw badRequest('VALIDATION_FAILED', 'Send multipart with a "file", or JSON { url, electionCode }', {
-            issues: body.error.issues,
-          });
-        }
-        fields = body.data;
-        originUrl = body.data.url;
-      }
-      const parsed = processFieldsSchema.safeParse(fields);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw badRequest('VALIDATION_FAILED', `${issue?.path.join('.')}: ${issue?.message}`, {
-          issues: parsed.error.issues,
-        });
-      }
-      const { electionCode, corporation, mesa, copy } = parsed.data;
-      const catalog = await catalogs.requireElection(electionCode, corporation);
-      let priority: number = PRIORITY.upload;
-      if (user.role === 'witness') {
-        if (!mesa) throw badRequest('MESA_REQUIRED', 'Witnesses send the mesa of their sheet');
-        const territories = (await deps.witnesses.territoriesOf(user.sub)).get(catalog.id) ?? [];
-        if (!isAssigned(territories, mesa))
-          throw new AppError(403, 'WITNESS_NOT_ASSIGNED', `You are not assigned to mesa ${mesa}`);
-        priority = PRIORITY.witness;
-      }
-      if (mesa) {
-        const status = await mesaStatus(catalog.id, mesa);
-        if (status.disputed) priority = Math.max(priority, PRIORITY.disputed);
-      }
-
-      if (originUrl !== null) {
-        const site = requireSite();
-        const base = new URL(site.options.baseUrl);
-        const asked = new URL(originUrl);
-        if (asked.origin !== base.origin || !asked.pathname.startsWith(base.pathname.replace(/\/?$/, '/'))) {
-          throw new AppError(422, 'URL_NOT_ALLOWED', `Only files under ${base.href} are fetched`);
-        }
-        const fetched = await site.fetchFile(asked.href, { force: true });
-        const { outcome } = fetched;
-        if (outcome.kind === 'missing') {
-          throw new AppError(
-            422,
-            outcome.reason === 'html-page' ? 'HTML_INSTEAD_OF_PDF' : 'E14_NOT_PUBLISHED',
-            `No E-14 at this URL (${outcome.reason})`,
-          );
-        }
-        if (outcome.kind === 'too-large') throw new AppError(413, 'FILE_TOO_LARGE', 'The file is over the size limit');
-        if (outcome.kind !== 'pdf') {
-          throw new AppError(
-            502,
-            'UPSTREAM_FAILED',
-            `The Registraduría site did not deliver the file (${outcome.kind === 'failed' ? outcome.code : outcome.kind})`,
-          );
-        }
-        bytes = new Uint8Array(outcome.bytes);
-      }
-      if (!bytes) throw badRequest('FILE_REQUIRED', 'No file');
-      const inspected = await pipeline.inspect(bytes).catch(refusal);
-      const sha256 = sha256Hex(bytes);
-      await pipeline.documents.saveFile(sha256, MEDIA_TYPES[inspected.kind] ?? 'application/octet-stream', bytes);
-      const document = await pipeline.documents.addFile({
-        kind: originUrl === null ? 'upload' : 'url',
-        electionCode: catalog.code,
-        corporation: corporation ?? null,
-        mesaKey: mesa ?? null,
-        copy: copy ?? null,
-        originUrl,
-        sha256,
-        priority,
-        maxAttempts: deps.maxAttempts,
-        submittedBy: `${user.role}:${user.sub}`,
-      });
-      pipeline.poke();
-      return reply.code(202).send({
-        documentId: document.id,
-        state: document.state,
-        duplicate: document.duplicate,
-        sha256,
-        priority: document.priority,
-      });
+      const sent = request.isMultipart() ? await readMultipart(request, maxFileBytes) : readUrlRequest(request.body);
+      const accepted = await documents.queueFile(user, processFields(sent.fields), sent.file);
+      return reply.code(202).send(accepted);
     },
   );
+}
+
+/** `/api/e14/documents`: queue a scanned E-14; a queued document. */
+export const documentsRoutes: ServicePlugin<DocumentsRouteOptions> = async (app, options) => {
+  postQueueFile(app, options, QUEUE_FILE_SUMMARY);
 
   app.get(
-    '/api/e14/documents/:id',
+    '/:id',
     {
-      config: { auth: { roles: ['admin', 'analyst', 'reviewer', 'witness'] }, rateLimit: readLimit },
+      config: { auth: { roles: ['admin', 'analyst', 'reviewer', 'witness'] }, rateLimit: rateLimit(options.readRate) },
       schema: {
         tags: ['pipeline'],
         summary: 'A queued document: state, stage, attempts and errors, the reading of every provider, the stored form',
@@ -244,21 +139,25 @@ export async function pipelineRoutes(
         response: { 200: documentResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
       },
     },
-    async (request) => {
-      const user = principal(request);
-      const document = await pipeline.documents.get(request.params.id);
-      if (!document) throw notFound(`No document ${request.params.id}`, 'DOCUMENT_UNKNOWN');
-      if (user.role === 'witness' && !(await pipeline.documents.sentBy(document.id, `witness:${user.sub}`))) {
-        throw forbidden('Witnesses see the documents they sent');
-      }
-      return document;
-    },
+    async (request) => options.documents.document(principal(request), request.params.id),
   );
+};
 
+/** `/api/e14/process`: the seed's name for POST /api/e14/documents, kept so existing senders keep working. */
+export const processAliasRoutes: ServicePlugin<DocumentsRouteOptions> = async (app, options) => {
+  postQueueFile(
+    app,
+    options,
+    `Alias of POST /api/e14/documents, the seed's name for it (kept for existing senders). ${QUEUE_FILE_SUMMARY}`,
+  );
+};
+
+/** `/api/queue`: mesas whose E-14 is fetched from the Registraduría's site and read. */
+export const queueRoutes: ServicePlugin<DocumentsRouteOptions> = async (app, { documents, intakeRate }) => {
   app.post(
-    '/api/queue/table',
+    '/table',
     {
-      config: { auth: { roles: ['admin'] }, rateLimit: intakeLimit },
+      config: { auth: { roles: ['admin'] }, rateLimit: rateLimit(intakeRate) },
       schema: {
         tags: ['pipeline'],
         summary: "Queue one mesa: its E-14 is fetched from the Registraduría's site and read",
@@ -266,22 +165,13 @@ export async function pipelineRoutes(
         response: { 202: queueResponseSchema, ...errors },
       },
     },
-    async (request, reply) => {
-      requireSite();
-      const { electionCode, corporation, mesa } = request.body;
-      const catalog = await catalogs.requireElection(electionCode, corporation);
-      const status = await mesaStatus(catalog.id, mesa);
-      const queued = await queueMesas(request, catalog.code, corporation, [toMesaKey(parseMesaKey(mesa))], {
-        priority: status.disputed ? PRIORITY.disputed : PRIORITY.table,
-      });
-      return reply.code(202).send(queued);
-    },
+    async (request, reply) => reply.code(202).send(await documents.queueMesa(principal(request), request.body)),
   );
 
   app.post(
-    '/api/queue/department',
+    '/department',
     {
-      config: { auth: { roles: ['admin'] }, rateLimit: intakeLimit },
+      config: { auth: { roles: ['admin'] }, rateLimit: rateLimit(intakeRate) },
       schema: {
         tags: ['pipeline'],
         summary: 'Queue every mesa of a departamento (or one of its municipios) from the divipol, as a routine scrape',
@@ -289,51 +179,32 @@ export async function pipelineRoutes(
         response: { 202: queueResponseSchema, ...errors },
       },
     },
-    async (request, reply) => {
-      requireSite();
-      const { electionCode, corporation, departamento, municipio } = request.body;
-      const catalog = await catalogs.requireElection(electionCode, corporation);
-      const prefix = municipio ? `${departamento}-${municipio}-` : `${departamento}-`;
-      const mesas = await app.pg.query<{ mesa_key: string }>(
-        `SELECT mesa_key FROM mesas WHERE election_id = $1 AND starts_with(mesa_key, $2) ORDER BY mesa_key`,
-        [catalog.id, prefix],
-      );
-      if (mesas.rows.length === 0) {
-        throw notFound(`No mesas under ${prefix.slice(0, -1)} in the divipol of ${catalog.code}`, 'TERRITORY_UNKNOWN');
-      }
-      const queued = await queueMesas(
-        request,
-        catalog.code,
-        corporation,
-        mesas.rows.map((row) => row.mesa_key),
-        { priority: PRIORITY.scrape },
-      );
-      return reply.code(202).send(queued);
-    },
+    async (request, reply) => reply.code(202).send(await documents.queueTerritory(principal(request), request.body)),
   );
+};
 
+/** `/api/pipeline`: this replica's document workers. */
+export const pipelineRoutes: ServicePlugin<DocumentsRouteOptions> = async (
+  app,
+  { documents, intakeRate, readRate },
+) => {
   app.post(
-    '/api/pipeline/start',
+    '/start',
     {
-      config: { auth: { roles: ['admin'] }, rateLimit: intakeLimit },
+      config: { auth: { roles: ['admin'] }, rateLimit: rateLimit(intakeRate) },
       schema: {
         tags: ['pipeline'],
         summary: "Start (or resume) this replica's document workers; jobs waiting for a retry become due now",
         response: { 200: pipelineStartResponseSchema },
       },
     },
-    async () => {
-      pipeline.start();
-      const resumed = await pipeline.documents.resume();
-      pipeline.poke();
-      return { running: pipeline.isRunning, workerId: pipeline.workerId, resumed };
-    },
+    async () => documents.startWorkers(),
   );
 
   app.get(
-    '/api/pipeline/status',
+    '/status',
     {
-      config: { auth: { roles: ['admin', 'analyst'] }, rateLimit: readLimit },
+      config: { auth: { roles: ['admin', 'analyst'] }, rateLimit: rateLimit(readRate) },
       schema: {
         tags: ['pipeline'],
         summary:
@@ -341,6 +212,6 @@ export async function pipelineRoutes(
         response: { 200: pipelineStatusSchema },
       },
     },
-    async () => pipeline.status(),
+    async () => documents.status(),
   );
-}
+};

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DocumentsRepository } from './documents.repository.js';
 
 /** Prometheus metrics of the document pipeline, on the app's registry. */
 export class PipelineMetrics {
@@ -10,7 +10,7 @@ export class PipelineMetrics {
   readonly providerCostUsd: Counter<'provider' | 'model'>;
   readonly providerTokens: Counter<'provider' | 'kind'>;
 
-  constructor(registry: Registry, pool: pg.Pool) {
+  constructor(registry: Registry, documents: Pick<DocumentsRepository, 'backlog'>) {
     const registers = [registry];
     this.stageSeconds = new Histogram({
       name: 'e14_pipeline_stage_seconds',
@@ -56,16 +56,20 @@ export class PipelineMetrics {
       labelNames: ['measure'] as const,
       registers,
       async collect() {
-        const row = (
-          await pool.query<{ backlog: number; oldest: number | null }>(
-            `SELECT count(*)::int AS backlog,
-                    extract(epoch FROM now() - min(created_at) FILTER (WHERE state = 'queued'))::float8 AS oldest
-             FROM e14_documents WHERE state IN ('queued', 'processing')`,
-          )
-        ).rows[0];
+        const row = await documents.backlog();
         backlog.set({ measure: 'documents' }, row?.backlog ?? 0);
         backlog.set({ measure: 'oldest_waiting_seconds' }, row?.oldest ?? 0);
       },
     });
+  }
+
+  /** Runs one stage of a document's job, its time observed in `e14_pipeline_stage_seconds`. */
+  async timed<T>(stage: string, task: () => Promise<T>): Promise<T> {
+    const end = this.stageSeconds.startTimer({ stage });
+    try {
+      return await task();
+    } finally {
+      end();
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@castor/service-kit';
+import { type AppError, httpError } from '@castor/service-kit';
 import type { z } from 'zod';
 
 /** Domain error codes of the intake (stable: clients branch on them). */
@@ -27,8 +27,7 @@ export function submissionShapeError(error: z.ZodError): AppError {
   }));
   const outOfRange = hasRangeIssue(error.issues);
   const first = issues[0];
-  return new AppError(
-    400,
+  return httpError(
     outOfRange ? INTAKE_CODES.VALUE_OUT_OF_RANGE : 'VALIDATION_FAILED',
     outOfRange
       ? `A value is outside what a cell can hold (0 to 999): ${first?.path ?? ''}`

@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { actorName } from '../../shared/actor.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import type { ResultsCache } from '../../shared/results-cache.js';
-import { importOfficialFeed } from './official-feed.js';
+import type { ReconciliationService } from './reconciliation.service.js';
 
 /** `/api/elections/:code/official`: the preconteo and escrutinio feeds, reconciled against the E-14s. */
 export const reconciliationRoutes: ServicePlugin<{
   catalogs: ElectionCatalogs;
   resultsCache: ResultsCache;
+  reconciliation: Pick<ReconciliationService, 'importOfficialFeed'>;
   importBodyLimitBytes: number;
-}> = async (app, { catalogs, resultsCache, importBodyLimitBytes }) => {
+}> = async (app, { catalogs, resultsCache, reconciliation, importBodyLimitBytes }) => {
   app.post(
     '/:code/official/:source',
     {
@@ -29,7 +30,12 @@ export const reconciliationRoutes: ServicePlugin<{
     async (request) => {
       const catalog = await catalogs.requireElection(request.params.code);
       const { source } = request.params;
-      const result = await importOfficialFeed(app.pg, catalog, source, request.body, actorName(principal(request)));
+      const result = await reconciliation.importOfficialFeed(
+        catalog,
+        source,
+        request.body,
+        actorName(principal(request)),
+      );
       await resultsCache.invalidate(catalog.id, result.corporations);
       const { rows, mesas, unchanged, discrepancyAlerts } = result;
       return { electionCode: catalog.code, source, rows, mesas, unchanged, discrepancyAlerts };

@@ -1,21 +1,17 @@
-import { type Corporation, type CropRef, type MesaKey, parseMesaKey } from '@castor/contracts';
+import { type CropRef, parseMesaKey } from '@castor/contracts';
 import { type GrayImage, reviewedCellLine } from '@castor/digit-recognizer';
 import { type IntakeLimitsInput, readSheet } from '@castor/e14-sheets';
-import { AppError, type KeyValueStore } from '@castor/service-kit';
-import type pg from 'pg';
+import { httpError, type KeyValueStore } from '@castor/service-kit';
 import sharp from 'sharp';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import { TemplateResolver } from '../../shared/sheet-templates.js';
-import { REVIEW_CODES } from './review-leases.js';
+import type { ReviewCropsRepository, TaskCellRecord } from './review-crops.repository.js';
 
 /** Where a reviewed cell is: the form's sheet (for its template) and the crop reference. */
-interface CellSource {
-  electionCode: string;
-  corporation: Corporation;
-  mesaKey: MesaKey;
+type CellSource = Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey'> & {
   path: string;
   crop: CropRef & { documentHash: string };
-}
+};
 
 const CROP_CACHE_SECONDS = 3_600;
 
@@ -30,7 +26,7 @@ export class ReviewCrops {
 
   constructor(
     private readonly deps: {
-      pool: pg.Pool;
+      repository: Pick<ReviewCropsRepository, 'taskCell' | 'acceptedCells' | 'scanContent'>;
       catalogs: ElectionCatalogs;
       store: KeyValueStore;
       limits: IntakeLimitsInput;
@@ -39,37 +35,15 @@ export class ReviewCrops {
 
   /** The PNG of a task's cell. */
   async taskCropPng(taskId: number): Promise<Buffer> {
-    const rows = await this.deps.pool.query<{
-      election_code: string;
-      corporation: Corporation;
-      mesa_key: MesaKey;
-      field_path: string;
-      crop: CropRef | null;
-    }>(
-      `SELECT el.code AS election_code, f.corporation, m.mesa_key, t.field_path, fl.crop
-       FROM review_tasks t JOIN e14_forms f ON f.id = t.form_id JOIN elections el ON el.id = f.election_id
-       JOIN mesas m ON m.id = f.mesa_id
-       LEFT JOIN e14_fields fl ON fl.form_id = t.form_id AND fl.path = t.field_path
-       WHERE t.id = $1`,
-      [taskId],
-    );
-    const row = rows.rows[0];
-    if (!row) throw new AppError(404, REVIEW_CODES.TASK_NOT_FOUND, `No review task ${taskId}`);
-    const { crop } = row;
-    if (!crop?.documentHash) throw unavailable(`Task ${taskId}'s field has no crop on a stored scan`);
+    const row = await this.deps.repository.taskCell(taskId);
+    if (!row) throw httpError('REVIEW_TASK_NOT_FOUND', `No review task ${taskId}`);
+    const source = cellSourceOf(row);
+    if (!source) throw unavailable(`Task ${taskId}'s field has no crop on a stored scan`);
+    const { crop } = source;
     const key = `review:crop:${crop.documentHash}:${crop.page}:${crop.x}:${crop.y}:${crop.width}:${crop.height}`;
     const cached = await this.deps.store.get(key).catch(() => null);
     if (cached) return Buffer.from(cached, 'base64');
-    const cells = await this.cellsOf([
-      {
-        electionCode: row.election_code,
-        corporation: row.corporation,
-        mesaKey: row.mesa_key,
-        path: row.field_path,
-        crop: { ...crop, documentHash: crop.documentHash },
-      },
-    ]);
-    const cell = cells.get(0);
+    const cell = (await this.cellsOf([source])).get(0);
     if (!cell) throw unavailable(`The scan of task ${taskId} could not be read again`);
     const png = Buffer.from(cell);
     await this.deps.store.set(key, png.toString('base64'), CROP_CACHE_SECONDS).catch(() => undefined);
@@ -85,50 +59,21 @@ export class ReviewCrops {
     afterTaskId: number,
     limit: number,
   ): Promise<{ lines: string[]; skipped: number; last: number }> {
-    const rows = await this.deps.pool.query<{
-      id: string;
-      field_path: string;
-      resolved_state: 'read' | 'empty';
-      resolved_value: number | null;
-      crop: CropRef | null;
-      election_code: string;
-      corporation: Corporation;
-      mesa_key: MesaKey;
-    }>(
-      `SELECT t.id, t.field_path, t.resolved_state, t.resolved_value, fl.crop, el.code AS election_code,
-              f.corporation, m.mesa_key
-       FROM review_tasks t JOIN e14_forms f ON f.id = t.form_id JOIN elections el ON el.id = f.election_id
-       JOIN mesas m ON m.id = f.mesa_id
-       LEFT JOIN e14_fields fl ON fl.form_id = t.form_id AND fl.path = t.field_path
-       WHERE t.status = 'done' AND t.resolved_state IN ('read', 'empty') AND f.source <> 'reviewer' AND t.id > $1
-       ORDER BY t.id LIMIT $2`,
-      [afterTaskId, limit],
-    );
-    const sources = rows.rows.flatMap((row, index) =>
-      row.crop?.documentHash
-        ? [
-            {
-              index,
-              electionCode: row.election_code,
-              corporation: row.corporation,
-              mesaKey: row.mesa_key,
-              path: row.field_path,
-              crop: { ...row.crop, documentHash: row.crop.documentHash },
-            },
-          ]
-        : [],
-    );
+    const rows = await this.deps.repository.acceptedCells(afterTaskId, limit);
+    const sources = rows.flatMap((row) => {
+      const source = cellSourceOf(row);
+      return source ? [{ ...source, row }] : [];
+    });
     const pngs = await this.cellsOf(sources);
     const lines: string[] = [];
-    for (const [position, source] of sources.entries()) {
+    for (const [position, { row }] of sources.entries()) {
       const png = pngs.get(position);
-      const row = rows.rows[source.index];
-      if (!png || !row) continue;
-      const value = row.resolved_state === 'empty' ? ('empty' as const) : (row.resolved_value ?? 0);
+      if (!png) continue;
+      const value = row.resolvedState === 'empty' ? ('empty' as const) : (row.resolvedValue ?? 0);
       lines.push(reviewedCellLine(await grayOf(png), value, { id: `task-${row.id}` }));
     }
-    const last = rows.rows.at(-1);
-    return { lines, skipped: rows.rows.length - lines.length, last: last ? Number(last.id) : afterTaskId };
+    const last = rows.at(-1);
+    return { lines, skipped: rows.length - lines.length, last: last ? last.id : afterTaskId };
   }
 
   /** The PNG of each cell (by position in `cells`), reading each stored scan once. */
@@ -141,11 +86,7 @@ export class ReviewCrops {
     });
     for (const positions of byDocument.values()) {
       const first = cells[positions[0] as number] as CellSource;
-      const file = await this.deps.pool.query<{ content: Buffer }>(
-        'SELECT content FROM e14_document_files WHERE sha256 = $1',
-        [first.crop.documentHash],
-      );
-      const bytes = file.rows[0]?.content;
+      const bytes = await this.deps.repository.scanContent(first.crop.documentHash);
       const catalog = await this.deps.catalogs.get(first.electionCode);
       const template = catalog && this.templates.forMesa(catalog, first.corporation, parseMesaKey(first.mesaKey));
       if (!bytes || !template) continue;
@@ -174,4 +115,17 @@ async function grayOf(png: Uint8Array): Promise<GrayImage> {
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
 
-const unavailable = (message: string) => new AppError(404, REVIEW_CODES.CROP_UNAVAILABLE, message);
+/** The cell of a task whose crop is on a stored scan; null when it has none. */
+function cellSourceOf(row: TaskCellRecord): CellSource | null {
+  const { crop } = row;
+  if (!crop?.documentHash) return null;
+  return {
+    electionCode: row.electionCode,
+    corporation: row.corporation,
+    mesaKey: row.mesaKey,
+    path: row.fieldPath,
+    crop: { ...crop, documentHash: crop.documentHash },
+  };
+}
+
+const unavailable = (message: string) => httpError('REVIEW_CROP_UNAVAILABLE', message);

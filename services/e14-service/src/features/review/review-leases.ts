@@ -1,16 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, type KeyValueStore } from '@castor/service-kit';
-
-export const REVIEW_CODES = {
-  TASK_NOT_FOUND: 'REVIEW_TASK_NOT_FOUND',
-  TASK_CLOSED: 'REVIEW_TASK_CLOSED',
-  TASK_ESCALATED: 'REVIEW_TASK_ESCALATED',
-  ENTRY_CONFLICT: 'REVIEW_ENTRY_CONFLICT',
-  LEASE_HELD: 'REVIEW_LEASE_HELD',
-  LEASE_INVALID: 'REVIEW_LEASE_INVALID',
-  LEASES_UNAVAILABLE: 'REVIEW_LEASES_UNAVAILABLE',
-  CROP_UNAVAILABLE: 'REVIEW_CROP_UNAVAILABLE',
-} as const;
+import { httpError, type KeyValueStore } from '@castor/service-kit';
 
 export interface Lease {
   taskId: number;
@@ -102,9 +91,8 @@ export class ReviewLeases {
     try {
       return await work();
     } catch (error) {
-      throw new AppError(
-        503,
-        REVIEW_CODES.LEASES_UNAVAILABLE,
+      throw httpError(
+        'REVIEW_LEASES_UNAVAILABLE',
         'Review tasks cannot be handed out right now (the lease store is unreachable); nothing is lost, try again shortly',
         undefined,
         { cause: error, headers: { 'retry-after': '5' } },

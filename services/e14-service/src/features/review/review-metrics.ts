@@ -1,12 +1,11 @@
-import type pg from 'pg';
 import { Gauge, Histogram, type Registry } from 'prom-client';
-import { backlogOf } from './review.service.js';
+import type { ReviewRepository } from './review.repository.js';
 
 /** Prometheus metrics of the review desk, on the app's registry. */
 export class ReviewMetrics {
   readonly turnaround: Histogram<'resolution'>;
 
-  constructor(registry: Registry, pool: pg.Pool) {
+  constructor(registry: Registry, repository: Pick<ReviewRepository, 'backlog'>) {
     const registers = [registry];
     this.turnaround = new Histogram({
       name: 'e14_review_turnaround_seconds',
@@ -21,7 +20,7 @@ export class ReviewMetrics {
       labelNames: ['status'] as const,
       registers,
       async collect() {
-        const backlog = await backlogOf(pool);
+        const backlog = await repository.backlog();
         this.set({ status: 'pending' }, backlog.pending);
         this.set({ status: 'escalated' }, backlog.escalated);
       },

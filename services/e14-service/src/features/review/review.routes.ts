@@ -11,7 +11,7 @@ import {
   reviewTaskSchema,
   trainingSamplesQuerySchema,
 } from '@castor/contracts';
-import { principal, type RateSpec, type ServiceApp } from '@castor/service-kit';
+import { principal, type RateSpec, type ServiceApp, type ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
 import type { ReviewService } from './review.service.js';
 import type { ReviewCrops } from './review-crops.js';
@@ -19,11 +19,23 @@ import type { ReviewCrops } from './review-crops.js';
 const reviewers = { roles: ['admin', 'reviewer'] } as const;
 const admins = { roles: ['admin'] } as const;
 
-export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops: ReviewCrops, rate: RateSpec) {
-  const rateLimit = { max: rate.max, timeWindow: rate.windowMs };
+type RateLimit = { max: number; timeWindow: number };
 
+/** `/api/review`: the review desk (leased tasks, double entry, admin decisions) and its crops and samples. */
+export const reviewRoutes: ServicePlugin<{ review: ReviewService; crops: ReviewCrops; rate: RateSpec }> = async (
+  app,
+  { review, crops, rate },
+) => {
+  const rateLimit = { max: rate.max, timeWindow: rate.windowMs };
+  deskRoutes(app, review, rateLimit);
+  taskRoutes(app, review, rateLimit);
+  cellRoutes(app, crops, rateLimit);
+};
+
+/** What a reviewer does: take the next task under a lease, answer it. */
+function deskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit) {
   app.get(
-    '/api/review/pending',
+    '/pending',
     {
       config: { auth: reviewers, rateLimit },
       schema: {
@@ -37,7 +49,7 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
   );
 
   app.post(
-    '/api/review/submit',
+    '/submit',
     {
       config: { auth: reviewers, rateLimit },
       schema: {
@@ -58,9 +70,12 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
       return review.submit(principal(request), taskId, leaseToken, answer);
     },
   );
+}
 
+/** Tasks looked at one by one, an admin's decisions, and the reviewers' accuracy. */
+function taskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit) {
   app.get(
-    '/api/review/tasks',
+    '/tasks',
     {
       config: { auth: admins, rateLimit },
       schema: {
@@ -77,7 +92,7 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
   );
 
   app.get(
-    '/api/review/tasks/:id',
+    '/tasks/:id',
     {
       config: { auth: reviewers, rateLimit },
       schema: {
@@ -91,7 +106,7 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
   );
 
   app.post(
-    '/api/review/tasks/:id/decide',
+    '/tasks/:id/decide',
     {
       config: { auth: admins, rateLimit },
       schema: {
@@ -111,7 +126,7 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
   );
 
   app.get(
-    '/api/review/reviewers',
+    '/reviewers',
     {
       config: { auth: admins, rateLimit },
       schema: {
@@ -122,9 +137,12 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
     },
     async () => review.reviewers(),
   );
+}
 
+/** The cells behind the tasks: a task's crop, and the accepted values as training samples. */
+function cellRoutes(app: ServiceApp, crops: ReviewCrops, rateLimit: RateLimit) {
   app.get(
-    '/api/review/tasks/:id/crop',
+    '/tasks/:id/crop',
     {
       config: { auth: reviewers, rateLimit },
       schema: {
@@ -142,7 +160,7 @@ export async function reviewRoutes(app: ServiceApp, review: ReviewService, crops
   );
 
   app.get(
-    '/api/review/training-samples',
+    '/training-samples',
     {
       config: { auth: admins, rateLimit },
       schema: {

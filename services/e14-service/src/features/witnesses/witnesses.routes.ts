@@ -4,7 +4,7 @@ import {
   witnessAssignmentsRequestSchema,
   witnessAssignmentsResponseSchema,
 } from '@castor/contracts';
-import { notFound, principal, type ServicePlugin } from '@castor/service-kit';
+import { httpError, principal, type ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
 import { actorName } from '../../shared/actor.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
@@ -57,7 +57,7 @@ export const witnessesRoutes: ServicePlugin<{ catalogs: ElectionCatalogs; witnes
     async (request) => {
       const caller = principal(request);
       if (caller.role === 'witness' && caller.sub !== request.params.userId)
-        throw notFound('No such witness', 'NOT_FOUND');
+        throw httpError('NOT_FOUND', 'No such witness');
       const catalog = await catalogs.requireElection(request.query.election);
       return {
         userId: request.params.userId,

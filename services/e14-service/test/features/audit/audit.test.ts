@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withTransaction } from '../../../src/db/client.js';
 import { appendAudit, checkEntries, GENESIS_HASH } from '../../../src/shared/audit-chain.js';
-import { bearer, get, honestSheet, importFixture, post } from '../../support/fixtures.js';
-import { type E14UnderTest, startE14ForTests } from '../../testing.js';
+import { bearer, get, honestSheet, post } from '../../support/fixtures.js';
+import { withFixtureElection } from '../../support/records-fixtures.js';
+import type { E14UnderTest } from '../../testing.js';
 
 let e14: E14UnderTest;
 let admin: string;
 
-beforeAll(async () => {
-  e14 = await startE14ForTests();
-  admin = (await e14.token('admin')).token;
-  await importFixture(e14, admin);
+withFixtureElection(async (started) => {
+  ({ e14, admin } = started);
   for (let mesa = 1; mesa <= 3; mesa += 1) {
     const response = await post(
       e14,
@@ -21,7 +20,6 @@ beforeAll(async () => {
     expect(response.statusCode).toBe(201);
   }
 });
-afterAll(async () => e14?.close());
 
 describe('hash-chained audit log', () => {
   it('verifies from genesis to the head', async () => {

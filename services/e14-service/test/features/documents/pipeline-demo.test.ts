@@ -1,7 +1,7 @@
 import { mesaKey } from '@castor/contracts';
 import { generateElection } from '@castor/e14-synth';
+import { processDemoSheets } from '@castor/e14-synth-sheets/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processDemoSheets } from '../../../src/demo.js';
 import { importDivipol, listeningE14, renderPdf, settled, upload } from '../../support/pipeline-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 

@@ -1,4 +1,4 @@
-import { type E14SubmissionV2, mesaKey } from '@castor/contracts';
+import { type E14Submission, mesaKey } from '@castor/contracts';
 import {
   type FakeAnthropic,
   type FakeRegistraduria,
@@ -8,14 +8,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submissionFieldPaths } from '../../../src/domain/fusion.js';
 import {
-  importDivipol,
+  listeningE14With,
   pipelineElection,
+  processSheet,
   renderPdf,
   settled,
   sheetsOf,
-  upload,
 } from '../../support/pipeline-fixtures.js';
-import { type E14UnderTest, startE14ForTests } from '../../testing.js';
+import type { E14UnderTest } from '../../testing.js';
 
 const CODE = 'FAULTS-2026';
 const election = pipelineElection(CODE, 16);
@@ -27,7 +27,7 @@ let baseUrl: string;
 let admin: string;
 
 /** What a vision model answering the truth of `sheet` sends, with `wrong` fields off by one. */
-function toolInput(sheet: E14SubmissionV2, wrong: readonly string[] = []) {
+function toolInput(sheet: E14Submission, wrong: readonly string[] = []) {
   return {
     header: {
       ...sheet.mesa,
@@ -58,9 +58,7 @@ const sheet = (index: number) => {
 beforeAll(async () => {
   anthropic = await startFakeAnthropic();
   site = await startFakeRegistraduria();
-  e14 = await startE14ForTests({
-    E14_PIPELINE_READ_THREADS: '1',
-    E14_PIPELINE_POLL_MS: '50',
+  ({ e14, baseUrl, admin } = await listeningE14With(election, {
     E14_PIPELINE_RETRY_BASE_MS: '50',
     ANTHROPIC_API_KEY: 'sk-test-pipeline',
     ANTHROPIC_BASE_URL: anthropic.url,
@@ -69,11 +67,7 @@ beforeAll(async () => {
     E14_REGISTRADURIA_BASE_URL: site.url,
     E14_REGISTRADURIA_RPS: '50',
     E14_REGISTRADURIA_RECHECK_MS: '100',
-  });
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  admin = (await e14.token('admin')).token;
-  const imported = await importDivipol(baseUrl, admin, election.divipol);
-  expect(imported.status).toBe(200);
+  }));
 });
 afterAll(async () => {
   await e14?.close();
@@ -81,13 +75,11 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function process(index: number) {
-  const pdf = await renderPdf(election, sheet(index), 100 + index);
-  const response = await upload(baseUrl, admin, pdf, { electionCode: CODE, mesa: mesaKey(sheet(index).mesa) });
-  expect(response.status).toBe(202);
-  const { documentId } = (await response.json()) as { documentId: number };
-  return settled(baseUrl, admin, documentId);
-}
+const process = (index: number) =>
+  processSheet(baseUrl, admin, election, sheet(index), {
+    seed: 100 + index,
+    fields: { electionCode: CODE, mesa: mesaKey(sheet(index).mesa) },
+  });
 
 describe('Claude Vision as second opinion', () => {
   it('fuses both readings: every field keeps both, a disagreement goes to review', async () => {
@@ -204,6 +196,12 @@ describe('files on the Registraduría site', () => {
     expect(accepted.duplicate).toBe(false);
     const again = await post('/api/e14/process', { url, electionCode: CODE });
     expect(await again.json()).toMatchObject({ documentId: accepted.documentId, duplicate: true });
+    // The route's own name takes the same URL request as its alias: the same document.
+    const renamed = await post('/api/e14/documents', { url, electionCode: CODE });
+    expect([renamed.status, await renamed.json()]).toMatchObject([
+      202,
+      { documentId: accepted.documentId, duplicate: true },
+    ]);
     const document = await settled(baseUrl, admin, accepted.documentId);
     expect(document).toMatchObject({ state: 'done', kind: 'url', originUrl: url, mesaKey: mesaKey(item.mesa) });
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DocumentStore, PRIORITY } from '../../../src/features/documents/document-store.js';
+import type { DocumentsRepository } from '../../../src/features/documents/documents.repository.js';
+import { PRIORITY } from '../../../src/features/documents/documents.service.js';
 import { type E14UnderTest, startE14ForTests } from '../../testing.js';
 
 /** The documents table as a queue, driven directly (no worker runs in this app). */
 let e14: E14UnderTest;
-let store: DocumentStore;
+let store: DocumentsRepository;
 let sequence = 0;
 
 const file = (priority: number) =>
@@ -95,7 +96,7 @@ describe('the document queue', () => {
       ]),
     );
     expect(status.errors).toEqual(expect.arrayContaining([{ code: 'LEASE_EXPIRED', count: 1 }]));
-    const history = await store.get(job.id);
+    const history = await store.findById(job.id);
     expect(history?.errors.map((entry) => entry.attempt)).toEqual([1, 2]);
   });
 
@@ -103,7 +104,7 @@ describe('the document queue', () => {
     const job = await file(PRIORITY.upload);
     expect((await store.claim('replica-x', 1, 60_000))[0]).toMatchObject({ id: job.id, attempts: 1 });
     expect(await store.release('replica-x')).toBe(1);
-    expect(await store.get(job.id)).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(await store.findById(job.id)).toMatchObject({ state: 'queued', attempts: 0 });
     expect((await store.claim('replica-y', 1, 60_000))[0]).toMatchObject({ id: job.id, attempts: 1 });
   });
 });

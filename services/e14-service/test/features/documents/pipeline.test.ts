@@ -1,8 +1,7 @@
 import { mesaKey } from '@castor/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  importDivipol,
-  listeningE14,
+  listeningE14With,
   pipelineElection,
   renderPdf,
   settled,
@@ -18,13 +17,11 @@ let admin: string;
 const election = pipelineElection(CODE);
 
 beforeAll(async () => {
-  ({ e14, baseUrl, admin } = await listeningE14());
-  const imported = await importDivipol(baseUrl, admin, election.divipol);
-  expect(imported.status).toBe(200);
+  ({ e14, baseUrl, admin } = await listeningE14With(election));
 });
 afterAll(async () => e14?.close());
 
-describe('POST /api/e14/process', () => {
+describe('POST /api/e14/documents', () => {
   it('reads an uploaded sheet in the background and stores it through intake, once', async () => {
     const [submission] = sheetsOf(election, 1);
     if (!submission) throw new Error('no sheet');

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, ELECTION, honestSheet, importFixture, post, workedExample } from '../../support/fixtures.js';
-import { type E14UnderTest, startE14ForTests } from '../../testing.js';
+import { describe, expect, it } from 'vitest';
+import { bearer, ELECTION, honestSheet, post, workedExample } from '../../support/fixtures.js';
+import { withFixtureElection } from '../../support/records-fixtures.js';
+import type { E14UnderTest } from '../../testing.js';
 
 let e14: E14UnderTest;
 let admin: string;
 
-beforeAll(async () => {
-  e14 = await startE14ForTests();
-  admin = (await e14.token('admin')).token;
-  await importFixture(e14, admin);
+withFixtureElection((started) => {
+  ({ e14, admin } = started);
 });
-afterAll(async () => e14?.close());
 
 const count = async (table: string) => Number((await e14.app.pg.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
 const snapshot = async () => ({
@@ -20,6 +18,10 @@ const snapshot = async () => ({
   alerts: await count('alerts'),
   audit: await count('audit_log'),
 });
+
+/** POSTs `sheet` to intake under the Idempotency-Key `key`. */
+const postWithKey = (key: string, sheet: unknown) =>
+  post(e14, '/api/e14/process-v2', admin, sheet, { 'idempotency-key': key });
 
 describe('structured intake', () => {
   it('stores a sheet with its fields, truth, rollups and audit entries', async () => {
@@ -99,53 +101,23 @@ describe('structured intake', () => {
   });
 
   it('refuses a reused Idempotency-Key carrying a different E-14', async () => {
-    const headers = { 'idempotency-key': 'witness-app-0001' };
-    const first = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet('01-031-99-01-004', [10, 10, 0, 0, 0, 0, 0, 0, 0, 0]),
-      headers,
-    );
+    const send = (votes: number[]) => postWithKey('witness-app-0001', honestSheet('01-031-99-01-004', votes));
+    const first = await send([10, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(first.statusCode).toBe(201);
-    const replay = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet('01-031-99-01-004', [10, 10, 0, 0, 0, 0, 0, 0, 0, 0]),
-      headers,
-    );
+    const replay = await send([10, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(replay.json().outcome).toBe('duplicate');
     const before = await snapshot();
-    const other = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet('01-031-99-01-004', [11, 9, 0, 0, 0, 0, 0, 0, 0, 0]),
-      headers,
-    );
+    const other = await send([11, 9, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(other.statusCode).toBe(409);
     expect(other.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
     expect(await snapshot()).toEqual(before);
   });
 
   it('two concurrent E-14s with one Idempotency-Key: one is stored, the other refused', async () => {
-    const headers = { 'idempotency-key': 'witness-app-race-0001' };
+    const key = 'witness-app-race-0001';
     const answers = await Promise.all([
-      post(
-        e14,
-        '/api/e14/process-v2',
-        admin,
-        honestSheet('01-031-99-01-006', [12, 10, 0, 0, 0, 0, 0, 0, 0, 0]),
-        headers,
-      ),
-      post(
-        e14,
-        '/api/e14/process-v2',
-        admin,
-        honestSheet('01-031-99-02-003', [13, 10, 0, 0, 0, 0, 0, 0, 0, 0]),
-        headers,
-      ),
+      postWithKey(key, honestSheet('01-031-99-01-006', [12, 10, 0, 0, 0, 0, 0, 0, 0, 0])),
+      postWithKey(key, honestSheet('01-031-99-02-003', [13, 10, 0, 0, 0, 0, 0, 0, 0, 0])),
     ]);
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
     expect(answers.find((answer) => answer.statusCode === 409)?.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
@@ -324,7 +296,7 @@ describe('roles', () => {
 });
 
 describe('contract', () => {
-  it('the OpenAPI document shows the E14SubmissionV2 body of the intake', async () => {
+  it('the OpenAPI document shows the E14Submission body of the intake', async () => {
     const response = await e14.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(response.statusCode).toBe(200);
     const operation = response.json().paths['/api/e14/process-v2'].post;
@@ -332,5 +304,43 @@ describe('contract', () => {
     expect(Object.keys(schema.properties)).toEqual(
       expect.arrayContaining(['schemaVersion', 'nivelacion', 'votes', 'confirmedAsPrinted']),
     );
+  });
+});
+
+describe('honest names: /api/e14/forms, with /api/e14/process-v2 kept as the seed alias', () => {
+  it('POST /api/e14/forms stores, and the alias answers the same form as a duplicate', async () => {
+    const sheet = honestSheet('01-031-99-02-002', [7, 5, 0, 0, 0, 0, 0, 0, 0, 0], { copy: 'claveros' });
+    const stored = await post(e14, '/api/e14/forms', admin, sheet);
+    expect(stored.statusCode, stored.body).toBe(201);
+    expect(stored.json()).toMatchObject({ outcome: 'stored', mesaKey: '01-031-99-02-002', copy: 'claveros' });
+    const again = await post(e14, '/api/e14/process-v2', admin, sheet);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ ...stored.json(), outcome: 'duplicate', alertIds: again.json().alertIds });
+    const refused = await post(e14, '/api/e14/forms', admin, workedExample({ blancos: 1000 }));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('VALUE_OUT_OF_RANGE');
+  });
+
+  it('POST /api/e14/forms/batch answers like /api/e14/process-v2/batch', async () => {
+    const sheets = [honestSheet('01-031-99-02-002', [8, 4, 0, 0, 0, 0, 0, 0, 0, 0], { copy: 'transmision' })];
+    const stored = await post(e14, '/api/e14/forms/batch', admin, { sheets });
+    expect(stored.statusCode, stored.body).toBe(200);
+    expect(stored.json()).toMatchObject({ stored: 1, duplicates: 0, rejected: 0 });
+    const again = await post(e14, '/api/e14/process-v2/batch', admin, { sheets });
+    expect(again.json()).toMatchObject({ stored: 0, duplicates: 1, rejected: 0 });
+    expect(again.json().items[0].result.formId).toBe(stored.json().items[0].result.formId);
+  });
+
+  it('the OpenAPI document lists both names with one body; the alias says it is the seed alias', async () => {
+    const paths = (await e14.app.inject({ method: 'GET', url: '/api/openapi.json' })).json().paths;
+    for (const [name, alias] of [
+      ['/api/e14/forms', '/api/e14/process-v2'],
+      ['/api/e14/forms/batch', '/api/e14/process-v2/batch'],
+    ] as const) {
+      expect(paths[alias].post.requestBody).toEqual(paths[name].post.requestBody);
+      expect(paths[alias].post.responses).toEqual(paths[name].post.responses);
+      expect(paths[alias].post.summary).toMatch(new RegExp(`^Alias of POST ${name} kept from the seed`));
+      expect(paths[name].post.summary).not.toMatch(/alias/i);
+    }
   });
 });

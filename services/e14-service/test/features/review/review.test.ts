@@ -1,26 +1,49 @@
 import type { ReviewTask } from '@castor/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, importFixture, post } from '../../support/fixtures.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { get, post } from '../../support/fixtures.js';
+import { withFixtureElection } from '../../support/records-fixtures.js';
 import { REVIEW_DOCUMENT, type ReviewDesk, reviewDesk } from '../../support/review-fixtures.js';
-import { type E14UnderTest, startE14ForTests } from '../../testing.js';
+import type { E14UnderTest } from '../../testing.js';
 
 let e14: E14UnderTest;
 let admin: string;
 
-beforeAll(async () => {
-  e14 = await startE14ForTests();
-  admin = (await e14.token('admin')).token;
-  await importFixture(e14, admin);
-
-  ({ pending, pendingFor, submit, reviewer, storeOcrSheet } = reviewDesk(e14, admin));
+withFixtureElection((started) => {
+  ({ e14, admin } = started);
+  ({ pending, pendingFor, submit, reviewer, storeOcrSheet, clear } = reviewDesk(e14, admin));
 });
-afterAll(async () => e14?.close());
+// Each test works on an empty desk: the queue is oldest first, and the reviewer statistics and
+// the backlog count every task.
+beforeEach(async () => clear());
 
 let pending: ReviewDesk['pending'];
 let pendingFor: ReviewDesk['pendingFor'];
 let submit: ReviewDesk['submit'];
 let reviewer: ReviewDesk['reviewer'];
 let storeOcrSheet: ReviewDesk['storeOcrSheet'];
+let clear: ReviewDesk['clear'];
+
+/**
+ * A sheet of `mesa` whose votes.1 closes at 58 after a disagreement (ana 50, beto 58, then carla
+ * 58) and whose votes.2 is escalated by three different answers (ana 40, beto illegible, carla 46).
+ */
+async function disagreeOn(mesa: string) {
+  const { votes1, votes2 } = await storeOcrSheet(mesa);
+  const [ana, beto, carla] = [await reviewer(), await reviewer(), await reviewer()];
+  await submit(ana, await pendingFor(ana, votes1), { value: 50 });
+  const disagreement = await submit(beto, await pendingFor(beto, votes1), { value: 58 });
+  const third = await submit(carla, await pendingFor(carla, votes1), { value: 58 });
+  await submit(ana, await pendingFor(ana, votes2), { value: 40 });
+  await submit(beto, await pendingFor(beto, votes2), { illegible: true });
+  const escalated = await submit(carla, await pendingFor(carla, votes2), { value: 46 });
+  return { votes2, disagreement, third, escalated };
+}
+
+/** disagreeOn(mesa), then an admin closes the escalated votes.2 at 40: a consensus and an admin closing. */
+async function settledDisagreementOn(mesa: string) {
+  const { votes2 } = await disagreeOn(mesa);
+  expect((await post(e14, `/api/review/tasks/${votes2}/decide`, admin, { value: 40 })).statusCode).toBe(200);
+}
 
 describe('review desk', () => {
   it('hands a task out under a lease with its crop and context, never to two reviewers at once', async () => {
@@ -69,7 +92,7 @@ describe('review desk', () => {
     });
     expect(stolen.statusCode).toBe(409);
     expect(stolen.json().error.code).toBe('REVIEW_LEASE_HELD');
-    // Finish both tasks so the queue is empty for the next test.
+    // Each reviewer answers the task they hold, then the other one: both tasks close.
     for (const [token, first] of [
       [ana, task],
       [beto, other],
@@ -120,25 +143,19 @@ describe('review desk', () => {
     });
     const late = await submit(await reviewer(), { ...second, lease: null }, { value: 58 });
     expect(late.statusCode).toBe(400); // no lease token at all is a malformed request
-    // Close votes.2 to leave the queue empty.
+    // Close votes.2 too.
     await submit(ana, anaNext, { value: 40 });
     const betoNext = await pendingFor(beto, votes2);
     expect((await submit(beto, betoNext, { value: 40 })).json().status).toBe('done');
   });
 
   it('asks a third reviewer on disagreement, escalates three different answers, and lets an admin decide', async () => {
-    const { votes1, votes2 } = await storeOcrSheet('01-031-99-01-004');
-    const [ana, beto, carla, dario] = [await reviewer(), await reviewer(), await reviewer(), await reviewer()];
+    const { votes2, disagreement, third, escalated } = await disagreeOn('01-031-99-01-004');
+    const dario = await reviewer();
     // votes.1: 50 and 58 disagree, the third says 58: closed at 58.
-    await submit(ana, await pendingFor(ana, votes1), { value: 50 });
-    const disagreement = await submit(beto, await pendingFor(beto, votes1), { value: 58 });
     expect(disagreement.json()).toMatchObject({ status: 'pending', entries: 2 });
-    const third = await submit(carla, await pendingFor(carla, votes1), { value: 58 });
     expect(third.json()).toMatchObject({ status: 'done', entries: 3, resolved: { value: 58 } });
     // votes.2: 40, illegible, 46: escalated, no reviewer gets it any more.
-    await submit(ana, await pendingFor(ana, votes2), { value: 40 });
-    await submit(beto, await pendingFor(beto, votes2), { illegible: true });
-    const escalated = await submit(carla, await pendingFor(carla, votes2), { value: 46 });
     expect(escalated.json()).toMatchObject({ status: 'escalated', entries: 3, resolved: null });
     expect(await pending(dario)).toBeNull();
     const listed = await get(e14, '/api/review/tasks?status=escalated', admin);
@@ -283,11 +300,12 @@ describe('review desk', () => {
   });
 
   it("measures each reviewer's accuracy against the closed values, for admins only", async () => {
+    await settledDisagreementOn('01-031-99-02-002');
     const response = await get(e14, '/api/review/reviewers', admin);
     expect(response.statusCode, response.body).toBe(200);
     const { reviewers, backlog } = response.json();
     expect(backlog).toEqual({ pending: 0, escalated: 0 });
-    // The third test: ana 50 (closed 58) and 40 (closed 40), beto 58 and illegible, carla 58 and 46.
+    // ana 50 (closed 58) and 40 (closed 40), beto 58 and illegible, carla 58 and 46.
     const users = await e14.app.pg.query<{ reviewer_id: string; n: number }>(
       'SELECT reviewer_id, count(*)::int AS n FROM review_entries GROUP BY reviewer_id',
     );
@@ -322,6 +340,7 @@ describe('review desk', () => {
     expect(missing.json().error.code).toBe('REVIEW_TASK_NOT_FOUND');
     expect((await get(e14, '/api/review/tasks/999999', ana)).json().error.code).toBe('REVIEW_TASK_NOT_FOUND');
     // These sheets name a scan that was never stored: no crop to cut, said clearly.
+    await storeOcrSheet('01-001-01-01-001');
     const task = await e14.app.pg.query<{ id: string }>('SELECT id FROM review_tasks ORDER BY id LIMIT 1');
     const crop = await get(e14, `/api/review/tasks/${task.rows[0]?.id}/crop`, ana);
     expect(crop.statusCode).toBe(404);
@@ -329,6 +348,7 @@ describe('review desk', () => {
   });
 
   it('exports the backlog gauge and the turnaround histogram', async () => {
+    await settledDisagreementOn('01-031-99-02-003');
     const response = await e14.app.inject({ method: 'GET', url: '/api/metrics' });
     expect(response.body).toMatch(/e14_review_backlog\{[^}]*status="pending"[^}]*\} 0/);
     expect(response.body).toMatch(/e14_review_turnaround_seconds_count\{[^}]*resolution="consensus"[^}]*\} [1-9]/);

@@ -1,89 +1,86 @@
-import { createHash } from 'node:crypto';
 import type {
+  Copy,
   Corporation,
   DocumentReading,
   DocumentResponse,
   DocumentState,
-  E14SubmissionV2,
-  MesaKey,
+  E14Submission,
 } from '@castor/contracts';
+import { getTableColumns } from 'drizzle-orm';
 import type pg from 'pg';
+import { type e14DocumentFiles, e14Documents, type mesas } from '../../db/schema/index.js';
 
-/** A document row as the worker needs it. */
-export interface DocumentJob {
-  id: number;
+type DocumentRecord = typeof e14Documents.$inferSelect;
+
+/** The text and jsonb columns of `e14_documents`, as the values this feature writes into them. */
+interface DocumentValues {
+  /** upload (multipart), url (JSON {url}), registraduria (one mesa fetched from the published site). */
   kind: 'upload' | 'url' | 'registraduria';
-  electionCode: string;
   corporation: Corporation | null;
-  mesaKey: MesaKey | null;
-  copy: E14SubmissionV2['copy'] | null;
-  originUrl: string | null;
-  sha256: string | null;
-  attempts: number;
-  maxAttempts: number;
-  submission: E14SubmissionV2 | null;
-  reading: DocumentReading | null;
-  /** `<role>:<user id>` of the sender, or `system:<component>`. */
-  submittedBy: string;
-  createdAt: Date;
-}
-
-interface DocumentRow {
-  id: string;
-  kind: DocumentJob['kind'];
-  election_code: string;
-  corporation: Corporation | null;
-  mesa_key: string | null;
-  copy: DocumentJob['copy'];
-  origin_url: string | null;
-  sha256: string | null;
+  copy: Copy | null;
   state: DocumentState;
-  stage: string;
-  priority: number;
-  attempts: number;
-  max_attempts: number;
-  error_code: string | null;
-  error_message: string | null;
   errors: DocumentResponse['errors'];
   reading: DocumentReading | null;
-  submission: E14SubmissionV2 | null;
-  form_id: string | null;
-  submitted_by: string;
-  intake_outcome: 'stored' | 'duplicate' | null;
-  created_at: Date;
-  updated_at: Date;
-  finished_at: Date | null;
+  submission: E14Submission | null;
+  intakeOutcome: IntakeOutcome | null;
 }
 
-const toJob = (row: DocumentRow): DocumentJob => ({
-  id: Number(row.id),
-  kind: row.kind,
-  electionCode: row.election_code,
-  corporation: row.corporation,
-  mesaKey: row.mesa_key,
-  copy: row.copy,
-  originUrl: row.origin_url,
-  sha256: row.sha256,
-  attempts: row.attempts,
-  maxAttempts: row.max_attempts,
-  submission: row.submission,
-  reading: row.reading,
-  submittedBy: row.submitted_by,
-  createdAt: row.created_at,
-});
+type IntakeOutcome = 'stored' | 'duplicate';
 
-export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** One `e14_documents` row. */
+export type DocumentRow = Omit<DocumentRecord, keyof DocumentValues> & DocumentValues;
 
-/** Priorities: a witness's photo or upload first, then any upload, one mesa asked for, a routine scrape. */
-export const PRIORITY = { witness: 30, disputed: 20, upload: 10, table: 5, scrape: 0 } as const;
+/** A document row as the worker needs it (`submittedBy`: `<role>:<user id>` of the sender, or `system:<component>`). */
+export type DocumentJob = Pick<
+  DocumentRow,
+  | 'id'
+  | 'kind'
+  | 'electionCode'
+  | 'corporation'
+  | 'mesaKey'
+  | 'copy'
+  | 'originUrl'
+  | 'sha256'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'submission'
+  | 'reading'
+  | 'submittedBy'
+  | 'createdAt'
+>;
+
+/** A new or already received document, as the sender is told. */
+export type QueuedDocument = Pick<DocumentRow, 'id' | 'state' | 'priority'> & { duplicate: boolean };
+
+const DOCUMENT_COLUMNS = Object.entries(getTableColumns(e14Documents));
+
+/** A raw row of `SELECT *` / `RETURNING *` as the schema's record, each column through its own driver mapping. */
+function toDocumentRow(row: Record<string, unknown>): DocumentRow {
+  const record: Record<string, unknown> = {};
+  for (const [key, column] of DOCUMENT_COLUMNS) {
+    const value = row[column.name];
+    record[key] = value === null ? null : column.mapFromDriverValue(value);
+  }
+  return record as unknown as DocumentRow;
+}
+
+type MesaRecord = typeof mesas.$inferSelect;
+type MesaStatus = Pick<MesaRecord, 'id'> & { disputed: boolean };
+
+/** A bigint id as a raw query returns it: text. */
+type RawId = { id: string };
+
+/** The row of `RETURNING id, state, priority`. */
+type QueuedRow = RawId & Pick<DocumentRow, 'state' | 'priority'>;
 
 /**
  * The documents table as a durable queue: inserts are idempotent (same file for the same
  * election, or a mesa already waiting), claims take due jobs by priority with
  * FOR UPDATE SKIP LOCKED (several replicas share the table), and every later write is fenced by
  * the lease owner, so a worker that lost its lease cannot overwrite what another one did.
+ * The files' bytes live beside it in `e14_document_files`, once per content.
  */
-export class DocumentStore {
+export class DocumentsRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async saveFile(sha256: string, mediaType: string, bytes: Uint8Array): Promise<void> {
@@ -95,27 +92,22 @@ export class DocumentStore {
   }
 
   async file(sha256: string): Promise<Uint8Array | null> {
-    const row = await this.pool.query<{ content: Buffer }>('SELECT content FROM e14_document_files WHERE sha256 = $1', [
-      sha256,
-    ]);
+    const row = await this.pool.query<Pick<typeof e14DocumentFiles.$inferSelect, 'content'>>(
+      'SELECT content FROM e14_document_files WHERE sha256 = $1',
+      [sha256],
+    );
     const content = row.rows[0]?.content;
     return content ? new Uint8Array(content.buffer, content.byteOffset, content.byteLength) : null;
   }
 
   /** A received file: a new job, or the existing document of the same file for this election. */
-  async addFile(input: {
-    kind: 'upload' | 'url';
-    electionCode: string;
-    corporation: Corporation | null;
-    mesaKey: string | null;
-    copy: string | null;
-    originUrl: string | null;
-    sha256: string;
-    priority: number;
-    maxAttempts: number;
-    submittedBy: string;
-  }): Promise<{ id: number; state: DocumentState; priority: number; duplicate: boolean }> {
-    const inserted = await this.pool.query<{ id: string; state: DocumentState; priority: number }>(
+  async addFile(
+    input: Pick<
+      DocumentRow,
+      'electionCode' | 'corporation' | 'mesaKey' | 'originUrl' | 'priority' | 'maxAttempts' | 'submittedBy'
+    > & { kind: 'upload' | 'url'; copy: string | null; sha256: string },
+  ): Promise<QueuedDocument> {
+    const inserted = await this.pool.query<QueuedRow>(
       `INSERT INTO e14_documents (kind, election_code, corporation, mesa_key, copy, origin_url, sha256, priority,
                                   max_attempts, submitted_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -136,7 +128,7 @@ export class DocumentStore {
     );
     const row = inserted.rows[0];
     if (row) return { id: Number(row.id), state: row.state, priority: row.priority, duplicate: false };
-    const existing = await this.pool.query<{ id: string; state: DocumentState; priority: number }>(
+    const existing = await this.pool.query<QueuedRow>(
       `SELECT id, state, priority FROM e14_documents WHERE election_code = $1 AND sha256 = $2 AND kind <> 'registraduria'`,
       [input.electionCode, input.sha256],
     );
@@ -146,22 +138,20 @@ export class DocumentStore {
   }
 
   /** One job per mesa to fetch from the Registraduría; a mesa already waiting is not queued twice. */
-  async addMesas(input: {
-    electionCode: string;
-    corporation: Corporation;
-    mesaKeys: readonly string[];
-    priority: number;
-    maxAttempts: number;
-    submittedBy: string;
-  }): Promise<{ queued: number; ids: number[] }> {
-    const inserted = await this.pool.query<{ id: string }>(
+  async addMesas(
+    input: Pick<DocumentRow, 'electionCode' | 'priority' | 'maxAttempts' | 'submittedBy'> & {
+      corporation: Corporation;
+      mesaKeys: readonly string[];
+    },
+  ): Promise<{ queued: number; ids: number[] }> {
+    const inserted = await this.pool.query<RawId>(
       `INSERT INTO e14_documents (kind, election_code, corporation, mesa_key, priority, max_attempts, submitted_by)
        SELECT 'registraduria', $1, $2, key, $3, $4, $5 FROM unnest($6::text[]) AS key
        ON CONFLICT (election_code, corporation, mesa_key) WHERE kind = 'registraduria' AND state IN ('queued', 'processing')
        DO NOTHING RETURNING id`,
       [input.electionCode, input.corporation, input.priority, input.maxAttempts, input.submittedBy, input.mesaKeys],
     );
-    const all = await this.pool.query<{ id: string }>(
+    const all = await this.pool.query<RawId>(
       `SELECT id FROM e14_documents WHERE kind = 'registraduria' AND election_code = $1 AND corporation = $2
          AND mesa_key = ANY($3::text[]) AND (state IN ('queued', 'processing') OR id = ANY($4::bigint[])) ORDER BY id`,
       [input.electionCode, input.corporation, input.mesaKeys, inserted.rows.map((row) => row.id)],
@@ -181,7 +171,7 @@ export class DocumentStore {
               finished_at = now(), updated_at = now()
        WHERE state = 'processing' AND lease_until < now() AND attempts >= max_attempts`,
     );
-    const claimed = await this.pool.query<DocumentRow>(
+    const claimed = await this.pool.query<Record<string, unknown>>(
       `UPDATE e14_documents d SET state = 'processing', attempts = d.attempts + 1, lease_owner = $1,
               lease_until = now() + $3 * interval '1 millisecond', updated_at = now()
        WHERE d.id IN (
@@ -191,13 +181,13 @@ export class DocumentStore {
        RETURNING d.*`,
       [owner, limit, leaseMs],
     );
-    return claimed.rows.map(toJob);
+    return claimed.rows.map(toDocumentRow);
   }
 
   /** Extends the leases of `ids`; returns the ids this owner still holds. */
   async renew(owner: string, ids: readonly number[], leaseMs: number): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.pool.query<{ id: string }>(
+    const rows = await this.pool.query<RawId>(
       `UPDATE e14_documents SET lease_until = now() + $3 * interval '1 millisecond'
        WHERE id = ANY($2::bigint[]) AND lease_owner = $1 AND state = 'processing' RETURNING id`,
       [owner, ids, leaseMs],
@@ -216,7 +206,7 @@ export class DocumentStore {
       mesaKey?: string;
       copy?: string;
       reading?: DocumentReading;
-      submission?: E14SubmissionV2;
+      submission?: E14Submission;
     },
   ): Promise<boolean> {
     const result = await this.pool.query(
@@ -239,12 +229,13 @@ export class DocumentStore {
     return (result.rowCount ?? 0) > 0;
   }
 
+  /** Marks a held job done with the form intake stored; returns when the document was received. */
   async finish(
     owner: string,
     id: number,
-    outcome: { formId: number; intakeOutcome: 'stored' | 'duplicate' },
+    outcome: { formId: number; intakeOutcome: IntakeOutcome },
   ): Promise<Date | null> {
-    const row = await this.pool.query<{ created_at: Date }>(
+    const row = await this.pool.query<{ created_at: DocumentRow['createdAt'] }>(
       `UPDATE e14_documents SET state = 'done', stage = 'done', form_id = $3, intake_outcome = $4, lease_owner = NULL,
               lease_until = NULL, error_code = NULL, error_message = NULL, finished_at = now(), updated_at = now()
        WHERE id = $2 AND lease_owner = $1 AND state = 'processing' RETURNING created_at`,
@@ -259,7 +250,7 @@ export class DocumentStore {
    */
   async fail(
     owner: string,
-    job: DocumentJob,
+    job: Pick<DocumentJob, 'id' | 'attempts' | 'maxAttempts'>,
     error: { code: string; message: string },
     retryInMs: number | null,
   ): Promise<DocumentState | null> {
@@ -303,32 +294,72 @@ export class DocumentStore {
     return (row.rowCount ?? 0) > 0;
   }
 
-  async get(id: number): Promise<DocumentResponse | null> {
-    const result = await this.pool.query<DocumentRow>('SELECT * FROM e14_documents WHERE id = $1', [id]);
-    const row = result.rows[0];
-    if (!row) return null;
+  /** Documents per state, the oldest waiting, the throughput and the failures, for the pipeline status. */
+  async queueSummary() {
+    const [states, oldest, throughput, errors, dead] = await Promise.all([
+      this.pool.query<{ state: DocumentState; count: number }>(
+        'SELECT state, count(*)::int AS count FROM e14_documents GROUP BY state',
+      ),
+      this.pool.query<{ seconds: number | null }>(
+        `SELECT extract(epoch FROM now() - min(created_at))::float8 AS seconds FROM e14_documents WHERE state = 'queued'`,
+      ),
+      this.pool.query<{ minute: number; quarter: number }>(
+        `SELECT count(*) FILTER (WHERE finished_at > now() - interval '1 minute')::int AS minute,
+                count(*)::int AS quarter
+         FROM e14_documents WHERE finished_at > now() - interval '15 minutes'`,
+      ),
+      this.pool.query<{ code: string; count: number }>(
+        `SELECT error_code AS code, count(*)::int AS count FROM e14_documents
+         WHERE state IN ('failed', 'dead') AND error_code IS NOT NULL GROUP BY error_code ORDER BY count DESC`,
+      ),
+      this.pool.query<
+        RawId & { code: DocumentRow['errorCode']; message: DocumentRow['errorMessage']; attempts: number }
+      >(
+        `SELECT id, error_code AS code, error_message AS message, attempts FROM e14_documents
+         WHERE state = 'dead' ORDER BY finished_at DESC LIMIT 20`,
+      ),
+    ]);
     return {
-      id: Number(row.id),
-      kind: row.kind,
-      electionCode: row.election_code,
-      corporation: row.corporation,
-      mesaKey: row.mesa_key,
-      copy: row.copy,
-      sha256: row.sha256,
-      originUrl: row.origin_url,
-      state: row.state,
-      stage: row.stage,
-      priority: row.priority,
-      attempts: row.attempts,
-      maxAttempts: row.max_attempts,
-      error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-      errors: row.errors,
-      reading: row.reading,
-      formId: row.form_id === null ? null : Number(row.form_id),
-      intakeOutcome: row.intake_outcome,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-      finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
+      states: states.rows,
+      oldestWaitingSeconds: oldest.rows[0]?.seconds ?? null,
+      finished: { lastMinute: throughput.rows[0]?.minute ?? 0, last15Minutes: throughput.rows[0]?.quarter ?? 0 },
+      errors: errors.rows,
+      deadLetters: dead.rows.map((row) => ({ ...row, id: Number(row.id) })),
     };
+  }
+
+  /** Documents queued or processing, and the age of the oldest waiting one (the backlog gauge). */
+  async backlog(): Promise<{ backlog: number; oldest: number | null } | undefined> {
+    const row = await this.pool.query<{ backlog: number; oldest: number | null }>(
+      `SELECT count(*)::int AS backlog,
+              extract(epoch FROM now() - min(created_at) FILTER (WHERE state = 'queued'))::float8 AS oldest
+       FROM e14_documents WHERE state IN ('queued', 'processing')`,
+    );
+    return row.rows[0];
+  }
+
+  /** A mesa of the election's divipol, and whether a reconciliation disputes it; undefined when unknown. */
+  async mesaStatus(electionId: number, key: string): Promise<MesaStatus | undefined> {
+    const row = await this.pool.query<MesaStatus>(
+      `SELECT m.id, EXISTS (SELECT 1 FROM reconciliations r WHERE r.mesa_id = m.id AND r.status = 'disputed') AS disputed
+       FROM mesas m WHERE m.election_id = $1 AND m.mesa_key = $2`,
+      [electionId, key],
+    );
+    return row.rows[0];
+  }
+
+  /** The keys of the election's mesas that start with `prefix` (a departamento or municipio), in order. */
+  async mesaKeysUnder(electionId: number, prefix: string): Promise<string[]> {
+    const rows = await this.pool.query<{ mesa_key: MesaRecord['mesaKey'] }>(
+      `SELECT mesa_key FROM mesas WHERE election_id = $1 AND starts_with(mesa_key, $2) ORDER BY mesa_key`,
+      [electionId, prefix],
+    );
+    return rows.rows.map((row) => row.mesa_key);
+  }
+
+  async findById(id: number): Promise<DocumentRow | null> {
+    const result = await this.pool.query<Record<string, unknown>>('SELECT * FROM e14_documents WHERE id = $1', [id]);
+    const row = result.rows[0];
+    return row ? toDocumentRow(row) : null;
   }
 }

@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import {
+  type Corporation,
+  type DocumentResponse,
+  type ProcessAccepted,
+  type ProcessFields,
+  parseMesaKey,
+  mesaKey as toMesaKey,
+} from '@castor/contracts';
+import { isSheetError } from '@castor/e14-sheets';
+import { type ErrorCode, httpError } from '@castor/service-kit';
+import { type Actor, actorName } from '../../shared/actor.js';
+import type { ElectionCatalogs } from '../../shared/election-catalog.js';
+import { isAssigned, type WitnessAssignments } from '../../shared/witness-assignments.js';
+import type { DocumentRow, DocumentsRepository } from './documents.repository.js';
+import type { DocumentPipeline } from './pipeline.service.js';
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Priorities: a witness's photo or upload first, then any upload, one mesa asked for, a routine scrape. */
+export const PRIORITY = { witness: 30, disputed: 20, upload: 10, table: 5, scrape: 0 } as const;
+
+const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
+
+/** A file refused by the intake checks, as the 4xx a sender can act on. */
+function refusal(error: unknown): never {
+  if (isSheetError(error)) {
+    throw httpError(error.code as ErrorCode, error.message);
+  }
+  throw error;
+}
+
+/** What was sent to read: the file itself, or the URL of a file on the Registraduría's site. */
+export type ReceivedFile = { bytes: Uint8Array; originUrl: null } | { bytes: null; originUrl: string };
+
+export interface DocumentsServiceDeps {
+  documents: Pick<
+    DocumentsRepository,
+    'saveFile' | 'addFile' | 'addMesas' | 'resume' | 'sentBy' | 'findById' | 'mesaStatus' | 'mesaKeysUnder'
+  >;
+  pipeline: Pick<
+    DocumentPipeline,
+    'registraduriaClient' | 'inspect' | 'poke' | 'start' | 'isRunning' | 'workerId' | 'status'
+  >;
+  catalogs: Pick<ElectionCatalogs, 'requireElection'>;
+  witnesses: Pick<WitnessAssignments, 'territoriesOf'>;
+  /** Attempts of a new job before it is a dead letter. */
+  maxAttempts: number;
+}
+
+/**
+ * The documents' use cases: queue a scanned E-14 (sent, or on the Registraduría's site) or mesas to
+ * fetch from the site, each at its priority, and wake the workers; show a document to who may see
+ * it; start this replica's workers and report on them.
+ */
+export class DocumentsService {
+  constructor(private readonly deps: DocumentsServiceDeps) {}
+
+  /** Checks a received file and queues it (the same file again for the election is the same document). */
+  async queueFile(user: Actor, fields: ProcessFields, received: ReceivedFile): Promise<ProcessAccepted> {
+    const { documents, pipeline } = this.deps;
+    const { electionCode, corporation, mesa, copy } = fields;
+    const catalog = await this.deps.catalogs.requireElection(electionCode, corporation);
+    const priority = await this.priorityOfUpload(user, catalog.id, mesa);
+    const bytes = received.originUrl === null ? received.bytes : await this.fetchFromSite(received.originUrl);
+    const inspected = await pipeline.inspect(bytes).catch(refusal);
+    const sha256 = sha256Hex(bytes);
+    await documents.saveFile(sha256, MEDIA_TYPES[inspected.kind] ?? 'application/octet-stream', bytes);
+    const document = await documents.addFile({
+      kind: received.originUrl === null ? 'upload' : 'url',
+      electionCode: catalog.code,
+      corporation: corporation ?? null,
+      mesaKey: mesa ?? null,
+      copy: copy ?? null,
+      originUrl: received.originUrl,
+      sha256,
+      priority,
+      maxAttempts: this.deps.maxAttempts,
+      submittedBy: actorName(user),
+    });
+    pipeline.poke();
+    return {
+      documentId: document.id,
+      state: document.state,
+      duplicate: document.duplicate,
+      sha256,
+      priority: document.priority,
+    };
+  }
+
+  /** A witness's upload comes first (only for a mesa assigned to them); any document of a disputed mesa next. */
+  private async priorityOfUpload(user: Actor, electionId: number, mesa: string | undefined): Promise<number> {
+    let priority: number = PRIORITY.upload;
+    if (user.role === 'witness') {
+      if (!mesa) throw httpError('MESA_REQUIRED', 'Witnesses send the mesa of their sheet');
+      const territories = (await this.deps.witnesses.territoriesOf(user.sub)).get(electionId) ?? [];
+      if (!isAssigned(territories, mesa))
+        throw httpError('WITNESS_NOT_ASSIGNED', `You are not assigned to mesa ${mesa}`);
+      priority = PRIORITY.witness;
+    }
+    if (mesa) {
+      const status = await this.mesaStatus(electionId, mesa);
+      if (status.disputed) priority = Math.max(priority, PRIORITY.disputed);
+    }
+    return priority;
+  }
+
+  /** Downloads a file named by URL, only from under the configured site. */
+  private async fetchFromSite(originUrl: string): Promise<Uint8Array> {
+    const site = this.requireSite();
+    const base = new URL(site.options.baseUrl);
+    const asked = new URL(originUrl);
+    if (asked.origin !== base.origin || !asked.pathname.startsWith(base.pathname.replace(/\/?$/, '/'))) {
+      throw httpError('URL_NOT_ALLOWED', `Only files under ${base.href} are fetched`);
+    }
+    const { outcome } = await site.fetchFile(asked.href, { force: true });
+    if (outcome.kind === 'missing') {
+      throw httpError(
+        outcome.reason === 'html-page' ? 'HTML_INSTEAD_OF_PDF' : 'E14_NOT_PUBLISHED',
+        `No E-14 at this URL (${outcome.reason})`,
+      );
+    }
+    if (outcome.kind === 'too-large') throw httpError('FILE_TOO_LARGE', 'The file is over the size limit');
+    if (outcome.kind !== 'pdf') {
+      throw httpError(
+        'UPSTREAM_FAILED',
+        `The Registraduría site did not deliver the file (${outcome.kind === 'failed' ? outcome.code : outcome.kind})`,
+      );
+    }
+    return new Uint8Array(outcome.bytes);
+  }
+
+  /** Queues one mesa to fetch from the site (first among the fetched if a reconciliation disputes it). */
+  async queueMesa(user: Actor, request: { electionCode: string; corporation: Corporation; mesa: string }) {
+    this.requireSite();
+    const { electionCode, corporation, mesa } = request;
+    const catalog = await this.deps.catalogs.requireElection(electionCode, corporation);
+    const status = await this.mesaStatus(catalog.id, mesa);
+    return this.queueMesas(user, catalog.code, corporation, [toMesaKey(parseMesaKey(mesa))], {
+      priority: status.disputed ? PRIORITY.disputed : PRIORITY.table,
+    });
+  }
+
+  /** Queues every mesa of a departamento (or one of its municipios) from the divipol, as a routine scrape. */
+  async queueTerritory(
+    user: Actor,
+    request: { electionCode: string; corporation: Corporation; departamento: string; municipio?: string | undefined },
+  ) {
+    this.requireSite();
+    const { electionCode, corporation, departamento, municipio } = request;
+    const catalog = await this.deps.catalogs.requireElection(electionCode, corporation);
+    const prefix = municipio ? `${departamento}-${municipio}-` : `${departamento}-`;
+    const mesaKeys = await this.deps.documents.mesaKeysUnder(catalog.id, prefix);
+    if (mesaKeys.length === 0) {
+      throw httpError('TERRITORY_UNKNOWN', `No mesas under ${prefix.slice(0, -1)} in the divipol of ${catalog.code}`);
+    }
+    return this.queueMesas(user, catalog.code, corporation, mesaKeys, { priority: PRIORITY.scrape });
+  }
+
+  /** Queues mesas to be fetched from the site (an already waiting mesa is not queued twice) and wakes the workers. */
+  private async queueMesas(
+    user: Actor,
+    electionCode: string,
+    corporation: Corporation,
+    mesaKeys: string[],
+    options: { priority: number },
+  ) {
+    const result = await this.deps.documents.addMesas({
+      electionCode,
+      corporation,
+      mesaKeys,
+      priority: options.priority,
+      maxAttempts: this.deps.maxAttempts,
+      submittedBy: `admin:${user.sub}`,
+    });
+    this.deps.pipeline.poke();
+    return { queued: result.queued, alreadyQueued: result.ids.length - result.queued, documentIds: result.ids };
+  }
+
+  private async mesaStatus(electionId: number, key: string) {
+    const mesa = await this.deps.documents.mesaStatus(electionId, key);
+    if (!mesa) throw httpError('MESA_UNKNOWN', `Mesa ${key} is not in the divipol`);
+    return mesa;
+  }
+
+  private requireSite() {
+    const site = this.deps.pipeline.registraduriaClient();
+    if (!site) {
+      throw httpError(
+        'REGISTRADURIA_NOT_CONFIGURED',
+        "E14_REGISTRADURIA_BASE_URL is not set: this service does not fetch from the Registraduría's site",
+      );
+    }
+    return site;
+  }
+
+  /** A queued document; witnesses see only the documents they sent. */
+  async document(user: Actor, id: number): Promise<DocumentResponse> {
+    const row = await this.deps.documents.findById(id);
+    if (!row) throw httpError('DOCUMENT_UNKNOWN', `No document ${id}`);
+    if (user.role === 'witness' && !(await this.deps.documents.sentBy(row.id, actorName(user)))) {
+      throw httpError('FORBIDDEN', 'Witnesses see the documents they sent');
+    }
+    return toDocumentResponse(row);
+  }
+
+  /** Starts this replica's workers; jobs waiting for a retry become due now. */
+  async startWorkers() {
+    const { pipeline } = this.deps;
+    pipeline.start();
+    const resumed = await this.deps.documents.resume();
+    pipeline.poke();
+    return { running: pipeline.isRunning, workerId: pipeline.workerId, resumed };
+  }
+
+  status() {
+    return this.deps.pipeline.status();
+  }
+}
+
+function toDocumentResponse(row: DocumentRow): DocumentResponse {
+  return {
+    id: row.id,
+    kind: row.kind,
+    electionCode: row.electionCode,
+    corporation: row.corporation,
+    mesaKey: row.mesaKey,
+    copy: row.copy,
+    sha256: row.sha256,
+    originUrl: row.originUrl,
+    state: row.state,
+    stage: row.stage,
+    priority: row.priority,
+    attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+    errors: row.errors,
+    reading: row.reading,
+    formId: row.formId,
+    intakeOutcome: row.intakeOutcome,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    finishedAt: row.finishedAt ? row.finishedAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,223 @@
+import { DEFAULT_RULE_PARAMS, type IntakeResult, type RuleFinding, type ValidationResult } from '@castor/contracts';
+import { numberIn } from '../../domain/sheet.js';
+import { reviewReason } from '../../domain/sheet-rules.js';
+import type { Actor } from '../../shared/actor.js';
+import type { NewAlert } from '../../shared/alert-store.js';
+import type { AuditInput } from '../../shared/audit-chain.js';
+import type { ElectionCatalog } from '../../shared/election-catalog.js';
+import type { MesaTarget, ReconcileOutcome, StoredForm } from '../../shared/mesa-reconciler.js';
+import type { FieldCopyRow, FormCopyRow, ReviewTaskCopyRow } from './intake.repository.js';
+import type { PreparedSheet } from './intake-checks.js';
+
+/** A sheet being stored as a new form: its id and its version among the forms of the same copy. */
+export interface FormVersion {
+  item: PreparedSheet;
+  id: number;
+  version: number;
+}
+
+export const formStatus = (validation: ValidationResult) =>
+  !validation.ok ? 'failed_rules' : validation.needsReview ? 'needs_review' : 'validated';
+
+/** The `e14_forms` rows of the new forms, made as COPY consumes them. */
+export function* formRows(
+  written: readonly FormVersion[],
+  catalog: ElectionCatalog,
+  actor: Actor,
+  idempotencyKey: string | null,
+): Generator<FormCopyRow> {
+  for (const { item, id, version } of written) {
+    const { sheet } = item;
+    const { submission } = sheet;
+    yield [
+      id,
+      catalog.id,
+      submission.corporation,
+      item.mesa.id,
+      submission.copy,
+      submission.source,
+      version,
+      sheet.contentHash,
+      idempotencyKey,
+      actor.sub,
+      actor.role,
+      submission.sourceRef ?? null,
+      submission.barcode ?? null,
+      submission.transmissionCode ?? null,
+      submission.pageCount ?? null,
+      submission.documentHash ?? null,
+      formStatus(item.validation),
+      item.validation.needsReview,
+      item.minConfidence,
+      numberIn(sheet.sufragantes),
+      numberIn(sheet.urna),
+      numberIn(sheet.incinerados),
+      numberIn(sheet.blancos),
+      numberIn(sheet.nulos),
+      numberIn(sheet.noMarcados),
+      numberIn(sheet.sumaTotal),
+      item.candidateIds,
+      sheet.votes.map((row) => numberIn(row.field)),
+      JSON.stringify(item.validation.findings),
+      sheet.canonical,
+    ];
+  }
+}
+
+/** The `e14_fields` rows of the new forms. */
+export function* fieldRows(written: readonly FormVersion[]): Generator<FieldCopyRow> {
+  // Made as COPY consumes them: nine short arrays per sheet that die young.
+  for (const { item, id } of written) {
+    for (const { path, field } of item.sheet.fields) {
+      yield [
+        id,
+        path,
+        field.state,
+        field.value,
+        field.confidence,
+        field.overwritten,
+        field.readBy ?? null,
+        field.crop ?? null,
+      ];
+    }
+  }
+}
+
+/** One review task per field a reviewer must read again, on the forms that need review. */
+export function reviewTaskRows(written: readonly FormVersion[]): ReviewTaskCopyRow[] {
+  const threshold = (item: PreparedSheet) =>
+    item.catalog.corporations.get(item.sheet.submission.corporation)?.rules.params.confidenceThreshold ??
+    DEFAULT_RULE_PARAMS.confidenceThreshold;
+  return written.flatMap(({ item, id }) =>
+    item.validation.needsReview
+      ? item.sheet.fields.flatMap(({ path, field }) => {
+          const reason = reviewReason(field, threshold(item));
+          return reason ? [[id, path, reason] as const] : [];
+        })
+      : [],
+  );
+}
+
+/** A rule finding of a new form as an alert, with the crops of the fields it names. */
+export function sheetAlert(
+  item: PreparedSheet,
+  formId: number,
+  version: number,
+  finding: RuleFinding,
+  position: number,
+): NewAlert {
+  const { submission } = item.sheet;
+  const crops = item.sheet.fields
+    .filter(({ path, field }) => field.crop && finding.fields.includes(path))
+    .map(({ path, field }) => ({ field: path, crop: field.crop }));
+  return {
+    electionId: item.catalog.id,
+    corporation: submission.corporation,
+    rule: finding.rule,
+    ruleVersion: finding.ruleVersion,
+    severity: finding.severity,
+    dedupeKey: `${finding.rule}:${formId}:${position}`,
+    territory: item.sheet.mesaKey,
+    mesaId: item.mesa.id,
+    municipioId: item.mesa.municipioId,
+    formId,
+    copy: submission.copy,
+    message: finding.message,
+    numbers: finding.numbers,
+    evidence: {
+      fields: finding.fields,
+      sources: [{ formId, source: submission.source, copy: submission.copy, version }],
+      crops,
+    },
+  };
+}
+
+export const mesaTarget = (item: PreparedSheet, catalog: ElectionCatalog): MesaTarget => ({
+  mesaId: item.mesa.id,
+  mesaKey: item.sheet.mesaKey,
+  corporation: item.sheet.submission.corporation,
+  electionId: catalog.id,
+  municipioId: item.mesa.municipioId,
+  departamentoId: item.mesa.departamentoId,
+  puestoId: item.mesa.puestoId,
+  habilitados: item.mesa.habilitados,
+});
+
+/** A new form as `loadMesaState` would read it back, so the reconciliation sees it without a second read. */
+export function storedForm({ item, id, version }: FormVersion): StoredForm {
+  const { sheet, validation } = item;
+  const { submission } = sheet;
+  return {
+    id,
+    mesaId: item.mesa.id,
+    corporation: submission.corporation,
+    copy: submission.copy,
+    source: submission.source,
+    version,
+    status: formStatus(validation),
+    // As stored (real) and read back by loadMesaState.
+    minConfidence: Math.fround(item.minConfidence),
+    sufragantes: numberIn(sheet.sufragantes),
+    urna: numberIn(sheet.urna),
+    incinerados: numberIn(sheet.incinerados),
+    blancos: numberIn(sheet.blancos),
+    nulos: numberIn(sheet.nulos),
+    noMarcados: numberIn(sheet.noMarcados),
+    votes: new Map(
+      item.candidateIds.map((candidateId, index) => [candidateId, numberIn(sheet.votes[index]?.field ?? null)]),
+    ),
+    contentHash: sheet.contentHash,
+    needsReview: validation.needsReview,
+    findings: validation.findings,
+  };
+}
+
+/** One `e14.stored` audit entry per new form. */
+export function storedAudit(written: readonly FormVersion[], catalog: ElectionCatalog, actor: string): AuditInput[] {
+  return written.map(({ item, id, version }) => ({
+    actor,
+    action: 'e14.stored',
+    entity: 'e14_form',
+    entityId: String(id),
+    after: {
+      electionCode: catalog.code,
+      mesaKey: item.sheet.mesaKey,
+      corporation: item.sheet.submission.corporation,
+      copy: item.sheet.submission.copy,
+      source: item.sheet.submission.source,
+      version,
+      contentHash: item.sheet.contentHash,
+      status: formStatus(item.validation),
+      findings: item.validation.findings.map((finding) => finding.rule),
+    },
+  }));
+}
+
+/** The answer for one item: the form `entry` stored for it, or the identical `duplicate` stored before. */
+export function intakeResult(
+  item: PreparedSheet,
+  entry: FormVersion | undefined,
+  duplicate: StoredForm | undefined,
+  mesaTruth: ReconcileOutcome | undefined,
+  alertIdsByForm: ReadonlyMap<number, number[]>,
+): IntakeResult {
+  const { submission } = item.sheet;
+  const validation: ValidationResult = duplicate
+    ? { ok: duplicate.status !== 'failed_rules', findings: duplicate.findings, needsReview: duplicate.needsReview }
+    : item.validation;
+  const formId = entry?.id ?? duplicate?.id ?? 0;
+  return {
+    outcome: entry ? 'stored' : 'duplicate',
+    formId,
+    version: entry?.version ?? duplicate?.version ?? 1,
+    mesaKey: item.sheet.mesaKey,
+    corporation: submission.corporation,
+    copy: submission.copy,
+    contentHash: item.sheet.contentHash,
+    formStatus: duplicate?.status ?? formStatus(item.validation),
+    validation,
+    mesaStatus: mesaTruth?.status ?? 'needs_review',
+    truthFormId: mesaTruth?.formId ?? null,
+    alertIds: [...(alertIdsByForm.get(formId) ?? []), ...(entry ? (mesaTruth?.alertIds ?? []) : [])],
+  };
+}

@@ -1,0 +1,79 @@
+import type { Corporation, CropRef, MesaKey } from '@castor/contracts';
+import { and, eq, gt, inArray, ne } from 'drizzle-orm';
+import type pg from 'pg';
+import { createDb, type E14Db } from '../../db/client.js';
+import { e14DocumentFiles, e14Fields, e14Forms, elections, mesas, reviewTasks } from '../../db/schema/index.js';
+import type { ReviewTaskRecord } from './review.repository.js';
+
+/** A task with the cell its value is read from (the source of a crop, and of a training sample once closed). */
+export type TaskCellRecord = Pick<ReviewTaskRecord, 'id' | 'fieldPath' | 'resolvedState' | 'resolvedValue'> & {
+  electionCode: (typeof elections.$inferSelect)['code'];
+  mesaKey: MesaKey;
+  corporation: Corporation;
+  crop: CropRef | null;
+};
+
+const taskCellColumns = {
+  id: reviewTasks.id,
+  fieldPath: reviewTasks.fieldPath,
+  resolvedState: reviewTasks.resolvedState,
+  resolvedValue: reviewTasks.resolvedValue,
+  electionCode: elections.code,
+  mesaKey: mesas.mesaKey,
+  corporation: e14Forms.corporation,
+  crop: e14Fields.crop,
+};
+
+/** The statements behind crops and training samples: closed tasks' cells and the stored scans. */
+export class ReviewCropsRepository {
+  private readonly db: E14Db;
+
+  constructor(pool: pg.Pool) {
+    this.db = createDb(pool);
+  }
+
+  /** The cell of one task, whatever its status. */
+  async taskCell(taskId: number): Promise<TaskCellRecord | null> {
+    const [row] = await this.taskCells().where(eq(reviewTasks.id, taskId));
+    return (row as TaskCellRecord | undefined) ?? null;
+  }
+
+  /**
+   * Closed tasks after `afterTaskId` with a read or empty value, oldest first. Tasks of reviewer
+   * versions are left out: they repeat the cells of the form they were made from.
+   */
+  async acceptedCells(afterTaskId: number, limit: number): Promise<TaskCellRecord[]> {
+    const rows = await this.taskCells()
+      .where(
+        and(
+          eq(reviewTasks.status, 'done'),
+          inArray(reviewTasks.resolvedState, ['read', 'empty']),
+          ne(e14Forms.source, 'reviewer'),
+          gt(reviewTasks.id, afterTaskId),
+        ),
+      )
+      .orderBy(reviewTasks.id)
+      .limit(limit);
+    return rows as TaskCellRecord[];
+  }
+
+  /** The bytes of a stored scan. */
+  async scanContent(sha256: string): Promise<Buffer | undefined> {
+    const [row] = await this.db
+      .select({ content: e14DocumentFiles.content })
+      .from(e14DocumentFiles)
+      .where(eq(e14DocumentFiles.sha256, sha256));
+    return row?.content;
+  }
+
+  private taskCells() {
+    return this.db
+      .select(taskCellColumns)
+      .from(reviewTasks)
+      .innerJoin(e14Forms, eq(e14Forms.id, reviewTasks.formId))
+      .innerJoin(elections, eq(elections.id, e14Forms.electionId))
+      .innerJoin(mesas, eq(mesas.id, e14Forms.mesaId))
+      .leftJoin(e14Fields, and(eq(e14Fields.formId, reviewTasks.formId), eq(e14Fields.path, reviewTasks.fieldPath)))
+      .$dynamic();
+  }
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, ELECTION, get, honestSheet, post } from '../../support/fixtures.js';
+import {
+  COPIES_DIFFER_MESA,
+  OFFICIAL_FEED_MESA,
+  officialFeed,
+  recordsOf,
+  sendOfficialFeed,
+  startWithFixtureElection,
+  submitCopiesThatDiffer,
+  votes,
+} from '../../support/records-fixtures.js';
+import type { E14UnderTest } from '../../testing.js';
+
+let e14: E14UnderTest;
+let admin: string;
+const alerts = async (query: string) => recordsOf(e14, admin).alerts(query);
+
+beforeAll(async () => {
+  ({ e14, admin } = await startWithFixtureElection());
+});
+afterAll(async () => e14?.close());
+
+describe('reconciliation, official feeds, alerts and claims', () => {
+  it('copies that differ become a copies_differ alert naming the odd copy; the mesa is disputed', async () => {
+    const mesa = COPIES_DIFFER_MESA;
+    const { agreeing, odd } = await submitCopiesThatDiffer(e14, admin);
+    for (const copy of agreeing) expect(copy.statusCode).toBe(201);
+    expect(odd.json()).toMatchObject({ mesaStatus: 'disputed', formStatus: 'validated' });
+    const found = await alerts('rule=copies_differ');
+    expect(found.items).toHaveLength(1);
+    expect(found.items[0]).toMatchObject({ mesaKey: mesa, copy: 'delegados', status: 'open', severity: 'high' });
+    expect(found.items[0].evidence.fields).toEqual(
+      ['candidate:1', 'candidate:2']
+        .map((field) => expect.stringMatching(/^candidate:\d+$/) && field)
+        .map(() => expect.any(String)),
+    );
+    // Claveros wins the truth by the policy (same status and source, copy priority).
+    const truth = await e14.app.pg.query(
+      `SELECT f.copy FROM reconciliations r JOIN e14_forms f ON f.id = r.form_id JOIN mesas m ON m.id = r.mesa_id WHERE m.mesa_key = $1`,
+      [mesa],
+    );
+    expect(truth.rows[0].copy).toBe('claveros');
+  });
+
+  it('official feeds: E-14 ≠ escrutinio and preconteo ≠ escrutinio become official_differs alerts', async () => {
+    const mesa = OFFICIAL_FEED_MESA;
+    await post(e14, '/api/e14/process-v2', admin, honestSheet(mesa, votes([150, 100])));
+    const send = (source: string, text: string) => sendOfficialFeed(e14, admin, source, text);
+    const preconteo = await send('preconteo', officialFeed(150, 100));
+    expect(preconteo.json()).toMatchObject({ rows: 5, mesas: 1, unchanged: false, discrepancyAlerts: 0 });
+    expect((await send('preconteo', officialFeed(150, 100))).json().unchanged).toBe(true);
+    const escrutinio = await send('escrutinio', officialFeed(140, 110));
+    expect(escrutinio.json().discrepancyAlerts).toBe(1);
+    const found = await alerts('rule=official_differs');
+    expect(found.items[0]).toMatchObject({ mesaKey: mesa, severity: 'high' });
+    expect(found.items[0].evidence.detail.differences[0].values).toEqual({
+      'e14:delegados': 150,
+      preconteo: 150,
+      escrutinio: 140,
+    });
+    const badLine = await send('escrutinio', `${officialFeed(140, 110)}01,031,99,01,003,GOBERNADOR,77,5\n`);
+    expect(badLine.json().error).toMatchObject({ code: 'CSV_LINE_INVALID', details: { line: 7 } });
+  });
+
+  it('alerts: filters by territory and severity; acknowledge and resolve with a reason, audited', async () => {
+    const byTerritory = await alerts('territory=01-031-99-01');
+    expect(byTerritory.total).toBeGreaterThanOrEqual(2);
+    expect((await alerts('territory=16')).total).toBe(0);
+    expect((await alerts('severity=critical')).total).toBe(0);
+    const id = byTerritory.items[0].id;
+    const patch = (status: string, reason: string) =>
+      e14.app.inject({
+        method: 'PATCH',
+        url: `/api/alerts/${id}`,
+        headers: { ...bearer(admin), 'content-type': 'application/json' },
+        payload: JSON.stringify({ status, reason }),
+      });
+    expect((await patch('acknowledged', 'Abogado revisando')).json()).toMatchObject({
+      status: 'acknowledged',
+      statusReason: 'Abogado revisando',
+    });
+    expect((await patch('resolved', 'Reclamación presentada')).json().status).toBe('resolved');
+    expect((await alerts('status=resolved')).items.map((item: { id: number }) => item.id)).toContain(id);
+    const audit = await e14.app.pg.query(
+      `SELECT action FROM audit_log WHERE entity = 'alert' AND entity_id = $1 ORDER BY seq`,
+      [String(id)],
+    );
+    expect(audit.rows.map((row) => row.action)).toEqual(['alert.acknowledged', 'alert.resolved']);
+  });
+
+  it('claims packet: discrepancies, every version, official feeds and the audit trail, in JSON and HTML', async () => {
+    const response = await get(e14, `/api/claims/01-031-99-01-003?election=${ELECTION}&corporation=GOBERNADOR`, admin);
+    expect(response.statusCode, response.body).toBe(200);
+    const packet = response.json();
+    expect(packet.discrepancies.map((alert: { rule: string }) => alert.rule)).toEqual(['official_differs']);
+    expect(packet.versions).toHaveLength(1);
+    expect(packet.official.map((row: { source: string }) => row.source).sort()).toEqual(['escrutinio', 'preconteo']);
+    const actions = packet.auditTrail.map((entry: { action: string }) => entry.action);
+    expect(actions.slice(0, 3)).toEqual(['e14.stored', 'reconciliation.decided', 'reconciliation.decided']);
+    expect(actions.slice(3).every((action: string) => action.startsWith('alert.'))).toBe(true);
+    const html = await get(
+      e14,
+      `/api/claims/01-031-99-01-003?election=${ELECTION}&corporation=GOBERNADOR&format=html`,
+      admin,
+    );
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.body).toContain('Paquete de evidencia para reclamación');
+    expect(html.body).toContain(packet.auditHead.hash);
+  });
+});
