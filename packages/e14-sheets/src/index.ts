@@ -10,7 +10,6 @@ export {
   type PagePlan,
 } from './intake/inspect.js';
 export { type ExtractedPage, extractPages, photoRaster } from './intake/page-raster.js';
-export { type ArimoWeight, arimo, svgPath } from './raster/fonts.js';
 export { applyHomography, type Homography, homographyFromPoints, type Point } from './raster/geometry.js';
 export type { BitRaster, GrayImage, GrayRaster, PageRaster, Rect } from './raster/raster.js';
 export {
@@ -41,7 +40,12 @@ export {
   type ParsedBarcode,
   parseBarcode,
 } from './reading/barcode.js';
-export { PrintedDigitReader, type PrintedReading } from './reading/printed-digits.js';
+export {
+  PRINTED_SYMBOLS,
+  PrintedDigitReader,
+  type PrintedReading,
+  type PrintedSymbol,
+} from './reading/printed-digits.js';
 export { loadLocalRecognizer } from './recognizer.js';
 export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
 export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { arimo, type DrawnPage, type GrayImage, type Shape, svgPath } from '@castor/e14-sheets';
+import type { DrawnPage, GrayImage, Shape } from '@castor/e14-sheets';
 import type { Rng } from '@castor/seeded-random';
 import sharp from 'sharp';
 import { prepareZXingModule, writeBarcode } from 'zxing-wasm/writer';
+import { arimo, svgPath } from './fonts.js';
 
 /** Printed parts of a page: shapes → SVG (text as Arimo outlines) → gray raster through sharp. */
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { arimo, svgPath } from '../raster/fonts.js';
 import type { Homography } from '../raster/geometry.js';
 import { connectedComponents, type GrayImage, type PageRaster, type Rect, warpRegion } from '../raster/raster.js';
+import { PRINTED_GLYPH_SIZE, PRINTED_GLYPHS, type PrintedGlyphWeight } from './printed-glyphs.js';
 
 /**
  * Printed digits of the header (mesa codes, transmission code, the text under the barcode). They
@@ -9,12 +9,15 @@ import { connectedComponents, type GrayImage, type PageRaster, type Rect, warpRe
  * the same glyphs rendered from Arimo (Arial's metric twin): ten prototypes per weight, a
  * normalised correlation per glyph, microseconds each. A general OCR engine (tesseract.js) would
  * cost hundreds of milliseconds per page and a trained-data download for the same result.
+ * The outlines are baked into printed-glyphs.ts (generated in @castor/e14-synth-sheets from the
+ * installed font), so production carries neither the font nor a font parser.
  */
 
 const PROTOTYPE_WIDTH = 16;
 const PROTOTYPE_HEIGHT = 24;
-const SYMBOLS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X'] as const;
-type PrintedSymbol = (typeof SYMBOLS)[number];
+/** Every symbol the reader has prototypes for (printed-glyphs.ts holds an outline of each). */
+export const PRINTED_SYMBOLS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'X'] as const;
+export type PrintedSymbol = (typeof PRINTED_SYMBOLS)[number];
 
 interface Prototype {
   symbol: PrintedSymbol;
@@ -95,15 +98,19 @@ function inkBounds(image: GrayImage): Rect {
  * Prototypes of one symbol. Arimo's 1 stands on a foot that Arial's has not, so the 1 also gets a
  * footless variant (its bottom sixth erased), which is the glyph the Registraduría prints.
  */
-async function renderPrototypes(symbol: PrintedSymbol, weight: 400 | 700, bleed: number): Promise<Prototype[]> {
-  const font = arimo(weight);
-  const size = 96;
-  const path = font.getPath(symbol, 12, size, size);
-  const width = Math.ceil(font.getAdvanceWidth(symbol, size)) + 24;
+async function renderPrototypes(
+  symbol: PrintedSymbol,
+  weight: PrintedGlyphWeight,
+  bleed: number,
+): Promise<Prototype[]> {
+  // The outline sits at x = 12 on a baseline at y = size: 12 px of margin either side of its advance.
+  const glyph = PRINTED_GLYPHS[weight][symbol];
+  const size = PRINTED_GLYPH_SIZE;
+  const width = Math.ceil(glyph.advanceWidth) + 24;
   const height = size + 32;
   // Bleed: the outline stroked as well, as ink spreads on a cheap print or a dark scan.
   const stroke = bleed > 0 ? ` stroke="#000" stroke-width="${(bleed * size).toFixed(1)}" stroke-linejoin="round"` : '';
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/><path d="${svgPath(path)}" fill="#000"${stroke}/></svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/><path d="${glyph.path}" fill="#000"${stroke}/></svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).greyscale().raw().toBuffer({ resolveWithObject: true });
   const image: GrayImage = {
     width: info.width,
@@ -179,7 +186,7 @@ export class PrintedDigitReader {
   static async create(): Promise<PrintedDigitReader> {
     const prototypes: Prototype[] = [];
     for (const weight of [400, 700] as const) {
-      for (const symbol of SYMBOLS) {
+      for (const symbol of PRINTED_SYMBOLS) {
         for (const bleed of BLEEDS) prototypes.push(...(await renderPrototypes(symbol, weight, bleed)));
       }
     }
@@ -248,7 +255,9 @@ export class PrintedDigitReader {
       box.height >= tallest * 0.6 ? splitTouching(mask, image.width, box) : [box],
     );
     const glyphs: PrintedGlyph[] = [];
-    const digitsAndX = new Set<PrintedSymbol>(withSeparators ? SYMBOLS : SYMBOLS.filter((s) => s !== 'X'));
+    const digitsAndX = new Set<PrintedSymbol>(
+      withSeparators ? PRINTED_SYMBOLS : PRINTED_SYMBOLS.filter((s) => s !== 'X'),
+    );
     for (const box of boxes) {
       if (box.height >= tallest * 0.6) glyphs.push(this.classify(image, box, digitsAndX));
       else if (withSeparators && box.width > box.height * 1.1 && box.height < tallest * 0.4) {

@@ -5,6 +5,9 @@ import opentype, { type Font, type Path } from 'opentype.js';
 /**
  * Arimo (metrically compatible with Arial, the face the Registraduría prints the E-14 in), read
  * from the installed @fontsource package. WOFF 1, which opentype.js parses without a Brotli decoder.
+ * Dev only: the renderer draws sheet text with it, and scripts/generate-printed-glyphs.ts bakes the
+ * few outlines @castor/e14-sheets' printed-digit reader needs into that package, so production
+ * installs carry neither the font nor opentype.js.
  */
 export type ArimoWeight = 400 | 700;
 
