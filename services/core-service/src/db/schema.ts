@@ -18,6 +18,9 @@ const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 };
 const ROLE_CHECK = sql`role IN ('admin', 'analyst', 'reviewer', 'witness', 'viewer')`;
+/** A CASTOR role (`<table>_role_check` keeps it one of ROLE_CHECK's). */
+const roleColumn = () => text('role').notNull();
+const roleCheck = (table: string) => check(`${table}_role_check`, ROLE_CHECK);
 
 export const users = pgTable(
   'users',
@@ -26,13 +29,13 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role').notNull(),
+    role: roleColumn(),
     disabled: boolean('disabled').notNull().default(false),
     ...timestamps,
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   },
-  (table) => [uniqueIndex('users_email_key').on(table.email), check('users_role_check', ROLE_CHECK)],
+  (table) => [uniqueIndex('users_email_key').on(table.email), roleCheck('users')],
 );
 
 /**
@@ -106,14 +109,14 @@ export const invitations = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     email: text('email').notNull(),
-    role: text('role').notNull(),
+    role: roleColumn(),
     tokenHash: text('token_hash').notNull(),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     ...timestamps,
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
   },
-  (table) => [uniqueIndex('invitations_token_key').on(table.tokenHash), check('invitations_role_check', ROLE_CHECK)],
+  (table) => [uniqueIndex('invitations_token_key').on(table.tokenHash), roleCheck('invitations')],
 );
 
 /** Security-relevant account events (role changes, lockouts, token reuse), for administrators. */

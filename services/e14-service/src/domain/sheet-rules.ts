@@ -83,6 +83,14 @@ function sumRules(sheet: Sheet): RuleFinding[] {
   const { urna, incinerados, candidateSum, sheetSum } = sheetTotals(sheet);
   const otherFields = ['blancos', 'nulos', 'noMarcados'];
   const voteFields = sheet.votes.map((row) => row.path);
+  // What both sums report: the rows as read and what they add up to.
+  const rowSums = {
+    candidateVotes: candidateSum,
+    blancos: numberIn(sheet.blancos),
+    nulos: numberIn(sheet.nulos),
+    noMarcados: numberIn(sheet.noMarcados),
+    computed: sheetSum,
+  };
   const printed = numberIn(sheet.sumaTotal);
   if (sheet.sumaTotal !== null && printed !== null && sheetSum !== null && sheetSum !== printed) {
     findings.push(
@@ -90,11 +98,7 @@ function sumRules(sheet: Sheet): RuleFinding[] {
         rule: 'printed_sum',
         message: `The rows add up to ${sheetSum} but the printed suma total is ${printed}`,
         numbers: {
-          candidateVotes: candidateSum,
-          blancos: numberIn(sheet.blancos),
-          nulos: numberIn(sheet.nulos),
-          noMarcados: numberIn(sheet.noMarcados),
-          computed: sheetSum,
+          ...rowSums,
           sumaTotal: printed,
           difference: sheetSum - printed,
         },
@@ -108,11 +112,7 @@ function sumRules(sheet: Sheet): RuleFinding[] {
         rule: 'urn_sum',
         message: `The rows add up to ${sheetSum} but the urna less incinerados is ${urna - incinerados}`,
         numbers: {
-          candidateVotes: candidateSum,
-          blancos: numberIn(sheet.blancos),
-          nulos: numberIn(sheet.nulos),
-          noMarcados: numberIn(sheet.noMarcados),
-          computed: sheetSum,
+          ...rowSums,
           urna,
           incinerados,
           difference: sheetSum - (urna - incinerados),

@@ -6,29 +6,26 @@ import { createDb } from '../db/client.js';
 import { candidates, electionCorporations, elections, partyLists } from '../db/schema/index.js';
 import { type EffectiveRules, effectiveRules } from '../domain/rule-catalog.js';
 
-export interface CandidateInfo {
+/** What a candidate row and a party list share: their place on the ballot of one circunscripción. */
+interface BallotPlace {
   id: number;
   corporation: Corporation;
   circunscripcion: string;
   departamentoCode: string;
   municipioCode: string;
   ballotNumber: number;
+  name: string;
+}
+
+export interface CandidateInfo extends BallotPlace {
   candidateNumber: number | null;
   listId: number | null;
-  name: string;
   party: string | null;
 }
 
-export interface ListInfo {
-  id: number;
-  corporation: Corporation;
-  circunscripcion: string;
-  departamentoCode: string;
-  municipioCode: string;
-  ballotNumber: number;
+export interface ListInfo extends BallotPlace {
   listCode: string | null;
   preferente: boolean;
-  name: string;
 }
 
 /** What intake, reconciliation and results need to know about one election, held in memory. */
