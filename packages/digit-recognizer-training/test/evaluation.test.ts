@@ -1,25 +1,12 @@
-import { CellRecognizer, loadModel } from '@castor/digit-recognizer';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  EVALUATION_FACES,
-  evaluateCells,
-  type HandwritingRenderer,
-  loadHandwritingRenderer,
-  REVIEW_THRESHOLD,
-  WRONG_UNREVIEWED_TARGET,
-} from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { EVALUATION_FACES, evaluateCells, REVIEW_THRESHOLD, WRONG_UNREVIEWED_TARGET } from '../src/index.js';
+import { committedModel } from './committed-model.js';
 
-let renderer: HandwritingRenderer;
-let recognizer: CellRecognizer;
-
-beforeAll(async () => {
-  renderer = await loadHandwritingRenderer();
-  recognizer = new CellRecognizer(await loadModel());
-});
+const model = committedModel();
 
 describe('evaluateCells', () => {
   it('routes cells as e14-service does and finds the threshold that keeps unreviewed mistakes within the target', () => {
-    const evaluation = evaluateCells(recognizer, renderer, {
+    const evaluation = evaluateCells(model.recognizer, model.renderer, {
       cells: 300,
       seed: 'evaluation test',
       faces: EVALUATION_FACES,

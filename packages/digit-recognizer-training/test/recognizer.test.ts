@@ -1,61 +1,59 @@
-import { CellRecognizer, createGrayImage, drawDarkest, loadModel } from '@castor/digit-recognizer';
+import { createGrayImage, drawDarkest } from '@castor/digit-recognizer';
 import { createRng } from '@castor/seeded-random';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   cellOutcome,
   EVALUATION_FACES,
   evaluateRealCells,
-  type HandwritingRenderer,
-  loadHandwritingRenderer,
   loadRealCells,
   REVIEW_THRESHOLD,
   renderSyntheticCell,
 } from '../src/index.js';
+import { committedModel } from './committed-model.js';
 
-let renderer: HandwritingRenderer;
-let recognizer: CellRecognizer;
-
-beforeAll(async () => {
-  renderer = await loadHandwritingRenderer();
-  recognizer = new CellRecognizer(await loadModel());
-});
+const model = committedModel();
 
 describe('CellRecognizer with the committed model', () => {
   it('reads a blank cell and a row of dots as empty (0), not as unread', () => {
-    const blank = recognizer.readCell(createGrayImage(200, 80));
+    const blank = model.recognizer.readCell(createGrayImage(200, 80));
     expect(blank).toMatchObject({ state: 'empty', value: 0 });
     expect(blank.confidence).toBeGreaterThan(0.9);
     const rng = createRng('dots');
-    const dots = renderer.renderNumber(
+    const dots = model.renderer.renderNumber(
       'empty',
       { emptyStyle: 'fillers', filler: 'dot', cellWidth: 200, cellHeight: 80 },
       rng,
     );
-    expect(recognizer.readCell(dots.image)).toMatchObject({ state: 'empty', value: 0 });
+    expect(model.recognizer.readCell(dots.image)).toMatchObject({ state: 'empty', value: 0 });
   });
 
   it('does not read four digits in a three-position cell with confidence', () => {
     const rng = createRng('four digits');
     const cell = createGrayImage(240, 80);
     (['5', '3', '8', '2'] as const).forEach((digit, i) => {
-      drawDarkest(cell, renderer.renderGlyph(digit, { digitHeight: 46, face: 'kalam-700' }, rng), 20 + i * 55, 14);
+      drawDarkest(
+        cell,
+        model.renderer.renderGlyph(digit, { digitHeight: 46, face: 'kalam-700' }, rng),
+        20 + i * 55,
+        14,
+      );
     });
-    const reading = recognizer.readCell(cell);
+    const reading = model.recognizer.readCell(cell);
     expect(reading.state === 'illegible' || reading.confidence < REVIEW_THRESHOLD).toBe(true);
   });
 
   it('reads a digit broken in two by ink dropout as one digit', () => {
     const rng = createRng('broken eight');
     const cell = createGrayImage(200, 80);
-    drawDarkest(cell, renderer.renderGlyph('4', { digitHeight: 46, face: 'kalam-700' }, rng), 60, 14);
-    const eight = renderer.renderGlyph('8', { digitHeight: 46, face: 'kalam-700' }, rng);
+    drawDarkest(cell, model.renderer.renderGlyph('4', { digitHeight: 46, face: 'kalam-700' }, rng), 60, 14);
+    const eight = model.renderer.renderGlyph('8', { digitHeight: 46, face: 'kalam-700' }, rng);
     drawDarkest(cell, eight, 115, 14);
     // A white band down the middle of the 8: its halves are two components side by side.
     const middle = 115 + Math.round(eight.width / 2);
     for (let y = 0; y < 80; y++) for (let x = middle - 2; x < middle + 2; x++) cell.data[y * 200 + x] = 255;
-    const { candidates } = recognizer.classifyCell(cell);
+    const { candidates } = model.recognizer.classifyCell(cell);
     expect(candidates).toHaveLength(2);
-    expect(recognizer.readCell(cell)).toMatchObject({ state: 'read', value: 48 });
+    expect(model.recognizer.readCell(cell)).toMatchObject({ state: 'read', value: 48 });
   });
 
   /*
@@ -70,9 +68,9 @@ describe('CellRecognizer with the committed model', () => {
     let confidentlyWrong = 0;
     const cells = 400;
     for (let i = 0; i < cells; i++) {
-      const cell = renderSyntheticCell(renderer, { faces: EVALUATION_FACES, overwrite: 0.05 }, rng);
+      const cell = renderSyntheticCell(model.renderer, { faces: EVALUATION_FACES, overwrite: 0.05 }, rng);
       const truth = cell.rendered.state === 'empty' ? 'empty' : cell.rendered.value;
-      const reading = recognizer.readCell(cell.image, { digitHeight: cell.digitHeightHint });
+      const reading = model.recognizer.readCell(cell.image, { digitHeight: cell.digitHeightHint });
       const outcome = cellOutcome(reading, truth);
       if (outcome === 'correct') correct++;
       if (outcome === 'wrong' && reading.confidence >= REVIEW_THRESHOLD) confidentlyWrong++;
@@ -82,7 +80,7 @@ describe('CellRecognizer with the committed model', () => {
   });
 
   it('reads every value cell of the two real sheets as labelled, or flags it for review', async () => {
-    const results = evaluateRealCells(recognizer, await loadRealCells());
+    const results = evaluateRealCells(model.recognizer, await loadRealCells());
     expect(results).toHaveLength(18);
     const unsafe = results.filter((result) => !result.safe);
     expect(unsafe, JSON.stringify(unsafe, null, 1)).toEqual([]);

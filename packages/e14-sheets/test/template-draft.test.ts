@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { intersectionOverUnion } from '@castor/test-support';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
 import { describe, expect, it } from 'vitest';
-import { loadShippedTemplate, parseTemplate, type TemplateRect } from '../src/index.js';
+import { loadShippedTemplate, parseTemplate } from '../src/index.js';
 import { draftTemplate } from '../src/template/draft.js';
-
-function overlap(a: TemplateRect, b: TemplateRect): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (width <= 0 || height <= 0) return 0;
-  const shared = width * height;
-  return shared / (a.width * a.height + b.width * b.height - shared);
-}
 
 describe('template:draft', () => {
   it('finds the corner squares and the seven boxed value cells of a real Presidente sheet', async () => {
@@ -27,7 +20,7 @@ describe('template:draft', () => {
     const boxed = shipped.cells.filter((cell) => !cell.field.startsWith('votes.'));
     expect(draft.cells).toHaveLength(boxed.length);
     for (const cell of boxed) {
-      const best = Math.max(...draft.cells.map((drafted) => overlap(drafted.rect, cell.rect)));
+      const best = Math.max(...draft.cells.map((drafted) => intersectionOverUnion(drafted.rect, cell.rect)));
       expect(best).toBeGreaterThan(0.8);
     }
     expect(draft.pages[0]?.rules.length).toBeGreaterThan(10);

@@ -12,6 +12,7 @@ import { createRng } from '@castor/seeded-random';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type RenderedSheet, renderSheetPdf, renderSheetPhoto } from '../src/index.js';
+import { concejoVotes } from './concejo-votes.js';
 
 const presidente: E14Submission = {
   schemaVersion: 2,
@@ -39,28 +40,12 @@ const presidente: E14Submission = {
 
 /** A Concejo sheet: one list sin voto preferente and three con voto preferente, enough rows for several pages. */
 function concejo(): E14Submission {
-  const votes: E14Submission['votes'] = [{ ballotNumber: 1, votes: 12 }];
-  const listTotals: E14Submission['listTotals'] = [];
-  for (const [ballotNumber, candidates] of [
-    [2, 14],
-    [3, 16],
-    [4, 9],
-  ] as const) {
-    let total = 0;
-    for (let candidate = 0; candidate <= candidates; candidate++) {
-      const value = (ballotNumber * 7 + candidate * 3) % 40;
-      total += value;
-      votes.push({ ballotNumber, candidateNumber: candidate === 0 ? 0 : 100 + candidate, votes: value });
-    }
-    listTotals.push({ ballotNumber, total });
-  }
   return {
     ...presidente,
     electionCode: 'TER-2027',
     corporation: 'CONCEJO',
     copy: 'claveros',
-    votes,
-    listTotals,
+    ...concejoVotes(12, (ballotNumber, candidate) => (ballotNumber * 7 + candidate * 3) % 40),
     transmissionCode: 'X 7-61-24-10 X',
   };
 }

@@ -1,15 +1,8 @@
 import { draftTemplate, type TemplateRect } from '@castor/e14-sheets';
 import { createRng } from '@castor/seeded-random';
+import { intersectionOverUnion } from '@castor/test-support';
 import { describe, expect, it } from 'vitest';
 import { renderSheetPdf } from '../src/index.js';
-
-function overlap(a: TemplateRect, b: TemplateRect): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (width <= 0 || height <= 0) return 0;
-  const shared = width * height;
-  return shared / (a.width * a.height + b.width * b.height - shared);
-}
 
 describe('template:draft', () => {
   it('drafts the rows of a rendered multi-page list sheet', async () => {
@@ -52,7 +45,9 @@ describe('template:draft', () => {
     let found = 0;
     for (const cell of sheet.template.cells) {
       if (
-        draft.cells.some((drafted) => drafted.page === cell.page && overlap(toTemplate(drafted.rect), cell.rect) > 0.6)
+        draft.cells.some(
+          (drafted) => drafted.page === cell.page && intersectionOverUnion(toTemplate(drafted.rect), cell.rect) > 0.6,
+        )
       )
         found++;
     }

@@ -3,22 +3,12 @@ import { loadShippedTemplate, readSheet } from '@castor/e14-sheets';
 import { createRng } from '@castor/seeded-random';
 import { describe, expect, it } from 'vitest';
 import { renderSheetPdf } from '../src/index.js';
+import { concejoVotes } from './concejo-votes.js';
 
 const SHIPPED = ['presidente-2026-2v', 'concejo-generic-demo', 'gobernador-generic-demo'];
 
 describe('shipped templates', () => {
   it('picks the shipped Concejo template among several for a Concejo sheet, by page count and fit', async () => {
-    const votes: E14Submission['votes'] = [{ ballotNumber: 1, votes: 9 }];
-    const listTotals: E14Submission['listTotals'] = [];
-    for (const [ballotNumber, candidates] of [
-      [2, 14],
-      [3, 16],
-      [4, 9],
-    ] as const) {
-      for (let i = 0; i <= candidates; i++)
-        votes.push({ ballotNumber, candidateNumber: i === 0 ? 0 : 100 + i, votes: i });
-      listTotals.push({ ballotNumber, total: (candidates * (candidates + 1)) / 2 });
-    }
     const submission: E14Submission = {
       schemaVersion: 2,
       electionCode: 'TER-2027',
@@ -27,8 +17,8 @@ describe('shipped templates', () => {
       source: 'ocr',
       mesa: { departamento: '01', municipio: '034', zona: '00', puesto: '00', mesa: '004' },
       nivelacion: { sufragantes: 300, urna: 300, incinerados: 0 },
-      votes,
-      listTotals,
+      // Row i of each preferente list holds i votes: a list of n candidates totals n(n+1)/2.
+      ...concejoVotes(9, (_, candidate) => candidate),
       blancos: 1,
       nulos: 1,
       noMarcados: 1,

@@ -1,3 +1,4 @@
 export { createTestDatabase, type TestDatabase, testRedis } from './database.js';
+export { intersectionOverUnion, type Rect } from './geometry.js';
 export { globalSetupFor } from './global-setup.js';
 export type { TemplateSpec, TestInfrastructure } from './infrastructure.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, postJson } from './helpers.js';
+import { bearer, getAs, postJson } from './helpers.js';
 import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
@@ -98,7 +98,7 @@ describe('roles and user management', () => {
     for (const role of ['viewer', 'analyst', 'reviewer', 'witness'] as const) {
       const session = await core.signIn(role);
       for (const url of ['/api/users', '/api/leads']) {
-        const response = await core.app.inject({ method: 'GET', url, headers: bearer(session.accessToken) });
+        const response = await getAs(core, url, session.accessToken);
         expect(response.statusCode).toBe(403);
         expect(response.json().error.code).toBe('FORBIDDEN');
       }
@@ -109,11 +109,7 @@ describe('roles and user management', () => {
   });
 
   it('lists users without secrets', async () => {
-    const response = await core.app.inject({
-      method: 'GET',
-      url: '/api/users?limit=100',
-      headers: bearer(admin.accessToken),
-    });
+    const response = await getAs(core, '/api/users?limit=100', admin.accessToken);
     expect(response.statusCode).toBe(200);
     expect(response.json().total).toBeGreaterThan(0);
     expect(response.body).not.toMatch(/argon2|passwordHash|password_hash/);
@@ -129,7 +125,7 @@ describe('roles and user management', () => {
     });
     expect(demote.statusCode).toBe(200);
     expect(demote.json().role).toBe('viewer');
-    const old = await core.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(analyst.accessToken) });
+    const old = await getAs(core, '/api/auth/me', analyst.accessToken);
     expect(old.json().error.code).toBe('TOKEN_REVOKED');
     const relogin = await core.sessions.login(analyst.user.email, analyst.password);
     expect(relogin.user.role).toBe('viewer');
@@ -165,38 +161,22 @@ describe('roles and user management', () => {
   });
 
   it('answers 404 for an unknown user and 400 for a malformed id', async () => {
-    const unknown = await core.app.inject({
-      method: 'GET',
-      url: '/api/users/00000000-0000-4000-8000-000000000000',
-      headers: bearer(admin.accessToken),
-    });
+    const unknown = await getAs(core, '/api/users/00000000-0000-4000-8000-000000000000', admin.accessToken);
     expect(unknown.statusCode).toBe(404);
-    const malformed = await core.app.inject({
-      method: 'GET',
-      url: '/api/users/42',
-      headers: bearer(admin.accessToken),
-    });
+    const malformed = await getAs(core, '/api/users/42', admin.accessToken);
     expect(malformed.statusCode).toBe(400);
   });
 });
 
 describe('request shape', () => {
   it('turns malformed JSON, wrong content types, oversized bodies and unknown routes into clear 4xx', async () => {
-    const badJson = await core.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"email": "a@b.co", "password": ',
-    });
+    const login = (contentType: string, payload: string) =>
+      core.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': contentType }, payload });
+    const badJson = await login('application/json', '{"email": "a@b.co", "password": ');
     expect(badJson.statusCode).toBe(400);
     expect(badJson.json().error.code).toBe('INVALID_JSON');
 
-    const wrongType = await core.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'content-type': 'application/xml' },
-      payload: '<login/>',
-    });
+    const wrongType = await login('application/xml', '<login/>');
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 

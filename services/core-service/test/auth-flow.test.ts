@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, getAs } from './helpers.js';
 import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
@@ -8,7 +9,6 @@ beforeAll(async () => {
 afterAll(async () => core?.close());
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('register → login → me → refresh → logout', () => {
   it('walks the whole session lifecycle', async () => {
@@ -29,7 +29,7 @@ describe('register → login → me → refresh → logout', () => {
     expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, user: { id: user.id } });
     expect(session.refreshToken).toMatch(/^castor_rt_/);
 
-    const me = await core.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(session.accessToken) });
+    const me = await getAs(core, '/api/auth/me', session.accessToken);
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({ id: user.id, email: 'lucia.gomez@example.co' });
     expect(me.json().lastLoginAt).not.toBeNull();
@@ -52,11 +52,7 @@ describe('register → login → me → refresh → logout', () => {
     });
     expect(logout.statusCode).toBe(200);
 
-    const afterLogout = await core.app.inject({
-      method: 'GET',
-      url: '/api/auth/me',
-      headers: bearer(next.accessToken),
-    });
+    const afterLogout = await getAs(core, '/api/auth/me', next.accessToken);
     expect(afterLogout.statusCode).toBe(401);
     expect(afterLogout.json().error.code).toBe('TOKEN_REVOKED');
 

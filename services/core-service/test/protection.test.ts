@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, postJson } from './helpers.js';
+import { bearer, postJson, postJsonFrom } from './helpers.js';
 import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 describe('rate limits and login throttling', () => {
@@ -14,14 +14,7 @@ describe('rate limits and login throttling', () => {
   });
   afterAll(async () => core?.close());
 
-  const loginFrom = (address: string, body: unknown) =>
-    core.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      remoteAddress: address,
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const loginFrom = (address: string, body: unknown) => postJsonFrom(core, address, '/api/auth/login', body);
 
   it('answers 429 with Retry-After once a client address spends its auth budget', async () => {
     const body = { email: 'someone@castor.test', password: 'whatever it is' };
@@ -66,14 +59,7 @@ describe('rate limits and login throttling', () => {
       role: 'campaign',
       formOpenedMs: 45_000,
     };
-    const send = (body: unknown, address: string) =>
-      core.app.inject({
-        method: 'POST',
-        url: '/api/leads/demo-request',
-        remoteAddress: address,
-        headers: { 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      });
+    const send = (body: unknown, address: string) => postJsonFrom(core, address, '/api/leads/demo-request', body);
     const first = await send(lead, '10.2.0.1');
     expect(first.statusCode).toBe(201);
     const retry = await send(lead, '10.2.0.1');

@@ -1,7 +1,7 @@
 import { createServiceApp, remoteAuth, type ServiceApp } from '@castor/service-kit';
 import { testRedis } from '@castor/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, postJson } from './helpers.js';
+import { bearer, postJson, testServiceOptions } from './helpers.js';
 import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
@@ -13,30 +13,24 @@ afterAll(async () => core?.close());
 /** A downstream service built like e14-service and dashboard-ia: it only knows core's URL. */
 async function downstream(withRedis: boolean): Promise<ServiceApp> {
   const redis = testRedis();
-  const app = await createServiceApp({
-    name: 'downstream-test',
-    version: '0.0.0',
-    description: 'verifies core tokens',
-    logLevel: 'silent',
-    trustProxy: 'loopback',
-    bodyLimitBytes: 1_048_576,
-    postgres: {
-      connectionString: core.database.url,
-      poolMax: 2,
-      statementTimeoutMs: 5_000,
-      applicationName: 'downstream',
-    },
-    redis: { url: withRedis ? redis.url : undefined, keyPrefix: redis.keyPrefix },
-    defaultRate: { max: 100_000, windowMs: 60_000 },
-    logger: false,
-    auth: remoteAuth({
-      CORE_SERVICE_URL: core.url,
-      JWT_ISSUER: core.config.JWT_ISSUER,
-      JWT_AUDIENCE: core.config.JWT_AUDIENCE,
-      AUTH_REVOCATION_POLL_MS: withRedis ? 60_000 : 200,
-      AUTH_JWKS_REFRESH_MS: 300,
-    }),
-  });
+  const app = await createServiceApp(
+    testServiceOptions(
+      { name: 'downstream-test', databaseUrl: core.database.url, applicationName: 'downstream' },
+      {
+        description: 'verifies core tokens',
+        bodyLimitBytes: 1_048_576,
+        redis: { url: withRedis ? redis.url : undefined, keyPrefix: redis.keyPrefix },
+        defaultRate: { max: 100_000, windowMs: 60_000 },
+        auth: remoteAuth({
+          CORE_SERVICE_URL: core.url,
+          JWT_ISSUER: core.config.JWT_ISSUER,
+          JWT_AUDIENCE: core.config.JWT_AUDIENCE,
+          AUTH_REVOCATION_POLL_MS: withRedis ? 60_000 : 200,
+          AUTH_JWKS_REFRESH_MS: 300,
+        }),
+      },
+    ),
+  );
   app.get('/api/probe', async (request) => ({ sub: request.user.sub }));
   app.get('/api/admin-probe', { config: { auth: { roles: ['admin'] } } }, async () => ({ ok: true }));
   await app.ready();

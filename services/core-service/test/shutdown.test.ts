@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { createServiceApp, RevocationList } from '@castor/service-kit';
 import { createTestDatabase, testRedis } from '@castor/test-support';
 import { describe, expect, it } from 'vitest';
+import { testServiceOptions } from './helpers.js';
 
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,30 +19,24 @@ describe('graceful shutdown', () => {
   it('finishes in-flight requests, refuses new ones, and closes the pools', async () => {
     const database = await createTestDatabase('core');
     const redis = testRedis();
-    const app = await createServiceApp({
-      name: 'shutdown-test',
-      version: '0.0.0',
-      description: 'graceful shutdown',
-      logLevel: 'silent',
-      trustProxy: 'loopback',
-      bodyLimitBytes: 1024,
-      postgres: {
-        connectionString: database.url,
-        poolMax: 2,
-        statementTimeoutMs: 5_000,
-        applicationName: 'shutdown-test',
-      },
-      redis: { url: redis.url, keyPrefix: redis.keyPrefix },
-      defaultRate: { max: 1_000, windowMs: 60_000 },
-      logger: false,
-      auth: () => ({
-        issuer: 'none',
-        audience: 'none',
-        resolveKey: Object.assign(async () => undefined, { isTrusted: () => false }),
-        revocations: new RevocationList(async (after) => ({ revocations: [], cursor: after })),
-        revocationPollMs: 60_000,
-      }),
-    });
+    const app = await createServiceApp(
+      testServiceOptions(
+        { name: 'shutdown-test', databaseUrl: database.url },
+        {
+          description: 'graceful shutdown',
+          bodyLimitBytes: 1024,
+          redis: { url: redis.url, keyPrefix: redis.keyPrefix },
+          defaultRate: { max: 1_000, windowMs: 60_000 },
+          auth: () => ({
+            issuer: 'none',
+            audience: 'none',
+            resolveKey: Object.assign(async () => undefined, { isTrusted: () => false }),
+            revocations: new RevocationList(async (after) => ({ revocations: [], cursor: after })),
+            revocationPollMs: 60_000,
+          }),
+        },
+      ),
+    );
     app.get('/slow', { config: { auth: 'public' } }, async () => {
       await app.pg.query('SELECT pg_sleep(0.4)');
       return { done: true };

@@ -19,9 +19,9 @@ const snapshot = async () => ({
   audit: await count('audit_log'),
 });
 
-/** POSTs `sheet` to intake under the Idempotency-Key `key`. */
-const postWithKey = (key: string, sheet: unknown) =>
-  post(e14, '/api/e14/process-v2', admin, sheet, { 'idempotency-key': key });
+/** The admin POSTs to intake an honest sheet of `mesa` with `votes` (and `headers`). */
+const submitHonest = (mesa: string, votes: number[], headers: Record<string, string> = {}) =>
+  post(e14, '/api/e14/process-v2', admin, honestSheet(mesa, votes), headers);
 
 describe('structured intake', () => {
   it('stores a sheet with its fields, truth, rollups and audit entries', async () => {
@@ -50,12 +50,7 @@ describe('structured intake', () => {
   });
 
   it('is idempotent by content: the same sheet again stores nothing and answers the first form', async () => {
-    const first = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet('01-031-99-01-002', [50, 40, 0, 0, 0, 0, 0, 0, 0, 10]),
-    );
+    const first = await submitHonest('01-031-99-01-002', [50, 40, 0, 0, 0, 0, 0, 0, 0, 10]);
     expect(first.statusCode).toBe(201);
     const before = await snapshot();
     // The same content with the shorthand expanded hashes the same (canonical form).
@@ -71,18 +66,8 @@ describe('structured intake', () => {
   });
 
   it('keeps a conflicting second version of the same copy as version 2, never overwriting the first', async () => {
-    const v1 = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet('01-031-99-01-003', [100, 50, 0, 0, 0, 0, 0, 0, 0, 0]),
-    );
-    const v2 = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet('01-031-99-01-003', [101, 49, 0, 0, 0, 0, 0, 0, 0, 0]),
-    );
+    const v1 = await submitHonest('01-031-99-01-003', [100, 50, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const v2 = await submitHonest('01-031-99-01-003', [101, 49, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(v1.json().version).toBe(1);
     expect(v2.json()).toMatchObject({ outcome: 'stored', version: 2 });
     const rows = await e14.app.pg.query('SELECT version, votes FROM e14_forms WHERE id = ANY($1) ORDER BY version', [
@@ -101,7 +86,8 @@ describe('structured intake', () => {
   });
 
   it('refuses a reused Idempotency-Key carrying a different E-14', async () => {
-    const send = (votes: number[]) => postWithKey('witness-app-0001', honestSheet('01-031-99-01-004', votes));
+    const send = (votes: number[]) =>
+      submitHonest('01-031-99-01-004', votes, { 'idempotency-key': 'witness-app-0001' });
     const first = await send([10, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(first.statusCode).toBe(201);
     const replay = await send([10, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -114,10 +100,10 @@ describe('structured intake', () => {
   });
 
   it('two concurrent E-14s with one Idempotency-Key: one is stored, the other refused', async () => {
-    const key = 'witness-app-race-0001';
+    const headers = { 'idempotency-key': 'witness-app-race-0001' };
     const answers = await Promise.all([
-      postWithKey(key, honestSheet('01-031-99-01-006', [12, 10, 0, 0, 0, 0, 0, 0, 0, 0])),
-      postWithKey(key, honestSheet('01-031-99-02-003', [13, 10, 0, 0, 0, 0, 0, 0, 0, 0])),
+      submitHonest('01-031-99-01-006', [12, 10, 0, 0, 0, 0, 0, 0, 0, 0], headers),
+      submitHonest('01-031-99-02-003', [13, 10, 0, 0, 0, 0, 0, 0, 0, 0], headers),
     ]);
     expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
     expect(answers.find((answer) => answer.statusCode === 409)?.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
