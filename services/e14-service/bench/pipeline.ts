@@ -24,8 +24,8 @@ import pg from 'pg';
 import type { Histogram } from 'prom-client';
 import { z } from 'zod';
 import { machine } from '../../../bench/support.js';
-import { buildE14App } from '../src/app.js';
-import { loadE14Config } from '../src/config.js';
+import { buildE14App, type E14App } from '../src/app.js';
+import { type E14Config, loadE14Config } from '../src/config.js';
 import { PRIORITY, sha256Hex } from '../src/features/documents/documents.service.js';
 import { importDivipol } from '../src/features/elections/divipol-import.js';
 
@@ -52,8 +52,8 @@ function busyShare(exchanges: Array<{ receivedAtMs: number; answeredAtMs: number
   return { share: busyMs / (slots * (end - start)), spanMs: end - start };
 }
 
-async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>) {
-  const documents = options.documents ?? (options.quick ? 16 : 96);
+/** A throwaway database beside the one `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names. */
+async function createBenchDatabase() {
   const adminUrl =
     process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `bench_pipeline_${randomBytes(4).toString('hex')}`;
@@ -62,10 +62,13 @@ async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>)
   await admin.query(`CREATE DATABASE ${database}`);
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
+  return { admin, database, url };
+}
 
-  // The provider answers every page with an (empty) structured reading after the latency.
-  const anthropic = await startFakeAnthropic({
-    latencyMs: options.visionLatencyMs,
+/** The provider answers every page with an (empty) structured reading after the latency. */
+function startBlankVisionProvider(latencyMs: number) {
+  return startFakeAnthropic({
+    latencyMs,
     handler: () => ({
       kind: 'tool_use',
       input: {
@@ -86,7 +89,10 @@ async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>)
       },
     }),
   });
-  const config = loadE14Config({
+}
+
+function benchPipelineConfig(options: z.output<typeof pipelineBenchOptionsSchema>, url: URL, anthropicUrl: string) {
+  return loadE14Config({
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     DATABASE_URL: url.toString(),
@@ -100,84 +106,113 @@ async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>)
     E14_PIPELINE_SLOTS: String(options.visionConcurrency * 3),
     E14_PIPELINE_POLL_MS: '50',
     ANTHROPIC_API_KEY: 'sk-bench',
-    ANTHROPIC_BASE_URL: anthropic.url,
+    ANTHROPIC_BASE_URL: anthropicUrl,
   });
+}
+
+/** Renders `documents` sheets and queues them as uploads; returns the rendering time in ms. */
+async function queueRenderedSheets(e14: E14App, config: E14Config, documents: number) {
+  const election = generateElection({
+    seed: 7,
+    scale: { departamentos: ['01', '16'], municipios: 6, puestos: 24, mesas: documents },
+    corporations: ['PRESIDENTE'],
+    presidentialRound: 2,
+    electionCode: 'BENCH-PIPE',
+  });
+  await importDivipol(e14.app.pg, election.divipol, 'system:bench');
+  const candidates = election.divipol.candidates;
+  const sheets = [...election.submissions({ copies: ['delegados'] })].slice(0, documents);
+  const renderStarted = performance.now();
+  const files: Uint8Array[] = [];
+  for (const [index, sheet] of sheets.entries()) {
+    files.push((await renderSheetPdf(sheet, { candidates }, { maxRotationDeg: 2 }, createRng(`bench-${index}`))).pdf);
+  }
+  const renderMs = performance.now() - renderStarted;
+  for (const bytes of files) {
+    const sha256 = sha256Hex(bytes);
+    await e14.pipeline.documents.saveFile(sha256, 'application/pdf', bytes);
+    await e14.pipeline.documents.addFile({
+      kind: 'upload',
+      electionCode: 'BENCH-PIPE',
+      corporation: null,
+      mesaKey: null,
+      copy: null,
+      originUrl: null,
+      sha256,
+      priority: PRIORITY.upload,
+      maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
+      submittedBy: 'system:bench',
+    });
+  }
+  return renderMs;
+}
+
+/** Starts the pipeline and waits until no document is queued or processing. */
+async function drainPipeline(e14: E14App) {
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 50);
+  const started = performance.now();
+  e14.pipeline.start();
+  for (;;) {
+    const open = await e14.app.pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM e14_documents WHERE state IN ('queued', 'processing')`,
+    );
+    if (open.rows[0]?.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  return { wallMs, peakRss };
+}
+
+async function documentCounts(e14: E14App) {
+  const counts = await e14.app.pg.query<{
+    done: number;
+    other: number;
+    forms: number;
+    distinct_forms: number;
+    vision: number;
+  }>(
+    `SELECT (SELECT count(*)::int FROM e14_documents WHERE state = 'done') AS done,
+            (SELECT count(*)::int FROM e14_documents WHERE state IN ('failed', 'dead')) AS other,
+            (SELECT count(*)::int FROM e14_forms) AS forms,
+            (SELECT count(DISTINCT form_id)::int FROM e14_documents) AS distinct_forms,
+            (SELECT count(*)::int FROM e14_documents WHERE reading->>'vision' = 'used') AS vision`,
+  );
+  return counts.rows[0];
+}
+
+/** Count and mean duration of each pipeline stage, from the `e14_pipeline_stage_seconds` histogram. */
+async function stageMeans(e14: E14App) {
+  const stageSeconds = await (
+    e14.app.metrics.getSingleMetric('e14_pipeline_stage_seconds') as Histogram<string> | undefined
+  )?.get();
+  const stages: Record<string, { count: number; meanMs: number }> = {};
+  for (const value of stageSeconds?.values ?? []) {
+    const stage = String(value.labels.stage);
+    stages[stage] ??= { count: 0, meanMs: 0 };
+    const entry = stages[stage];
+    if (value.metricName?.endsWith('_count')) entry.count = value.value;
+    if (value.metricName?.endsWith('_sum')) entry.meanMs = value.value * 1000;
+  }
+  for (const entry of Object.values(stages)) entry.meanMs = Math.round(entry.meanMs / Math.max(1, entry.count));
+  return stages;
+}
+
+async function pipelineRun(options: z.output<typeof pipelineBenchOptionsSchema>) {
+  const documents = options.documents ?? (options.quick ? 16 : 96);
+  const { admin, database, url } = await createBenchDatabase();
+  const anthropic = await startBlankVisionProvider(options.visionLatencyMs);
+  const config = benchPipelineConfig(options, url, anthropic.url);
   const e14 = await buildE14App(config, { logger: false });
   await e14.app.ready();
   try {
-    const election = generateElection({
-      seed: 7,
-      scale: { departamentos: ['01', '16'], municipios: 6, puestos: 24, mesas: documents },
-      corporations: ['PRESIDENTE'],
-      presidentialRound: 2,
-      electionCode: 'BENCH-PIPE',
-    });
-    await importDivipol(e14.app.pg, election.divipol, 'system:bench');
-    const candidates = election.divipol.candidates;
-    const sheets = [...election.submissions({ copies: ['delegados'] })].slice(0, documents);
-    const renderStarted = performance.now();
-    const files: Uint8Array[] = [];
-    for (const [index, sheet] of sheets.entries()) {
-      files.push((await renderSheetPdf(sheet, { candidates }, { maxRotationDeg: 2 }, createRng(`bench-${index}`))).pdf);
-    }
-    const renderMs = performance.now() - renderStarted;
-    for (const bytes of files) {
-      const sha256 = sha256Hex(bytes);
-      await e14.pipeline.documents.saveFile(sha256, 'application/pdf', bytes);
-      await e14.pipeline.documents.addFile({
-        kind: 'upload',
-        electionCode: 'BENCH-PIPE',
-        corporation: null,
-        mesaKey: null,
-        copy: null,
-        originUrl: null,
-        sha256,
-        priority: PRIORITY.upload,
-        maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
-        submittedBy: 'system:bench',
-      });
-    }
-    let peakRss = 0;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    }, 50);
-    const started = performance.now();
-    e14.pipeline.start();
-    for (;;) {
-      const open = await e14.app.pg.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM e14_documents WHERE state IN ('queued', 'processing')`,
-      );
-      if (open.rows[0]?.n === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const wallMs = performance.now() - started;
-    clearInterval(sampler);
-    const counts = await e14.app.pg.query<{
-      done: number;
-      other: number;
-      forms: number;
-      distinct_forms: number;
-      vision: number;
-    }>(
-      `SELECT (SELECT count(*)::int FROM e14_documents WHERE state = 'done') AS done,
-              (SELECT count(*)::int FROM e14_documents WHERE state IN ('failed', 'dead')) AS other,
-              (SELECT count(*)::int FROM e14_forms) AS forms,
-              (SELECT count(DISTINCT form_id)::int FROM e14_documents) AS distinct_forms,
-              (SELECT count(*)::int FROM e14_documents WHERE reading->>'vision' = 'used') AS vision`,
-    );
-    const row = counts.rows[0];
-    const stageSeconds = await (
-      e14.app.metrics.getSingleMetric('e14_pipeline_stage_seconds') as Histogram<string> | undefined
-    )?.get();
-    const stages: Record<string, { count: number; meanMs: number }> = {};
-    for (const value of stageSeconds?.values ?? []) {
-      const stage = String(value.labels.stage);
-      stages[stage] ??= { count: 0, meanMs: 0 };
-      const entry = stages[stage];
-      if (value.metricName?.endsWith('_count')) entry.count = value.value;
-      if (value.metricName?.endsWith('_sum')) entry.meanMs = value.value * 1000;
-    }
-    for (const entry of Object.values(stages)) entry.meanMs = Math.round(entry.meanMs / Math.max(1, entry.count));
+    const renderMs = await queueRenderedSheets(e14, config, documents);
+    const { wallMs, peakRss } = await drainPipeline(e14);
+    const row = await documentCounts(e14);
+    const stages = await stageMeans(e14);
     const outcomes = await e14.app.pg.query<{ state: string; code: string | null; n: number }>(
       'SELECT state, error_code AS code, count(*)::int AS n FROM e14_documents GROUP BY 1, 2 ORDER BY 1, 2',
     );
