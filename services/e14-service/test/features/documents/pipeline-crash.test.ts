@@ -111,5 +111,6 @@ describe('a replica killed in the middle of a job', () => {
     expect(await count('SELECT count(DISTINCT form_id)::int AS n FROM e14_documents')).toBe(SHEETS);
     // The jobs the kill interrupted were taken again after their lease ran out.
     expect(await count('SELECT count(*)::int AS n FROM e14_documents WHERE attempts > 1')).toBe(interrupted);
-  });
+    // Two service processes, a kill and a lease expiry: on a loaded 2-core runner this takes minutes.
+  }, 240_000);
 });
