@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, isoDateTimeSchema, uuidSchema } from './common.js';
+import { decimalIntegerSchema, emailSchema, isoDateTimeSchema, uuidSchema } from './common.js';
 
 export const ROLES = ['admin', 'analyst', 'reviewer', 'witness', 'viewer'] as const;
 export const roleSchema = z.enum(ROLES);
@@ -115,7 +115,7 @@ export const jwksSchema = z.object({ keys: z.array(jwkSchema) });
 export type Jwks = z.infer<typeof jwksSchema>;
 
 export const revocationsQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).default(0),
+  after: decimalIntegerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }).default(0),
 });
 export const revocationsResponseSchema = z.object({
   revocations: z.array(z.object({ seq: z.number().int(), jti: z.string(), expiresAt: z.number().int() })),
@@ -128,8 +128,8 @@ export type RevocationsResponse = z.infer<typeof revocationsResponseSchema>;
 export const listUsersQuerySchema = z.object({
   role: roleSchema.optional(),
   q: z.string().trim().max(120).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: decimalIntegerSchema({ min: 1, max: 500 }).default(50),
+  offset: decimalIntegerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }).default(0),
 });
 export const userListResponseSchema = z.object({ users: z.array(userSchema), total: z.number().int() });
 

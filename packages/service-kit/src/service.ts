@@ -17,6 +17,7 @@ import { openapiPlugin } from './plugins/openapi.js';
 import { type PostgresOptions, postgresPlugin } from './plugins/postgres.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { redisPlugin } from './plugins/redis.js';
+import { rejectIllFormedText } from './well-formed-text.js';
 
 export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -104,6 +105,9 @@ export async function createServiceApp(options: ServiceOptions): Promise<Service
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL that does not decode (such as a lone surrogate sent as UTF-8 bytes) fails before routing:
+    // answered in the one error shape too.
+    frameworkErrors: errorHandler,
   };
   if (options.logger === undefined) serverOptions.logger = loggerOptions(options.name, options.logLevel);
   else if (options.logger === false) serverOptions.logger = false;
@@ -111,6 +115,8 @@ export async function createServiceApp(options: ServiceOptions): Promise<Service
   const app = Fastify(serverOptions).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // Before any route's schema: text PostgreSQL cannot store is a client error on every route.
+  app.addHook('preValidation', rejectIllFormedText);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

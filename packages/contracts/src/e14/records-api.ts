@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTimeSchema } from '../common.js';
+import { decimalIntegerSchema, idParamSchema, isoDateTimeSchema } from '../common.js';
 import { corporationSchema, electionCodeSchema } from './election.js';
 import { mesaStatusSchema } from './intake-api.js';
 import { alertStatusSchema, ruleIdSchema, severitySchema } from './rules.js';
@@ -51,8 +51,8 @@ export const listAlertsQuerySchema = z.object({
   territory: territoryCodeSchema.optional().describe('Alerts at or below this territory'),
   corporation: corporationSchema.optional(),
   status: alertStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: decimalIntegerSchema({ min: 1, max: 1_000 }).default(100),
+  offset: decimalIntegerSchema({ min: 0, max: 10_000_000 }).default(0),
 });
 
 export const alertListResponseSchema = z.object({
@@ -60,7 +60,7 @@ export const alertListResponseSchema = z.object({
   items: z.array(alertSchema),
 });
 
-export const alertIdParamsSchema = z.object({ id: z.coerce.number().int().min(1) });
+export const alertIdParamsSchema = z.object({ id: idParamSchema });
 
 export const updateAlertStatusRequestSchema = z.object({
   status: z.enum(['acknowledged', 'resolved', 'open']),
@@ -174,8 +174,8 @@ export const auditVerifyResponseSchema = z.object({
 });
 
 export const auditExportQuerySchema = z.object({
-  fromSeq: z.coerce.number().int().min(1).default(1),
-  limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  fromSeq: decimalIntegerSchema({ min: 1, max: Number.MAX_SAFE_INTEGER }).default(1),
+  limit: decimalIntegerSchema({ min: 1, max: 100_000 }).default(10_000),
 });
 
 export const auditExportResponseSchema = z.object({

@@ -38,6 +38,9 @@ export class WitnessAssignments {
   ): Promise<Territory[]> {
     const unique = [...new Set(territories)].sort();
     return withTransaction(this.pool, async (client) => {
+      // Concurrent replaces of one witness's set take turns: otherwise two that both start from an
+      // empty set insert the same rows, and the second fails on the primary key.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`witness:${electionId}:${userId}`]);
       const before = await client.query<Pick<AssignmentRow, 'territory'>>(
         'DELETE FROM witness_assignments WHERE user_id = $1 AND election_id = $2 RETURNING territory',
         [userId, electionId],

@@ -1,4 +1,10 @@
-import { corporationSchema, electionCodeSchema, errorResponseSchema, territoryCodeSchema } from '@castor/contracts';
+import {
+  corporationSchema,
+  decimalIntegerSchema,
+  electionCodeSchema,
+  errorResponseSchema,
+  territoryCodeSchema,
+} from '@castor/contracts';
 import type { RateSpec, ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
 import type { ForensicsService } from './forensics.service.js';
@@ -22,7 +28,7 @@ export const forensicsRoutes: ServicePlugin<{
           election: electionCodeSchema,
           corporation: corporationSchema,
           territory: territoryCodeSchema.default(''),
-          bins: z.coerce.number().int().min(5).max(100).default(20),
+          bins: decimalIntegerSchema({ min: 5, max: 100 }).default(20),
         }),
         response: {
           200: z.object({
