@@ -14,6 +14,8 @@ export const SHARED_ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
   INVALID_JSON: 400,
+  /** A multipart body without a boundary, or one that ends in the middle of a part. */
+  MULTIPART_INVALID: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   ROUTE_NOT_FOUND: 404,
