@@ -31,4 +31,4 @@ export {
   type ServicePlugin,
   serviceOptionsFromEnv,
 } from './service.js';
-export { type KeyValueStore, MemoryStore, RedisStore } from './store.js';
+export { FallbackStore, type KeyValueStore, MemoryStore, RedisStore } from './store.js';

@@ -116,3 +116,59 @@ export class MemoryStore implements KeyValueStore {
     clearInterval(this.sweeper);
   }
 }
+
+/**
+ * A shared store that keeps working when it is unreachable: each call that fails on `primary`
+ * is served by an in-process MemoryStore instead, and `onError` is told. For state whose loss
+ * is worse than being per-process for a while (login failure counters: losing them means
+ * unlimited password guesses). Not for state that must be shared to be correct (leases).
+ * When the primary is back its values apply again; what was kept locally expires on its own.
+ */
+export class FallbackStore implements KeyValueStore {
+  private readonly local = new MemoryStore();
+
+  constructor(
+    private readonly primary: KeyValueStore,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  get kind() {
+    return this.primary.kind;
+  }
+
+  private async either<T>(call: (store: KeyValueStore) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.primary);
+    } catch (error) {
+      this.onError(error);
+      return call(this.local);
+    }
+  }
+
+  get(key: string) {
+    return this.either((store) => store.get(key));
+  }
+  set(key: string, value: string, ttlSeconds: number) {
+    return this.either((store) => store.set(key, value, ttlSeconds));
+  }
+  setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    return this.either((store) => store.setIfAbsent(key, value, ttlSeconds));
+  }
+  increment(key: string, ttlSeconds: number) {
+    return this.either((store) => store.increment(key, ttlSeconds));
+  }
+  ttl(key: string) {
+    return this.either((store) => store.ttl(key));
+  }
+  /** Deletes in both, so a value kept locally during an outage does not outlive a reset. */
+  async delete(key: string) {
+    await this.local.delete(key);
+    await this.either((store) => store.delete(key));
+  }
+  deleteIfEquals(key: string, value: string) {
+    return this.either((store) => store.deleteIfEquals(key, value));
+  }
+  close() {
+    this.local.close();
+  }
+}

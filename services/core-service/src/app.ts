@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   createServiceApp,
+  FallbackStore,
   RevocationList,
   type ServiceApp,
   type ServiceOptions,
@@ -12,6 +13,7 @@ import { AccessTokenRevocations } from './modules/auth/access-revocations.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordHasher } from './modules/auth/passwords.js';
+import { RefreshGrace } from './modules/auth/refresh-grace.js';
 import { SessionService } from './modules/auth/session-service.js';
 import { KeyRing } from './modules/keys/key-ring.js';
 import { keysRoutes } from './modules/keys/keys-routes.js';
@@ -80,11 +82,20 @@ export async function buildCoreApp(
   const keyRing = requireValue(keys);
   const revoked = requireValue(revocations);
   const hasher = new PasswordHasher(config.ARGON2_MAX_CONCURRENCY, config.ARGON2_MAX_QUEUE);
+  // Login counters and the refresh grace window keep working through a Redis outage (per process):
+  // without them, password guessing would be unlimited and concurrent refreshes would sign users out.
+  const authStore = new FallbackStore(app.store, (error) => app.log.warn({ err: error }, 'auth store degraded'));
+  app.addHook('onClose', async () => authStore.close());
   const sessions = new SessionService({
     db,
     keys: keyRing,
     hasher,
-    throttle: new LoginThrottle(app.store, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_SECONDS, app.log),
+    throttle: new LoginThrottle(authStore, {
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      accountMaxFailures: config.LOGIN_ACCOUNT_MAX_FAILURES,
+      lockoutSeconds: config.LOGIN_LOCKOUT_SECONDS,
+    }),
+    grace: new RefreshGrace(authStore, config.JWT_REFRESH_GRACE_SECONDS),
     revocations: revoked,
     accessTokenSeconds: config.JWT_ACCESS_TOKEN_EXPIRES,
     refreshTokenSeconds: config.JWT_REFRESH_TOKEN_EXPIRES,

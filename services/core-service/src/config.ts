@@ -10,6 +10,9 @@ export const coreEnvSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('castor:core:').describe('Prefix of every Redis key core-service writes'),
   JWT_ACCESS_TOKEN_EXPIRES: envInt(3_600, 60, 86_400).describe('Access token lifetime in seconds'),
   JWT_REFRESH_TOKEN_EXPIRES: envInt(604_800, 300, 7_776_000).describe('Refresh token lifetime in seconds'),
+  JWT_REFRESH_GRACE_SECONDS: envInt(10, 0, 60).describe(
+    'For this long after a rotation, the rotated refresh token returns the same new pair (tabs refreshing at once); 0 = off',
+  ),
   JWT_KEY_ENCRYPTION_KEY: z
     .string({ message: 'is required: 32 random bytes in base64 (openssl rand -base64 32)' })
     .refine((value) => Buffer.from(value, 'base64').length === 32, {
@@ -27,8 +30,15 @@ export const coreEnvSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12).optional().describe('Password of ADMIN_EMAIL (at least 12 characters)'),
   RATE_LIMIT_AUTH: envRate('20/minute').describe('Budget per client address for register/login/refresh'),
   RATE_LIMIT_LEADS: envRate('5/hour').describe('Budget per client address for demo requests'),
-  LOGIN_MAX_FAILURES: envInt(5, 1, 100).describe('Failed logins for one email before it is locked'),
-  LOGIN_LOCKOUT_SECONDS: envInt(900, 10, 86_400).describe('How long an email stays locked after too many failures'),
+  LOGIN_MAX_FAILURES: envInt(5, 1, 100).describe(
+    'Failed logins for one email from one client address before that address is locked for that email',
+  ),
+  LOGIN_ACCOUNT_MAX_FAILURES: envInt(20, 1, 10_000).describe(
+    'Failed logins for one email from all addresses after which a single failure locks an address for it',
+  ),
+  LOGIN_LOCKOUT_SECONDS: envInt(900, 10, 86_400).describe(
+    'Window in which failures are counted, and how long a locked address stays locked',
+  ),
   ARGON2_MAX_CONCURRENCY: envInt(4, 1, 64).describe('Password hashes computed at once (each takes 19 MiB)'),
   ARGON2_MAX_QUEUE: envInt(64, 0, 10_000).describe('Hashes allowed to wait; beyond it requests get 503 BUSY'),
 });

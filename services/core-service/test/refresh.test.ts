@@ -3,8 +3,9 @@ import { bearer, postJson } from './helpers.js';
 import { type CoreUnderTest, startCoreForTests } from './testing.js';
 
 let core: CoreUnderTest;
+// Without the grace window, so that any replay is reuse (refresh-grace.test.ts covers the window).
 beforeAll(async () => {
-  core = await startCoreForTests();
+  core = await startCoreForTests({ JWT_REFRESH_GRACE_SECONDS: '0' });
 });
 afterAll(async () => core?.close());
 
@@ -28,7 +29,7 @@ describe('refresh-token rotation', () => {
     expect(me.json().error.code).toBe('TOKEN_REVOKED');
   });
 
-  it('lets exactly one of two concurrent refreshes of one token win', async () => {
+  it('lets exactly one of two concurrent refreshes of one token win when there is no grace window', async () => {
     const session = await core.signIn('reviewer');
     const results = await Promise.all(
       Array.from({ length: 2 }, () => postJson(core, '/api/auth/refresh', { refreshToken: session.refreshToken })),

@@ -2,7 +2,7 @@ import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:cr
 import { eq } from 'drizzle-orm';
 import { createDb } from '../src/db/client.js';
 import { signingKeys } from '../src/db/schema.js';
-import { decryptPrivateKey } from '../src/modules/keys/key-crypto.js';
+import { openText } from '../src/modules/keys/key-crypto.js';
 import type { CoreUnderTest } from './testing.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -22,11 +22,7 @@ export function forgeToken(
 export async function activePrivateKey(core: CoreUnderTest) {
   const [row] = await createDb(core.app.pg).select().from(signingKeys).where(eq(signingKeys.kid, core.keys.currentKid));
   if (!row?.privateKeyEncrypted) throw new Error('no active key');
-  const pem = decryptPrivateKey(
-    row.privateKeyEncrypted,
-    row.kid,
-    Buffer.from(core.config.JWT_KEY_ENCRYPTION_KEY, 'base64'),
-  );
+  const pem = openText(row.privateKeyEncrypted, row.kid, Buffer.from(core.config.JWT_KEY_ENCRYPTION_KEY, 'base64'));
   return { kid: row.kid, key: createPrivateKey(pem), publicJwk: row.publicJwk };
 }
 

@@ -55,7 +55,7 @@ export async function authRoutes(app: ServiceApp, deps: AuthRoutesDeps): Promise
         security: [],
       },
     },
-    async (request) => deps.sessions.login(request.body.email, request.body.password),
+    async (request) => deps.sessions.login(request.body.email, request.body.password, request.ip),
   );
 
   app.post(

@@ -10,15 +10,19 @@ import type { AccessTokenRevocations, RevokedAccessToken } from './access-revoca
 import type { LoginThrottle } from './login-throttle.js';
 import { hashOpaqueToken, newOpaqueToken } from './opaque-tokens.js';
 import type { PasswordHasher } from './passwords.js';
+import type { RefreshGrace } from './refresh-grace.js';
 
 type Tx = Parameters<Parameters<CoreDb['transaction']>[0]>[0];
 type UserRow = typeof users.$inferSelect;
+type TokenRow = typeof refreshTokens.$inferSelect;
+type Rotation = { pair: TokenPair; user: UserRow } | { error: 'invalid' | 'reused' | 'disabled' };
 
 export interface SessionDeps {
   db: CoreDb;
   keys: KeyRing;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
+  grace: RefreshGrace;
   revocations: AccessTokenRevocations;
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
@@ -53,21 +57,22 @@ export class SessionService {
     };
   }
 
-  async login(email: string, password: string): Promise<AuthResponse> {
-    await this.deps.throttle.assertNotLocked(email);
+  /** `clientAddress` scopes the lockout (see LoginThrottle); in-process callers share one. */
+  async login(email: string, password: string, clientAddress = 'in-process'): Promise<AuthResponse> {
+    await this.deps.throttle.assertNotLocked(email, clientAddress);
     const [user] = await this.deps.db.select().from(users).where(eq(users.email, email));
     const valid = user
       ? await this.deps.hasher.verify(user.passwordHash, password)
       : await this.deps.hasher.verifyAgainstNothing(password);
     if (!user || !valid) {
-      const locked = await this.deps.throttle.recordFailure(email);
+      const locked = await this.deps.throttle.recordFailure(email, clientAddress);
       if (locked && user) {
         await this.deps.db.insert(accountEvents).values({ userId: user.id, kind: 'login.locked', detail: {} });
       }
       throw invalidCredentials();
     }
     if (user.disabled) throw unauthorized('ACCOUNT_DISABLED', 'This account has been disabled by an administrator');
-    await this.deps.throttle.clear(email);
+    await this.deps.throttle.clear(email, clientAddress);
     const tokens = await this.deps.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(users)
@@ -81,37 +86,13 @@ export class SessionService {
 
   /**
    * Rotates a refresh token. The row lock serialises concurrent presentations of one token: the
-   * first rotates it, any later one finds it used, which is reuse and revokes the whole family
-   * (and the access tokens issued from it).
+   * first rotates it; a later one within the grace window gets the same new pair (RefreshGrace),
+   * any other finds it used, which is reuse and revokes the whole family (and the access tokens
+   * issued from it).
    */
   async refresh(presented: string): Promise<AuthResponse> {
     const toAnnounce: RevokedAccessToken[] = [];
-    const outcome = await this.deps.db.transaction(async (tx) => {
-      const [token] = await tx
-        .select()
-        .from(refreshTokens)
-        .where(eq(refreshTokens.tokenHash, hashOpaqueToken(presented)))
-        .for('update');
-      if (!token || token.revokedAt || token.expiresAt.getTime() <= Date.now()) {
-        return { error: 'invalid' as const };
-      }
-      if (token.usedAt) {
-        toAnnounce.push(...(await this.revokeFamily(tx, token.familyId, 'refresh-token-reuse')));
-        await tx.insert(accountEvents).values({
-          userId: token.userId,
-          kind: 'refresh.reuse_detected',
-          detail: { familyId: token.familyId },
-        });
-        return { error: 'reused' as const };
-      }
-      const [user] = await tx.select().from(users).where(eq(users.id, token.userId));
-      if (!user || user.disabled) {
-        toAnnounce.push(...(await this.revokeFamily(tx, token.familyId, 'account-disabled')));
-        return { error: 'disabled' as const };
-      }
-      await tx.update(refreshTokens).set({ usedAt: sql`now()` }).where(eq(refreshTokens.id, token.id));
-      return { pair: await this.issue(tx, user, token.familyId, token.id), user };
-    });
+    const outcome = await this.deps.db.transaction(async (tx) => this.rotate(tx, presented, toAnnounce));
     this.deps.revocations.announce(toAnnounce);
     if ('error' in outcome) {
       if (outcome.error === 'reused') {
@@ -126,6 +107,55 @@ export class SessionService {
       throw unauthorized('REFRESH_TOKEN_INVALID', 'The refresh token is not valid; sign in again');
     }
     return { ...outcome.pair, user: toUser(outcome.user) };
+  }
+
+  private async rotate(tx: Tx, presented: string, toAnnounce: RevokedAccessToken[]): Promise<Rotation> {
+    const tokenHash = hashOpaqueToken(presented);
+    const [token] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).for('update');
+    if (!token || token.revokedAt || token.expiresAt.getTime() <= Date.now()) return { error: 'invalid' };
+    if (token.usedAt) {
+      const again = await this.withinGrace(tx, presented, token);
+      if (again) return again;
+      toAnnounce.push(...(await this.revokeFamily(tx, token.familyId, 'refresh-token-reuse')));
+      await tx.insert(accountEvents).values({
+        userId: token.userId,
+        kind: 'refresh.reuse_detected',
+        detail: { familyId: token.familyId },
+      });
+      return { error: 'reused' };
+    }
+    const [user] = await tx.select().from(users).where(eq(users.id, token.userId));
+    if (!user || user.disabled) {
+      toAnnounce.push(...(await this.revokeFamily(tx, token.familyId, 'account-disabled')));
+      return { error: 'disabled' };
+    }
+    await tx.update(refreshTokens).set({ usedAt: sql`now()` }).where(eq(refreshTokens.id, token.id));
+    const pair = await this.issue(tx, user, token.familyId, token.id);
+    await this.deps.grace.remember(presented, tokenHash, pair);
+    return { pair, user };
+  }
+
+  /**
+   * The pair `token` was just rotated to, if the grace window is still open and that pair is
+   * still the family's newest (not rotated or revoked since); otherwise undefined (reuse).
+   */
+  private async withinGrace(tx: Tx, presented: string, token: TokenRow): Promise<Rotation | undefined> {
+    const pair = await this.deps.grace.recall(presented, token.tokenHash);
+    if (!pair) return undefined;
+    const [successor] = await tx
+      .select({ id: refreshTokens.id })
+      .from(refreshTokens)
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, hashOpaqueToken(pair.refreshToken)),
+          eq(refreshTokens.parentId, token.id),
+          isNull(refreshTokens.usedAt),
+          isNull(refreshTokens.revokedAt),
+        ),
+      );
+    if (!successor) return undefined;
+    const [user] = await tx.select().from(users).where(eq(users.id, token.userId));
+    return user && !user.disabled ? { pair, user } : { error: 'disabled' };
   }
 
   /** Signs out: revokes the presented access token, and the refresh family (or every session). */

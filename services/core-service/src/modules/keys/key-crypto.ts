@@ -3,20 +3,23 @@ import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes } fr
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** AES-256-GCM with the kid as associated data, so a ciphertext cannot be moved to another key row. */
-export function encryptPrivateKey(pem: string, kid: string, encryptionKey: Buffer): Buffer {
+/**
+ * AES-256-GCM with associated data that binds the ciphertext to where it is stored (a signing
+ * key's kid, a cache key), so it cannot be moved to another row or key.
+ */
+export function sealText(plaintext: string, associatedData: string, encryptionKey: Buffer): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
-  cipher.setAAD(Buffer.from(kid));
-  const ciphertext = Buffer.concat([cipher.update(pem, 'utf8'), cipher.final()]);
+  cipher.setAAD(Buffer.from(associatedData));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
 }
 
-export function decryptPrivateKey(blob: Buffer, kid: string, encryptionKey: Buffer): string {
+export function openText(blob: Buffer, associatedData: string, encryptionKey: Buffer): string {
   const iv = blob.subarray(0, IV_BYTES);
   const tag = blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', encryptionKey, iv);
-  decipher.setAAD(Buffer.from(kid));
+  decipher.setAAD(Buffer.from(associatedData));
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
 }

@@ -5,7 +5,7 @@ import { and, desc, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { createSigner } from 'fast-jwt';
 import type { CoreDb } from '../../db/client.js';
 import { signingKeys } from '../../db/schema.js';
-import { decryptPrivateKey, encryptPrivateKey, generateSigningKey } from './key-crypto.js';
+import { generateSigningKey, openText, sealText } from './key-crypto.js';
 
 /** Allowance for clock skew between services when deciding a retired key is no longer needed. */
 const CLOCK_SKEW_SECONDS = 300;
@@ -91,7 +91,7 @@ export class KeyRing {
     if (active.kid !== this.activeKid) {
       let privatePem: string;
       try {
-        privatePem = decryptPrivateKey(active.privateKeyEncrypted, active.kid, this.options.encryptionKey);
+        privatePem = openText(active.privateKeyEncrypted, active.kid, this.options.encryptionKey);
       } catch (error) {
         throw new Error(
           'JWT_KEY_ENCRYPTION_KEY does not decrypt the signing keys stored in the database: it is not the key they were created with. Restore the original value.',
@@ -142,7 +142,7 @@ export class KeyRing {
         kid: key.kid,
         algorithm: ACCESS_TOKEN_ALGORITHM,
         publicJwk: key.publicJwk,
-        privateKeyEncrypted: encryptPrivateKey(key.privatePem, key.kid, this.options.encryptionKey),
+        privateKeyEncrypted: sealText(key.privatePem, key.kid, this.options.encryptionKey),
         activatesAt,
       });
       // Keys no longer published need no private part any more.
