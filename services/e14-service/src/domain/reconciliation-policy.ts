@@ -19,17 +19,22 @@ export interface FormSummary extends MesaNumbers {
   version: number;
   status: 'validated' | 'needs_review' | 'failed_rules';
   minConfidence: number;
+  /** For a reviewer version: the form whose reading it corrects (null for every other form). */
+  reviewOf: number | null;
 }
 
-export const RECONCILIATION_POLICY_VERSION = 1;
+export const RECONCILIATION_POLICY_VERSION = 2;
 
 /**
- * Reconciliation policy, version 1. The truth of a mesa is one of its E-14 forms, chosen by, in
- * order: (1) form status — validated over needs_review over failed_rules; (2) source — reviewer (a
- * person checked the paper) over ocr (the Registraduría's scan) over partner over witness; (3) copy
- * — claveros (the copy the escrutinio counts from) over delegados over transmisión; (4) the lowest
- * field confidence, higher first; (5) the newest. Official feeds never become the truth: they are
- * what the E-14 is checked against.
+ * Reconciliation policy, version 2. A form a reviewer version corrects is no longer a reading of
+ * its mesa: a person checked the paper, so the reviewed numbers replace the misread whatever the
+ * status of either (a reviewed version failing a rule means the sheet itself is wrong, which its
+ * alert says; version 1 kept the unreviewed numbers then). The truth is one of the forms left,
+ * chosen by, in order: (1) form status — validated over needs_review over failed_rules; (2) source
+ * — reviewer (a person checked the paper) over ocr (the Registraduría's scan) over partner over
+ * witness; (3) copy — claveros (the copy the escrutinio counts from) over delegados over
+ * transmisión; (4) the lowest field confidence, higher first; (5) the newest. Official feeds never
+ * become the truth: they are what the E-14 is checked against.
  */
 const STATUS_RANK = { validated: 0, needs_review: 1, failed_rules: 2 } as const;
 const SOURCE_RANK = { reviewer: 0, ocr: 1, partner: 2, witness: 3 } as const;
@@ -82,22 +87,38 @@ export function differences(
   return result;
 }
 
+/** A form a reviewer version corrects, and that version. */
+export interface Supersession {
+  formId: number;
+  by: number;
+}
+
 export interface Reconciled {
   truth: FormSummary;
+  /** The forms left out because a reviewer version corrects them, oldest first. */
+  superseded: Supersession[];
   status: MesaStatus;
   copiesDiffer: { differences: FieldDifference[]; copies: Copy[]; oddCopy: Copy | null; formIds: number[] } | null;
   officialDiffers: { differences: FieldDifference[]; sources: string[] } | null;
 }
 
 /**
- * Chooses the truth among a mesa's forms and finds the disagreements: between copies (each copy
- * represented by its best form) and between the truth and the official feeds.
+ * Chooses the truth among a mesa's forms that no reviewer version corrects, and finds the
+ * disagreements: between copies (each copy represented by its best form) and between the truth
+ * and the official feeds.
  */
 export function reconcile(
   forms: readonly FormSummary[],
   official: ReadonlyArray<{ source: 'preconteo' | 'escrutinio'; numbers: MesaNumbers }>,
 ): Reconciled | null {
-  const ranked = [...forms].sort(compareForms);
+  const ids = new Set(forms.map((form) => form.id));
+  const superseded = forms
+    .flatMap((form) =>
+      form.reviewOf !== null && ids.has(form.reviewOf) ? [{ formId: form.reviewOf, by: form.id }] : [],
+    )
+    .sort((a, b) => a.formId - b.formId);
+  const correctedIds = new Set(superseded.map((item) => item.formId));
+  const ranked = forms.filter((form) => !correctedIds.has(form.id)).sort(compareForms);
   const truth = ranked[0];
   if (!truth) return null;
   const bestPerCopy = new Map<Copy, FormSummary>();
@@ -130,7 +151,7 @@ export function reconcile(
     if (found.length > 0) officialDiffers = { differences: found, sources: sources.map((source) => source.label) };
   }
   const status: MesaStatus = copiesDiffer || officialDiffers ? 'disputed' : truth.status;
-  return { truth, status, copiesDiffer, officialDiffers };
+  return { truth, superseded, status, copiesDiffer, officialDiffers };
 }
 
 /** With three copies, the copy that disagrees with the two others on every differing field. */

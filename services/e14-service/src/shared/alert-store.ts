@@ -2,6 +2,9 @@ import type { Copy, Corporation, RuleFinding, RuleId, Severity } from '@castor/c
 import type { InferSelectModel } from 'drizzle-orm';
 import type pg from 'pg';
 import type { alerts as alertsTable } from '../db/schema/alerts.js';
+import type { Supersession } from '../domain/reconciliation-policy.js';
+import { RULES } from '../domain/rule-catalog.js';
+import type { AuditInput } from './audit-chain.js';
 
 export interface AlertEvidence {
   fields?: string[];
@@ -97,4 +100,53 @@ export async function resolveGoneAlerts(
     [electionId, dedupeKeys, reason, `system:${component}`],
   );
   return result.rows.map((row) => Number(row.id));
+}
+
+/** The rules a form's own numbers fail: their alerts are about one reading of one sheet. */
+const SHEET_RULES = Object.values(RULES)
+  .filter((rule) => rule.scope === 'sheet')
+  .map((rule) => rule.id);
+
+/**
+ * Resolves, as the system, the open per-sheet rule alerts of forms a reviewer version corrects
+ * (they describe a misread, not the sheet), and returns an audit entry for each alert it resolved.
+ */
+export async function resolveSupersededAlerts(
+  client: pg.PoolClient,
+  superseded: ReadonlyArray<Supersession & { mesaId: number }>,
+  component: string,
+): Promise<AuditInput[]> {
+  if (superseded.length === 0) return [];
+  const by = `system:${component}`;
+  // Locked in id order, so two transactions resolving the same alerts never wait on each other in a cycle.
+  const result = await client.query<
+    AlertId & { form_id: string; status: string; status_reason: string | null; reason: string }
+  >(
+    `WITH chosen AS (
+       SELECT a.id, a.form_id, a.status, a.status_reason, s.reason
+       FROM alerts a JOIN unnest($1::int[], $2::bigint[], $3::text[]) AS s(mesa_id, form_id, reason)
+         ON a.mesa_id = s.mesa_id AND a.form_id = s.form_id
+       WHERE a.rule = ANY($4::text[]) AND a.status <> 'resolved'
+       ORDER BY a.id FOR UPDATE OF a)
+     UPDATE alerts SET status = 'resolved', status_reason = chosen.reason, status_by = $5, updated_at = now()
+     FROM chosen WHERE alerts.id = chosen.id
+     RETURNING alerts.id, chosen.form_id, chosen.status, chosen.status_reason, chosen.reason`,
+    [
+      superseded.map((item) => item.mesaId),
+      superseded.map((item) => item.formId),
+      superseded.map((item) => `superseded by form ${item.by}`),
+      SHEET_RULES,
+      by,
+    ],
+  );
+  return result.rows
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .map((row) => ({
+      actor: by,
+      action: 'alert.resolved',
+      entity: 'alert',
+      entityId: String(row.id),
+      before: { status: row.status, reason: row.status_reason },
+      after: { status: 'resolved', reason: row.reason, supersededForm: Number(row.form_id) },
+    }));
 }

@@ -1,20 +1,21 @@
 import type { Corporation, MesaStatus, RuleFinding } from '@castor/contracts';
-import { getTableColumns, type InferSelectModel } from 'drizzle-orm';
+import type { InferSelectModel } from 'drizzle-orm';
 import type pg from 'pg';
-import { copyRows } from '../db/copy.js';
 import type { e14Forms } from '../db/schema/forms.js';
-import { type officialResults, reconciliations } from '../db/schema/reconciliation.js';
+import type { officialResults } from '../db/schema/reconciliation.js';
 import {
   type FormSummary,
   type MesaNumbers,
   RECONCILIATION_POLICY_VERSION,
   type Reconciled,
   reconcile,
+  type Supersession,
 } from '../domain/reconciliation-policy.js';
-import { type NewAlert, resolveGoneAlerts, upsertAlerts } from './alert-store.js';
+import { type NewAlert, resolveGoneAlerts, resolveSupersededAlerts, upsertAlerts } from './alert-store.js';
 import type { AuditInput } from './audit-chain.js';
 import { type AlertSubject, copiesDifferAlert, officialDiffersAlert } from './discrepancy-alerts.js';
 import { RollupDeltas } from './rollups.js';
+import { insertOrUpdateTruths, type TruthColumns, type TruthValues } from './truth-store.js';
 
 /** A mesa and corporation whose truth must be (re)decided, with what the rollups need. */
 export interface MesaTarget {
@@ -39,7 +40,6 @@ export const targetKey = (mesaId: number, corporation: string) => `${mesaId}|${c
 // Rows keyed by their SQL column names, as `json_build_object` and `client.query` return them.
 type FormColumns = InferSelectModel<typeof e14Forms, { dbColumnNames: true }>;
 type OfficialColumns = InferSelectModel<typeof officialResults, { dbColumnNames: true }>;
-type TruthColumns = InferSelectModel<typeof reconciliations, { dbColumnNames: true }>;
 
 /**
  * The numbers of a stored form, official feed row or truth. An official row has no urna nor
@@ -76,10 +76,21 @@ type OfficialRow = NumbersRow & Pick<OfficialColumns, 'mesa_id' | 'corporation'>
 
 type FormRow = NumbersRow &
   Pick<FormColumns, 'id' | 'mesa_id' | 'corporation' | 'version' | 'min_confidence' | 'content_hash' | 'needs_review'> &
-  Pick<FormSummary, 'copy' | 'source' | 'status'> & { findings: RuleFinding[] };
+  Pick<FormSummary, 'copy' | 'source' | 'status'> & { findings: RuleFinding[]; review_of: number | null };
 
-/** A stored form of a mesa, as the policy and the intake's duplicate and version checks see it. */
-export interface StoredForm extends FormSummary {
+/**
+ * The form a reviewer version corrects, from the `sourceRef` the review desk gives it
+ * (`review:form:<id>`, see features/review/reviewed-submission.ts); NULL for any other form.
+ */
+const REVIEW_OF_SQL = `CASE WHEN source = 'reviewer' THEN substring(source_ref FROM '^review:form:([0-9]+)$')::bigint END`;
+
+/**
+ * A stored form of a mesa, as the policy and the intake's duplicate and version checks see it.
+ * `reviewOf` is left out of the forms intake hands over just after writing them; the reconciler
+ * reads it back then.
+ */
+export interface StoredForm extends Omit<FormSummary, 'reviewOf'> {
+  reviewOf?: number | null;
   mesaId: number;
   corporation: string;
   contentHash: string;
@@ -110,7 +121,7 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
                  'min_confidence', min_confidence::float8, 'sufragantes', sufragantes, 'urna', urna,
                  'incinerados', incinerados, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
                  'candidate_ids', candidate_ids, 'votes', votes, 'content_hash', content_hash,
-                 'needs_review', needs_review, 'findings', findings)), '[]')
+                 'needs_review', needs_review, 'findings', findings, 'review_of', ${REVIEW_OF_SQL})), '[]')
           FROM e14_forms WHERE mesa_id = ANY($1::int[])) AS forms,
        (SELECT coalesce(json_agg(json_build_object('mesa_id', mesa_id, 'corporation', corporation, 'source', source,
                  'sufragantes', sufragantes, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
@@ -138,6 +149,7 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
       contentHash: form.content_hash,
       needsReview: form.needs_review,
       findings: form.findings,
+      reviewOf: form.review_of,
     }),
   );
   const truths = new Map((row?.truths ?? []).map((truth) => [targetKey(truth.mesa_id, truth.corporation), truth]));
@@ -162,6 +174,8 @@ interface TargetSources {
 /** A batch being decided: the answer, plus the truths and alerts still to write. */
 interface Decisions extends Reconciliation {
   upserts: Array<{ target: MesaTarget; decided: Reconciled }>;
+  /** Forms a reviewer version corrects, whose sheet alerts no longer describe the sheet. */
+  superseded: Array<Supersession & { mesaId: number }>;
   newAlerts: NewAlert[];
   goneAlertKeys: string[];
   /** Alert dedupe key → the `targetKey` whose outcome lists that alert. */
@@ -188,6 +202,7 @@ export async function reconcileMesas(
     changed: new Set(),
     rollups: new RollupDeltas(),
     upserts: [],
+    superseded: [],
     newAlerts: [],
     goneAlertKeys: [],
     alertOwners: new Map(),
@@ -198,7 +213,7 @@ export async function reconcileMesas(
     state ?? (await loadMesaState(client, [...new Set(targets.map((target) => target.mesaId))]));
   const sources: TargetSources = {
     forms: groupByTarget(
-      forms,
+      await withReviewOf(client, forms),
       (form) => targetKey(form.mesaId, form.corporation),
       (form) => form,
     ),
@@ -226,6 +241,23 @@ function groupByTarget<T, V>(items: readonly T[], keyOf: (item: T) => string, en
   return groups;
 }
 
+/** The forms as the policy sees them, with `reviewOf` read back for the ones just written. */
+async function withReviewOf(
+  client: pg.PoolClient,
+  forms: readonly StoredForm[],
+): Promise<Array<StoredForm & FormSummary>> {
+  const unknown = forms.filter((form) => form.reviewOf === undefined && form.source === 'reviewer');
+  const reviewOf = new Map<number, number | null>();
+  if (unknown.length > 0) {
+    const found = await client.query<{ id: string; review_of: string | null }>(
+      `SELECT id, ${REVIEW_OF_SQL} AS review_of FROM e14_forms WHERE id = ANY($1::bigint[])`,
+      [unknown.map((form) => form.id)],
+    );
+    for (const row of found.rows) reviewOf.set(Number(row.id), row.review_of === null ? null : Number(row.review_of));
+  }
+  return forms.map((form) => ({ ...form, reviewOf: form.reviewOf ?? reviewOf.get(form.id) ?? null }));
+}
+
 /** Decides one target's truth and, when it changed, queues its write, rollup deltas, audit entry and alerts. */
 function decideTarget(batch: Decisions, target: MesaTarget, sources: TargetSources, actor: string): void {
   const key = targetKey(target.mesaId, target.corporation);
@@ -236,6 +268,8 @@ function decideTarget(batch: Decisions, target: MesaTarget, sources: TargetSourc
     batch.outcomes.set(key, { status: previous?.status ?? 'needs_review', formId: null, alertIds: [] });
     return;
   }
+  // Whether or not the truth changed: a form corrected by review misleads in every alert it raised.
+  for (const item of decided.superseded) batch.superseded.push({ ...item, mesaId: target.mesaId });
   const discrepancies = { copiesDiffer: decided.copiesDiffer, officialDiffers: decided.officialDiffers };
   const unchanged =
     previous &&
@@ -292,16 +326,6 @@ function queueDiscrepancyAlerts(
   } else if (previous?.discrepancies?.officialDiffers) batch.goneAlertKeys.push(officialKey);
 }
 
-/** A truth as written: its reconciliations columns but updated_at (discrepancies as JSON text). */
-type TruthValues = Omit<TruthColumns, 'updated_at' | 'votes' | 'discrepancies'> & {
-  votes: Array<number | null>;
-  discrepancies: string;
-};
-
-const TRUTH_COLUMNS = Object.values(getTableColumns(reconciliations))
-  .map((column) => column.name)
-  .filter((name): name is keyof TruthValues => name !== 'updated_at');
-
 function truthValues({ target, decided }: Decisions['upserts'][number], sources: TargetSources): TruthValues {
   const { truth } = decided;
   return {
@@ -327,55 +351,17 @@ function truthValues({ target, decided }: Decisions['upserts'][number], sources:
 
 async function writeTruths(client: pg.PoolClient, upserts: Decisions['upserts'], sources: TargetSources) {
   upserts.sort((a, b) => a.target.mesaId - b.target.mesaId || (a.target.corporation < b.target.corporation ? -1 : 1));
-  const rows = upserts.map((upsert) => truthValues(upsert, sources));
-  // The caller holds the mesa row locks, so no one else can create these truths meanwhile: new
-  // truths go in with COPY, replaced ones with one UPDATE.
-  const fresh = rows.filter((row) => !sources.truths.has(targetKey(row.mesa_id, row.corporation)));
-  const replaced = rows.filter((row) => sources.truths.has(targetKey(row.mesa_id, row.corporation)));
-  if (fresh.length > 0) {
-    await copyRows(
-      client,
-      'reconciliations',
-      TRUTH_COLUMNS,
-      fresh.map((row) => TRUTH_COLUMNS.map((name) => row[name])),
-    );
-  }
-  if (replaced.length > 0) await updateTruths(client, replaced);
-}
-
-async function updateTruths(client: pg.PoolClient, rows: readonly TruthValues[]): Promise<void> {
-  const column = <K extends keyof TruthValues>(name: K) => rows.map((row) => row[name]);
-  await client.query(
-    `UPDATE reconciliations r SET form_id = t.f, status = t.s, policy_version = t.pv, sufragantes = t.su, urna = t.u,
-       incinerados = t.i, blancos = t.b, nulos = t.n, no_marcados = t.nm,
-       candidate_ids = CASE WHEN t.ci = '' THEN '{}'::int[] ELSE string_to_array(t.ci, ',')::int[] END,
-       votes = CASE WHEN t.v = '' THEN '{}'::int[] ELSE string_to_array(t.v, ',', 'null')::int[] END,
-       source_count = t.sc, discrepancies = t.d::json, updated_at = now()
-     FROM unnest($1::int[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[],
-                 $10::int[], $11::int[], $12::text[], $13::text[], $14::int[], $15::text[])
-       AS t(m, c, f, s, pv, su, u, i, b, n, nm, ci, v, sc, d)
-     WHERE r.mesa_id = t.m AND r.corporation = t.c`,
-    [
-      column('mesa_id'),
-      column('corporation'),
-      column('form_id'),
-      column('status'),
-      column('policy_version'),
-      column('sufragantes'),
-      column('urna'),
-      column('incinerados'),
-      column('blancos'),
-      column('nulos'),
-      column('no_marcados'),
-      column('candidate_ids').map((ids) => ids.join(',')),
-      column('votes').map((votes) => votes.map((value) => (value === null ? 'null' : value)).join(',')),
-      column('source_count'),
-      column('discrepancies'),
-    ],
+  await insertOrUpdateTruths(
+    client,
+    upserts.map((upsert) => truthValues(upsert, sources)),
+    (row) => sources.truths.has(targetKey(row.mesa_id, row.corporation)),
   );
 }
 
-/** Raises the batch's discrepancy alerts (listing them in their targets' outcomes) and resolves the gone ones. */
+/**
+ * Raises the batch's discrepancy alerts (listing them in their targets' outcomes), resolves the
+ * gone ones and the sheet alerts of the forms review corrected (auditing these).
+ */
 async function writeAlerts(client: pg.PoolClient, targets: readonly MesaTarget[], batch: Decisions): Promise<void> {
   const raised = await upsertAlerts(client, batch.newAlerts);
   for (const alert of raised) {
@@ -386,4 +372,5 @@ async function writeAlerts(client: pg.PoolClient, targets: readonly MesaTarget[]
   if (electionId !== undefined) {
     await resolveGoneAlerts(client, electionId, batch.goneAlertKeys, 'reconciliation', 'the sources agree now');
   }
+  batch.audit.push(...(await resolveSupersededAlerts(client, batch.superseded, 'reconciliation')));
 }

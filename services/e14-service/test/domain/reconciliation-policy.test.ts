@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { type FormSummary, reconcile } from '../../src/domain/reconciliation-policy.js';
+
+const STATUSES = ['validated', 'needs_review', 'failed_rules'] as const;
+/** The sources whose reading a reviewer can review (every source but the reviewer's own). */
+const READ_SOURCES = ['ocr', 'witness', 'partner'] as const;
+
+/** A form of copy delegados whose candidate 1 got `votes`. */
+function form(
+  id: number,
+  source: FormSummary['source'],
+  status: FormSummary['status'],
+  votes: number,
+  extra: Partial<FormSummary> = {},
+): FormSummary {
+  return {
+    id,
+    copy: 'delegados',
+    source,
+    version: 1,
+    status,
+    minConfidence: source === 'reviewer' ? 1 : 0.4,
+    reviewOf: null,
+    sufragantes: 100,
+    urna: 100,
+    incinerados: null,
+    blancos: 2,
+    nulos: 1,
+    noMarcados: 1,
+    votes: new Map([
+      [1, votes],
+      [2, 40],
+    ]),
+    ...extra,
+  };
+}
+
+describe('reconcile: a reviewed reading supersedes the reading it reviewed', () => {
+  for (const readSource of READ_SOURCES) {
+    for (const readStatus of STATUSES) {
+      for (const reviewedStatus of STATUSES) {
+        it(`${readSource} ${readStatus} reviewed into a ${reviewedStatus} version: the reviewed version is the truth`, () => {
+          const read = form(10, readSource, readStatus, 50);
+          const reviewed = form(11, 'reviewer', reviewedStatus, 58, { reviewOf: read.id });
+          for (const forms of [
+            [read, reviewed],
+            [reviewed, read],
+          ]) {
+            const decided = reconcile(forms, []);
+            expect(decided?.truth.id).toBe(reviewed.id);
+            // The misread is no longer a reading of its copy: it differs from nothing.
+            expect(decided?.copiesDiffer).toBeNull();
+            expect(decided?.status).toBe(reviewedStatus);
+            expect(decided?.superseded).toEqual([{ formId: read.id, by: reviewed.id }]);
+          }
+        });
+      }
+    }
+  }
+
+  it('keeps ranking the readings nobody reviewed as before: status, then source', () => {
+    for (const otherSource of READ_SOURCES) {
+      for (const reviewedStatus of STATUSES) {
+        const read = form(10, 'ocr', 'needs_review', 50);
+        const reviewed = form(11, 'reviewer', reviewedStatus, 58, { reviewOf: read.id });
+        const other = form(12, otherSource, 'validated', 58, { copy: 'claveros' });
+        const decided = reconcile([read, reviewed, other], []);
+        // A validated reading of another copy still outranks a reviewed version that fails a rule.
+        expect(decided?.truth.id).toBe(reviewedStatus === 'validated' ? reviewed.id : other.id);
+        expect(decided?.copiesDiffer).toBeNull();
+      }
+    }
+  });
+
+  it('supersedes only the form named: a reviewer version does not hide other forms of its copy', () => {
+    const read = form(10, 'ocr', 'needs_review', 50);
+    const reviewed = form(11, 'reviewer', 'failed_rules', 58, { reviewOf: read.id });
+    const witness = form(12, 'witness', 'validated', 50);
+    const decided = reconcile([read, reviewed, witness], []);
+    expect(decided?.truth.id).toBe(witness.id);
+    expect(decided?.superseded).toEqual([{ formId: read.id, by: reviewed.id }]);
+  });
+
+  it('follows a chain of reviews to the last one', () => {
+    const read = form(10, 'ocr', 'needs_review', 50);
+    const first = form(11, 'reviewer', 'needs_review', 57, { reviewOf: read.id });
+    const second = form(12, 'reviewer', 'failed_rules', 58, { reviewOf: first.id });
+    const decided = reconcile([second, read, first], []);
+    expect(decided?.truth.id).toBe(second.id);
+    expect(decided?.superseded).toEqual([
+      { formId: read.id, by: first.id },
+      { formId: first.id, by: second.id },
+    ]);
+  });
+
+  it('compares the reviewed version, not the misread, with the official feeds', () => {
+    const read = form(10, 'ocr', 'needs_review', 50);
+    const reviewed = form(11, 'reviewer', 'failed_rules', 58, { reviewOf: read.id });
+    const escrutinio = { ...form(0, 'ocr', 'validated', 58), urna: null };
+    const decided = reconcile([read, reviewed], [{ source: 'escrutinio', numbers: escrutinio }]);
+    expect(decided?.officialDiffers).toBeNull();
+    expect(decided?.status).toBe('failed_rules');
+  });
+});
