@@ -12,6 +12,7 @@ import { AlertsRepository } from './features/alerts/alerts.repository.js';
 import { alertsRoutes, claimsRoutes } from './features/alerts/alerts.routes.js';
 import { AlertsService } from './features/alerts/alerts.service.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
+import { DocumentRetriesRepository } from './features/documents/document-retries.repository.js';
 import { DocumentsRepository } from './features/documents/documents.repository.js';
 import {
   documentsRoutes,
@@ -92,8 +93,12 @@ export async function buildE14App(
     resultsCache: new ResultsCache(app.store, config.CACHE_TTL_RESULTS),
     witnesses: new WitnessAssignments(app.pg),
   };
-  const records = await registerRecords(app, config, kernel);
-  const pipeline = await registerDocuments(app, config, kernel, records.intake);
+  // A divipol import re-reads the documents that failed for what it did not know yet; the documents
+  // feature is built after the records it stores through, and no import runs before the app is ready.
+  const records = await registerRecords(app, config, kernel, (electionCode) =>
+    documents.requeueAfterDivipolImport(electionCode),
+  );
+  const { pipeline, documents } = await registerDocuments(app, config, kernel, records.intake);
   const review = await registerReview(app, config, kernel, records.intake);
   if (config.E14_FORENSICS_ENABLED) {
     app.addHook('onReady', async () => records.forensics.start(config.E14_FORENSICS_POLL_MS));
@@ -135,7 +140,12 @@ async function createE14Server(
  * results, forensic signals, alerts with claims, and the audit chain. A divipol import makes
  * results forget that election's territories and cached answers.
  */
-async function registerRecords(app: ServiceApp, config: E14Config, kernel: Kernel) {
+async function registerRecords(
+  app: ServiceApp,
+  config: E14Config,
+  kernel: Kernel,
+  requeueDocuments: (electionCode: string) => Promise<number>,
+) {
   const { catalogs, resultsCache, witnesses } = kernel;
   const readRate = config.RATE_LIMIT_E14_READ;
   const importBodyLimitBytes = config.E14_IMPORT_BODY_LIMIT_MB * MB;
@@ -156,6 +166,7 @@ async function registerRecords(app: ServiceApp, config: E14Config, kernel: Kerne
     onDivipolImported: async (catalog) => {
       results.forgetTerritories(catalog.id);
       await resultsCache.invalidate(catalog.id, [...catalog.corporations.keys()]);
+      await requeueDocuments(catalog.code);
     },
   });
   await app.register(intakeRoutes, {
@@ -200,14 +211,16 @@ async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Ker
     log: app.log,
     metrics: new PipelineMetrics(app.metrics, documents),
   });
+  const documentsService = new DocumentsService({
+    documents,
+    retries: new DocumentRetriesRepository(app.pg),
+    pipeline,
+    catalogs,
+    witnesses,
+    maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
+  });
   const documentsOptions = {
-    documents: new DocumentsService({
-      documents,
-      pipeline,
-      catalogs,
-      witnesses,
-      maxAttempts: config.E14_PIPELINE_MAX_ATTEMPTS,
-    }),
+    documents: documentsService,
     maxFileBytes: config.E14_MAX_FILE_SIZE_MB * MB,
     intakeRate: config.RATE_LIMIT_E14_INTAKE,
     readRate: config.RATE_LIMIT_E14_READ,
@@ -216,7 +229,7 @@ async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Ker
   await app.register(processAliasRoutes, { prefix: '/api/e14/process', ...documentsOptions });
   await app.register(queueRoutes, { prefix: '/api/queue', ...documentsOptions });
   await app.register(pipelineRoutes, { prefix: '/api/pipeline', ...documentsOptions });
-  return pipeline;
+  return { pipeline, documents: documentsService };
 }
 
 /** The review desk; a closed form is stored as a reviewer version through intake. */

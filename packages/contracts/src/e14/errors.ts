@@ -43,6 +43,7 @@ export const E14_ERROR_STATUS = {
 
   // documents: queueing a scan or a URL
   DOCUMENT_UNKNOWN: 404,
+  DOCUMENT_NOT_RETRYABLE: 409,
   FILE_REQUIRED: 400,
   TOO_MANY_FILES: 400,
   MESA_REQUIRED: 400,

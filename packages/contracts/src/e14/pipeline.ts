@@ -51,12 +51,47 @@ export const documentFieldSchema = z.object({
     .describe('Why the fused value goes to a person, if it does'),
 });
 
+/** A printed code read off the sheet: its value (null when unreadable) and how sure the reader was. */
+export const documentCodeReadingSchema = z.object({
+  value: z.string().nullable(),
+  confidence: z.number(),
+});
+
+export const documentHeaderSchema = z
+  .object({
+    departamento: documentCodeReadingSchema,
+    municipio: documentCodeReadingSchema,
+    zona: documentCodeReadingSchema,
+    puesto: documentCodeReadingSchema,
+    mesa: documentCodeReadingSchema,
+    mesaKey: z.string().nullable().describe('The mesa the printed codes name; null when one of them was unreadable'),
+  })
+  .describe('The mesa codes printed in the header, as read (agreed across pages)');
+
+export const documentBarcodeSchema = z
+  .object({
+    digits: z.string().nullable(),
+    source: z.string().describe('bars+printed, bars, printed-digits, zxing or none'),
+    confidence: z.number(),
+    conflict: z.boolean().describe('The bars and the digits printed under them disagree'),
+    copy: copySchema.nullable(),
+    page: z.number().int().nullable(),
+    pageCount: z.number().int().nullable(),
+    problems: z.array(z.string()).describe('Where the barcode disagrees with the page or the document'),
+  })
+  .describe("The first page's barcode as read");
+
 export const documentReadingSchema = z.object({
   providers: z.array(z.string()).describe('Providers whose readings were fused'),
   vision: z.enum(['used', 'not_configured', 'failed']).describe('Claude Vision second opinion'),
   flags: z.array(z.string()).describe('e.g. vision_failed:PROVIDER_CIRCUIT_OPEN (fell back to local only)'),
   recognizer: z.string().describe('Local recognizer model, or "none" when no model is installed'),
   templateId: z.string(),
+  header: documentHeaderSchema.nullable().describe('Null for documents read before the header was kept'),
+  barcode: documentBarcodeSchema.nullable().describe('Null when no page carried a barcode'),
+  transmissionCode: documentCodeReadingSchema
+    .nullable()
+    .describe('The transmission code printed on the sheet; null for documents read before it was kept'),
   pageCount: z.number().int(),
   fieldsToReview: z.number().int(),
   fields: z.array(documentFieldSchema),

@@ -37,6 +37,7 @@ import type { DocumentJob, DocumentsRepository } from './documents.repository.js
 import { JobError, leaseLost } from './job-error.js';
 import { Limiter } from './limiter.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
+import { printedCodes } from './printed-codes.js';
 import type { ReadJobResult, ReadPool } from './read-pool.js';
 
 /** Who stores what the pipeline read: the audit log names the pipeline, the document its sender. */
@@ -329,6 +330,7 @@ export class DocumentReader {
       ],
       recognizer: local.recognizer,
       templateId: sheet.templateId,
+      ...printedCodes(sheet),
       pageCount: sheet.pageCount,
       fieldsToReview: fields.filter((field) => field.review !== null).length,
       fields,

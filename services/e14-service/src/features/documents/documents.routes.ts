@@ -1,6 +1,7 @@
 import {
   documentResponseSchema,
   errorResponseSchema,
+  idParamSchema,
   type ProcessFields,
   pipelineStartResponseSchema,
   pipelineStatusSchema,
@@ -124,7 +125,7 @@ function postQueueFile(
   );
 }
 
-/** `/api/e14/documents`: queue a scanned E-14; a queued document. */
+/** `/api/e14/documents`: queue a scanned E-14; a queued document; retry a failed one. */
 export const documentsRoutes: ServicePlugin<DocumentsRouteOptions> = async (app, options) => {
   postQueueFile(app, options, QUEUE_FILE_SUMMARY);
 
@@ -135,11 +136,29 @@ export const documentsRoutes: ServicePlugin<DocumentsRouteOptions> = async (app,
       schema: {
         tags: ['pipeline'],
         summary: 'A queued document: state, stage, attempts and errors, the reading of every provider, the stored form',
-        params: z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+        params: z.object({ id: idParamSchema }),
         response: { 200: documentResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
       },
     },
     async (request) => options.documents.document(principal(request), request.params.id),
+  );
+
+  // Analysts watch the pipeline's failures and dead letters (GET /api/pipeline/status), so they may
+  // retry one too: a retry only reads again a file already received, it adds nothing. Senders
+  // (witnesses) may not: their uploads are re-read only after someone checked why they failed.
+  app.post(
+    '/:id/retry',
+    {
+      config: { auth: { roles: ['admin', 'analyst'] }, rateLimit: rateLimit(options.intakeRate) },
+      schema: {
+        tags: ['pipeline'],
+        summary:
+          'Put a failed or dead document back in the queue (attempts reset, read again from its file), audited; 409 DOCUMENT_NOT_RETRYABLE when it has not failed',
+        params: z.object({ id: idParamSchema }),
+        response: { 200: documentResponseSchema, ...errors },
+      },
+    },
+    async (request) => options.documents.retry(principal(request), request.params.id),
   );
 };
 

@@ -12,6 +12,7 @@ import { type ErrorCode, httpError } from '@castor/service-kit';
 import { type Actor, actorName } from '../../shared/actor.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import { isAssigned, type WitnessAssignments } from '../../shared/witness-assignments.js';
+import type { DocumentRetriesRepository, RequeuedDocument } from './document-retries.repository.js';
 import type { DocumentRow, DocumentsRepository } from './documents.repository.js';
 import type { DocumentPipeline } from './pipeline.service.js';
 
@@ -19,6 +20,21 @@ export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(byte
 
 /** Priorities: a witness's photo or upload first, then any upload, one mesa asked for, a routine scrape. */
 export const PRIORITY = { witness: 30, disputed: 20, upload: 10, table: 5, scrape: 0 } as const;
+
+/**
+ * What a document fails with when the divipol did not know its election, mesa, ballot or
+ * corporation yet: a divipol import for the election may fix it, so such documents are read again
+ * after one. (MESA_NOT_IN_INDEX is the Registraduría site's index, not the divipol: it is retried
+ * on its own schedule.)
+ */
+export const DIVIPOL_GAP_CODES = [
+  'ELECTION_UNKNOWN',
+  'MESA_UNKNOWN',
+  'CORPORATION_NOT_IN_ELECTION',
+  'CORPORATION_UNKNOWN',
+  'BALLOT_UNKNOWN',
+  'BALLOT_OPTION_UNKNOWN',
+] as const satisfies readonly ErrorCode[];
 
 const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
 
@@ -42,6 +58,7 @@ export interface DocumentsServiceDeps {
     DocumentPipeline,
     'registraduriaClient' | 'inspect' | 'poke' | 'start' | 'isRunning' | 'workerId' | 'status'
   >;
+  retries: Pick<DocumentRetriesRepository, 'requeue'>;
   catalogs: Pick<ElectionCatalogs, 'requireElection'>;
   witnesses: Pick<WitnessAssignments, 'territoriesOf'>;
   /** Attempts of a new job before it is a dead letter. */
@@ -204,6 +221,31 @@ export class DocumentsService {
     return toDocumentResponse(row);
   }
 
+  /** Puts a failed or dead document back in the queue, to be read again from its start. */
+  async retry(user: Actor, id: number): Promise<DocumentResponse> {
+    const row = await this.deps.documents.findById(id);
+    if (!row) throw httpError('DOCUMENT_UNKNOWN', `No document ${id}`);
+    const [requeued] = await this.deps.retries.requeue({ id }, (document) => retriedAudit(document, actorName(user)));
+    if (!requeued) {
+      throw httpError(
+        'DOCUMENT_NOT_RETRYABLE',
+        `Document ${id} is ${row.state}: only failed or dead documents are retried` +
+          (row.kind === 'registraduria' ? ' (a mesa fetched again since is retried through its newest document)' : ''),
+      );
+    }
+    this.deps.pipeline.poke();
+    return this.document(user, id);
+  }
+
+  /** After a divipol import: the election's documents that failed for what the divipol did not know are read again. */
+  async requeueAfterDivipolImport(electionCode: string): Promise<number> {
+    const requeued = await this.deps.retries.requeue({ electionCode, errorCodes: DIVIPOL_GAP_CODES }, (document) =>
+      retriedAudit(document, 'system:divipol-import'),
+    );
+    if (requeued.length > 0) this.deps.pipeline.poke();
+    return requeued.length;
+  }
+
   /** Starts this replica's workers; jobs waiting for a retry become due now. */
   async startWorkers() {
     const { pipeline } = this.deps;
@@ -216,6 +258,17 @@ export class DocumentsService {
   status() {
     return this.deps.pipeline.status();
   }
+}
+
+function retriedAudit(document: RequeuedDocument, actor: string) {
+  return {
+    actor,
+    action: 'document.retried',
+    entity: 'e14_document',
+    entityId: String(document.id),
+    before: { state: document.state, errorCode: document.errorCode, attempts: document.attempts },
+    after: { state: 'queued', attempts: 0 },
+  };
 }
 
 function toDocumentResponse(row: DocumentRow): DocumentResponse {
@@ -235,7 +288,15 @@ function toDocumentResponse(row: DocumentRow): DocumentResponse {
     maxAttempts: row.maxAttempts,
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
     errors: row.errors,
-    reading: row.reading,
+    reading: row.reading
+      ? {
+          ...row.reading,
+          // Documents read before the printed codes were kept have none.
+          header: row.reading.header ?? null,
+          barcode: row.reading.barcode ?? null,
+          transmissionCode: row.reading.transmissionCode ?? null,
+        }
+      : null,
     formId: row.formId,
     intakeOutcome: row.intakeOutcome,
     createdAt: row.createdAt.toISOString(),
