@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoDateTimeSchema } from '../common.js';
-import { corporationSchema } from './election.js';
+import { decimalIntegerSchema, idParamSchema, isoDateTimeSchema } from '../common.js';
+import { corporationSchema, electionCodeSchema } from './election.js';
 import { mesaStatusSchema } from './intake-api.js';
 import { ruleFindingSchema } from './rules.js';
 import { copySchema, cropRefSchema, MAX_CELL_VALUE } from './submission.js';
@@ -42,7 +42,7 @@ export const reviewSubmitRequestSchema = z
   .refine(oneAnswer, oneAnswerMessage);
 export type ReviewSubmitRequest = z.infer<typeof reviewSubmitRequestSchema>;
 
-export const reviewTaskIdParamsSchema = z.object({ id: z.coerce.number().int().min(1) });
+export const reviewTaskIdParamsSchema = z.object({ id: idParamSchema });
 
 const readingSchema = z.object({
   provider: z.string(),
@@ -129,15 +129,41 @@ export const reviewerStatsResponseSchema = z.object({
   backlog: z.object({ pending: z.number().int(), escalated: z.number().int() }).describe('Open tasks'),
 });
 
-export const reviewTaskListQuerySchema = z.object({
-  status: reviewTaskStatusSchema.default('escalated'),
-  afterTaskId: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+/** The most tasks one page of GET /api/review/tasks holds. */
+export const REVIEW_TASK_PAGE_MAX = 500;
+
+/** Where a page of tasks ends; opaque to clients, who hand it back as `after` for the next page. */
+const reviewTaskCursorSchema = z
+  .string()
+  .regex(/^\d{1,15}$/, { message: 'after takes the nextCursor of the previous page' });
+
+export const reviewTaskListQuerySchema = z
+  .object({
+    election: electionCodeSchema.optional().describe('Only tasks on forms of this election'),
+    status: reviewTaskStatusSchema.default('pending'),
+    mesa: mesaKeySchema.optional().describe('Only tasks on forms of this mesa (needs election)'),
+    reason: z.enum(REVIEW_REASONS).optional(),
+    after: reviewTaskCursorSchema.optional().describe('Paging: the nextCursor of the previous page'),
+    afterTaskId: decimalIntegerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }).default(0),
+    limit: decimalIntegerSchema({ min: 1, max: REVIEW_TASK_PAGE_MAX }).default(20),
+  })
+  // The same mesa key names a mesa in every election of the same divipol.
+  .refine((query) => query.mesa === undefined || query.election !== undefined, {
+    message: 'mesa needs election: a mesa key names a mesa only within one election',
+    path: ['mesa'],
+  });
+export type ReviewTaskListQuery = z.infer<typeof reviewTaskListQuerySchema>;
+
+export const reviewTaskListResponseSchema = z.object({
+  tasks: z.array(reviewTaskSchema).describe('Oldest first'),
+  nextCursor: reviewTaskCursorSchema
+    .nullable()
+    .describe('Pass as after for the next page; null: this is the last page'),
 });
 
-export const reviewTaskListResponseSchema = z.object({ tasks: z.array(reviewTaskSchema) });
-
 export const trainingSamplesQuerySchema = z.object({
-  afterTaskId: z.coerce.number().int().min(0).default(0).describe('Paging: the x-next-after-task-id of the last page'),
-  limit: z.coerce.number().int().min(1).max(2_000).default(500),
+  afterTaskId: decimalIntegerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER })
+    .default(0)
+    .describe('Paging: the x-next-after-task-id of the last page'),
+  limit: decimalIntegerSchema({ min: 1, max: 2_000 }).default(500),
 });

@@ -36,7 +36,8 @@ export const reviewTasks = pgTable(
   },
   (table) => [
     uniqueIndex('review_tasks_form_field_key').on(table.formId, table.fieldPath),
-    index('review_tasks_status_idx').on(table.status),
+    // The queue and the admin's task list walk one status in id order, a page after a cursor.
+    index('review_tasks_status_id_idx').on(table.status, table.id),
     check('review_tasks_reason_check', sql`reason IN ('illegible', 'low_confidence', 'overwritten')`),
     check('review_tasks_status_check', sql`status IN ('pending', 'escalated', 'done')`),
     check('review_tasks_resolved_state_check', sql`resolved_state IN ('read', 'empty', 'illegible')`),

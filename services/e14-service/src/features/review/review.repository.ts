@@ -2,14 +2,7 @@ import type { CropRef, ReviewTask, RuleFinding } from '@castor/contracts';
 import { and, count, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createDb, type E14Db, withTransaction } from '../../db/client.js';
-import {
-  e14Forms,
-  type elections,
-  type mesas,
-  reviewEntries,
-  reviewedForms,
-  reviewTasks,
-} from '../../db/schema/index.js';
+import { e14Forms, type elections, mesas, reviewEntries, reviewedForms, reviewTasks } from '../../db/schema/index.js';
 import { type AuditInput, appendAudit } from '../../shared/audit-chain.js';
 import type { Answer, CellState, Resolution } from './review-answers.js';
 
@@ -48,6 +41,13 @@ export type TaskViewRecord = Pick<ReviewTaskRecord, 'id' | 'formId' | 'fieldPath
     crop: CropRef | null;
   };
 
+/** What an admin's list of tasks is narrowed to (a mesa key names a mesa only within its election). */
+export interface TaskListFilter {
+  status: ReviewTask['status'];
+  reason?: ReviewTask['reason'] | undefined;
+  election?: { id: number; mesaKey?: string | undefined } | undefined;
+}
+
 /** Reviewer accuracy counts: entries given, entries on closed tasks, and those matching the closed value. */
 export type ReviewerCounts = Pick<typeof reviewEntries.$inferSelect, 'reviewerId'> & {
   entries: number;
@@ -82,11 +82,29 @@ export class ReviewRepository {
     return page.rows.map((row) => Number(row.id));
   }
 
-  async taskIdsByStatus(status: ReviewTask['status'], afterTaskId: number, limit: number): Promise<number[]> {
+  /** Up to `limit` ids of tasks matching `filter` after `afterId`, oldest first. */
+  async taskIds(filter: TaskListFilter, afterId: number, limit: number): Promise<number[]> {
+    const { status, election, reason } = filter;
+    const mesaIds =
+      election?.mesaKey === undefined
+        ? undefined
+        : this.db
+            .select({ id: mesas.id })
+            .from(mesas)
+            .where(and(eq(mesas.electionId, election.id), eq(mesas.mesaKey, election.mesaKey)));
     const rows = await this.db
       .select({ id: reviewTasks.id })
       .from(reviewTasks)
-      .where(and(eq(reviewTasks.status, status), gt(reviewTasks.id, afterTaskId)))
+      .innerJoin(e14Forms, eq(e14Forms.id, reviewTasks.formId))
+      .where(
+        and(
+          eq(reviewTasks.status, status),
+          gt(reviewTasks.id, afterId),
+          reason === undefined ? undefined : eq(reviewTasks.reason, reason),
+          election === undefined ? undefined : eq(e14Forms.electionId, election.id),
+          mesaIds === undefined ? undefined : inArray(e14Forms.mesaId, mesaIds),
+        ),
+      )
       .orderBy(reviewTasks.id)
       .limit(limit);
     return rows.map((row) => row.id);
@@ -125,6 +143,12 @@ export class ReviewRepository {
 
   /** The task with its form, election, mesa and the field's crop. */
   async taskView(taskId: number): Promise<TaskViewRecord | null> {
+    const [view] = await this.taskViews([taskId]);
+    return view ?? null;
+  }
+
+  /** These tasks (those that exist) with their form, election, mesa and the field's crop, oldest first. */
+  async taskViews(taskIds: readonly number[]): Promise<TaskViewRecord[]> {
     const rows = await this.pool.query<{
       id: string;
       form_id: string;
@@ -141,7 +165,7 @@ export class ReviewRepository {
       mesa_key: string;
       crop: CropRef | null;
     }>({
-      name: 'review-task-view',
+      name: 'review-task-views',
       text: `SELECT t.id, t.form_id, t.field_path, t.reason, t.status,
                     (SELECT count(*) FROM review_entries e WHERE e.task_id = t.id)::int AS entries,
                     el.code AS election_code, f.corporation, f.copy, f.source, f.findings, f.payload, m.mesa_key,
@@ -151,20 +175,18 @@ export class ReviewRepository {
              JOIN elections el ON el.id = f.election_id
              JOIN mesas m ON m.id = f.mesa_id
              LEFT JOIN e14_fields fl ON fl.form_id = t.form_id AND fl.path = t.field_path
-             WHERE t.id = $1`,
-      values: [taskId],
+             WHERE t.id = ANY($1::bigint[])
+             ORDER BY t.id`,
+      values: [taskIds],
     });
-    const row = rows.rows[0];
-    if (!row) return null;
-    const { form_id, field_path, election_code, mesa_key, ...rest } = row;
-    return {
+    return rows.rows.map(({ id, form_id, field_path, election_code, mesa_key, ...rest }) => ({
       ...rest,
-      id: Number(row.id),
+      id: Number(id),
       formId: Number(form_id),
       fieldPath: field_path,
       electionCode: election_code,
       mesaKey: mesa_key,
-    };
+    }));
   }
 
   /**

@@ -81,14 +81,12 @@ function taskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit
       schema: {
         tags: ['review'],
         summary:
-          'Tasks of one status with their context, oldest first (default: escalated, the ones waiting for an admin)',
+          'Tasks with their context, oldest first, by status (default pending), election, mesa and reason; paged by nextCursor',
         querystring: reviewTaskListQuerySchema,
-        response: { 200: reviewTaskListResponseSchema },
+        response: { 200: reviewTaskListResponseSchema, 400: errorResponseSchema, 404: errorResponseSchema },
       },
     },
-    async (request) => ({
-      tasks: await review.list(request.query.status, request.query.afterTaskId, request.query.limit),
-    }),
+    async (request) => review.list(request.query),
   );
 
   app.get(

@@ -1,4 +1,4 @@
-import type { ReviewAnswer, ReviewOutcome, ReviewTask } from '@castor/contracts';
+import type { ReviewAnswer, ReviewOutcome, ReviewTask, ReviewTaskListQuery } from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Actor, actorName } from '../../shared/actor.js';
@@ -30,10 +30,11 @@ const REVIEW_DESK_NAME = 'system:review-desk';
 export type ReviewStore = Pick<
   ReviewRepository,
   | 'queuePage'
-  | 'taskIdsByStatus'
+  | 'taskIds'
   | 'hasEntry'
   | 'answeredTask'
   | 'taskView'
+  | 'taskViews'
   | 'withFormLocked'
   | 'pendingReviewedForms'
   | 'markReviewedFormRefused'
@@ -80,14 +81,28 @@ export class ReviewService {
     return task;
   }
 
-  /** Tasks of one status, oldest first (an admin's list of escalated tasks to decide). */
-  async list(status: ReviewTask['status'], afterTaskId: number, limit: number): Promise<ReviewTask[]> {
-    const tasks: ReviewTask[] = [];
-    for (const taskId of await this.deps.repository.taskIdsByStatus(status, afterTaskId, limit)) {
-      const task = await this.view(taskId, null);
-      if (task) tasks.push(task);
-    }
-    return tasks;
+  /**
+   * A page of the tasks matching `query`, oldest first, and the cursor of the next page (null on
+   * the last one). `after` wins over `afterTaskId`, the cursor's older name.
+   */
+  async list(query: ReviewTaskListQuery): Promise<{ tasks: ReviewTask[]; nextCursor: string | null }> {
+    const { repository, catalogs } = this.deps;
+    const election =
+      query.election === undefined
+        ? undefined
+        : { id: (await catalogs.requireElection(query.election)).id, mesaKey: query.mesa };
+    const afterId = query.after === undefined ? query.afterTaskId : Number(query.after);
+    // One task more than the page tells whether another page follows.
+    const ids = await repository.taskIds(
+      { status: query.status, reason: query.reason, election },
+      afterId,
+      query.limit + 1,
+    );
+    const page = ids.slice(0, query.limit);
+    const rows = await repository.taskViews(page);
+    const tasks = await Promise.all(rows.map((row) => toReviewTask(catalogs, row, null)));
+    const last = page.at(-1);
+    return { tasks, nextCursor: ids.length > query.limit && last !== undefined ? String(last) : null };
   }
 
   /** A reviewer's entry for a task they were handed. Idempotent for the same reviewer and answer. */

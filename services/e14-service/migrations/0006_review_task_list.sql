@@ -1,0 +1,2 @@
+DROP INDEX "review_tasks_status_idx";--> statement-breakpoint
+CREATE INDEX "review_tasks_status_id_idx" ON "review_tasks" USING btree ("status","id");
