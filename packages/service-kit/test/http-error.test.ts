@@ -66,20 +66,12 @@ describe('httpError: one status per code, from the contracts registry', () => {
   });
 
   it("answers Fastify's own failures with the registered status of their code", async () => {
-    const media = await app.inject({
-      method: 'POST',
-      url: '/json',
-      headers: { 'content-type': 'text/x-nope' },
-      payload: 'x',
-    });
+    const postJson = (contentType: string, payload: string) =>
+      app.inject({ method: 'POST', url: '/json', headers: { 'content-type': contentType }, payload });
+    const media = await postJson('text/x-nope', 'x');
     expect(media.statusCode).toBe(errorStatus('UNSUPPORTED_MEDIA_TYPE'));
     expect(media.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const json = await app.inject({
-      method: 'POST',
-      url: '/json',
-      headers: { 'content-type': 'application/json' },
-      payload: '{',
-    });
+    const json = await postJson('application/json', '{');
     expect(json.statusCode).toBe(errorStatus('INVALID_JSON'));
     expect(json.json().error.code).toBe('INVALID_JSON');
     const route = await app.inject({ method: 'GET', url: '/nowhere' });

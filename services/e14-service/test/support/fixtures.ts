@@ -169,20 +169,25 @@ export function honestSheet(
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export async function post(
+/** A JSON request with a token, injected into the service. */
+export async function sendJson(
   e14: E14UnderTest,
+  method: 'POST' | 'PUT' | 'PATCH',
   url: string,
   token: string,
   body: unknown,
   headers: Record<string, string> = {},
 ) {
   return e14.app.inject({
-    method: 'POST',
+    method,
     url,
     headers: { 'content-type': 'application/json', ...bearer(token), ...headers },
     payload: JSON.stringify(body),
   });
 }
+
+export const post = (e14: E14UnderTest, url: string, token: string, body: unknown, headers?: Record<string, string>) =>
+  sendJson(e14, 'POST', url, token, body, headers);
 
 export async function get(e14: E14UnderTest, url: string, token: string) {
   return e14.app.inject({ method: 'GET', url, headers: bearer(token) });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importDivipol, pipelineElection, renderPdf, sheetsOf, upload } from '../../support/pipeline-fixtures.js';
-import { type E14UnderTest, startE14ForTests } from '../../testing.js';
+import { describe, expect, it } from 'vitest';
+import { beforeAllStarted } from '../../support/lifecycle.js';
+import { listeningE14With, pipelineElection, renderPdf, sheetsOf, upload } from '../../support/pipeline-fixtures.js';
+import type { E14UnderTest } from '../../testing.js';
 
 /** POST /api/e14/documents and its alias from the seed, POST /api/e14/process: one route under two names. */
 const CODE = 'ALIAS-2026';
@@ -11,14 +12,13 @@ let e14: E14UnderTest;
 let baseUrl: string;
 let admin: string;
 
-beforeAll(async () => {
-  // No worker reads here: what the two paths answer and queue is compared, not the reading.
-  e14 = await startE14ForTests({ E14_PIPELINE_AUTOSTART: 'false' });
-  baseUrl = await e14.app.listen({ host: '127.0.0.1', port: 0 });
-  admin = (await e14.token('admin')).token;
-  expect((await importDivipol(baseUrl, admin, election.divipol)).status).toBe(200);
-});
-afterAll(async () => e14?.close());
+// No worker reads here: what the two paths answer and queue is compared, not the reading.
+beforeAllStarted(
+  () => listeningE14With(election, { E14_PIPELINE_AUTOSTART: 'false' }),
+  (started) => {
+    ({ e14, baseUrl, admin } = started);
+  },
+);
 
 const errorOf = async (response: Response) => [
   response.status,

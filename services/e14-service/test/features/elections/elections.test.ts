@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, divipol, ELECTION, get } from '../../support/fixtures.js';
+import { bearer, divipol, ELECTION, get, sendJson } from '../../support/fixtures.js';
 import { withFixtureElection } from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 
@@ -90,13 +90,7 @@ describe('POST /api/elections/import/files', () => {
 });
 
 describe('/api/elections/:code/rules', () => {
-  const configure = (body: unknown) =>
-    e14.app.inject({
-      method: 'PUT',
-      url: `/api/elections/${ELECTION}/rules`,
-      headers: { ...bearer(admin), 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const configure = (body: unknown) => sendJson(e14, 'PUT', `/api/elections/${ELECTION}/rules`, admin, body);
 
   it('replaces the election-wide configuration and describes it back', async () => {
     const configured = await configure({ config: { rules: { signatures: { severity: 'critical' } } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearer, ELECTION, honestSheet, post, workedExample } from '../../support/fixtures.js';
+import { bearer, ELECTION, honestSheet, post, sendJson, workedExample } from '../../support/fixtures.js';
 import { withFixtureElection } from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 
@@ -210,11 +210,9 @@ describe('bad input: clear 4xx with codes, nothing partially stored', () => {
 describe('roles', () => {
   it('a witness submits only for assigned mesas and only as source witness', async () => {
     const witness = await e14.token('witness');
-    const assign = await e14.app.inject({
-      method: 'PUT',
-      url: `/api/witnesses/${witness.userId}/assignments`,
-      headers: { 'content-type': 'application/json', ...bearer(admin) },
-      payload: JSON.stringify({ electionCode: ELECTION, territories: ['01-031-99-02'] }),
+    const assign = await sendJson(e14, 'PUT', `/api/witnesses/${witness.userId}/assignments`, admin, {
+      electionCode: ELECTION,
+      territories: ['01-031-99-02'],
     });
     expect(assign.statusCode, assign.body).toBe(200);
     const assigned = honestSheet('01-031-99-02-003', [20, 20, 0, 0, 0, 0, 0, 0, 0, 0], { source: 'witness' });

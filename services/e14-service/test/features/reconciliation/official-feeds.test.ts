@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, ELECTION, get, honestSheet, post } from '../../support/fixtures.js';
+import { ELECTION, get, honestSheet, post, sendJson } from '../../support/fixtures.js';
 import {
   COPIES_DIFFER_MESA,
   OFFICIAL_FEED_MESA,
@@ -70,12 +70,7 @@ describe('reconciliation, official feeds, alerts and claims', () => {
     expect((await alerts('severity=critical')).total).toBe(0);
     const id = byTerritory.items[0].id;
     const patch = (status: string, reason: string) =>
-      e14.app.inject({
-        method: 'PATCH',
-        url: `/api/alerts/${id}`,
-        headers: { ...bearer(admin), 'content-type': 'application/json' },
-        payload: JSON.stringify({ status, reason }),
-      });
+      sendJson(e14, 'PATCH', `/api/alerts/${id}`, admin, { status, reason });
     expect((await patch('acknowledged', 'Abogado revisando')).json()).toMatchObject({
       status: 'acknowledged',
       statusReason: 'Abogado revisando',
