@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { httpError, type KeyValueStore } from '@castor/service-kit';
 
 export interface Lease {
@@ -6,6 +6,12 @@ export interface Lease {
   token: string;
   expiresAt: Date;
 }
+
+/** Lengths (base64url characters) of a token's nonce and of the signature that follows it. */
+const NONCE_CHARS = 16;
+const SIGNATURE_CHARS = 24;
+/** The signing key lives this long in the store (a rotation only voids the leases out at that moment). */
+const SECRET_TTL_SECONDS = 400 * 24 * 3_600;
 
 /** What the lease store says about a submitted token. */
 export type LeaseCheck = 'held' | 'expired' | 'stale' | 'other' | 'unavailable';
@@ -19,8 +25,14 @@ export type LeaseCheck = 'held' | 'expired' | 'stale' | 'other' | 'unavailable';
  * When Redis is unreachable no lease can be given: handing tasks out without one would give the
  * same cell to several reviewers at once, so GET /api/review/pending answers 503
  * REVIEW_LEASES_UNAVAILABLE (nothing is lost: tasks and entries live in PostgreSQL). An answer
- * to a task already handed out is still accepted: the lease only spreads the work, while the
- * entry itself is checked and written under row locks in PostgreSQL.
+ * to a task already handed out is still accepted (its token is checked by its signature, below),
+ * and the entry itself is checked and written under row locks in PostgreSQL.
+ *
+ * A lease token is a nonce signed (HMAC) with the task id and the reviewer's user id, under a key
+ * shared by every replica through the store. So an answer must carry
+ * a token the desk issued to that reviewer for that task, even after the lease expired or was
+ * released and while Redis is down: an invented token, another reviewer's, or one of another task
+ * is refused, and both entries of a double entry come from reviewers the desk handed the task to.
  */
 export class ReviewLeases {
   constructor(
@@ -30,6 +42,8 @@ export class ReviewLeases {
 
   private static leaseKey = (taskId: number) => `review:lease:${taskId}`;
   private static holderKey = (reviewerId: string) => `review:holder:${reviewerId}`;
+  private static secretKey = 'review:lease-secret';
+  private secret: Buffer | null = null;
 
   /** The lease this reviewer still holds, if any. */
   async heldBy(reviewerId: string): Promise<Lease | null> {
@@ -51,7 +65,8 @@ export class ReviewLeases {
   /** Takes the task for this reviewer; null when another reviewer holds it. */
   async acquire(taskId: number, reviewerId: string): Promise<Lease | null> {
     return this.guard(async () => {
-      const token = randomBytes(18).toString('base64url');
+      const nonce = randomBytes((NONCE_CHARS * 3) / 4).toString('base64url');
+      const token = nonce + (await this.signature(taskId, reviewerId, nonce));
       const taken = await this.store.setIfAbsent(
         ReviewLeases.leaseKey(taskId),
         `${reviewerId} ${token}`,
@@ -79,12 +94,49 @@ export class ReviewLeases {
     return current.startsWith(`${reviewerId} `) ? 'stale' : 'other';
   }
 
+  /**
+   * Whether the desk issued `token` to this reviewer for this task (whether or not the lease is still
+   * current). Throws REVIEW_LEASES_UNAVAILABLE when the signing key was never read and cannot be.
+   */
+  async issued(taskId: number, reviewerId: string, token: string): Promise<boolean> {
+    if (token.length !== NONCE_CHARS + SIGNATURE_CHARS) return false;
+    const nonce = token.slice(0, NONCE_CHARS);
+    const expected = Buffer.from(await this.guard(() => this.signature(taskId, reviewerId, nonce)));
+    return timingSafeEqual(expected, Buffer.from(token.slice(NONCE_CHARS)));
+  }
+
   /** Ends a lease after the answer is recorded (best effort: it expires anyway). */
   async release(taskId: number, reviewerId: string, token: string): Promise<void> {
     await Promise.all([
       this.store.deleteIfEquals(ReviewLeases.leaseKey(taskId), `${reviewerId} ${token}`),
       this.store.deleteIfEquals(ReviewLeases.holderKey(reviewerId), `${taskId} ${token}`),
     ]).catch(() => undefined);
+  }
+
+  private async signature(taskId: number, reviewerId: string, nonce: string): Promise<string> {
+    const mac = createHmac('sha256', await this.signingKey()).update(`${taskId} ${reviewerId} ${nonce}`);
+    return mac.digest('base64url').slice(0, SIGNATURE_CHARS);
+  }
+
+  /**
+   * The key every replica signs with, read from the store each time so all replicas agree (even
+   * after the store lost it and one of them created a new one); the last key read answers while
+   * the store is unreachable, so an answer to a task already handed out is not lost to an outage.
+   */
+  private async signingKey(): Promise<Buffer> {
+    try {
+      let stored = await this.store.get(ReviewLeases.secretKey);
+      if (!stored) {
+        await this.store.setIfAbsent(ReviewLeases.secretKey, randomBytes(32).toString('base64url'), SECRET_TTL_SECONDS);
+        stored = await this.store.get(ReviewLeases.secretKey);
+      }
+      if (!stored) throw new Error('the lease signing key vanished from the store');
+      this.secret = Buffer.from(stored, 'base64url');
+      return this.secret;
+    } catch (error) {
+      if (this.secret) return this.secret;
+      throw error;
+    }
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

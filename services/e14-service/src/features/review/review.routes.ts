@@ -62,6 +62,7 @@ function deskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit
           400: errorResponseSchema,
           404: errorResponseSchema,
           409: errorResponseSchema,
+          503: errorResponseSchema,
         },
       },
     },

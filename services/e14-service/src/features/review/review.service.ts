@@ -184,11 +184,23 @@ export class ReviewService {
     return null;
   }
 
-  /** Refuses an answer under somebody else's (or an outdated) lease. */
+  /**
+   * Refuses an answer under somebody else's (or an outdated) lease, and one under a token the desk
+   * never issued to this reviewer for this task: leases decide who may answer, not just who works.
+   */
   private async checkLease(actor: Actor, taskId: number, leaseToken: string): Promise<LeaseCheck> {
-    const check = await this.deps.leases.check(taskId, actor.sub, leaseToken);
+    const { leases } = this.deps;
+    const check = await leases.check(taskId, actor.sub, leaseToken);
     if (check === 'other') {
       throw httpError('REVIEW_LEASE_HELD', 'Your lease expired and another reviewer has this task now');
+    }
+    if (check !== 'held' && !(await leases.issued(taskId, actor.sub, leaseToken))) {
+      // A task that does not exist is said so, as before leases were checked.
+      if (!(await this.deps.repository.taskView(taskId))) throw taskNotFound(taskId);
+      throw httpError(
+        'REVIEW_LEASE_INVALID',
+        `This lease token was not issued to you for task ${taskId}: take the task from GET /api/review/pending`,
+      );
     }
     if (check === 'stale') {
       throw httpError('REVIEW_LEASE_INVALID', 'This is not the lease token of your current lease');
