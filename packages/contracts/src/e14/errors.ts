@@ -72,6 +72,8 @@ export const E14_ERROR_STATUS = {
   // documents: why a job failed, stored as the document's error code (JobError codes)
   BALLOT_UNKNOWN: 422,
   CORPORATION_UNKNOWN: 422,
+  // the sheet is not the form of the corporation it was sent for (page count, layout, barcode)
+  TEMPLATE_MISMATCH: 422,
   MESA_NOT_IN_INDEX: 422,
   FILE_MISSING: 409,
   E14_FETCH_FAILED: 502,

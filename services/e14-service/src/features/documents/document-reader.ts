@@ -39,6 +39,7 @@ import { Limiter } from './limiter.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 import { printedCodes } from './printed-codes.js';
 import type { ReadJobResult, ReadPool } from './read-pool.js';
+import { assertTemplateFits } from './template-fit.js';
 
 /** Who stores what the pipeline read: the audit log names the pipeline, the document its sender. */
 export const PIPELINE_ACTOR: Actor = { sub: 'e14-pipeline', role: 'admin' };
@@ -100,6 +101,7 @@ export class DocumentReader {
     );
     const readMs = performance.now() - started;
     const sheet: SheetReading = local.reading;
+    assertTemplateFits(sheet, template);
     const { submission: localSubmission, confirmed } = sheetToSubmission(sheet, {
       electionCode: catalog.code,
       mesa: identity.mesa,
