@@ -25,6 +25,16 @@ export interface FormSummary extends MesaNumbers {
 
 export const RECONCILIATION_POLICY_VERSION = 2;
 
+/** The `sourceRef` the review desk gives a reviewer version: the form it corrects. */
+export const reviewSourceRef = (formId: number) => `review:form:${formId}`;
+
+/** The form a reviewer version corrects (see `reviewSourceRef`); null for any other form. */
+export function reviewedFormOf(source: string, sourceRef: string | null | undefined): number | null {
+  if (source !== 'reviewer' || !sourceRef) return null;
+  const match = /^review:form:([0-9]+)$/.exec(sourceRef);
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * Reconciliation policy, version 2. A form a reviewer version corrects is no longer a reading of
  * its mesa: a person checked the paper, so the reviewed numbers replace the misread whatever the

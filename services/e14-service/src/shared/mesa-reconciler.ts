@@ -78,19 +78,11 @@ type FormRow = NumbersRow &
   Pick<FormColumns, 'id' | 'mesa_id' | 'corporation' | 'version' | 'min_confidence' | 'content_hash' | 'needs_review'> &
   Pick<FormSummary, 'copy' | 'source' | 'status'> & { findings: RuleFinding[]; review_of: number | null };
 
-/**
- * The form a reviewer version corrects, from the `sourceRef` the review desk gives it
- * (`review:form:<id>`, see features/review/reviewed-submission.ts); NULL for any other form.
- */
+/** `reviewedFormOf` (domain/reconciliation-policy.ts) in SQL, for forms read back from the table. */
 const REVIEW_OF_SQL = `CASE WHEN source = 'reviewer' THEN substring(source_ref FROM '^review:form:([0-9]+)$')::bigint END`;
 
-/**
- * A stored form of a mesa, as the policy and the intake's duplicate and version checks see it.
- * `reviewOf` is left out of the forms intake hands over just after writing them; the reconciler
- * reads it back then.
- */
-export interface StoredForm extends Omit<FormSummary, 'reviewOf'> {
-  reviewOf?: number | null;
+/** A stored form of a mesa, as the policy and the intake's duplicate and version checks see it. */
+export interface StoredForm extends FormSummary {
   mesaId: number;
   corporation: string;
   contentHash: string;
@@ -213,7 +205,7 @@ export async function reconcileMesas(
     state ?? (await loadMesaState(client, [...new Set(targets.map((target) => target.mesaId))]));
   const sources: TargetSources = {
     forms: groupByTarget(
-      await withReviewOf(client, forms),
+      forms,
       (form) => targetKey(form.mesaId, form.corporation),
       (form) => form,
     ),
@@ -239,23 +231,6 @@ function groupByTarget<T, V>(items: readonly T[], keyOf: (item: T) => string, en
     list.push(entryOf(item));
   }
   return groups;
-}
-
-/** The forms as the policy sees them, with `reviewOf` read back for the ones just written. */
-async function withReviewOf(
-  client: pg.PoolClient,
-  forms: readonly StoredForm[],
-): Promise<Array<StoredForm & FormSummary>> {
-  const unknown = forms.filter((form) => form.reviewOf === undefined && form.source === 'reviewer');
-  const reviewOf = new Map<number, number | null>();
-  if (unknown.length > 0) {
-    const found = await client.query<{ id: string; review_of: string | null }>(
-      `SELECT id, ${REVIEW_OF_SQL} AS review_of FROM e14_forms WHERE id = ANY($1::bigint[])`,
-      [unknown.map((form) => form.id)],
-    );
-    for (const row of found.rows) reviewOf.set(Number(row.id), row.review_of === null ? null : Number(row.review_of));
-  }
-  return forms.map((form) => ({ ...form, reviewOf: form.reviewOf ?? reviewOf.get(form.id) ?? null }));
 }
 
 /** Decides one target's truth and, when it changed, queues its write, rollup deltas, audit entry and alerts. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type FormSummary, reconcile } from '../../src/domain/reconciliation-policy.js';
+import {
+  type FormSummary,
+  reconcile,
+  reviewedFormOf,
+  reviewSourceRef,
+} from '../../src/domain/reconciliation-policy.js';
 
 const STATUSES = ['validated', 'needs_review', 'failed_rules'] as const;
 /** The sources whose reading a reviewer can review (every source but the reviewer's own). */
@@ -100,5 +105,14 @@ describe('reconcile: a reviewed reading supersedes the reading it reviewed', () 
     const decided = reconcile([read, reviewed], [{ source: 'escrutinio', numbers: escrutinio }]);
     expect(decided?.officialDiffers).toBeNull();
     expect(decided?.status).toBe('failed_rules');
+  });
+});
+
+describe('the form a reviewer version corrects', () => {
+  it('is read from the sourceRef the review desk writes, and only for reviewer versions', () => {
+    expect(reviewedFormOf('reviewer', reviewSourceRef(42))).toBe(42);
+    expect(reviewedFormOf('ocr', reviewSourceRef(42))).toBeNull();
+    expect(reviewedFormOf('reviewer', 'review:form:4x2')).toBeNull();
+    expect(reviewedFormOf('reviewer', null)).toBeNull();
   });
 });

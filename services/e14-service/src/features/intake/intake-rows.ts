@@ -1,4 +1,5 @@
 import { DEFAULT_RULE_PARAMS, type IntakeResult, type RuleFinding, type ValidationResult } from '@castor/contracts';
+import { reviewedFormOf } from '../../domain/reconciliation-policy.js';
 import { numberIn } from '../../domain/sheet.js';
 import { reviewReason } from '../../domain/sheet-rules.js';
 import type { Actor } from '../../shared/actor.js';
@@ -153,6 +154,7 @@ export function storedForm({ item, id, version }: FormVersion): StoredForm {
     corporation: submission.corporation,
     copy: submission.copy,
     source: submission.source,
+    reviewOf: reviewedFormOf(submission.source, submission.sourceRef),
     version,
     status: formStatus(validation),
     // As stored (real) and read back by loadMesaState.

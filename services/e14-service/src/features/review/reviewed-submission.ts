@@ -1,4 +1,5 @@
 import { type E14Submission, e14SubmissionSchema, type Field } from '@castor/contracts';
+import { reviewSourceRef } from '../../domain/reconciliation-policy.js';
 import { toSheet } from '../../domain/sheet.js';
 import type { ClosedField } from './review.repository.js';
 
@@ -32,7 +33,7 @@ export function reviewedSubmission(formId: number, payload: unknown, closed: rea
   return {
     ...rest,
     source: 'reviewer',
-    sourceRef: `review:form:${formId}`,
+    sourceRef: reviewSourceRef(formId),
     nivelacion: {
       sufragantes: fieldAt('nivelacion.sufragantes'),
       urna: fieldAt('nivelacion.urna'),
