@@ -129,9 +129,38 @@ export async function ensureDatabases(adminUrl: string, names: readonly string[]
   }
 }
 
-/** The URL of another database on the same server. */
-export function databaseUrl(adminUrl: string, database: string): string {
+/** The URL of another database on the same server, as the admin or as `role`. */
+export function databaseUrl(adminUrl: string, database: string, role?: { name: string; password: string }): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
+  if (role) {
+    url.username = encodeURIComponent(role.name);
+    url.password = encodeURIComponent(role.password);
+  }
   return url.toString();
+}
+
+/**
+ * Creates a login role without any power over the cluster (no superuser, database or role
+ * creation, no RLS bypass), or resets the password of the one that exists, and lets it connect
+ * to `database`. What it may do there comes from whoever owns the tables.
+ */
+export async function ensureLoginRole(
+  adminUrl: string,
+  role: { name: string; password: string },
+  database: string,
+): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const name = client.escapeIdentifier(role.name);
+    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role.name]);
+    if (exists.rowCount === 0) await client.query(`CREATE ROLE ${name}`);
+    await client.query(
+      `ALTER ROLE ${name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(role.password)}`,
+    );
+    await client.query(`GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${name}`);
+  } finally {
+    await client.end();
+  }
 }

@@ -113,7 +113,14 @@ export const baseServiceEnv = {
       'Which proxies may set X-Forwarded-For (Fastify trustProxy): "loopback", a CIDR list, or "false". Client addresses drive rate limits.',
     ),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600).describe('Largest JSON request body accepted'),
-  DATABASE_URL: envUrl(['postgres', 'postgresql']).describe("PostgreSQL URL of the service's own database"),
+  DATABASE_URL: envUrl(['postgres', 'postgresql']).describe(
+    "PostgreSQL URL of the service's own database, as the role the service runs as",
+  ),
+  DATABASE_MIGRATION_URL: envUrl(['postgres', 'postgresql'])
+    .optional()
+    .describe(
+      "URL of the same database as the role that owns its tables, used only to apply migrations at start; DATABASE_URL's role then gets table privileges and owns nothing. Unset: DATABASE_URL's role migrates",
+    ),
   DATABASE_POOL_MAX: envInt(10, 1, 200).describe('Connections in the PostgreSQL pool'),
   DATABASE_STATEMENT_TIMEOUT_MS: envInt(15_000, 100, 600_000).describe('statement_timeout for every query'),
   REDIS_URL: envUrl(['redis', 'rediss'])

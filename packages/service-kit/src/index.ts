@@ -20,7 +20,7 @@ export * from './errors.js';
 export { REDACTED_PATHS } from './logger.js';
 export { runMigrations } from './migrate.js';
 export type { HealthCheck } from './plugins/health.js';
-export { createPool } from './plugins/postgres.js';
+export { applyMigrations, createPool } from './plugins/postgres.js';
 export { createRedis } from './plugins/redis.js';
 export { runService } from './server.js';
 export {

@@ -53,6 +53,7 @@ export interface ServiceEnv {
   TRUST_PROXY: string;
   BODY_LIMIT_BYTES: number;
   DATABASE_URL: string;
+  DATABASE_MIGRATION_URL?: string | undefined;
   DATABASE_POOL_MAX: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
   REDIS_URL?: string | undefined;
@@ -63,7 +64,14 @@ export interface ServiceEnv {
 /** The options createServiceApp takes from a service's validated environment, the same for every service. */
 export function serviceOptionsFromEnv(
   config: ServiceEnv,
-  service: { name: string; version: string; description: string; migrationsFolder: string },
+  service: {
+    name: string;
+    version: string;
+    description: string;
+    migrationsFolder: string;
+    /** Tables the service only reads and appends to: its runtime role gets no UPDATE or DELETE on them. */
+    appendOnlyTables?: readonly string[];
+  },
 ): Omit<ServiceOptions, 'auth' | 'logger'> {
   return {
     name: service.name,
@@ -78,6 +86,8 @@ export function serviceOptionsFromEnv(
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
       applicationName: service.name,
       migrationsFolder: service.migrationsFolder,
+      migrationConnectionString: config.DATABASE_MIGRATION_URL,
+      appendOnlyTables: service.appendOnlyTables ?? [],
     },
     redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX },
     defaultRate: config.RATE_LIMIT_DEFAULT,

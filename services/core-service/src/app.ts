@@ -51,6 +51,7 @@ export async function buildCoreApp(
       version: SERVICE_VERSION,
       description: 'Authentication, users and roles, demo requests, and the public keys that verify CASTOR tokens.',
       migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
+      appendOnlyTables: ['account_events'],
     }),
     ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
     // core verifies its own tokens from its key ring and reads its own revocation table.
