@@ -3,20 +3,36 @@
  *
  *   cli import-divipol --document divipol.json
  *   cli import-divipol --election election.json (--mesas mesas.csv | --registraduria index.json) [--candidates candidatos.csv]
- *       Imports a divipol straight into DATABASE_URL (migrating it first); same code and
- *       idempotency as POST /api/elections/import. A national index is large: prefer this to HTTP.
- *   cli verify-audit export-1.json [export-2.json ...]
+ *       Imports a divipol straight into DATABASE_URL (migrating it first, as DATABASE_MIGRATION_URL's
+ *       role when set); same code and idempotency as POST /api/elections/import. A national index
+ *       is large: prefer this to HTTP.
+ *   cli verify-audit export-1.json [export-2.json ...] [--public-key KEY] [--head-seq N --head-hash H]
  *       Verifies an audit export (GET /api/audit/export pages, in order) offline, from genesis to
- *       the exported head, exactly as GET /api/audit/verify does. Needs no database.
+ *       the exported head, exactly as GET /api/audit/verify checks the chain. Needs no database.
+ *       Checks the export's signed head with KEY (base64 SPKI DER or PEM, the `publicKey` of a head
+ *       you trust), and that the chain still holds a head published earlier (seq N, hash H).
+ *   cli verify-audit-db [--head-seq N --head-hash H]
+ *       GET /api/audit/verify straight on DATABASE_URL (chain, forms, truths, rollups), printed with
+ *       the verified head signed by E14_AUDIT_SIGNING_KEY when set. Exits 1 when it is not ok.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditExportResponseSchema, type Candidate, divipolDocumentSchema, electionSchema } from '@castor/contracts';
-import { createPool, envUrl, loadConfig, runMigrations } from '@castor/service-kit';
+import {
+  auditExportResponseSchema,
+  auditVerifyQuerySchema,
+  type Candidate,
+  divipolDocumentSchema,
+  electionSchema,
+} from '@castor/contracts';
+import { applyMigrations, createPool, envUrl, loadConfig } from '@castor/service-kit';
 import { z } from 'zod';
-import { MIGRATIONS_FOLDER } from './app.js';
+import { APPEND_ONLY_TABLES, MIGRATIONS_FOLDER } from './app.js';
+import { e14EnvSchema } from './config.js';
+import { AuditRepository } from './features/audit/audit.repository.js';
+import { verifyAudit } from './features/audit/audit.service.js';
+import { verifyExportPages } from './features/audit/export-verification.js';
 import { importDivipol } from './features/elections/divipol-import.js';
-import { checkEntries, GENESIS_HASH } from './shared/audit-chain.js';
+import { AuditHeadSigner } from './shared/audit-head.js';
 import {
   buildDivipolDocument,
   candidatesFromCsv,
@@ -49,15 +65,27 @@ async function importCommand(args: string[]) {
     const candidates: Candidate[] = values.candidates ? candidatesFromCsv(read(values.candidates)) : [];
     document = buildDivipolDocument(election, mesas, candidates);
   }
-  const config = loadConfig('e14-service cli', z.object({ DATABASE_URL: envUrl(['postgres', 'postgresql']) }));
-  const pool = createPool({
-    connectionString: config.DATABASE_URL,
-    poolMax: 2,
-    statementTimeoutMs: 600_000,
-    applicationName: 'e14-cli',
-  });
+  const config = loadConfig(
+    'e14-service cli',
+    z.object({
+      DATABASE_URL: envUrl(['postgres', 'postgresql']),
+      DATABASE_MIGRATION_URL: envUrl(['postgres', 'postgresql']).optional(),
+    }),
+  );
+  const connection = { statementTimeoutMs: 600_000, applicationName: 'e14-cli' };
+  const pool = createPool({ ...connection, connectionString: config.DATABASE_URL, poolMax: 2 });
   try {
-    await runMigrations(pool, MIGRATIONS_FOLDER);
+    // As the service does at start: the owner role migrates and the runtime role imports.
+    await applyMigrations(
+      pool,
+      {
+        ...connection,
+        migrationsFolder: MIGRATIONS_FOLDER,
+        migrationConnectionString: config.DATABASE_MIGRATION_URL,
+        appendOnlyTables: APPEND_ONLY_TABLES,
+      },
+      { info: () => {}, warn: (message) => process.stderr.write(`${message}\n`) },
+    );
     const result = await importDivipol(pool, document, 'system:cli');
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
@@ -65,30 +93,60 @@ async function importCommand(args: string[]) {
   }
 }
 
-function verifyCommand(files: string[]) {
+const publishedHeadOptions = { 'head-seq': { type: 'string' }, 'head-hash': { type: 'string' } } as const;
+
+/** The head published earlier given as --head-seq/--head-hash, validated as the verify endpoint does. */
+const publishedHeadQuery = (values: { 'head-seq'?: string; 'head-hash'?: string }) =>
+  auditVerifyQuerySchema.parse({ headSeq: values['head-seq'], headHash: values['head-hash'] });
+
+function print<Answer extends { ok: boolean }>(result: Answer) {
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (!result.ok) process.exitCode = 1;
+}
+
+function verifyCommand(args: string[]) {
+  const { values, positionals: files } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'public-key': { type: 'string' }, ...publishedHeadOptions },
+  });
   if (files.length === 0) throw new Error('give the export files, in order');
   const pages = files.map((file) => auditExportResponseSchema.parse(JSON.parse(read(file))));
-  // The newest page's head: entries must reach it exactly.
-  const head = pages.at(-1)?.head ?? { seq: 0, hash: GENESIS_HASH };
-  let position = { seq: 0, hash: GENESIS_HASH };
-  for (const page of pages) {
-    const { last, broken } = checkEntries(page.entries, position);
-    if (broken) {
-      process.stdout.write(`${JSON.stringify({ ok: false, firstBroken: broken }, null, 2)}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    position = last;
+  print(verifyExportPages(pages, { publicKey: values['public-key'], ...publishedHeadQuery(values) }));
+}
+
+async function verifyDatabaseCommand(args: string[]) {
+  const { values } = parseArgs({ args, options: publishedHeadOptions });
+  const query = publishedHeadQuery(values);
+  const config = loadConfig(
+    'e14-service cli',
+    z.object({
+      DATABASE_URL: envUrl(['postgres', 'postgresql']),
+      E14_AUDIT_SIGNING_KEY: e14EnvSchema.shape.E14_AUDIT_SIGNING_KEY,
+    }),
+  );
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    poolMax: 2,
+    statementTimeoutMs: 600_000,
+    applicationName: 'e14-cli',
+  });
+  try {
+    const verification = await verifyAudit(new AuditRepository(pool), query);
+    const signedHead = new AuditHeadSigner(config.E14_AUDIT_SIGNING_KEY).sign(verification.head);
+    print({ ...verification, signedHead });
+  } finally {
+    await pool.end();
   }
-  const ok = position.seq === head.seq && position.hash === head.hash;
-  process.stdout.write(`${JSON.stringify({ ok, entries: position.seq, head, reached: position }, null, 2)}\n`);
-  if (!ok) process.exitCode = 1;
 }
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'import-divipol') await importCommand(rest);
 else if (command === 'verify-audit') verifyCommand(rest);
+else if (command === 'verify-audit-db') await verifyDatabaseCommand(rest);
 else {
-  process.stderr.write('usage: cli import-divipol … | cli verify-audit export.json …  (see src/cli.ts)\n');
+  process.stderr.write(
+    'usage: cli import-divipol … | cli verify-audit export.json … | cli verify-audit-db  (see src/cli.ts)\n',
+  );
   process.exitCode = 2;
 }

@@ -159,18 +159,79 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
+const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, { message: 'a SHA-256 in lowercase hex' });
+
+export const auditHeadSchema = z.object({
+  seq: z.number().int().describe('Entries in the chain'),
+  hash: z.string().describe('Hash of the last entry (64 zeros for the empty chain)'),
+});
+
+export const AUDIT_HEAD_FORMAT = 'castor-audit-head/1';
+
+export const signedAuditHeadSchema = auditHeadSchema.extend({
+  format: z.literal(AUDIT_HEAD_FORMAT),
+  at: isoDateTimeSchema.describe('When the head was read and signed'),
+  signed: z
+    .boolean()
+    .describe('False when the service has no signing key (E14_AUDIT_SIGNING_KEY): nothing vouches for it'),
+  algorithm: z.literal('Ed25519').nullable(),
+  keyId: z.string().nullable().describe('SHA-256 hex of the public key (SPKI DER), its first 16 characters'),
+  publicKey: z.string().nullable().describe('The public key, base64 of its SPKI DER'),
+  signature: z.string().nullable().describe('Base64 Ed25519 signature of the RFC 8785 JSON of {format, seq, hash, at}'),
+});
+export type SignedAuditHead = z.infer<typeof signedAuditHeadSchema>;
+
+export const auditVerifyQuerySchema = z
+  .object({
+    headSeq: decimalIntegerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER })
+      .optional()
+      .describe('seq of a head published earlier (GET /api/audit/head): the chain must still contain it'),
+    headHash: sha256HexSchema.optional().describe('hash of that published head'),
+  })
+  .refine((query) => (query.headSeq === undefined) === (query.headHash === undefined), {
+    message: 'give headSeq and headHash together',
+    path: ['headHash'],
+  });
+
+export const auditMismatchKindSchema = z.enum(['chain', 'form_content', 'reconciliation', 'rollup']);
+
 export const auditVerifyResponseSchema = z.object({
-  ok: z.boolean(),
+  ok: z
+    .boolean()
+    .describe('The chain is intact, contains the published head if one was given, and the stored results match it'),
   entries: z.number().int().describe('Entries checked'),
-  head: z.object({ seq: z.number().int(), hash: z.string() }),
+  head: auditHeadSchema,
   firstBroken: z
     .object({
       seq: z.number().int(),
-      reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch']),
+      reason: z.enum(['hash_mismatch', 'prev_hash_mismatch', 'sequence_gap', 'head_mismatch', 'truncated']),
       expected: z.string(),
       found: z.string(),
     })
-    .nullable(),
+    .nullable()
+    .describe('The first broken link of the chain itself ("truncated": the published head is gone)'),
+  firstMismatch: z
+    .object({
+      kind: auditMismatchKindSchema,
+      entity: z
+        .string()
+        .describe('e14_form, mesa (entity id "<mesa key>/<corporation>"), puesto or municipio rollup, audit_log'),
+      entityId: z.string(),
+      field: z.string().describe('What differs: a column, "payload", "missing", …'),
+      seq: z.number().int().nullable().describe('The audit entry the stored value was checked against'),
+      expected: z.string(),
+      found: z.string(),
+    })
+    .nullable()
+    .describe('The first difference found, checking in this order: chain, form contents, truths, rollups'),
+  checked: z
+    .object({
+      forms: z.number().int().describe('Stored form versions whose payload was re-hashed'),
+      truths: z.number().int().describe('Truths checked against their last audited decision'),
+      rollupRows: z.number().int().describe('Rollup rows recomputed from the truths'),
+    })
+    .describe('Stops at the first mismatch, so counts are partial then'),
+  publishedHead: auditHeadSchema.nullable().describe('The published head checked against, if one was given'),
 });
 
 export const auditExportQuerySchema = z.object({
@@ -181,7 +242,8 @@ export const auditExportQuerySchema = z.object({
 export const auditExportResponseSchema = z.object({
   algorithm: z.string(),
   genesisHash: z.string(),
-  head: z.object({ seq: z.number().int(), hash: z.string() }),
+  head: auditHeadSchema,
+  signedHead: signedAuditHeadSchema.optional().describe('The same head, signed by the service'),
   entries: z.array(auditEntrySchema),
   nextFromSeq: z.number().int().nullable(),
 });

@@ -148,7 +148,7 @@ export const toAuditEntry = (row: AuditRow): AuditEntry => ({
 
 export type BrokenLink = {
   seq: number;
-  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+  reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'head_mismatch' | 'truncated';
   expected: string;
   found: string;
 };
@@ -190,8 +190,11 @@ export function checkEntries(
 
 const PAGE = 5_000;
 
-export async function readAuditPage(pool: pg.Pool, afterSeq: number, limit: number): Promise<AuditEntry[]> {
-  const result = await pool.query<AuditRow>({
+/** A pool, or a client holding a transaction (verify reads one snapshot). */
+type Queryable = pg.Pool | pg.PoolClient;
+
+export async function readAuditPage(db: Queryable, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+  const result = await db.query<AuditRow>({
     name: 'audit-page',
     text: `SELECT seq, at, actor, action, entity, entity_id, before, after, prev_hash, hash
            FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
@@ -200,18 +203,18 @@ export async function readAuditPage(pool: pg.Pool, afterSeq: number, limit: numb
   return result.rows.map(toAuditEntry);
 }
 
-export async function readAuditHead(pool: pg.Pool): Promise<{ seq: number; hash: string }> {
-  const result = await pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+export async function readAuditHead(db: Queryable): Promise<{ seq: number; hash: string }> {
+  const result = await db.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
   return { seq: Number(result.rows[0]?.seq ?? 0), hash: result.rows[0]?.hash ?? GENESIS_HASH };
 }
 
 /** Recomputes the whole chain from genesis, page by page, and names the first broken link. */
-export async function verifyAuditChain(pool: pg.Pool) {
-  const head = await readAuditHead(pool);
+export async function verifyAuditChain(db: Queryable) {
+  const head = await readAuditHead(db);
   let position = { seq: 0, hash: GENESIS_HASH };
   let checked = 0;
   for (;;) {
-    const page = await readAuditPage(pool, position.seq, PAGE);
+    const page = await readAuditPage(db, position.seq, PAGE);
     if (page.length === 0) break;
     const { last, broken } = checkEntries(page, position);
     checked += page.length;
@@ -232,4 +235,32 @@ export async function verifyAuditChain(pool: pg.Pool) {
     };
   }
   return { ok: true, entries: checked, head, firstBroken: null };
+}
+
+/** The head published earlier a verify query names (GET /api/audit/verify?headSeq=&headHash=), if any. */
+export const publishedHeadOf = (query: { headSeq?: number; headHash?: string }) =>
+  query.headSeq === undefined || query.headHash === undefined ? null : { seq: query.headSeq, hash: query.headHash };
+
+/**
+ * Whether a chain verified up to `head` still holds a head published earlier: deleting the tail
+ * (and rewinding audit_head) leaves a valid but shorter chain, which only an outside copy of the
+ * head reveals.
+ */
+export async function checkPublishedHead(
+  db: Queryable,
+  published: { seq: number; hash: string },
+  head: { seq: number; hash: string },
+): Promise<BrokenLink | null> {
+  const truncated = (found: string): BrokenLink => ({
+    seq: published.seq,
+    reason: 'truncated',
+    expected: published.hash,
+    found,
+  });
+  if (published.seq > head.seq) return truncated(`the chain ends at seq ${head.seq}`);
+  if (published.seq === 0) return published.hash === GENESIS_HASH ? null : truncated(GENESIS_HASH);
+  const result = await db.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [published.seq]);
+  const found = result.rows[0]?.hash;
+  if (found === published.hash) return null;
+  return truncated(found ?? `no entry ${published.seq}`);
 }

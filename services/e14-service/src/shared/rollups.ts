@@ -15,7 +15,7 @@ export interface RollupPlace {
 }
 
 /** The counters puesto_coverage and municipio_coverage both keep, in the order of `RollupDeltas.add`'s values. */
-const COVERAGE_COLUMNS = [
+export const COVERAGE_COLUMNS = [
   'mesas_in',
   'mesas_validated',
   'mesas_needs_review',

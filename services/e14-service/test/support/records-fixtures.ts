@@ -108,3 +108,12 @@ export async function submitWithOfficialFeeds(e14: E14UnderTest, admin: string) 
   const failed = responses.find((response) => response.statusCode >= 300);
   if (failed) throw new Error(`setting up the official feeds failed: ${failed.body}`);
 }
+
+/** Honest sheets for mesas 001–003 of puesto 02 (31, 32, 33 votes for candidate 1 and 20 for candidate 2). */
+export async function submitPuestoTwoSheets(e14: E14UnderTest, admin: string): Promise<void> {
+  for (let mesa = 1; mesa <= 3; mesa += 1) {
+    const sheet = honestSheet(`01-031-99-02-00${mesa}`, [30 + mesa, 20, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const response = await post(e14, '/api/e14/process-v2', admin, sheet);
+    if (response.statusCode !== 201) throw new Error(`sheet ${mesa} was not stored: ${response.body}`);
+  }
+}

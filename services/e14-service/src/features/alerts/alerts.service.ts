@@ -50,16 +50,10 @@ function numbersRecord(catalog: ElectionCatalog, row: StoredNumbers): Record<str
     candidate_ids: row.candidateIds,
     votes: row.votes,
   });
-  const record: Record<string, number | null> = {
-    sufragantes: numbers.sufragantes,
-    urna: numbers.urna,
-    incinerados: numbers.incinerados,
-    blancos: numbers.blancos,
-    nulos: numbers.nulos,
-    noMarcados: numbers.noMarcados,
-  };
+  const { votes, ...nivelacion } = numbers;
+  const record: Record<string, number | null> = { ...nivelacion };
   if (row.sumaTotal !== undefined) record.sumaTotal = row.sumaTotal;
-  for (const [id, value] of numbers.votes) record[optionLabel(catalog, id)] = value;
+  for (const [id, value] of votes) record[optionLabel(catalog, id)] = value;
   return record;
 }
 

@@ -211,6 +211,7 @@ async function writeTerritory(
   const upserted = await tx.upsertMesas(electionId, mesas, parents);
   created.mesas = upserted.inserted;
   await tx.refreshTerritoryTotals(electionId);
+  await tx.shiftCoverageHabilitados(upserted.habilitadosShifts);
   return { created, updatedMesas: upserted.updated };
 }
 

@@ -37,6 +37,11 @@ export type ZonaValues = Pick<ZonaRow, 'code'> & {
 };
 export type PuestoValues = ZonaValues & { puesto: Pick<PuestoRow, 'code' | 'name'> };
 export type MesaValues = Pick<MesaRow, 'mesaKey' | 'code' | 'habilitados' | 'transmissionCode'>;
+/** A known mesa whose habilitados an amended divipol changed by `delta`. */
+export interface HabilitadosShift {
+  mesaId: number;
+  delta: number;
+}
 /** The parent ids of each mesa, one array per column, in the order of the mesas. */
 export interface MesaParents {
   departamentoId: Array<MesaRow['departamentoId']>;
@@ -195,19 +200,32 @@ export class ElectionsTransaction {
     return new Map(rows.rows.map((row) => [row.key, row]));
   }
 
-  /** Inserts new mesas and corrects the habilitados and transmission code of known ones. */
+  /**
+   * Inserts new mesas and corrects the habilitados and transmission code of known ones; returns
+   * how each corrected mesa's habilitados moved (`previous` reads the rows as they were before this
+   * statement: every part of one statement sees the same snapshot).
+   */
   async upsertMesas(
     electionId: number,
     rows: readonly MesaValues[],
     parents: MesaParents,
-  ): Promise<{ inserted: number; updated: number }> {
-    const result = await this.client.query<{ inserted: boolean }>(
-      `INSERT INTO mesas (election_id, departamento_id, municipio_id, puesto_id, mesa_key, code, habilitados, transmission_code)
-       SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[])
-       ON CONFLICT (election_id, mesa_key) DO UPDATE
-         SET habilitados = excluded.habilitados, transmission_code = excluded.transmission_code
-         WHERE (mesas.habilitados, mesas.transmission_code) IS DISTINCT FROM (excluded.habilitados, excluded.transmission_code)
-       RETURNING (xmax = 0) AS inserted`,
+  ): Promise<{ inserted: number; updated: number; habilitadosShifts: HabilitadosShift[] }> {
+    const result = await this.client.query<{ inserted: boolean; mesa_id: number; delta: number }>(
+      `WITH incoming AS (
+         SELECT * FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[])
+           AS i(departamento_id, municipio_id, puesto_id, mesa_key, code, habilitados, transmission_code)
+       ), previous AS (
+         SELECT m.id, m.habilitados FROM mesas m JOIN incoming i ON i.mesa_key = m.mesa_key WHERE m.election_id = $1
+       ), upserted AS (
+         INSERT INTO mesas (election_id, departamento_id, municipio_id, puesto_id, mesa_key, code, habilitados, transmission_code)
+         SELECT $1, * FROM incoming
+         ON CONFLICT (election_id, mesa_key) DO UPDATE
+           SET habilitados = excluded.habilitados, transmission_code = excluded.transmission_code
+           WHERE (mesas.habilitados, mesas.transmission_code) IS DISTINCT FROM (excluded.habilitados, excluded.transmission_code)
+         RETURNING id, habilitados, (xmax = 0) AS inserted
+       )
+       SELECT u.inserted, u.id AS mesa_id, u.habilitados - coalesce(p.habilitados, u.habilitados) AS delta
+       FROM upserted u LEFT JOIN previous p ON p.id = u.id`,
       [
         electionId,
         parents.departamentoId,
@@ -220,7 +238,34 @@ export class ElectionsTransaction {
       ],
     );
     const inserted = insertedCount(result);
-    return { inserted, updated: result.rows.length - inserted };
+    const habilitadosShifts = result.rows
+      .filter((row) => row.delta !== 0)
+      .map((row) => ({ mesaId: row.mesa_id, delta: row.delta }));
+    return { inserted, updated: result.rows.length - inserted, habilitadosShifts };
+  }
+
+  /**
+   * Moves the habilitados that coverage counts for mesas already in the results (turnout divides
+   * by them), in the puesto then the municipio rollup of each corporation with a truth there.
+   */
+  async shiftCoverageHabilitados(shifts: readonly HabilitadosShift[]): Promise<void> {
+    if (shifts.length === 0) return;
+    const ids = shifts.map((shift) => shift.mesaId);
+    const deltas = shifts.map((shift) => shift.delta);
+    for (const [table, place] of [
+      ['puesto_coverage', 'puesto_id'],
+      ['municipio_coverage', 'municipio_id'],
+    ] as const) {
+      await this.client.query(
+        `UPDATE ${table} c SET habilitados_in = c.habilitados_in + d.delta
+         FROM (SELECT m.${place} AS place_id, r.corporation, sum(s.delta)::bigint AS delta
+               FROM unnest($1::int[], $2::int[]) AS s(mesa_id, delta)
+               JOIN mesas m ON m.id = s.mesa_id JOIN reconciliations r ON r.mesa_id = s.mesa_id
+               GROUP BY 1, 2 ORDER BY 1, 2) d
+         WHERE c.${place} = d.place_id AND c.corporation = d.corporation`,
+        [ids, deltas],
+      );
+    }
   }
 
   /** The expected mesas and habilitados of each municipio and puesto, which coverage reads. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { withTransaction } from '../../../src/db/client.js';
 import { appendAudit, checkEntries, GENESIS_HASH } from '../../../src/shared/audit-chain.js';
-import { bearer, get, honestSheet, post } from '../../support/fixtures.js';
-import { withFixtureElection } from '../../support/records-fixtures.js';
+import { bearer, get } from '../../support/fixtures.js';
+import { submitPuestoTwoSheets, withFixtureElection } from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 
 let e14: E14UnderTest;
@@ -10,15 +10,7 @@ let admin: string;
 
 withFixtureElection(async (started) => {
   ({ e14, admin } = started);
-  for (let mesa = 1; mesa <= 3; mesa += 1) {
-    const response = await post(
-      e14,
-      '/api/e14/process-v2',
-      admin,
-      honestSheet(`01-031-99-02-00${mesa}`, [30 + mesa, 20, 0, 0, 0, 0, 0, 0, 0, 0]),
-    );
-    expect(response.statusCode).toBe(201);
-  }
+  await submitPuestoTwoSheets(e14, admin);
 });
 
 describe('hash-chained audit log', () => {
@@ -96,6 +88,12 @@ describe('hash-chained audit log', () => {
     }
     const response = await e14.app.inject({ method: 'GET', url: '/api/audit/verify', headers: bearer(admin) });
     expect(response.json()).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: 'hash_mismatch' } });
+  });
+
+  it('publishes the head unsigned, and says so, when no signing key is configured', async () => {
+    const head = (await get(e14, '/api/audit/head', admin)).json();
+    expect(head).toMatchObject({ signed: false, signature: null, publicKey: null, keyId: null });
+    expect(head).toHaveProperty('seq');
   });
 
   it('is read by admins and analysts only', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, divipol, post } from '../../support/fixtures.js';
-import { divipolWithOneMoreMesa, startWithFixtureElection } from '../../support/records-fixtures.js';
+import { bearer, divipol, get, honestSheet, post } from '../../support/fixtures.js';
+import { divipolWithOneMoreMesa, recordsOf, startWithFixtureElection } from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 
 let e14: E14UnderTest;
@@ -20,6 +20,23 @@ describe('divipol import', () => {
       unchanged: false,
       created: { departamentos: 0, municipios: 0, puestos: 0, mesas: 1, candidates: 0 },
     });
+  });
+
+  it('an amended habilitados moves the coverage of mesas already counted, and the audit still verifies', async () => {
+    const mesa = '01-031-99-01-004';
+    const stored = await post(e14, '/api/e14/forms', admin, honestSheet(mesa, [40, 30]));
+    expect(stored.statusCode, stored.body).toBe(201);
+    const coverage = async () => (await recordsOf(e14, admin).results('01-031')).json().coverage.habilitadosIn;
+    const before = await coverage();
+    const amended = divipolWithOneMoreMesa();
+    const listed = amended.departamentos[0]?.municipios[0]?.zonas[0]?.puestos[0]?.mesas.find((m) => m.code === '004');
+    if (!listed) throw new Error('the fixture divipol lost mesa 004');
+    listed.habilitados -= 50;
+    const imported = await post(e14, '/api/elections/import', admin, amended);
+    expect(imported.json()).toMatchObject({ unchanged: false });
+    expect(await coverage()).toBe(before - 50);
+    const verify = await get(e14, '/api/audit/verify', admin);
+    expect(verify.json()).toMatchObject({ ok: true });
   });
 
   it('imports the CSV format and names the failing line', async () => {
