@@ -129,6 +129,15 @@ describe('inspectDocument', () => {
     expect(inspectedOrRefused).toBe('PDF_BROKEN');
   });
 
+  it('refuses random bytes between a PDF header and its end marker at once, not after the parser gives up', async () => {
+    const random = Buffer.alloc(2_000_000);
+    for (let i = 0; i < random.length; i++) random[i] = (i * 2_654_435_761) >>> 24;
+    const bytes = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.4\n'), random, Buffer.from('\n%%EOF\n')]));
+    const started = performance.now();
+    expect((await refusal(bytes)).code).toBe('PDF_BROKEN');
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it('refuses a decompression bomb, inflating no more than the budget', async () => {
     const doc = await blankPdf();
     const zeros = deflateSync(Buffer.alloc(40 * 1_048_576));

@@ -33,6 +33,11 @@ export const intakeLimitsSchema = z.object({
 export type IntakeLimits = z.output<typeof intakeLimitsSchema>;
 export type IntakeLimitsInput = z.input<typeof intakeLimitsSchema>;
 
+/** Most bytes one stream of a PDF may inflate to: the largest image's samples, within the document's budget. */
+export function streamByteCap(limits: IntakeLimits): number {
+  return Math.min(limits.maxDecodedMb * 1_048_576, limits.maxImagePixels * 4 + 65_536);
+}
+
 export type DocumentKind = 'pdf' | 'jpeg' | 'png';
 
 /** How a page's raster will be obtained. */
@@ -187,13 +192,20 @@ async function inspectPdf(bytes: Uint8Array, sha256: string, limits: IntakeLimit
   if (!latin1.slice(-1024).includes('%%EOF')) {
     throw new SheetError('PDF_BROKEN', 'The PDF is incomplete: it does not end with %%EOF (a cut-short download?).');
   }
+  // Every PDF holds its catalog in a numbered object; bytes without one are no PDF, however long
+  // its parser would take to give up on them (~4 s per MB of random bytes).
+  if (!/\d+\s+\d+\s+obj\b/.test(latin1)) {
+    throw new SheetError(
+      'PDF_BROKEN',
+      'The file starts like a PDF but holds no PDF object: it is damaged or not a PDF.',
+    );
+  }
   if (declaresEncryption(latin1)) {
     throw new SheetError('PDF_ENCRYPTED', 'The PDF is encrypted; published E-14 sheets never are, so it is refused.');
   }
-  const maxDecoded = limits.maxDecodedMb * 1_048_576;
   const streams = scanStreams(bytes, latin1, {
-    maxDocumentBytes: maxDecoded,
-    maxStreamBytes: Math.min(maxDecoded, limits.maxImagePixels * 4 + 65_536),
+    maxDocumentBytes: limits.maxDecodedMb * 1_048_576,
+    maxStreamBytes: streamByteCap(limits),
   });
   let document: PDFDocument;
   try {

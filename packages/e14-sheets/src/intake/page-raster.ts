@@ -1,22 +1,27 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { constants, inflateSync } from 'node:zlib';
 import { PDFRawStream, PDFRef } from 'pdf-lib';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { SheetError } from '../errors.js';
 import { adaptiveBinarize, type GrayImage, type PageRaster } from '../raster/raster.js';
 import {
   type InspectedDocument,
+  type InspectedPdfState,
+  type IntakeLimits,
   type IntakeLimitsInput,
   intakeLimitsSchema,
   type PagePlan,
   pdfStateOf,
+  streamByteCap,
 } from './inspect.js';
 
 /**
  * Page images out of an inspected document, cheapest way first: a scanned page's embedded 1-bit
- * image is taken as it is (inflated once, in intake, and never re-rendered); 8-bit and JPEG page
- * images are decoded by sharp; only pages that are not a single image go through pdf.js and a
- * canvas. Photos are scaled to about a scan's resolution and binarised adaptively.
+ * image is taken as it is (inflated once, in intake, and never re-rendered), and so are 8-bit gray
+ * samples; RGB and JPEG page images are decoded by sharp, reduced as they are decoded when they are
+ * far above a scan's size; only pages that are not a single image go through pdf.js and a canvas.
+ * Photos are scaled to about a scan's resolution and binarised adaptively.
  */
 
 export interface ExtractedPage {
@@ -28,39 +33,91 @@ export interface ExtractedPage {
 
 /** Long side a photo is reduced to: a little above a published scan's 2,613 px, enough for digits. */
 const PHOTO_LONG_SIDE = 2_800;
+/**
+ * Long side above which a page image embedded in a PDF is reduced as it is decoded: twice a
+ * photo's, so scans of any sensible resolution pass untouched, while a 100 MP page is held at
+ * 31 MP instead of 100 (a JPEG is then decoded at a reduced scale, never at full size).
+ */
+const EMBEDDED_LONG_SIDE = 2 * PHOTO_LONG_SIDE;
 
 function invertInPlace(data: Uint8Array): void {
   for (let i = 0; i < data.length; i++) data[i] = ~(data[i] as number) & 0xff;
 }
 
+function grayRaster(width: number, height: number, data: Uint8Array): PageRaster {
+  return { kind: 'gray', width, height, data, inkThreshold: 127 };
+}
+
+/** An 8-bit gray page out of sharp, reduced to EMBEDDED_LONG_SIDE when it is larger. */
+async function decodedGray(image: Sharp, width: number, height: number): Promise<PageRaster> {
+  const reduced =
+    Math.max(width, height) > EMBEDDED_LONG_SIDE
+      ? image.resize({ width: EMBEDDED_LONG_SIDE, height: EMBEDDED_LONG_SIDE, fit: 'inside' })
+      : image;
+  const { data, info } = await reduced.greyscale().raw().toBuffer({ resolveWithObject: true });
+  return grayRaster(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.length));
+}
+
+function rawContents(state: InspectedPdfState, objectNumber: number): Uint8Array | undefined {
+  const object = state.document.context.lookup(PDFRef.of(objectNumber));
+  return object instanceof PDFRawStream ? object.contents : undefined;
+}
+
+/** Bytes of a page image's samples by its plan. */
+function declaredBytes(plan: Extract<PagePlan, { source: 'embedded-image' }>): number {
+  const channels = plan.colorSpace === 'DeviceRGB' ? 3 : 1;
+  return Math.ceil((plan.width * plan.bitsPerComponent * channels) / 8) * plan.height;
+}
+
+/**
+ * A Flate page image's samples, taken from the inspection (which inflated them once, within its
+ * budget) so that they are freed with the page raster instead of living as long as the
+ * inspection; a page extracted a second time is inflated again, up to its declared size.
+ */
+function takeInflated(
+  state: InspectedPdfState,
+  plan: Extract<PagePlan, { source: 'embedded-image' }>,
+  limits: IntakeLimits,
+): Uint8Array | undefined {
+  const stream = state.streams.get(plan.objectNumber);
+  const inflated = stream?.inflated;
+  if (stream && inflated) {
+    stream.inflated = undefined;
+    return inflated;
+  }
+  const compressed = rawContents(state, plan.objectNumber);
+  if (!compressed) return undefined;
+  const cap = streamByteCap(limits);
+  try {
+    return inflateSync(compressed, {
+      chunkSize: Math.max(constants.Z_MIN_CHUNK, Math.min(declaredBytes(plan), cap)),
+      maxOutputLength: cap,
+      finishFlush: constants.Z_SYNC_FLUSH,
+    });
+  } catch (error) {
+    throw new SheetError('PDF_BROKEN', 'A compressed page image of the PDF is damaged.', {
+      object: plan.objectNumber,
+      zlib: (error as { code?: string }).code,
+    });
+  }
+}
+
 async function decodeEmbedded(
   inspected: InspectedDocument,
   plan: Extract<PagePlan, { source: 'embedded-image' }>,
-  limitPixels: number,
+  limits: IntakeLimits,
 ): Promise<PageRaster> {
+  const limitPixels = limits.maxImagePixels;
   const state = pdfStateOf(inspected);
   if (!state) throw new Error('inspected document has no parsed PDF state');
   const { width, height } = plan;
-  let samples: Uint8Array | undefined = state.streams.get(plan.objectNumber)?.inflated;
-  if (plan.filter !== 'FlateDecode') {
-    const object = state.document.context.lookup(PDFRef.of(plan.objectNumber));
-    samples = object instanceof PDFRawStream ? object.contents : undefined;
-  }
+  const samples =
+    plan.filter === 'FlateDecode' ? takeInflated(state, plan, limits) : rawContents(state, plan.objectNumber);
   if (!samples)
     throw new SheetError('PDF_BROKEN', 'A page image of the PDF has no data.', { object: plan.objectNumber });
   if (plan.filter === 'DCTDecode') {
     try {
-      const { data, info } = await sharp(samples, { limitInputPixels: limitPixels })
-        .greyscale()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      return {
-        kind: 'gray',
-        width: info.width,
-        height: info.height,
-        data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-        inkThreshold: 127,
-      };
+      return await decodedGray(sharp(samples, { limitInputPixels: limitPixels }), width, height);
     } catch (error) {
       throw new SheetError('IMAGE_BROKEN', 'A JPEG page image inside the PDF is damaged.', {
         cause: (error as Error).message,
@@ -87,13 +144,21 @@ async function decodeEmbedded(
       object: plan.objectNumber,
     });
   }
-  const gray = await sharp(samples, { raw: { width, height, channels }, limitInputPixels: limitPixels })
-    .greyscale()
-    .raw()
-    .toBuffer();
-  const data = new Uint8Array(gray.buffer, gray.byteOffset, gray.length);
-  if (plan.inverted) invertInPlace(data);
-  return { kind: 'gray', width, height, data, inkThreshold: 127 };
+  if (channels === 1 && Math.max(width, height) <= EMBEDDED_LONG_SIDE) {
+    // The samples are the page: inflated ones were taken from the inspection and are used as they
+    // are; raw ones belong to the parsed document and are copied to be inverted.
+    const gray =
+      plan.inverted && plan.filter === 'none' ? samples.slice(0, width * height) : samples.subarray(0, width * height);
+    if (plan.inverted) invertInPlace(gray);
+    return grayRaster(width, height, gray);
+  }
+  const raster = await decodedGray(
+    sharp(samples, { raw: { width, height, channels }, limitInputPixels: limitPixels }),
+    width,
+    height,
+  );
+  if (plan.inverted) invertInPlace(raster.data);
+  return raster;
 }
 
 /** Decodes a photo (JPEG/PNG) to a binarised page raster at about scan resolution. */
@@ -218,7 +283,7 @@ export async function extractPages(
         extractMs: performance.now() - started,
       });
     } else if (plan.source === 'embedded-image') {
-      const raster = await decodeEmbedded(inspected, plan, limits.maxImagePixels);
+      const raster = await decodeEmbedded(inspected, plan, limits);
       out.push({ pageNumber, raster, source: plan.source, extractMs: performance.now() - started });
     } else {
       needRenderer.push(pageNumber);

@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 import { SheetError } from '../errors.js';
 
 /**
@@ -38,6 +38,20 @@ function filtersOf(dictionary: string): string[] {
   return [...match[1].matchAll(/\/([A-Za-z0-9]+)/g)].map((name) => name[1] as string);
 }
 
+/**
+ * Bytes an image stream's samples take by its dictionary (0 when it does not say). A stream is
+ * inflated into chunks that are copied into one buffer at the end, twice its size at the peak;
+ * one chunk of the declared size makes that peak its size alone.
+ */
+function declaredImageBytes(dictionary: string): number {
+  if (!/\/Subtype\s*\/Image\b/.test(dictionary)) return 0;
+  const numberOf = (key: string) =>
+    Number(new RegExp(`/${key}\\s+(\\d+)\\b(?!\\s+\\d+\\s+R)`).exec(dictionary)?.[1] ?? 0);
+  const channels = /\/ColorSpace\s*\/DeviceRGB\b/.test(dictionary) ? 3 : 1;
+  const bits = /\/ImageMask\s+true\b/.test(dictionary) ? 1 : numberOf('BitsPerComponent');
+  return Math.ceil((numberOf('Width') * bits * channels) / 8) * numberOf('Height');
+}
+
 /** True when the bytes declare an /Encrypt dictionary in a trailer or cross-reference stream. */
 export function declaresEncryption(latin1: string): boolean {
   return /\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(
@@ -75,9 +89,11 @@ export function scanStreams(bytes: Uint8Array, latin1: string, limits: StreamSca
     };
     if (filters.length === 1 && filters[0] === 'FlateDecode') {
       const cap = Math.min(limits.maxStreamBytes, budget);
+      const declared = declaredImageBytes(dictionary);
+      const chunkSize = declared > 0 ? Math.max(constants.Z_MIN_CHUNK, Math.min(declared, cap)) : undefined;
       let inflated: Buffer;
       try {
-        inflated = inflateSync(bytes.subarray(dataStart, dataEnd), { maxOutputLength: Math.max(1, cap) });
+        inflated = inflateSync(bytes.subarray(dataStart, dataEnd), { maxOutputLength: Math.max(1, cap), chunkSize });
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
@@ -96,6 +112,7 @@ export function scanStreams(bytes: Uint8Array, latin1: string, limits: StreamSca
         }
         inflated = inflateSync(bytes.subarray(dataStart, dataEnd), {
           maxOutputLength: Math.max(1, cap),
+          chunkSize,
           finishFlush: 2 /* Z_SYNC_FLUSH */,
         });
       }

@@ -206,7 +206,9 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
  */
 export function adaptiveBinarize(image: GrayImage, windowSize: number, darkerBy = 0.15): GrayImage {
   const { width, height, data } = image;
-  const integral = new Float64Array((width + 1) * (height + 1));
+  // Sums modulo 2^32: half the memory of doubles (~30 MB less on a phone photo), and a window's
+  // sum, recovered with `>>> 0`, is exact because it stays far below 2^32 even when the table wraps.
+  const integral = new Uint32Array((width + 1) * (height + 1));
   for (let y = 0; y < height; y++) {
     let rowSum = 0;
     for (let x = 0; x < width; x++) {
@@ -223,10 +225,11 @@ export function adaptiveBinarize(image: GrayImage, windowSize: number, darkerBy 
       const x0 = Math.max(0, x - half);
       const x1 = Math.min(width, x + half + 1);
       const sum =
-        (integral[y1 * (width + 1) + x1] as number) -
-        (integral[y0 * (width + 1) + x1] as number) -
-        (integral[y1 * (width + 1) + x0] as number) +
-        (integral[y0 * (width + 1) + x0] as number);
+        ((integral[y1 * (width + 1) + x1] as number) -
+          (integral[y0 * (width + 1) + x1] as number) -
+          (integral[y1 * (width + 1) + x0] as number) +
+          (integral[y0 * (width + 1) + x0] as number)) >>>
+        0;
       const mean = sum / ((x1 - x0) * (y1 - y0));
       out[y * width + x] = (data[y * width + x] as number) < mean * (1 - darkerBy) ? 0 : 255;
     }
