@@ -2,7 +2,7 @@
  * `pnpm bench [name ...]`: runs the benchmarks one after another, each in its own process so that
  * one's memory and warm caches never colour another's figures, and each writes its
  * bench/results/<name>.json (figures as ratios to a reference measured in the same run).
- * With no name, all of them run (about 3 minutes on a quiet 2-core machine). PostgreSQL and Redis
+ * With no name, all of them run (about 5 minutes on a quiet 2-core machine). PostgreSQL and Redis
  * come from TEST_DATABASE_URL and REDIS_URL, else an embedded server and a redis-server started
  * here for the whole run, so every benchmark measures against real ones.
  */
@@ -29,6 +29,11 @@ const BENCHMARKS: Benchmark[] = [
     name: 'e14-pipeline',
     script: 'services/e14-service/bench/pipeline.ts',
     args: ['--out', 'bench/results/e14-pipeline.json'],
+  },
+  {
+    name: 'e14-abuse',
+    script: 'services/e14-service/bench/abuse.ts',
+    args: ['--out', 'bench/results/e14-abuse.json'],
   },
   {
     name: 'e14-accuracy',

@@ -51,8 +51,8 @@ const keepWorkspaceFileUrls: Plugin = {
 const entryPoints = [
   { in: 'src/server.ts', out: 'server' },
   { in: 'src/cli.ts', out: 'cli' },
-  // e14-service's sheet-reading threads: its read pool starts dist/read-worker.js.
-  { in: 'src/features/documents/read-worker.ts', out: 'read-worker' },
+  // e14-service's file threads: its SheetThreads pool starts dist/sheet-worker.js.
+  { in: 'src/shared/sheet-threads/sheet-worker.ts', out: 'sheet-worker' },
 ].filter((entry) => existsSync(resolve(serviceDir, entry.in)));
 
 rmSync(distDir, { recursive: true, force: true });

@@ -7,10 +7,11 @@ import {
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
 import multipart from '@fastify/multipart';
-import type { E14Config } from './config.js';
+import { type E14Config, sheetLimits } from './config.js';
 import { AlertsRepository } from './features/alerts/alerts.repository.js';
 import { alertsRoutes, claimsRoutes } from './features/alerts/alerts.routes.js';
 import { AlertsService } from './features/alerts/alerts.service.js';
+import { AuditRepository } from './features/audit/audit.repository.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { DocumentRetriesRepository } from './features/documents/document-retries.repository.js';
 import { DocumentsRepository } from './features/documents/documents.repository.js';
@@ -48,14 +49,18 @@ import { ReviewCropsRepository } from './features/review/review-crops.repository
 import { ReviewLeases } from './features/review/review-leases.js';
 import { ReviewMetrics } from './features/review/review-metrics.js';
 import { witnessesRoutes } from './features/witnesses/witnesses.routes.js';
+import { AuditHeadSigner } from './shared/audit-head.js';
 import { ElectionCatalogs } from './shared/election-catalog.js';
 import type { FormIntake } from './shared/form-intake.js';
 import { ResultsCache } from './shared/results-cache.js';
+import { SheetThreads } from './shared/sheet-threads/sheet-threads.js';
 import { WitnessAssignments } from './shared/witness-assignments.js';
 
 export const SERVICE_NAME = 'e14-service';
 export const SERVICE_VERSION = '0.1.0';
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+/** The audit log is only ever read and appended to: the runtime role gets no UPDATE, DELETE or TRUNCATE on it. */
+export const APPEND_ONLY_TABLES = ['audit_log'];
 
 const MB = 1_048_576;
 
@@ -76,6 +81,10 @@ interface Kernel {
   catalogs: ElectionCatalogs;
   resultsCache: ResultsCache;
   witnesses: WitnessAssignments;
+  /** The threads that check received files: an upload never waits behind the pipeline's readings. */
+  checkThreads: SheetThreads;
+  /** The threads that read and crop files (the pipeline, review): their number bounds decoding's memory. */
+  readThreads: SheetThreads;
 }
 
 /**
@@ -92,6 +101,8 @@ export async function buildE14App(
     catalogs: new ElectionCatalogs(app.pg),
     resultsCache: new ResultsCache(app.store, config.CACHE_TTL_RESULTS),
     witnesses: new WitnessAssignments(app.pg),
+    checkThreads: fileThreads(config, config.E14_SHEET_CHECK_THREADS),
+    readThreads: fileThreads(config, config.E14_PIPELINE_READ_THREADS),
   };
   // A divipol import re-reads the documents that failed for what it did not know yet; the documents
   // feature is built after the records it stores through, and no import runs before the app is ready.
@@ -107,8 +118,21 @@ export async function buildE14App(
   app.addHook('onClose', async () => {
     await pipeline.stop();
     await records.forensics.stop();
+    await Promise.all([kernel.checkThreads.close(), kernel.readThreads.close()]);
   });
   return { app, ...records, ...kernel, pipeline, review };
+}
+
+/** `size` worker threads for untrusted files, under the configured deadlines and heap limit. */
+function fileThreads(config: E14Config, size: number): SheetThreads {
+  return new SheetThreads({
+    size,
+    timeoutMs: { inspect: config.E14_SHEET_CHECK_TIMEOUT_MS, read: config.E14_SHEET_READ_TIMEOUT_MS },
+    heapMb: config.E14_SHEET_THREAD_HEAP_MB,
+    maxJobsPerThread: config.E14_SHEET_THREAD_MAX_JOBS,
+    maxWaitingChecks: config.E14_SHEET_CHECKS_WAITING,
+    idleMs: config.E14_SHEET_THREAD_IDLE_MS,
+  });
 }
 
 async function createE14Server(
@@ -122,6 +146,7 @@ async function createE14Server(
       description:
         'E-14 records: divipol, structured intake, validation rules and forensic signals, alerts and claims packets, reconciliation, hash-chained audit, results.',
       migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
+      appendOnlyTables: APPEND_ONLY_TABLES,
     }),
     ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
     auth: remoteAuth(config),
@@ -187,7 +212,11 @@ async function registerRecords(
   await app.register(witnessesRoutes, { prefix: '/api/witnesses', catalogs, witnesses });
   await app.register(alertsRoutes, { prefix: '/api/alerts', alerts, rate: readRate });
   await app.register(claimsRoutes, { prefix: '/api/claims', alerts, rate: readRate });
-  await app.register(auditRoutes, { prefix: '/api/audit' });
+  await app.register(auditRoutes, {
+    prefix: '/api/audit',
+    repository: new AuditRepository(app.pg),
+    signer: new AuditHeadSigner(config.E14_AUDIT_SIGNING_KEY),
+  });
   await app.register(resultsRoutes, { prefix: '/api/results', results, rate: readRate });
   await app.register(forensicsRoutes, {
     prefix: '/api/forensics',
@@ -210,6 +239,8 @@ async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Ker
     config,
     log: app.log,
     metrics: new PipelineMetrics(app.metrics, documents),
+    checkThreads: kernel.checkThreads,
+    readThreads: kernel.readThreads,
   });
   const documentsService = new DocumentsService({
     documents,
@@ -247,7 +278,8 @@ async function registerReview(app: ServiceApp, config: E14Config, kernel: Kernel
     repository: new ReviewCropsRepository(app.pg),
     catalogs: kernel.catalogs,
     store: app.store,
-    limits: { maxFileMb: config.E14_MAX_FILE_SIZE_MB, maxPages: config.E14_OCR_MAX_PAGES },
+    limits: sheetLimits(config),
+    threads: kernel.readThreads,
   });
   await app.register(reviewRoutes, { prefix: '/api/review', review, crops, rate: config.RATE_LIMIT_E14_READ });
   // A reviewer version left unstored by a crash between closing and intake is stored now.

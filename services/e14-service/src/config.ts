@@ -1,6 +1,8 @@
 import { anthropicReaderEnvSchema } from '@castor/ai-providers';
+import type { IntakeLimitsInput } from '@castor/e14-sheets';
 import { authVerifierEnv, baseServiceEnv, envBoolean, envInt, envPort, envRate, loadConfig } from '@castor/service-kit';
 import { z } from 'zod';
+import { parseAuditSigningKey } from './shared/audit-head.js';
 
 export const e14EnvSchema = z.object({
   ...baseServiceEnv,
@@ -12,6 +14,9 @@ export const e14EnvSchema = z.object({
   E14_MAX_FILE_SIZE_MB: envInt(10, 1, 200).describe('Largest uploaded E-14 file'),
   E14_REVIEW_LEASE_SECONDS: envInt(300, 1, 86_400).describe(
     'How long a review task stays with the reviewer it was handed to before it returns to the queue',
+  ),
+  E14_REVIEW_TASKS_PER_UPLOADER: envInt(60, 1, 100_000).describe(
+    "Review tasks a witness's uploads may open per hour; past it their documents are quarantined (REVIEW_BUDGET_EXCEEDED) until an admin or analyst releases them. Admins' uploads and the Registraduría's scans are not counted",
   ),
   E14_BATCH_MAX_SHEETS: envInt(1_000, 1, 10_000).describe('Most sheets in one POST /api/e14/forms/batch'),
   E14_BATCH_BODY_LIMIT_MB: envInt(32, 1, 512).describe('Largest body of a batch intake request'),
@@ -31,7 +36,33 @@ export const e14EnvSchema = z.object({
     'Start the document workers with the service (else POST /api/pipeline/start starts them)',
   ),
   E14_PIPELINE_SLOTS: envInt(16, 1, 512).describe('Documents one replica works on at once (all stages)'),
-  E14_PIPELINE_READ_THREADS: envInt(0, 0, 64).describe('Worker threads reading sheets; 0 = one per core'),
+  E14_PIPELINE_READ_THREADS: envInt(2, 0, 64).describe(
+    'Worker threads that read documents and cut review crops, so at most this many decode pages at once; 0 = one per core',
+  ),
+  E14_SHEET_CHECK_THREADS: envInt(1, 1, 16).describe(
+    'Worker threads that check received files before they are queued, apart from the reading ones so an upload never waits behind the pipeline',
+  ),
+  E14_SHEET_THREAD_HEAP_MB: envInt(96, 32, 4_096).describe(
+    'JavaScript heap limit of one file thread; a file that needs more is refused as FILE_TOO_COMPLEX',
+  ),
+  E14_SHEET_THREAD_MAX_JOBS: envInt(200, 1, 1_000_000).describe(
+    'Files one thread works on before it is replaced by a fresh one (memory a decoder keeps is given back)',
+  ),
+  E14_SHEET_CHECK_TIMEOUT_MS: envInt(10_000, 100, 600_000).describe(
+    'Longest the intake checks of one received file may run in its thread; beyond, the file is refused as FILE_TOO_COMPLEX',
+  ),
+  E14_SHEET_READ_TIMEOUT_MS: envInt(120_000, 100, 3_600_000).describe(
+    'Longest the reading of one document (or its review crops) may run in its thread, wall clock (a 100 MP photo takes ~9 s on an idle core); beyond, it fails for good as FILE_TOO_COMPLEX',
+  ),
+  E14_SHEET_THREAD_IDLE_MS: envInt(30_000, 100, 3_600_000).describe(
+    'A file thread idle this long ends (V8 never collects in an idle thread, so the last decoded page would stay resident); the next job starts a new one',
+  ),
+  E14_MAX_DECODED_MB: envInt(64, 8, 4_096).describe(
+    'Budget for all inflated streams of one PDF (a 300-dpi grey page is ~8 MB, colour ~25 MB); it bounds what each read thread holds',
+  ),
+  E14_SHEET_CHECKS_WAITING: envInt(8, 0, 1_000).describe(
+    'Received files waiting for a thread to be checked; more are answered 503 BUSY with Retry-After',
+  ),
   E14_PIPELINE_VISION_CONCURRENCY: envInt(8, 1, 256).describe(
     'Claude Vision readings in flight per replica (when ANTHROPIC_API_KEY is set)',
   ),
@@ -58,6 +89,21 @@ export const e14EnvSchema = z.object({
   E14_REGISTRADURIA_RECHECK_MS: envInt(60_000, 10, 3_600_000).describe(
     "How long before a mesa whose E-14 is not published yet is looked for again (and the site's index re-validated)",
   ),
+  E14_AUDIT_SIGNING_KEY: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined) return undefined;
+      try {
+        return parseAuditSigningKey(text);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be an Ed25519 private key (PKCS#8 PEM, or base64)' });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      'Ed25519 private key signing the audit chain head (GET /api/audit/head): PKCS#8 PEM, base64 of its PKCS#8 DER, or base64 of its 32-byte seed; unset = heads are published unsigned',
+    ),
 });
 
 export type E14Config = z.output<typeof e14EnvSchema>;
@@ -65,3 +111,10 @@ export type E14Config = z.output<typeof e14EnvSchema>;
 export function loadE14Config(env: Record<string, string | undefined> = process.env): E14Config {
   return loadConfig('e14-service', e14EnvSchema, env);
 }
+
+/** What one received file may be, judged before and while it is decoded (uploads, pipeline reads, review crops). */
+export const sheetLimits = (config: E14Config): IntakeLimitsInput => ({
+  maxFileMb: config.E14_MAX_FILE_SIZE_MB,
+  maxPages: config.E14_OCR_MAX_PAGES,
+  maxDecodedMb: config.E14_MAX_DECODED_MB,
+});

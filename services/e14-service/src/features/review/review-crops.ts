@@ -1,10 +1,11 @@
 import { type CropRef, parseMesaKey } from '@castor/contracts';
 import { type GrayImage, reviewedCellLine } from '@castor/digit-recognizer';
-import { type IntakeLimitsInput, readSheet } from '@castor/e14-sheets';
+import type { IntakeLimitsInput } from '@castor/e14-sheets';
 import { httpError, type KeyValueStore } from '@castor/service-kit';
 import sharp from 'sharp';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import { TemplateResolver } from '../../shared/sheet-templates.js';
+import type { SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
 import type { ReviewCropsRepository, TaskCellRecord } from './review-crops.repository.js';
 
 /** Where a reviewed cell is: the form's sheet (for its template) and the crop reference. */
@@ -18,8 +19,8 @@ const CROP_CACHE_SECONDS = 3_600;
 /**
  * Cell images cut from the stored scans: the document is read again with the layout the pipeline
  * used for its mesa (registration, then each cell sampled upright, exactly as the recognizer saw
- * it), so a reviewer and the training set get the very pixels behind the reading. PNGs are cached
- * in the key-value store: a reviewer opens the crops of one sheet one after the other.
+ * it) in a file thread, so a reviewer and the training set get the very pixels behind the reading.
+ * PNGs are cached in the key-value store: a reviewer opens the crops of one sheet one after the other.
  */
 export class ReviewCrops {
   private readonly templates = new TemplateResolver();
@@ -30,6 +31,7 @@ export class ReviewCrops {
       catalogs: ElectionCatalogs;
       store: KeyValueStore;
       limits: IntakeLimitsInput;
+      threads: Pick<SheetThreads, 'crops'>;
     },
   ) {}
 
@@ -90,19 +92,12 @@ export class ReviewCrops {
       const catalog = await this.deps.catalogs.get(first.electionCode);
       const template = catalog && this.templates.forMesa(catalog, first.corporation, parseMesaKey(first.mesaKey));
       if (!bytes || !template) continue;
-      const reading = await readSheet(new Uint8Array(bytes), {
-        templates: [template],
-        limits: this.deps.limits,
-        readQr: false,
-        cropImages: true,
-      }).catch(() => null);
-      if (!reading) continue;
+      const read = await this.deps.threads.crops(new Uint8Array(bytes), [template], this.deps.limits).catch(() => null);
+      if (!read?.ok) continue;
       for (const position of positions) {
         const cell = cells[position] as CellSource;
-        const field = reading.fields.find(
-          (candidate) => candidate.field === cell.path && candidate.crop.page === cell.crop.page && candidate.cropPng,
-        );
-        if (field?.cropPng) images.set(position, field.cropPng);
+        const crop = read.crops.find((candidate) => candidate.field === cell.path && candidate.page === cell.crop.page);
+        if (crop) images.set(position, crop.png);
       }
     }
     return images;

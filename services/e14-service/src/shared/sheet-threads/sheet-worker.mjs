@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./read-worker.js');
+await import('./sheet-worker.js');

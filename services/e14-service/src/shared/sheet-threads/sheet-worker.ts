@@ -1,0 +1,146 @@
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort } from 'node:worker_threads';
+import {
+  type CellReader,
+  extractPages,
+  inspectDocument,
+  isSheetError,
+  loadLocalRecognizer,
+  type PageRaster,
+  readSheet,
+} from '@castor/e14-sheets';
+import sharp from 'sharp';
+import type {
+  CropsResult,
+  InspectResult,
+  ReadResult,
+  SheetJob,
+  SheetThreadMessage,
+  SheetThreadReply,
+} from './sheet-threads.js';
+
+/**
+ * One file thread: intake checks, page images, registration, barcode, header and cells through
+ * the local recognizer (loaded once per thread: it reuses its buffers), the page images as PNG for
+ * a vision provider, and the cell images for review.
+ */
+
+// The pool gives the parallelism, one file per thread: libvips works on one thread per operation
+// and keeps no cache of decoded images, so a thread's memory is the file it works on.
+sharp.cache(false);
+sharp.concurrency(1);
+
+/**
+ * The lowest CPU priority for this thread (and the libvips threads it starts, which inherit it):
+ * on a small VPS the event loop, answering HTTP, must win the cores from a hostile file's parse.
+ * Linux keeps a nice value per thread and setpriority takes a thread id; elsewhere, no change.
+ */
+function yieldCpuToTheEventLoop() {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, constants.priority.PRIORITY_LOW);
+  } catch {
+    // Not Linux, or not allowed: the thread keeps the process's priority.
+  }
+}
+yieldCpuToTheEventLoop();
+
+const RETRY_MODEL_MS = 30_000;
+let recognizer: (CellReader & { modelVersion: string }) | undefined;
+let recognizerStatus = 'none';
+let lastAttempt = 0;
+
+async function localRecognizer(): Promise<CellReader | undefined> {
+  // The model file may be installed while the service runs (a retrained model): look again now and then.
+  if (recognizer || Date.now() - lastAttempt < RETRY_MODEL_MS) return recognizer;
+  lastAttempt = Date.now();
+  try {
+    recognizer = await loadLocalRecognizer();
+    recognizerStatus = recognizer.modelVersion;
+  } catch (error) {
+    recognizerStatus = `none: ${(error as Error).message.slice(0, 120)}`;
+  }
+  return recognizer;
+}
+
+/** A page as an 8-bit PNG (1-bit scans expanded), what a vision provider accepts. */
+async function pagePng(raster: PageRaster): Promise<Uint8Array> {
+  const { width, height } = raster;
+  let gray: Uint8Array;
+  if (raster.kind === 'gray') gray = raster.data;
+  else {
+    gray = new Uint8Array(width * height).fill(255);
+    for (let y = 0; y < height; y++) {
+      const row = y * raster.rowBytes;
+      for (let x = 0; x < width; x++) {
+        if (((raster.data[row + (x >> 3)] as number) >> (7 - (x & 7))) & 1) gray[y * width + x] = 0;
+      }
+    }
+  }
+  return new Uint8Array(
+    await sharp(gray, { raw: { width, height, channels: 1 } })
+      // Fast deflate: a bilevel page compresses well anyway, and quantising to a palette costs ~10× more.
+      .png({ compressionLevel: 1 })
+      .toBuffer(),
+  );
+}
+
+async function inspect(job: Extract<SheetJob, { kind: 'inspect' }>): Promise<InspectResult> {
+  const { kind, pageCount } = await inspectDocument(job.bytes, job.limits);
+  return { ok: true, inspected: { kind, pageCount } };
+}
+
+async function read(job: Extract<SheetJob, { kind: 'read' }>): Promise<ReadResult> {
+  const cells = job.mode === 'full' ? await localRecognizer() : undefined;
+  const reading = await readSheet(job.bytes, {
+    templates: job.templates,
+    limits: job.limits,
+    readQr: false,
+    ...(cells ? { recognizer: cells } : {}),
+  });
+  if (!job.pageImages) return { ok: true, reading, recognizer: recognizerStatus };
+  const inspected = await inspectDocument(job.bytes, job.limits);
+  const pageImages: Array<{ page: number; bytes: Uint8Array }> = [];
+  for (const page of await extractPages(job.bytes, inspected, { limits: job.limits })) {
+    pageImages.push({ page: page.pageNumber, bytes: await pagePng(page.raster) });
+  }
+  return { ok: true, reading, recognizer: recognizerStatus, pageImages };
+}
+
+async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsResult> {
+  const reading = await readSheet(job.bytes, {
+    templates: job.templates,
+    limits: job.limits,
+    readQr: false,
+    cropImages: true,
+  });
+  return {
+    ok: true,
+    crops: reading.fields.flatMap((field) =>
+      field.cropPng ? [{ field: field.field, page: field.crop.page, png: field.cropPng }] : [],
+    ),
+  };
+}
+
+async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
+  try {
+    if (job.kind === 'inspect') return await inspect(job);
+    if (job.kind === 'read') return await read(job);
+    return await crops(job);
+  } catch (error) {
+    if (isSheetError(error)) return { ok: false, error: { code: error.code, message: error.message, sheet: true } };
+    const message = (error as Error).message?.slice(0, 500) ?? String(error);
+    return { ok: false, error: { code: 'READ_FAILED', message, sheet: false } };
+  }
+}
+
+parentPort?.on('message', ({ id, job }: { id: number; job: SheetJob }) => {
+  void run(job).then((result) => {
+    const heap = getHeapStatistics();
+    const reply: SheetThreadMessage = { id, result, memoryBytes: heap.used_heap_size + heap.external_memory };
+    parentPort?.postMessage(reply);
+  });
+});
+parentPort?.postMessage({ ready: true } satisfies SheetThreadMessage);
