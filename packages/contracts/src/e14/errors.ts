@@ -25,6 +25,8 @@ export const E14_ERROR_STATUS = {
   SUM_OVER_HABILITADOS: 422,
   WITNESS_NOT_ASSIGNED: 403,
   SOURCE_NOT_ALLOWED: 403,
+  // a sourceRef only the document pipeline writes (e14-document:…), sent by anyone else
+  SOURCE_REF_RESERVED: 403,
   DUPLICATE_IN_BATCH: 409,
   BATCH_TOO_LARGE: 413,
 
@@ -64,6 +66,8 @@ export const E14_ERROR_STATUS = {
   DECOMPRESSION_BOMB: 413,
   IMAGE_TOO_LARGE: 413,
   IMAGE_BROKEN: 422,
+  // a file whose checks or reading ran past their time or memory limit in the file threads
+  FILE_TOO_COMPLEX: 422,
   // ... and a sheet that could not be read (SheetError codes too)
   PAGE_NOT_REGISTERED: 422,
   TEMPLATE_NOT_FOUND: 422,
@@ -72,8 +76,17 @@ export const E14_ERROR_STATUS = {
   // documents: why a job failed, stored as the document's error code (JobError codes)
   BALLOT_UNKNOWN: 422,
   CORPORATION_UNKNOWN: 422,
+  // documents held in quarantine (state quarantined), never stored nor sent to review until released:
   // the sheet is not the form of the corporation it was sent for (page count, layout, barcode)
   TEMPLATE_MISMATCH: 422,
+  // no page shows the E-14's corner squares, or neither its barcode nor its header codes are readable
+  NOT_AN_E14: 422,
+  // an E-14, but no cell holds ink
+  PAGE_BLANK: 422,
+  // the sender's documents opened E14_REVIEW_TASKS_PER_UPLOADER review tasks in the last hour
+  REVIEW_BUDGET_EXCEEDED: 429,
+  // state replaced: a newer upload of the same mesa and copy by the same sender
+  DOCUMENT_REPLACED: 409,
   MESA_NOT_IN_INDEX: 422,
   FILE_MISSING: 409,
   E14_FETCH_FAILED: 502,

@@ -8,11 +8,11 @@ import { departamentoCodeSchema, mesaKeySchema, municipioCodeSchema } from './te
  * departamentos scraped from it) queued as durable jobs, read, fused and stored through intake.
  */
 
-export const DOCUMENT_STATES = ['queued', 'processing', 'done', 'failed', 'dead'] as const;
+export const DOCUMENT_STATES = ['queued', 'processing', 'done', 'failed', 'dead', 'quarantined', 'replaced'] as const;
 export const documentStateSchema = z
   .enum(DOCUMENT_STATES)
   .describe(
-    'queued: waiting (or waiting for a retry); processing: leased by a worker; done: stored through intake; failed: refused for good (bad file, unknown mesa); dead: retries exhausted (dead letter)',
+    'queued: waiting (or waiting for a retry); processing: leased by a worker; done: stored through intake; failed: refused for good (bad file, unknown mesa); dead: retries exhausted (dead letter); quarantined: held back, never stored nor sent to review (not recognisably the expected E-14, no ink, or its sender over the review budget; the error says which) until an admin or analyst releases it with POST /retry; replaced: never read, a newer upload of the same mesa and copy by the same sender replaced it',
   );
 export type DocumentState = z.infer<typeof documentStateSchema>;
 

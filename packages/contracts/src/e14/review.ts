@@ -13,11 +13,11 @@ import { mesaKeySchema } from './territory.js';
  */
 
 export const REVIEW_REASONS = ['illegible', 'low_confidence', 'overwritten'] as const;
-export const REVIEW_TASK_STATUSES = ['pending', 'escalated', 'done'] as const;
+export const REVIEW_TASK_STATUSES = ['pending', 'escalated', 'done', 'cancelled'] as const;
 export const reviewTaskStatusSchema = z
   .enum(REVIEW_TASK_STATUSES)
   .describe(
-    'pending: waiting for entries; escalated: three entries and no two agree (only an admin decides); done: closed',
+    'pending: waiting for entries; escalated: three entries and no two agree (only an admin decides); done: closed; cancelled: its form was replaced by a newer upload of the same sender, nobody reads it',
   );
 
 /** What a person answers for a cell: a number, empty (dots, dashes or blank), or illegible. */

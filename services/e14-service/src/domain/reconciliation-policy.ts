@@ -21,9 +21,17 @@ export interface FormSummary extends MesaNumbers {
   minConfidence: number;
   /** For a reviewer version: the form whose reading it corrects (null for every other form). */
   reviewOf: number | null;
+  /** For a witness form the pipeline read from an upload: that upload (null for every other form). */
+  upload: WitnessUpload | null;
 }
 
-export const RECONCILIATION_POLICY_VERSION = 2;
+/** The uploaded document a witness form was read from, and who uploaded it. */
+export interface WitnessUpload {
+  documentId: number;
+  sender: string;
+}
+
+export const RECONCILIATION_POLICY_VERSION = 3;
 
 /** The `sourceRef` the review desk gives a reviewer version: the form it corrects. */
 export const reviewSourceRef = (formId: number) => `review:form:${formId}`;
@@ -35,11 +43,30 @@ export function reviewedFormOf(source: string, sourceRef: string | null | undefi
   return match ? Number(match[1]) : null;
 }
 
+/** Every `sourceRef` the document pipeline writes starts so; no other sender may use it. */
+export const PIPELINE_SOURCE_REF_PREFIX = 'e14-document:';
+
+/** The `sourceRef` the pipeline gives a form read from an uploaded document (`sender`: who uploaded it). */
+export const uploadSourceRef = (documentId: number, sender: string) =>
+  `${PIPELINE_SOURCE_REF_PREFIX}${documentId}:sender:${sender}`;
+
+const UPLOAD_SOURCE_REF = new RegExp(`^${PIPELINE_SOURCE_REF_PREFIX}([0-9]+):sender:(.+)$`);
+
+/** The upload a witness form was read from (see `uploadSourceRef`); null for any other form. */
+export function witnessUploadOf(source: string, sourceRef: string | null | undefined): WitnessUpload | null {
+  if (source !== 'witness' || !sourceRef) return null;
+  const match = UPLOAD_SOURCE_REF.exec(sourceRef);
+  return match?.[1] && match[2] ? { documentId: Number(match[1]), sender: match[2] } : null;
+}
+
 /**
- * Reconciliation policy, version 2. A form a reviewer version corrects is no longer a reading of
- * its mesa: a person checked the paper, so the reviewed numbers replace the misread whatever the
- * status of either (a reviewed version failing a rule means the sheet itself is wrong, which its
- * alert says; version 1 kept the unreviewed numbers then). The truth is one of the forms left,
+ * Reconciliation policy, version 3. Two kinds of form are no longer readings of their mesa. A form
+ * a reviewer version corrects: a person checked the paper, so the reviewed numbers replace the
+ * misread whatever the status of either (a reviewed version failing a rule means the sheet itself
+ * is wrong, which its alert says; version 1 kept the unreviewed numbers then). And a witness's
+ * upload of a copy that the same witness uploaded again (version 3): the newest upload, in upload
+ * order (document id) whichever was read first, replaces the earlier ones and the reviewer
+ * versions of their readings, whatever their status. The truth is one of the forms left,
  * chosen by, in order: (1) form status — validated over needs_review over failed_rules; (2) source
  * — reviewer (a person checked the paper) over ocr (the Registraduría's scan) over partner over
  * witness; (3) copy — claveros (the copy the escrutinio counts from) over delegados over
@@ -97,7 +124,7 @@ export function differences(
   return result;
 }
 
-/** A form a reviewer version corrects, and that version. */
+/** A form set aside, and the form that replaces it (a reviewer version, or the witness's newer upload). */
 export interface Supersession {
   formId: number;
   by: number;
@@ -105,7 +132,7 @@ export interface Supersession {
 
 export interface Reconciled {
   truth: FormSummary;
-  /** The forms left out because a reviewer version corrects them, oldest first. */
+  /** The forms left out because a reviewer version or a newer upload replaces them, oldest first. */
   superseded: Supersession[];
   status: MesaStatus;
   copiesDiffer: { differences: FieldDifference[]; copies: Copy[]; oddCopy: Copy | null; formIds: number[] } | null;
@@ -113,7 +140,7 @@ export interface Reconciled {
 }
 
 /**
- * Chooses the truth among a mesa's forms that no reviewer version corrects, and finds the
+ * Chooses the truth among a mesa's forms that nothing supersedes, and finds the
  * disagreements: between copies (each copy represented by its best form) and between the truth
  * and the official feeds.
  */
@@ -121,12 +148,7 @@ export function reconcile(
   forms: readonly FormSummary[],
   official: ReadonlyArray<{ source: 'preconteo' | 'escrutinio'; numbers: MesaNumbers }>,
 ): Reconciled | null {
-  const ids = new Set(forms.map((form) => form.id));
-  const superseded = forms
-    .flatMap((form) =>
-      form.reviewOf !== null && ids.has(form.reviewOf) ? [{ formId: form.reviewOf, by: form.id }] : [],
-    )
-    .sort((a, b) => a.formId - b.formId);
+  const superseded = supersessions(forms);
   const correctedIds = new Set(superseded.map((item) => item.formId));
   const ranked = forms.filter((form) => !correctedIds.has(form.id)).sort(compareForms);
   const truth = ranked[0];
@@ -163,6 +185,51 @@ export function reconcile(
   const status: MesaStatus = copiesDiffer || officialDiffers ? 'disputed' : truth.status;
   return { truth, superseded, status, copiesDiffer, officialDiffers };
 }
+
+/** The forms set aside, oldest first: each form a reviewer version corrects, and each replaced upload. */
+function supersessions(forms: readonly FormSummary[]): Supersession[] {
+  const byId = new Map<number, Supersession>();
+  for (const form of forms) {
+    if (form.reviewOf !== null) byId.set(form.reviewOf, { formId: form.reviewOf, by: form.id });
+  }
+  // Replaced with its upload, a reviewed form is set aside for the newer upload, not for its review.
+  for (const [formId, by] of replacedUploads(forms)) byId.set(formId, { formId, by });
+  const ids = new Set(forms.map((form) => form.id));
+  return [...byId.values()].filter((item) => ids.has(item.formId)).sort((a, b) => a.formId - b.formId);
+}
+
+/**
+ * Form id → the form replacing it: each witness upload of a copy the same witness uploaded later
+ * → the latest upload of that copy, and the reviewer versions of a replaced form (readings of the
+ * photo replaced) → the same.
+ */
+function replacedUploads(forms: readonly FormSummary[]): Map<number, number> {
+  const newest = new Map<string, FormSummary>();
+  for (const form of forms) {
+    const key = uploadKey(form);
+    const best = key === null ? undefined : newest.get(key);
+    if (key !== null && (!best || compareUploads(form, best) > 0)) newest.set(key, form);
+  }
+  const replacedBy = new Map<number, number>();
+  for (const form of forms) {
+    const key = uploadKey(form);
+    const by = key === null ? undefined : newest.get(key)?.id;
+    if (by !== undefined && by !== form.id) replacedBy.set(form.id, by);
+  }
+  // A reviewer version is stored after the form it corrects: in id order, each follows its form out.
+  for (const form of [...forms].sort((a, b) => a.id - b.id)) {
+    const by = form.reviewOf === null ? undefined : replacedBy.get(form.reviewOf);
+    if (by !== undefined) replacedBy.set(form.id, by);
+  }
+  return replacedBy;
+}
+
+/** Uploads of one copy by one sender share a key; null for a form not read from a witness's upload. */
+const uploadKey = (form: FormSummary) => (form.upload ? `${form.copy}|${form.upload.sender}` : null);
+
+/** Upload order: the later document, then (a document read twice) the later form. */
+const compareUploads = (a: FormSummary, b: FormSummary) =>
+  (a.upload?.documentId ?? 0) - (b.upload?.documentId ?? 0) || a.id - b.id;
 
 /** With three copies, the copy that disagrees with the two others on every differing field. */
 function oddOneOut(found: readonly FieldDifference[]): Copy | null {

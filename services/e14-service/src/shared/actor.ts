@@ -7,3 +7,11 @@ export interface Actor {
 }
 
 export const actorName = (actor: Actor) => `${actor.role}:${actor.sub}`;
+
+/**
+ * The document pipeline, storing what it read through intake in-process: no token carries this
+ * subject (users' subjects are uuids), so only the pipeline is it.
+ */
+export const PIPELINE_ACTOR: Actor = { sub: 'e14-pipeline', role: 'admin' };
+
+export const isPipeline = (actor: Actor) => actor.sub === PIPELINE_ACTOR.sub && actor.role === PIPELINE_ACTOR.role;

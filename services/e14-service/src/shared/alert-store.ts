@@ -108,8 +108,9 @@ const SHEET_RULES = Object.values(RULES)
   .map((rule) => rule.id);
 
 /**
- * Resolves, as the system, the open per-sheet rule alerts of forms a reviewer version corrects
- * (they describe a misread, not the sheet), and returns an audit entry for each alert it resolved.
+ * Resolves, as the system, the open per-sheet rule alerts of superseded forms (a reviewer version
+ * corrects them, or a witness's newer upload replaces them: they no longer describe the sheet that
+ * counts), and returns an audit entry for each alert it resolved.
  */
 export async function resolveSupersededAlerts(
   client: pg.PoolClient,

@@ -10,9 +10,11 @@ import {
   type Reconciled,
   reconcile,
   type Supersession,
+  witnessUploadOf,
 } from '../domain/reconciliation-policy.js';
 import { type NewAlert, resolveGoneAlerts, resolveSupersededAlerts, upsertAlerts } from './alert-store.js';
 import type { AuditInput } from './audit-chain.js';
+import { truthNumbersHash } from './audited-truth.js';
 import { type AlertSubject, copiesDifferAlert, officialDiffersAlert } from './discrepancy-alerts.js';
 import { RollupDeltas } from './rollups.js';
 import { insertOrUpdateTruths, type TruthColumns, type TruthValues } from './truth-store.js';
@@ -76,10 +78,16 @@ type OfficialRow = NumbersRow & Pick<OfficialColumns, 'mesa_id' | 'corporation'>
 
 type FormRow = NumbersRow &
   Pick<FormColumns, 'id' | 'mesa_id' | 'corporation' | 'version' | 'min_confidence' | 'content_hash' | 'needs_review'> &
-  Pick<FormSummary, 'copy' | 'source' | 'status'> & { findings: RuleFinding[]; review_of: number | null };
+  Pick<FormSummary, 'copy' | 'source' | 'status'> & {
+    findings: RuleFinding[];
+    review_of: number | null;
+    upload_ref: string | null;
+  };
 
 /** `reviewedFormOf` (domain/reconciliation-policy.ts) in SQL, for forms read back from the table. */
 const REVIEW_OF_SQL = `CASE WHEN source = 'reviewer' THEN substring(source_ref FROM '^review:form:([0-9]+)$')::bigint END`;
+/** The `sourceRef` of a witness form read back, for `witnessUploadOf` to name the upload it was read from. */
+const UPLOAD_REF_SQL = `CASE WHEN source = 'witness' THEN source_ref END`;
 
 /** A stored form of a mesa, as the policy and the intake's duplicate and version checks see it. */
 export interface StoredForm extends FormSummary {
@@ -113,7 +121,8 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
                  'min_confidence', min_confidence::float8, 'sufragantes', sufragantes, 'urna', urna,
                  'incinerados', incinerados, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
                  'candidate_ids', candidate_ids, 'votes', votes, 'content_hash', content_hash,
-                 'needs_review', needs_review, 'findings', findings, 'review_of', ${REVIEW_OF_SQL})), '[]')
+                 'needs_review', needs_review, 'findings', findings, 'review_of', ${REVIEW_OF_SQL},
+                 'upload_ref', ${UPLOAD_REF_SQL})), '[]')
           FROM e14_forms WHERE mesa_id = ANY($1::int[])) AS forms,
        (SELECT coalesce(json_agg(json_build_object('mesa_id', mesa_id, 'corporation', corporation, 'source', source,
                  'sufragantes', sufragantes, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
@@ -142,6 +151,7 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
       needsReview: form.needs_review,
       findings: form.findings,
       reviewOf: form.review_of,
+      upload: witnessUploadOf(form.source, form.upload_ref),
     }),
   );
   const truths = new Map((row?.truths ?? []).map((truth) => [targetKey(truth.mesa_id, truth.corporation), truth]));
@@ -166,7 +176,7 @@ interface TargetSources {
 /** A batch being decided: the answer, plus the truths and alerts still to write. */
 interface Decisions extends Reconciliation {
   upserts: Array<{ target: MesaTarget; decided: Reconciled }>;
-  /** Forms a reviewer version corrects, whose sheet alerts no longer describe the sheet. */
+  /** Forms a reviewer version or a newer upload replaces, whose sheet alerts no longer describe the sheet. */
   superseded: Array<Supersession & { mesaId: number }>;
   newAlerts: NewAlert[];
   goneAlertKeys: string[];
@@ -243,7 +253,7 @@ function decideTarget(batch: Decisions, target: MesaTarget, sources: TargetSourc
     batch.outcomes.set(key, { status: previous?.status ?? 'needs_review', formId: null, alertIds: [] });
     return;
   }
-  // Whether or not the truth changed: a form corrected by review misleads in every alert it raised.
+  // Whether or not the truth changed: a form corrected or replaced misleads in every alert it raised.
   for (const item of decided.superseded) batch.superseded.push({ ...item, mesaId: target.mesaId });
   const discrepancies = { copiesDiffer: decided.copiesDiffer, officialDiffers: decided.officialDiffers };
   const unchanged =
@@ -263,9 +273,13 @@ function decideTarget(batch: Decisions, target: MesaTarget, sources: TargetSourc
     entity: 'mesa',
     entityId: `${target.mesaKey}/${target.corporation}`,
     before: previous ? { formId: Number(previous.form_id), status: previous.status } : null,
+    // mesaId and numbersHash let GET /api/audit/verify check the stored truth against this entry
+    // (a mesa key alone is shared by the elections of one divipol).
     after: {
+      mesaId: target.mesaId,
       formId: decided.truth.id,
       status: decided.status,
+      numbersHash: truthNumbersHash(decided.truth),
       policyVersion: RECONCILIATION_POLICY_VERSION,
       copiesDiffer: decided.copiesDiffer?.differences.map((item) => item.field) ?? [],
       officialDiffers: decided.officialDiffers?.differences.map((item) => item.field) ?? [],

@@ -4,6 +4,8 @@ import {
   reconcile,
   reviewedFormOf,
   reviewSourceRef,
+  uploadSourceRef,
+  witnessUploadOf,
 } from '../../src/domain/reconciliation-policy.js';
 
 const STATUSES = ['validated', 'needs_review', 'failed_rules'] as const;
@@ -26,6 +28,7 @@ function form(
     status,
     minConfidence: source === 'reviewer' ? 1 : 0.4,
     reviewOf: null,
+    upload: null,
     sufragantes: 100,
     urna: 100,
     incinerados: null,
@@ -114,5 +117,72 @@ describe('the form a reviewer version corrects', () => {
     expect(reviewedFormOf('ocr', reviewSourceRef(42))).toBeNull();
     expect(reviewedFormOf('reviewer', 'review:form:4x2')).toBeNull();
     expect(reviewedFormOf('reviewer', null)).toBeNull();
+  });
+});
+
+describe("reconcile: a witness's newer upload of a copy replaces the earlier", () => {
+  const WITNESS = 'witness:4f6c0d1e-6a39-4a8e-9d57-2f1b3c8e7a10';
+  /** A witness form read from document `documentId` that `sender` uploaded. */
+  const uploaded = (id: number, documentId: number, status: FormSummary['status'], votes: number, sender = WITNESS) =>
+    form(id, 'witness', status, votes, { upload: { documentId, sender } });
+
+  it('takes the newest upload, in upload order, even when the earlier ranks higher or was stored later', () => {
+    const earlier = uploaded(10, 100, 'validated', 50);
+    const newer = uploaded(11, 101, 'failed_rules', 58);
+    // Stored the other way round: the earlier upload was read last.
+    const readLast = uploaded(12, 100, 'validated', 50);
+    for (const forms of [
+      [earlier, newer],
+      [newer, earlier],
+    ]) {
+      const decided = reconcile(forms, []);
+      expect(decided?.truth.id).toBe(newer.id);
+      expect(decided?.status).toBe('failed_rules');
+      // The replaced photo is no longer a reading of its copy: it differs from nothing.
+      expect(decided?.copiesDiffer).toBeNull();
+      expect(decided?.superseded).toEqual([{ formId: earlier.id, by: newer.id }]);
+    }
+    expect(reconcile([newer, readLast], [])?.superseded).toEqual([{ formId: readLast.id, by: newer.id }]);
+  });
+
+  it('takes the reviewer versions of the replaced reading out with it', () => {
+    const earlier = uploaded(10, 100, 'needs_review', 50);
+    const reviewed = form(11, 'reviewer', 'validated', 52, { reviewOf: earlier.id });
+    const newer = uploaded(12, 101, 'needs_review', 58);
+    const decided = reconcile([earlier, reviewed, newer], []);
+    expect(decided?.truth.id).toBe(newer.id);
+    expect(decided?.superseded).toEqual([
+      { formId: earlier.id, by: newer.id },
+      { formId: reviewed.id, by: newer.id },
+    ]);
+  });
+
+  it('does not replace a form of another copy, source or sender', () => {
+    const earlier = uploaded(10, 100, 'validated', 50);
+    const newer = uploaded(11, 101, 'needs_review', 58);
+    const others = [
+      uploaded(12, 99, 'validated', 50, 'witness:another'),
+      { ...uploaded(13, 98, 'validated', 50), copy: 'claveros' as const },
+      form(14, 'partner', 'validated', 50),
+      form(15, 'ocr', 'validated', 50),
+    ];
+    for (const other of others) {
+      const decided = reconcile([other, earlier, newer], []);
+      expect(decided?.superseded).toEqual([{ formId: earlier.id, by: newer.id }]);
+      expect(decided?.truth.id).toBe(other.id);
+    }
+  });
+});
+
+describe('the upload a witness form was read from', () => {
+  it('is read from the sourceRef the pipeline writes, and only for witness forms', () => {
+    const sender = 'witness:4f6c0d1e-6a39-4a8e-9d57-2f1b3c8e7a10';
+    expect(witnessUploadOf('witness', uploadSourceRef(42, sender))).toEqual({ documentId: 42, sender });
+    for (const source of ['ocr', 'partner', 'reviewer']) {
+      expect(witnessUploadOf(source, uploadSourceRef(42, sender))).toBeNull();
+    }
+    expect(witnessUploadOf('witness', 'e14-document:42')).toBeNull();
+    expect(witnessUploadOf('witness', 'e14-document:4x2:sender:witness:a')).toBeNull();
+    expect(witnessUploadOf('witness', null)).toBeNull();
   });
 });

@@ -81,7 +81,7 @@ export async function upload(
   });
 }
 
-/** Polls a document until it leaves the queue (done, failed or dead). */
+/** Polls a document until it leaves the queue (done, failed, dead, quarantined or replaced). */
 export async function settled(
   baseUrl: string,
   token: string,
@@ -94,7 +94,7 @@ export async function settled(
       headers: { authorization: `Bearer ${token}` },
     });
     const document = (await response.json()) as DocumentResponse;
-    if (['done', 'failed', 'dead'].includes(document.state)) return document;
+    if (document.state !== 'queued' && document.state !== 'processing') return document;
     if (Date.now() > deadline) throw new Error(`document ${id} still ${document.state}/${document.stage}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -59,6 +59,8 @@ export const e14Documents = pgTable(
     formId: bigint('form_id', { mode: 'number' }),
     intakeOutcome: text('intake_outcome'),
     submittedBy: text('submitted_by').notNull(),
+    /** Released from quarantine by an admin or analyst: read again without the quarantine checks. */
+    quarantineReleased: boolean('quarantine_released').notNull().default(false),
     ...timestampsColumns(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
@@ -70,8 +72,13 @@ export const e14Documents = pgTable(
       .on(table.electionCode, table.corporation, table.mesaKey)
       .where(sql`kind = 'registraduria' AND state IN ('queued', 'processing')`),
     index('e14_documents_claim_idx').on(table.state, table.priority, table.id),
+    // A sender's documents stored in the last hour: the review-task budget per uploader.
+    index('e14_documents_sender_finished_idx').on(table.submittedBy, table.finishedAt),
     check('e14_documents_kind_check', sql`kind IN ('upload', 'url', 'registraduria')`),
-    check('e14_documents_state_check', sql`state IN ('queued', 'processing', 'done', 'failed', 'dead')`),
+    check(
+      'e14_documents_state_check',
+      sql`state IN ('queued', 'processing', 'done', 'failed', 'dead', 'quarantined', 'replaced')`,
+    ),
   ],
 );
 

@@ -29,22 +29,24 @@ import {
   reviewReasonOf,
   submissionFieldPaths,
 } from '../../domain/fusion.js';
-import type { Actor } from '../../shared/actor.js';
+import { PIPELINE_SOURCE_REF_PREFIX, uploadSourceRef } from '../../domain/reconciliation-policy.js';
+import { reviewReason } from '../../domain/sheet-rules.js';
+import { PIPELINE_ACTOR } from '../../shared/actor.js';
 import type { ElectionCatalog, ElectionCatalogs } from '../../shared/election-catalog.js';
 import type { FormIntake } from '../../shared/form-intake.js';
 import { TemplateResolver } from '../../shared/sheet-templates.js';
+import type { ReadResult, SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
 import type { DocumentJob, DocumentsRepository } from './documents.repository.js';
-import { JobError, leaseLost } from './job-error.js';
+import { JobError, leaseLost, QuarantineError } from './job-error.js';
 import { Limiter } from './limiter.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 import { printedCodes } from './printed-codes.js';
-import type { ReadJobResult, ReadPool } from './read-pool.js';
-import { assertTemplateFits } from './template-fit.js';
+import { assertExpectedForm, assertRecognisable } from './template-fit.js';
 
 /** Who stores what the pipeline read: the audit log names the pipeline, the document its sender. */
-export const PIPELINE_ACTOR: Actor = { sub: 'e14-pipeline', role: 'admin' };
+export { PIPELINE_ACTOR };
 
-type LocalReading = Extract<ReadJobResult, { ok: true }>;
+type LocalReading = Extract<ReadResult, { ok: true }>;
 type FusedReading = ReturnType<typeof fuseReadings>;
 type SecondOpinion = { reading: E14Reading | null; flag: string | null };
 
@@ -57,7 +59,7 @@ interface SheetIdentity {
 }
 
 export interface DocumentReaderDeps {
-  documents: Pick<DocumentsRepository, 'file' | 'saveFile' | 'progress'>;
+  documents: Pick<DocumentsRepository, 'file' | 'saveFile' | 'progress' | 'reviewTasksOpenedBy'>;
   intake: Pick<FormIntake, 'validate'>;
   catalogs: Pick<ElectionCatalogs, 'get'>;
   metrics: PipelineMetrics;
@@ -69,10 +71,12 @@ export interface DocumentReaderDeps {
   recheckMs: number;
   vision: ClaudeE14Reader | null;
   visionConcurrency: number;
+  /** Review tasks a witness's documents may open per hour (E14_REVIEW_TASKS_PER_UPLOADER). */
+  reviewTasksPerUploader: number;
   /** The Registraduría client, when configured. */
   registraduriaClient: () => RegistraduriaClient | null;
   /** The read threads while the pipeline runs. */
-  readPool: () => ReadPool | null;
+  readPool: () => SheetThreads | null;
 }
 
 /**
@@ -101,15 +105,17 @@ export class DocumentReader {
     );
     const readMs = performance.now() - started;
     const sheet: SheetReading = local.reading;
-    assertTemplateFits(sheet, template);
+    if (!job.quarantineReleased) assertExpectedForm(sheet, template);
     const { submission: localSubmission, confirmed } = sheetToSubmission(sheet, {
       electionCode: catalog.code,
       mesa: identity.mesa,
       corporation: identity.corporation,
       ...(identity.copy ? { copy: identity.copy } : {}),
-      sourceRef: `e14-document:${job.id}`,
-      // A testigo's photo of their copy is a witness source, not the Registraduría's scan.
-      source: job.submittedBy.startsWith('witness:') ? 'witness' : 'ocr',
+      // A testigo's photo of their copy is a witness source, not the Registraduría's scan; its
+      // sourceRef names the sender, whose next upload of the copy replaces it (reconciliation-policy).
+      ...(job.submittedBy.startsWith('witness:')
+        ? { source: 'witness', sourceRef: uploadSourceRef(job.id, job.submittedBy) }
+        : { source: 'ocr', sourceRef: `${PIPELINE_SOURCE_REF_PREFIX}${job.id}` }),
     });
     const threshold =
       catalog.corporations.get(identity.corporation)?.rules.params.confidenceThreshold ??
@@ -133,7 +139,26 @@ export class DocumentReader {
       submission,
     });
     if (!saved) throw leaseLost();
+    if (!job.quarantineReleased) await this.assertWithinReviewBudget(job, submission, threshold);
     return submission;
+  }
+
+  /**
+   * A witness's documents open at most `reviewTasksPerUploader` review tasks an hour: past it the
+   * document is quarantined (its reading kept) instead of flooding the review desk. Admins'
+   * uploads and the Registraduría's scans are trusted and not counted.
+   */
+  private async assertWithinReviewBudget(job: DocumentJob, submission: E14Submission, threshold: number) {
+    if (!job.submittedBy.startsWith('witness:')) return;
+    const tasks = submissionFieldPaths(submission).filter(({ field }) => reviewReason(field, threshold) !== null);
+    if (tasks.length === 0) return;
+    const budget = this.deps.reviewTasksPerUploader;
+    const opened = await this.deps.documents.reviewTasksOpenedBy(job.submittedBy);
+    if (opened + tasks.length <= budget) return;
+    throw new QuarantineError(
+      'REVIEW_BUDGET_EXCEEDED',
+      `This sheet would open ${tasks.length} review tasks; the documents of its sender opened ${opened} in the last hour, the budget is ${budget}`,
+    );
   }
 
   private templateFor({ catalog, corporation, mesa }: SheetIdentity): SheetTemplate {
@@ -220,6 +245,7 @@ export class DocumentReader {
     let copy = job.copy ?? undefined;
     if (!mesa || !corporation) {
       const { reading } = await this.readOnPool(bytes, [this.templates.headerTemplate()], 'header', false);
+      if (!job.quarantineReleased) assertRecognisable(reading);
       if (!mesa) {
         const header = mesaFromHeader(reading.header);
         if (!header.success)

@@ -8,7 +8,9 @@ import type {
 } from '@castor/contracts';
 import { getTableColumns } from 'drizzle-orm';
 import type pg from 'pg';
+import { withTransaction } from '../../db/client.js';
 import { type e14DocumentFiles, e14Documents, type mesas } from '../../db/schema/index.js';
+import { appendAudit } from '../../shared/audit-chain.js';
 
 type DocumentRecord = typeof e14Documents.$inferSelect;
 
@@ -46,8 +48,12 @@ export type DocumentJob = Pick<
   | 'submission'
   | 'reading'
   | 'submittedBy'
+  | 'quarantineReleased'
   | 'createdAt'
 >;
+
+/** Who sent a document and for which mesa and copy: a witness's newer upload of the same replaces the earlier. */
+export type UploadSubject = Pick<DocumentRow, 'electionCode' | 'corporation' | 'mesaKey' | 'copy' | 'submittedBy'>;
 
 /** A new or already received document, as the sender is told. */
 export type QueuedDocument = Pick<DocumentRow, 'id' | 'state' | 'priority'> & { duplicate: boolean };
@@ -69,6 +75,61 @@ type MesaStatus = Pick<MesaRecord, 'id'> & { disputed: boolean };
 
 /** A bigint id as a raw query returns it: text. */
 type RawId = { id: string };
+
+/** An earlier upload a newer one replaced: before it was read (no form) or after (its form's open tasks cancelled). */
+interface ReplacedRow extends RawId {
+  state: DocumentState;
+  form_id: string | null;
+  cancelled_tasks: number;
+}
+
+/**
+ * Marks `subject`'s uploads older than `newerId` replaced: those not read yet (queued, or held in
+ * quarantine) and those stored, whose forms' open review tasks are cancelled (their forms never
+ * get a reviewer version). A document being read is left to finish: its own `finish` is what
+ * replaces the ones before it. Audited in the same transaction; returns the replaced ids.
+ */
+async function replaceEarlierUploads(
+  client: pg.PoolClient,
+  subject: UploadSubject,
+  newerId: number,
+  states: readonly DocumentState[],
+): Promise<number[]> {
+  const replaced = await client.query<ReplacedRow>(
+    `WITH earlier AS (
+       UPDATE e14_documents e SET state = 'replaced', stage = 'replaced', lease_owner = NULL, lease_until = NULL,
+              error_code = 'DOCUMENT_REPLACED',
+              error_message = 'Replaced by document ' || $6::bigint || ', a newer upload of the same mesa and copy by the same sender',
+              finished_at = coalesce(finished_at, now()), updated_at = now()
+       FROM (SELECT id, state FROM e14_documents WHERE kind = 'upload' AND submitted_by = $1 AND election_code = $2
+               AND corporation IS NOT DISTINCT FROM $3 AND mesa_key = $4 AND copy IS NOT DISTINCT FROM $5
+               AND id < $6 AND state = ANY($7::text[]) FOR UPDATE) AS before
+       WHERE e.id = before.id
+       RETURNING e.id, before.state, e.form_id),
+     cancelled AS (
+       UPDATE review_tasks t SET status = 'cancelled', resolved_at = now(), resolved_by = 'system:replaced-upload'
+       FROM earlier WHERE t.form_id = earlier.form_id AND t.status IN ('pending', 'escalated')
+       RETURNING t.form_id)
+     SELECT earlier.id, earlier.state, earlier.form_id,
+            (SELECT count(*) FROM cancelled WHERE cancelled.form_id = earlier.form_id)::int AS cancelled_tasks
+     FROM earlier ORDER BY earlier.id`,
+    [subject.submittedBy, subject.electionCode, subject.corporation, subject.mesaKey, subject.copy, newerId, states],
+  );
+  if (replaced.rows.length > 0) {
+    await appendAudit(
+      client,
+      replaced.rows.map((row) => ({
+        actor: 'system:e14-pipeline',
+        action: 'document.replaced',
+        entity: 'e14_document',
+        entityId: row.id,
+        before: { state: row.state, formId: row.form_id === null ? null : Number(row.form_id) },
+        after: { state: 'replaced', by: newerId, cancelledReviewTasks: row.cancelled_tasks },
+      })),
+    );
+  }
+  return replaced.rows.map((row) => Number(row.id));
+}
 
 /** The row of `RETURNING id, state, priority`. */
 type QueuedRow = RawId & Pick<DocumentRow, 'state' | 'priority'>;
@@ -229,19 +290,78 @@ export class DocumentsRepository {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** Marks a held job done with the form intake stored; returns when the document was received. */
+  /**
+   * Marks a held job done with the form intake stored; returns when the document was received.
+   * A witness's upload stored replaces that witness's older uploads of the same mesa and copy (the
+   * newest stored one wins, whichever finishes first).
+   */
   async finish(
     owner: string,
     id: number,
     outcome: { formId: number; intakeOutcome: IntakeOutcome },
   ): Promise<Date | null> {
-    const row = await this.pool.query<{ created_at: DocumentRow['createdAt'] }>(
-      `UPDATE e14_documents SET state = 'done', stage = 'done', form_id = $3, intake_outcome = $4, lease_owner = NULL,
-              lease_until = NULL, error_code = NULL, error_message = NULL, finished_at = now(), updated_at = now()
-       WHERE id = $2 AND lease_owner = $1 AND state = 'processing' RETURNING created_at`,
-      [owner, id, outcome.formId, outcome.intakeOutcome],
+    return withTransaction(this.pool, async (client) => {
+      const done = await client.query<Record<string, unknown>>(
+        `UPDATE e14_documents SET state = 'done', stage = 'done', form_id = $3, intake_outcome = $4, lease_owner = NULL,
+                lease_until = NULL, error_code = NULL, error_message = NULL, finished_at = now(), updated_at = now()
+         WHERE id = $2 AND lease_owner = $1 AND state = 'processing' RETURNING *`,
+        [owner, id, outcome.formId, outcome.intakeOutcome],
+      );
+      const row = done.rows[0];
+      if (!row) return null;
+      const document = toDocumentRow(row);
+      if (document.kind === 'upload' && document.submittedBy.startsWith('witness:')) {
+        const newest = await client.query<{ id: string }>(
+          `SELECT max(id) AS id FROM e14_documents WHERE kind = 'upload' AND submitted_by = $1 AND election_code = $2
+             AND corporation IS NOT DISTINCT FROM $3 AND mesa_key = $4 AND copy IS NOT DISTINCT FROM $5 AND state = 'done'`,
+          [document.submittedBy, document.electionCode, document.corporation, document.mesaKey, document.copy],
+        );
+        await replaceEarlierUploads(client, document, Number(newest.rows[0]?.id ?? id), [
+          'queued',
+          'quarantined',
+          'done',
+        ]);
+      }
+      return document.createdAt;
+    });
+  }
+
+  /**
+   * A witness's new upload (`id`) replaces that witness's uploads of the same mesa and copy not
+   * read yet (queued or quarantined); the stored ones are replaced once the new one is stored.
+   */
+  async replaceUnreadUploads(subject: UploadSubject, id: number): Promise<number[]> {
+    return withTransaction(this.pool, (client) =>
+      replaceEarlierUploads(client, subject, id, ['queued', 'quarantined']),
     );
-    return row.rows[0]?.created_at ?? null;
+  }
+
+  /** Holds a job back in quarantine (not stored, not retried) until an admin or analyst releases it. */
+  async quarantine(
+    owner: string,
+    job: Pick<DocumentJob, 'id' | 'attempts'>,
+    error: { code: string; message: string },
+  ): Promise<boolean> {
+    const entry = { attempt: job.attempts, at: new Date().toISOString(), code: error.code, message: error.message };
+    const result = await this.pool.query(
+      `UPDATE e14_documents SET state = 'quarantined', stage = 'quarantined', error_code = $3, error_message = $4,
+              errors = errors || $5::jsonb, lease_owner = NULL, lease_until = NULL, finished_at = now(), updated_at = now()
+       WHERE id = $2 AND lease_owner = $1 AND state = 'processing'`,
+      [owner, job.id, error.code, error.message.slice(0, 1_000), JSON.stringify([entry])],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Review tasks opened in the last hour by the forms of `submittedBy`'s documents. */
+  async reviewTasksOpenedBy(submittedBy: string): Promise<number> {
+    const result = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM review_tasks t
+       WHERE t.created_at > now() - interval '1 hour' AND t.form_id IN (
+         SELECT form_id FROM e14_documents WHERE submitted_by = $1 AND finished_at > now() - interval '1 hour'
+           AND intake_outcome = 'stored')`,
+      [submittedBy],
+    );
+    return result.rows[0]?.n ?? 0;
   }
 
   /**

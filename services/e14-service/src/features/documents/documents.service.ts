@@ -7,10 +7,11 @@ import {
   parseMesaKey,
   mesaKey as toMesaKey,
 } from '@castor/contracts';
-import { isSheetError } from '@castor/e14-sheets';
-import { type ErrorCode, httpError } from '@castor/service-kit';
+import type { DocumentKind } from '@castor/e14-sheets';
+import { type ErrorCode, httpError, serviceUnavailable } from '@castor/service-kit';
 import { type Actor, actorName } from '../../shared/actor.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
+import { type InspectResult, SheetThreadsBusy } from '../../shared/sheet-threads/sheet-threads.js';
 import { isAssigned, type WitnessAssignments } from '../../shared/witness-assignments.js';
 import type { DocumentRetriesRepository, RequeuedDocument } from './document-retries.repository.js';
 import type { DocumentRow, DocumentsRepository } from './documents.repository.js';
@@ -38,12 +39,18 @@ export const DIVIPOL_GAP_CODES = [
 
 const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
 
-/** A file refused by the intake checks, as the 4xx a sender can act on. */
-function refusal(error: unknown): never {
-  if (isSheetError(error)) {
-    throw httpError(error.code as ErrorCode, error.message);
-  }
-  throw error;
+/**
+ * The kind of a file the intake checks accepted; a refused file as the 4xx a sender can act on,
+ * and 503 BUSY when too many files wait for their checks.
+ */
+async function checkedKind(checks: Promise<InspectResult>): Promise<DocumentKind> {
+  const result = await checks.catch((error: unknown) => {
+    if (!(error instanceof SheetThreadsBusy)) throw error;
+    throw serviceUnavailable('BUSY', `${error.message}; send it again in a moment`, error.retryAfterSeconds);
+  });
+  if (result.ok) return result.inspected.kind;
+  if (result.error.sheet) throw httpError(result.error.code as ErrorCode, result.error.message);
+  throw new Error(`The intake checks failed: ${result.error.message}`);
 }
 
 /** What was sent to read: the file itself, or the URL of a file on the Registraduría's site. */
@@ -52,7 +59,15 @@ export type ReceivedFile = { bytes: Uint8Array; originUrl: null } | { bytes: nul
 export interface DocumentsServiceDeps {
   documents: Pick<
     DocumentsRepository,
-    'saveFile' | 'addFile' | 'addMesas' | 'resume' | 'sentBy' | 'findById' | 'mesaStatus' | 'mesaKeysUnder'
+    | 'saveFile'
+    | 'addFile'
+    | 'addMesas'
+    | 'resume'
+    | 'sentBy'
+    | 'findById'
+    | 'mesaStatus'
+    | 'mesaKeysUnder'
+    | 'replaceUnreadUploads'
   >;
   pipeline: Pick<
     DocumentPipeline,
@@ -80,21 +95,28 @@ export class DocumentsService {
     const catalog = await this.deps.catalogs.requireElection(electionCode, corporation);
     const priority = await this.priorityOfUpload(user, catalog.id, mesa);
     const bytes = received.originUrl === null ? received.bytes : await this.fetchFromSite(received.originUrl);
-    const inspected = await pipeline.inspect(bytes).catch(refusal);
+    const kind = await checkedKind(pipeline.inspect(bytes));
     const sha256 = sha256Hex(bytes);
-    await documents.saveFile(sha256, MEDIA_TYPES[inspected.kind] ?? 'application/octet-stream', bytes);
-    const document = await documents.addFile({
-      kind: received.originUrl === null ? 'upload' : 'url',
+    await documents.saveFile(sha256, MEDIA_TYPES[kind] ?? 'application/octet-stream', bytes);
+    const subject = {
       electionCode: catalog.code,
       corporation: corporation ?? null,
       mesaKey: mesa ?? null,
       copy: copy ?? null,
+      submittedBy: actorName(user),
+    };
+    const document = await documents.addFile({
+      kind: received.originUrl === null ? 'upload' : 'url',
+      ...subject,
       originUrl: received.originUrl,
       sha256,
       priority,
       maxAttempts: this.deps.maxAttempts,
-      submittedBy: actorName(user),
     });
+    // A witness sending their mesa's sheet again means the earlier one is not to be read.
+    if (user.role === 'witness' && !document.duplicate && received.originUrl === null) {
+      await documents.replaceUnreadUploads(subject, document.id);
+    }
     pipeline.poke();
     return {
       documentId: document.id,
@@ -221,7 +243,11 @@ export class DocumentsService {
     return toDocumentResponse(row);
   }
 
-  /** Puts a failed or dead document back in the queue, to be read again from its start. */
+  /**
+   * Puts a failed, dead or quarantined document (or an upload replaced before it was read) back in
+   * the queue, to be read again from its start; a quarantined one is released: read without the
+   * quarantine checks, stored and sent to review as any other.
+   */
   async retry(user: Actor, id: number): Promise<DocumentResponse> {
     const row = await this.deps.documents.findById(id);
     if (!row) throw httpError('DOCUMENT_UNKNOWN', `No document ${id}`);
@@ -229,7 +255,7 @@ export class DocumentsService {
     if (!requeued) {
       throw httpError(
         'DOCUMENT_NOT_RETRYABLE',
-        `Document ${id} is ${row.state}: only failed or dead documents are retried` +
+        `Document ${id} is ${row.state}: only failed, dead or quarantined documents (or an upload replaced before it was read) are retried` +
           (row.kind === 'registraduria' ? ' (a mesa fetched again since is retried through its newest document)' : ''),
       );
     }

@@ -12,6 +12,19 @@ export class JobError extends Error {
   }
 }
 
+/** Why a document is held back in quarantine (error codes of packages/contracts e14/errors.ts). */
+export type QuarantineCode = 'NOT_AN_E14' | 'PAGE_BLANK' | 'TEMPLATE_MISMATCH' | 'REVIEW_BUDGET_EXCEEDED';
+
+/**
+ * The document is held back, not refused: it is never stored nor sent to review, and an admin or
+ * analyst may release it (POST /retry), after which it is read again without the quarantine checks.
+ */
+export class QuarantineError extends JobError {
+  constructor(code: QuarantineCode, message: string) {
+    super(code, message, false);
+  }
+}
+
 /** Any error a job ends with, as a JobError: a refused file for good, anything unexpected retried. */
 export function toJobError(error: unknown): JobError {
   if (error instanceof JobError) return error;

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { type AnthropicReaderSetup, anthropicReaderConfigFromEnv, type ClaudeE14Reader } from '@castor/ai-providers';
 import type { E14Submission, PipelineStatus } from '@castor/contracts';
-import { type InspectedDocument, type IntakeLimitsInput, inspectDocument } from '@castor/e14-sheets';
+import type { IntakeLimitsInput } from '@castor/e14-sheets';
 import { KeyValueValidatorStore, RegistraduriaClient } from '@castor/registraduria';
 import type { KeyValueStore } from '@castor/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
-import type { E14Config } from '../../config.js';
+import { type E14Config, sheetLimits } from '../../config.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import type { FormIntake } from '../../shared/form-intake.js';
+import type { InspectResult, SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
 import { DocumentReader, PIPELINE_ACTOR } from './document-reader.js';
 import type { DocumentJob, DocumentsRepository } from './documents.repository.js';
-import { JobError, leaseLost, toJobError } from './job-error.js';
+import { JobError, leaseLost, QuarantineError, toJobError } from './job-error.js';
 import { Limiter } from './limiter.js';
 import type { OcrUsageRepository } from './ocr-usage.repository.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
-import { ReadPool } from './read-pool.js';
 import { createVisionReader } from './vision-reader.js';
 
 export interface PipelineDeps {
@@ -26,12 +26,16 @@ export interface PipelineDeps {
   config: E14Config;
   log: FastifyBaseLogger;
   metrics: PipelineMetrics;
+  /** The threads that check received files. */
+  checkThreads: Pick<SheetThreads, 'inspect'>;
+  /** The threads that read files (shared with review's crops). */
+  readThreads: SheetThreads;
 }
 
 /**
  * The E-14 document pipeline: durable jobs in `e14_documents`, claimed by priority with SKIP
  * LOCKED and leased (a replica that dies loses its leases, another takes the jobs), bounded
- * concurrency per stage (read threads, vision provider, intake) and retries with backoff. Each
+ * concurrency per stage (file threads, vision provider, intake) and retries with backoff. Each
  * job is read by the DocumentReader (its fused submission saved on the job), then stored through
  * the FormIntake port. A retried job submits the saved submission again, and intake is
  * idempotent by content hash, so a mesa is never recorded twice.
@@ -44,7 +48,6 @@ export class DocumentPipeline {
   private readonly vision: ClaudeE14Reader | null;
   private readonly intakeLimiter: Limiter;
   private readonly reader: DocumentReader;
-  private readPool: ReadPool | null = null;
   private registraduria: RegistraduriaClient | null = null;
   private readonly inFlight = new Map<number, AbortController>();
   private running = false;
@@ -55,7 +58,7 @@ export class DocumentPipeline {
   constructor(private readonly deps: PipelineDeps) {
     const { config, metrics, log } = deps;
     this.documents = deps.documents;
-    this.limits = { maxFileMb: config.E14_MAX_FILE_SIZE_MB, maxPages: config.E14_OCR_MAX_PAGES };
+    this.limits = sheetLimits(config);
     this.intakeLimiter = new Limiter(config.E14_PIPELINE_INTAKE_CONCURRENCY);
     this.visionSetup = anthropicReaderConfigFromEnv(config as unknown as NodeJS.ProcessEnv);
     this.vision = this.visionSetup.configured
@@ -72,8 +75,9 @@ export class DocumentPipeline {
       recheckMs: config.E14_REGISTRADURIA_RECHECK_MS,
       vision: this.vision,
       visionConcurrency: config.E14_PIPELINE_VISION_CONCURRENCY,
+      reviewTasksPerUploader: config.E14_REVIEW_TASKS_PER_UPLOADER,
       registraduriaClient: () => this.registraduriaClient(),
-      readPool: () => this.readPool,
+      readPool: () => deps.readThreads,
     });
   }
 
@@ -93,9 +97,12 @@ export class DocumentPipeline {
     return this.registraduria;
   }
 
-  /** Intake checks of a received file (cheap: bytes, structure, declared sizes); throws SheetError. */
-  inspect(bytes: Uint8Array): Promise<InspectedDocument> {
-    return inspectDocument(bytes, this.limits);
+  /**
+   * Intake checks of a received file (bytes, structure, declared sizes) in a file thread; rejects
+   * with SheetThreadsBusy when too many files wait for their checks.
+   */
+  inspect(bytes: Uint8Array): Promise<InspectResult> {
+    return this.deps.checkThreads.inspect(bytes, this.limits);
   }
 
   get isRunning() {
@@ -106,8 +113,6 @@ export class DocumentPipeline {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const threads = this.deps.config.E14_PIPELINE_READ_THREADS;
-    this.readPool ??= threads > 0 ? new ReadPool(threads) : new ReadPool();
     const leaseMs = this.deps.config.E14_PIPELINE_LEASE_MS;
     this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(200, Math.floor(leaseMs / 3)));
     this.heartbeat.unref();
@@ -130,8 +135,6 @@ export class DocumentPipeline {
     await this.documents
       .release(this.workerId)
       .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not release pipeline jobs'));
-    await this.readPool?.close();
-    this.readPool = null;
     this.registraduria?.close();
     this.registraduria = null;
   }
@@ -229,20 +232,22 @@ export class DocumentPipeline {
     if (created) metrics.documentSeconds.observe({ outcome: 'stored' }, (Date.now() - created.getTime()) / 1000);
   }
 
-  /** Writes a failed attempt on the job (retried with backoff, failed or dead) and counts it. */
+  /** Writes a failed attempt on the job (retried with backoff, failed, dead or quarantined) and counts it. */
   private async recordFailure(job: DocumentJob, failure: JobError, error: unknown): Promise<void> {
     const { metrics, log } = this.deps;
-    const state = await this.documents
-      .fail(
-        this.workerId,
-        job,
-        { code: failure.code, message: failure.message },
-        failure.retry ? this.backoffMs(job.attempts, failure.retryAfterMs) : null,
-      )
-      .catch((writeError: unknown) => {
-        log.error({ err: writeError, documentId: job.id }, 'could not record a failed pipeline job');
-        return null;
-      });
+    const reason = { code: failure.code, message: failure.message };
+    const state = await (failure instanceof QuarantineError
+      ? this.documents.quarantine(this.workerId, job, reason).then((held) => (held ? 'quarantined' : null))
+      : this.documents.fail(
+          this.workerId,
+          job,
+          reason,
+          failure.retry ? this.backoffMs(job.attempts, failure.retryAfterMs) : null,
+        )
+    ).catch((writeError: unknown) => {
+      log.error({ err: writeError, documentId: job.id }, 'could not record a failed pipeline job');
+      return null;
+    });
     if (state) {
       metrics.jobs.inc({ outcome: state === 'queued' ? 'retried' : state });
       if (state !== 'queued') {
@@ -255,7 +260,7 @@ export class DocumentPipeline {
   async status(): Promise<PipelineStatus> {
     const { config } = this.deps;
     const [queue, ocrSpend] = await Promise.all([this.documents.queueSummary(), this.deps.ocrUsage.spend()]);
-    const counts = { queued: 0, processing: 0, done: 0, failed: 0, dead: 0 };
+    const counts = { queued: 0, processing: 0, done: 0, failed: 0, dead: 0, quarantined: 0, replaced: 0 };
     for (const row of queue.states) counts[row.state] = row.count;
     return {
       worker: {
@@ -263,8 +268,8 @@ export class DocumentPipeline {
         workerId: this.workerId,
         slots: config.E14_PIPELINE_SLOTS,
         inFlight: this.inFlight.size,
-        readThreads: this.readPool?.size ?? 0,
-        recognizer: this.readPool?.recognizer ?? 'not started',
+        readThreads: this.deps.readThreads.size,
+        recognizer: this.deps.readThreads.recognizer,
         vision: {
           configured: this.vision !== null,
           reason: this.visionSetup.configured ? null : this.visionSetup.reason,

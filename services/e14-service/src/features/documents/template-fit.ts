@@ -1,6 +1,6 @@
 import { BARCODE_CORPORATION_DIGIT } from '@castor/contracts';
 import type { SheetReading, SheetTemplate } from '@castor/e14-sheets';
-import { JobError } from './job-error.js';
+import { QuarantineError } from './job-error.js';
 
 /**
  * Below this share of the template's printed rules found where they belong, a flat page held by
@@ -12,18 +12,55 @@ import { JobError } from './job-error.js';
 const MIN_LAYOUT_RULE_HITS = 0.8;
 
 /**
- * Refuses a sheet that is not the form of `template`: the barcode's corporation digit and page
- * count must be the template's, and each page must show the template's rules. The digit alone
- * is not enough (Presidente, Senado and Gobernador share 1), so a sheet of another corporation
- * would otherwise be read cell by cell on the wrong layout and stored as this one.
+ * Quarantines a reading that is not recognisably the E-14 of `template` with something written on
+ * it: a blank page, a thumbnail or a photo of anything else would otherwise be stored as a version
+ * of the mesa's form with every cell unread, each cell a review task.
  */
-export function assertTemplateFits(sheet: SheetReading, template: SheetTemplate): void {
+export function assertExpectedForm(sheet: SheetReading, template: SheetTemplate): void {
+  assertRecognisable(sheet);
+  assertTemplateFits(sheet, template);
+  assertInked(sheet);
+}
+
+/** NOT_AN_E14: no page shows the form's four corner squares, or neither its barcode nor any header code reads. */
+export function assertRecognisable(sheet: SheetReading): void {
+  const registered = sheet.pages.some((page) => page.registration !== null);
+  const barcodeRead = sheet.pages.some((page) => page.barcode?.parsed);
+  const headerRead = Object.values(sheet.header).some((code) => code.value !== null);
+  if (registered && (barcodeRead || headerRead)) return;
+  throw new QuarantineError(
+    'NOT_AN_E14',
+    registered
+      ? 'This page is not recognisably an E-14: neither its barcode nor the mesa codes of its header could be read'
+      : `This page is not recognisably an E-14: the form's corner squares were not found on any of its ${sheet.pageCount} page(s)`,
+  );
+}
+
+/**
+ * Quarantines a sheet that is not the form of `template`: the barcode's corporation digit and
+ * page count must be the template's, and each page must show the template's rules. The digit
+ * alone is not enough (Presidente, Senado and Gobernador share 1), so a sheet of another
+ * corporation would otherwise be read cell by cell on the wrong layout and stored as this one.
+ */
+function assertTemplateFits(sheet: SheetReading, template: SheetTemplate): void {
   const problems = [...barcodeProblems(sheet, template), ...layoutProblems(sheet)];
   if (problems.length === 0) return;
-  throw new JobError(
+  throw new QuarantineError(
     'TEMPLATE_MISMATCH',
     `This is not the ${template.corporation} form expected (template ${template.id}, ${template.pageCount} pages): ${problems.join('; ')}`,
-    false,
+  );
+}
+
+/**
+ * PAGE_BLANK: the recognizer found no ink in any cell. Only a sheet whose every cell was read can
+ * be blank: without the local model (readings null) nothing is known of the ink.
+ */
+function assertInked(sheet: SheetReading): void {
+  const cells = sheet.fields.map((field) => field.reading);
+  if (cells.length === 0 || !cells.every((cell) => cell?.state === 'empty')) return;
+  throw new QuarantineError(
+    'PAGE_BLANK',
+    `This E-14 is blank: none of its ${cells.length} cells holds ink, so there is nothing to store or review`,
   );
 }
 

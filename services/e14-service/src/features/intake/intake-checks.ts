@@ -1,8 +1,9 @@
 import { e14SubmissionSchema, type ValidationResult } from '@castor/contracts';
 import { AppError, type ErrorCode, registeredStatus } from '@castor/service-kit';
+import { PIPELINE_SOURCE_REF_PREFIX } from '../../domain/reconciliation-policy.js';
 import { numberIn, type Sheet, SheetShapeError, toSheet } from '../../domain/sheet.js';
 import { validateSheet } from '../../domain/sheet-rules.js';
-import type { Actor } from '../../shared/actor.js';
+import { type Actor, isPipeline } from '../../shared/actor.js';
 import type { CandidateInfo, ElectionCatalog } from '../../shared/election-catalog.js';
 import type { ItemOutcome } from '../../shared/form-intake.js';
 import { isAssigned } from '../../shared/witness-assignments.js';
@@ -98,8 +99,19 @@ export function checkSheet({ index, sheet }: ParsedSheet, context: SheetContext)
   return { index, sheet, catalog, mesa, candidateIds, validation, minConfidence };
 }
 
-/** Witnesses submit only as source "witness" and only for the mesas they are assigned to. */
+/**
+ * Only the pipeline names the document a form was read from (that name lets a witness's newer
+ * upload replace the earlier: reconciliation-policy). Witnesses submit only as source "witness" and
+ * only for the mesas they are assigned to.
+ */
 function submitterRefusal(sheet: Sheet, { actor, assigned, checkAssignment }: SheetContext): ItemOutcome | null {
+  const { sourceRef } = sheet.submission;
+  if (sourceRef?.startsWith(PIPELINE_SOURCE_REF_PREFIX) && !isPipeline(actor)) {
+    return fail(
+      INTAKE_CODES.SOURCE_REF_RESERVED,
+      `A sourceRef starting with "${PIPELINE_SOURCE_REF_PREFIX}" names a scanned document: only the document pipeline sends it`,
+    );
+  }
   if (actor.role !== 'witness') return null;
   if (sheet.submission.source !== 'witness') {
     return fail(INTAKE_CODES.SOURCE_NOT_ALLOWED, 'Witnesses submit with source "witness"');

@@ -1,5 +1,5 @@
 import { DEFAULT_RULE_PARAMS, type IntakeResult, type RuleFinding, type ValidationResult } from '@castor/contracts';
-import { reviewedFormOf } from '../../domain/reconciliation-policy.js';
+import { reviewedFormOf, witnessUploadOf } from '../../domain/reconciliation-policy.js';
 import { numberIn } from '../../domain/sheet.js';
 import { reviewReason } from '../../domain/sheet-rules.js';
 import type { Actor } from '../../shared/actor.js';
@@ -155,6 +155,7 @@ export function storedForm({ item, id, version }: FormVersion): StoredForm {
     copy: submission.copy,
     source: submission.source,
     reviewOf: reviewedFormOf(submission.source, submission.sourceRef),
+    upload: witnessUploadOf(submission.source, submission.sourceRef),
     version,
     status: formStatus(validation),
     // As stored (real) and read back by loadMesaState.

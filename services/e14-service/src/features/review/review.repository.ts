@@ -286,7 +286,7 @@ export class ReviewRepository {
     const rows = await this.db
       .select({ status: reviewTasks.status, n: count() })
       .from(reviewTasks)
-      .where(ne(reviewTasks.status, 'done'))
+      .where(inArray(reviewTasks.status, ['pending', 'escalated']))
       .groupBy(reviewTasks.status);
     const backlog = { pending: 0, escalated: 0 };
     for (const row of rows) backlog[row.status as keyof typeof backlog] = row.n;

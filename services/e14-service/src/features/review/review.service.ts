@@ -120,6 +120,7 @@ export class ReviewService {
   async decide(actor: Actor, taskId: number, raw: ReviewAnswer): Promise<ReviewOutcome> {
     const answer = toAnswer(raw);
     const outcome = await this.record(taskId, async (tx, task, entries) => {
+      if (task.status === 'cancelled') throw closedError(taskId);
       if (task.status === 'done') {
         const resolved = { state: task.resolvedState ?? 'illegible', value: task.resolvedValue };
         if (task.resolution === 'admin' && sameAnswer(resolved, answer)) {
@@ -221,7 +222,7 @@ export class ReviewService {
   ): Promise<Recorded> {
     const own = entries.find((entry) => entry.reviewerId === actor.sub);
     if (own) return answerReplay(task, entries.length, own, answer);
-    if (task.status === 'done') throw closedError(task.id);
+    if (task.status === 'done' || task.status === 'cancelled') throw closedError(task.id);
     if (task.status === 'escalated') {
       throw httpError('REVIEW_TASK_ESCALATED', `Task ${task.id} awaits an admin's decision`);
     }

@@ -189,14 +189,14 @@ describe('a sheet of another corporation', () => {
     [0, { corporation: 'PRESIDENTE' }],
     [1, {}],
   ] as const) {
-    it(`is refused with TEMPLATE_MISMATCH, no form stored (corporation ${'corporation' in sent ? 'sent' : 'from the barcode'})`, async () => {
+    it(`is quarantined with TEMPLATE_MISMATCH, no form stored (corporation ${'corporation' in sent ? 'sent' : 'from the barcode'})`, async () => {
       const { pdf, mesa } = await gobernadorSheetFor(index);
       const before = await formCount();
       const response = await upload(baseUrl, admin, pdf, { electionCode: CODE, mesa, ...sent });
       expect(response.status).toBe(202);
       const { documentId } = (await response.json()) as { documentId: number };
       const document = await settled(baseUrl, admin, documentId);
-      expect(document.state).toBe('failed');
+      expect(document.state).toBe('quarantined');
       expect(document.formId).toBeNull();
       expect(document.error?.code).toBe('TEMPLATE_MISMATCH');
       expect(document.error?.message).toMatch(/PRESIDENTE/);
@@ -204,7 +204,7 @@ describe('a sheet of another corporation', () => {
     });
   }
 
-  it('refuses a Senado sheet (same barcode digit, more pages) by its page count', async () => {
+  it('quarantines a Senado sheet (same barcode digit, more pages) by its page count', async () => {
     const senado = generateElection({
       seed: 41,
       scale: { departamentos: ['01', '16'], municipios: 3, puestos: 4, mesas: 12 },
@@ -219,7 +219,7 @@ describe('a sheet of another corporation', () => {
     const response = await upload(baseUrl, admin, pdf, { electionCode: CODE, mesa: mesaKey(presidente.mesa) });
     const { documentId } = (await response.json()) as { documentId: number };
     const document = await settled(baseUrl, admin, documentId);
-    expect(document.state).toBe('failed');
+    expect(document.state).toBe('quarantined');
     expect(document.error?.code).toBe('TEMPLATE_MISMATCH');
     expect(document.error?.message).toMatch(/expected 2 pages, the barcode says 7;/);
     expect(await formCount()).toBe(before);

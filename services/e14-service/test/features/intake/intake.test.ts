@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadSourceRef } from '../../../src/domain/reconciliation-policy.js';
 import { bearer, ELECTION, honestSheet, post, sendJson, workedExample } from '../../support/fixtures.js';
 import { withFixtureElection } from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
@@ -244,6 +245,32 @@ describe('roles', () => {
       headers: bearer(witness.token),
     });
     expect(alerts.statusCode).toBe(403);
+  });
+
+  it('only the document pipeline names the scanned document a form was read from', async () => {
+    const witness = await e14.token('witness');
+    const assign = await sendJson(e14, 'PUT', `/api/witnesses/${witness.userId}/assignments`, admin, {
+      electionCode: ELECTION,
+      territories: ['01-031-99-02'],
+    });
+    expect(assign.statusCode, assign.body).toBe(200);
+    const before = await snapshot();
+    // As if it were another witness's later upload: it would replace that witness's photo of the copy.
+    const claimed = uploadSourceRef(999_999, 'witness:00000000-0000-4000-8000-000000000000');
+    for (const [token, sourceRef] of [
+      [witness.token, claimed],
+      [admin, claimed],
+      [admin, 'e14-document:12'],
+    ] as const) {
+      const sheet = {
+        ...honestSheet('01-031-99-02-003', [22, 18, 0, 0, 0, 0, 0, 0, 0, 0], { source: 'witness' }),
+        sourceRef,
+      };
+      const refused = await post(e14, '/api/e14/process-v2', token, sheet);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('SOURCE_REF_RESERVED');
+    }
+    expect(await snapshot()).toEqual(before);
   });
 
   it('reviewer and analyst read but do not submit; viewer reads results only; no token is 401', async () => {

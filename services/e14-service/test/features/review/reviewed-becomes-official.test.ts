@@ -72,7 +72,7 @@ describe('a reviewed reading becomes official', () => {
       `SELECT after FROM audit_log WHERE action = 'reconciliation.decided' AND entity_id = $1 ORDER BY seq DESC LIMIT 1`,
       [`${mesa}/GOBERNADOR`],
     );
-    expect(decided.rows[0]?.after).toMatchObject({ formId: reviewedFormId, policyVersion: 2 });
+    expect(decided.rows[0]?.after).toMatchObject({ formId: reviewedFormId, policyVersion: 3 });
   });
 
   it('resolves the alerts of the misread once review corrected it, with the reason and an audit entry', async () => {
