@@ -9,7 +9,15 @@ import type { MesaNumbers } from '../domain/reconciliation-policy.js';
  * recomputes it from each stored truth, so a truth edited after its decision is seen.
  */
 export function truthNumbersHash(numbers: MesaNumbers): string {
-  const { votes, ...nivelacion } = numbers;
-  const body = canonicalJson({ ...nivelacion, votes: [...votes].sort(([a], [b]) => a - b) });
+  // Field by field: callers pass richer objects (a form summary is MesaNumbers and more).
+  const body = canonicalJson({
+    sufragantes: numbers.sufragantes,
+    urna: numbers.urna,
+    incinerados: numbers.incinerados,
+    blancos: numbers.blancos,
+    nulos: numbers.nulos,
+    noMarcados: numbers.noMarcados,
+    votes: [...numbers.votes].sort(([a], [b]) => a - b),
+  });
   return cryptoHash('sha256', body, 'hex');
 }
