@@ -126,7 +126,9 @@ export const baseServiceEnv = {
   REDIS_URL: envUrl(['redis', 'rediss'])
     .optional()
     .describe('Redis URL with the service DB index (e.g. redis://redis:6379/1). Unset: in-process cache and counters'),
-  RATE_LIMIT_DEFAULT: envRate('100/hour').describe('Default per-client request budget, e.g. 100/hour'),
+  RATE_LIMIT_DEFAULT: envRate('1200/hour').describe(
+    'Budget of routes without their own: per signed-in user (per client address when anonymous); sized for a dashboard polling every few seconds',
+  ),
 } as const;
 
 /** Variables of services that verify access tokens issued by core-service. */

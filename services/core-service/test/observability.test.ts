@@ -45,7 +45,7 @@ describe('configuration', () => {
       JWT_ACCESS_TOKEN_EXPIRES: 3600,
       JWT_REFRESH_TOKEN_EXPIRES: 604_800,
       RATE_LIMIT_AUTH: { max: 20, windowMs: 60_000 },
-      RATE_LIMIT_DEFAULT: { max: 100, windowMs: 3_600_000 },
+      RATE_LIMIT_DEFAULT: { max: 1_200, windowMs: 3_600_000 },
       AUTH_ALLOW_REGISTRATION: true,
     });
     expect(config.REDIS_URL).toBeUndefined();
