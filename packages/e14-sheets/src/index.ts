@@ -41,6 +41,11 @@ export {
   parseBarcode,
 } from './reading/barcode.js';
 export {
+  CONSULADO_DEPARTAMENTO,
+  type LayoutCheck,
+  MIN_LAYOUT_RULE_HITS,
+} from './reading/layout-check.js';
+export {
   PRINTED_SYMBOLS,
   PrintedDigitReader,
   type PrintedReading,
@@ -49,6 +54,7 @@ export {
 export { loadLocalRecognizer } from './recognizer.js';
 export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
 export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';
+export { consulateTemplate, PRESIDENTE_2026_TEMPLATE_IDS } from './template/consulado.js';
 export { draftTemplate } from './template/draft.js';
 export {
   type BallotBlock,
@@ -58,13 +64,18 @@ export {
   type LaidOutSheet,
   layOutGeneric,
   layOutPresidente2026,
+  type PresidentialRound,
+  presidente2026TemplateId,
   REFERENCE_PAGE,
   type Shape,
   type SheetText,
 } from './template/layout.js';
 export { loadShippedTemplate, parseTemplate } from './template/load.js';
+export { accountPages, numberedPages, type PageAccounting } from './template/pages.js';
 export {
   FIELD_KEY_PATTERN,
+  HEADER_KINDS,
+  type HeaderKind,
   type SheetTemplate,
   sheetTemplateSchema,
   type TemplateCell,

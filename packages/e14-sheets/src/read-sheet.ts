@@ -1,4 +1,4 @@
-import { type Corporation, type CropRef, mesaRefSchema } from '@castor/contracts';
+import { type Copy, type Corporation, type CropRef, mesaRefSchema } from '@castor/contracts';
 import sharp from 'sharp';
 import { isSheetError, SheetError, type SheetErrorCode } from './errors.js';
 import { type InspectedDocument, type IntakeLimitsInput, inspectDocument, type PagePlan } from './intake/inspect.js';
@@ -6,10 +6,19 @@ import { type ExtractedPage, extractPages } from './intake/page-raster.js';
 import type { Homography } from './raster/geometry.js';
 import type { GrayImage, PageRaster } from './raster/raster.js';
 import { warpRegion } from './raster/raster.js';
-import { type BarcodeCheck, type BarcodeReading, checkBarcode, readBarcode, readQrPayload } from './reading/barcode.js';
+import {
+  type BarcodeCheck,
+  type BarcodeReading,
+  COPY_BY_DIGIT,
+  checkBarcode,
+  readBarcode,
+  readQrPayload,
+} from './reading/barcode.js';
+import { checkLayout, headerFits, type LayoutCheck } from './reading/layout-check.js';
 import { PrintedDigitReader } from './reading/printed-digits.js';
 import { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';
-import type { SheetTemplate, TemplateCell } from './template/schema.js';
+import { accountPages, numberedPages, type PageAccounting } from './template/pages.js';
+import type { HeaderKind, SheetTemplate, TemplateCell, TemplateRect } from './template/schema.js';
 
 /**
  * Reading a whole E-14 file: intake checks, page images, registration against the template,
@@ -28,18 +37,34 @@ export interface CellReading {
    * before calibration ('empty' for a row left blank): what sheet-level decoding weighs.
    */
   alternatives?: ReadonlyArray<{ value: number | 'empty'; probability: number }>;
+  /**
+   * The glyphs found in the cell, left to right: the role each plays in the best reading, each
+   * class's probability and the network's view of it, so that the sheet's confirmed glyphs can
+   * re-read its doubtful ones (reading/writer-adaptation.ts).
+   */
+  glyphs?: ReadonlyArray<CellGlyph>;
+}
+/** One glyph of a cell as the recognizer saw it (classes in @castor/digit-recognizer's GLYPH_CLASSES order). */
+export interface CellGlyph {
+  role: 'digit' | 'filler' | 'ignored';
+  probabilities: Float32Array;
+  overwritten: number;
+  embedding: Float32Array;
 }
 export interface CellReader {
   readCell(image: GrayImage): CellReading;
 }
 
 export interface ReadSheetOptions {
-  /** Candidate layouts; the one matching the page count and registering best is used. */
+  /**
+   * Candidate layouts; the one page 1 shows is used (barcode page count, header kind, printed
+   * candidate numbers, rules), then every page is verified against it.
+   */
   templates: readonly SheetTemplate[];
   /** Reads value cells; without one, fields carry crops only (for an external OCR provider). */
   recognizer?: CellReader;
   limits?: IntakeLimitsInput;
-  /** Attach each cell's crop as PNG bytes (for the review desk). */
+  /** Attach each cell's crop, and its row's printed label, as PNG bytes (for the review desk), on verified pages. */
   cropImages?: boolean;
   /** Decode the QR code on each page (default true). */
   readQr?: boolean;
@@ -78,6 +103,8 @@ export interface ReadPage {
   source: PagePlan['source'];
   /** `toImage` maps template coordinates to this page's pixels (for drawing overlays). */
   registration: { quality: RegistrationQuality; model: Registration['model']; toImage: Homography } | null;
+  /** Whether the page shows the template's layout for `formPage` (null: it could not be registered). */
+  layoutCheck: LayoutCheck | null;
   barcode: (BarcodeReading & { check: BarcodeCheck | null }) | null;
   header: HeaderCodes | null;
   transmissionCode: CodeReading | null;
@@ -96,6 +123,9 @@ export interface ReadField {
   /** The document page (1 for a photo) and the cell's rectangle in template coordinates. */
   crop: CropRef;
   cropPng?: Uint8Array;
+  /** The row's printed number and name on the same page, for the review desk. */
+  labelCrop?: CropRef;
+  labelPng?: Uint8Array;
 }
 
 export interface SheetReading {
@@ -104,6 +134,14 @@ export interface SheetReading {
   pageCount: number;
   templateId: string;
   corporation: Corporation;
+  /**
+   * Every numbered page given shows the template's layout (printed numbers and rules where the
+   * template says). When false, the pages that do not were not read and `layoutProblems` says why.
+   */
+  templateVerified: boolean;
+  layoutProblems: string[];
+  /** Which numbered pages the document holds: a sheet with `missing` or `duplicated` pages is not complete. */
+  pageAccounting: PageAccounting;
   pages: ReadPage[];
   fields: ReadField[];
   /** Codes agreed across pages (page 1 first, then the most confident). */
@@ -119,33 +157,71 @@ function printedDigitReader(): Promise<PrintedDigitReader> {
   return sharedPrinted;
 }
 
+/**
+ * The copy a barcode's digit names. At a consulate the copy that goes to the delegados at home
+ * is the consul's or ambassador's (digit 2, printed CÓNSUL/EMBAJADOR).
+ */
+function copyOf(copyDigit: number, header: HeaderKind): Copy | null {
+  if (header === 'consulado' && copyDigit === 2) return 'consul_embajador';
+  return COPY_BY_DIGIT[String(copyDigit)] ?? null;
+}
+
 const TRANSMISSION_PATTERN = /^X(\d)-(\d\d)-(\d\d)-(\d\d)X$/;
 const HEADER_DIGITS = { departamento: 2, municipio: 3, zona: 2, puesto: 2, mesa: 3 } as const;
 
-function pickTemplate(
+/** How well a template explains page 1 of a document: what decides among the templates given. */
+interface TemplateTrial {
+  template: SheetTemplate;
+  score: number;
+}
+
+/**
+ * The template whose layout the first page shows. Every Presidente layout shares the corner
+ * squares and the header, so each is judged on what the page prints: the barcode's page count
+ * (the first round's form has 3 pages, the second round's 2), the header's kind (a consulate's
+ * CONSULADO 88), the printed candidate numbers at their places, and the share of rules in ink.
+ */
+async function chooseTemplate(
   templates: readonly SheetTemplate[],
-  raster: PageRaster,
-  pageCount: number,
-): { template: SheetTemplate } {
-  const fitting = templates.filter((template) => template.pageCount === pageCount);
-  const candidates = fitting.length > 0 ? fitting : templates;
-  // One candidate needs no trial registration: the page loop registers it anyway.
-  if (candidates.length === 1) return { template: candidates[0] as SheetTemplate };
-  let best: { template: SheetTemplate; registration: Registration } | null = null;
-  let lastError: unknown = null;
-  for (const template of candidates) {
-    try {
-      const registration = registerPage(raster, template, 1);
-      if (!best || registration.quality.score > best.registration.quality.score) best = { template, registration };
-    } catch (error) {
-      lastError = error;
+  page: ExtractedPage,
+  printed: PrintedDigitReader,
+  barcodeOf: (registration: Registration, template: SheetTemplate) => Promise<BarcodeReading>,
+): Promise<SheetTemplate> {
+  if (templates.length === 1) return templates[0] as SheetTemplate;
+  {
+    let best: TemplateTrial | null = null;
+    let lastError: unknown = null;
+    let barcode: BarcodeReading | null = null;
+    for (const template of templates) {
+      try {
+        let registration = registerPage(page.raster, template, 1);
+        // The regions of the barcode are the same on every layout: it is read once.
+        barcode ??= await barcodeOf(registration, template);
+        const parsed = barcode.conflict ? null : barcode.parsed;
+        let formPage = 1;
+        if (parsed && parsed.page !== 1 && parsed.page <= template.pageCount) {
+          formPage = parsed.page;
+          registration = registerPage(page.raster, template, formPage);
+        }
+        const check = checkLayout(page.raster, registration, template, formPage, printed, page.source === 'photo');
+        const numbers = check.numbersExpected > 0 ? check.numbersFound / check.numbersExpected : 0;
+        const score =
+          (parsed ? (parsed.pageCount === template.pageCount ? 2 : -2) : 0) +
+          (headerFits(page.raster, registration, template, printed) ? 1 : 0) +
+          2 * numbers +
+          check.ruleHits;
+        if (!best || score > best.score) best = { template, score };
+      } catch (error) {
+        if (!isSheetError(error)) throw error;
+        lastError = error;
+      }
     }
+    if (!best) {
+      if (isSheetError(lastError)) throw lastError;
+      throw new SheetError('TEMPLATE_NOT_FOUND', 'No template fits this sheet.');
+    }
+    return best.template;
   }
-  if (!best) {
-    if (isSheetError(lastError)) throw lastError;
-    throw new SheetError('TEMPLATE_NOT_FOUND', 'No template fits this sheet.');
-  }
-  return best;
 }
 
 function emptyTimings(extractMs: number): PageTimings {
@@ -172,16 +248,24 @@ export async function readSheet(bytes: Uint8Array, options: ReadSheetOptions): P
   const inspectMs = performance.now() - started;
   const printed = options.printedDigits ?? (await printedDigitReader());
   const extracted = await extractPages(bytes, inspected, { limits: options.limits ?? {} });
-  const firstRaster = (extracted[0] as (typeof extracted)[number]).raster;
-  const { template } = pickTemplate(options.templates, firstRaster, inspected.pageCount);
+  const barcodeOf = (registration: Registration, template: SheetTemplate, raster: PageRaster) =>
+    readBarcode(raster, registration.toImage, template.regions, printed, { zxing: options.zxingBarcode ?? false });
+  const first = extracted[0] as ExtractedPage;
+  const template = await chooseTemplate(options.templates, first, printed, (registration, chosen) =>
+    barcodeOf(registration, chosen, first.raster),
+  );
 
   const pages: ReadPage[] = [];
   const fields: ReadField[] = [];
+  const context: PageContext = { template, inspected, printed, options, barcodeOf, pagesRead: new Set() };
   for (const page of extracted) {
-    const read = await readPage(page, { template, inspected, printed, options });
+    const read = await readPage(page, context);
     pages.push(read.page);
     fields.push(...read.fields);
   }
+  const layoutProblems = pages.flatMap((page) => page.layoutCheck?.problems ?? []);
+  const numbered = new Set(numberedPages(template));
+  const checkedPages = pages.filter((page) => numbered.has(page.formPage));
 
   return {
     documentHash: inspected.sha256,
@@ -189,6 +273,12 @@ export async function readSheet(bytes: Uint8Array, options: ReadSheetOptions): P
     pageCount: inspected.pageCount,
     templateId: template.id,
     corporation: template.corporation,
+    templateVerified: checkedPages.length > 0 && checkedPages.every((page) => page.layoutCheck?.verified === true),
+    layoutProblems,
+    pageAccounting: accountPages(
+      template,
+      pages.map((page) => (page.registration ? page.formPage : null)),
+    ),
     pages,
     fields,
     header: {
@@ -209,6 +299,45 @@ interface PageContext {
   inspected: InspectedDocument;
   printed: PrintedDigitReader;
   options: ReadSheetOptions;
+  barcodeOf: (registration: Registration, template: SheetTemplate, raster: PageRaster) => Promise<BarcodeReading>;
+  /** Form pages whose cells were read already: a page given twice is read once. */
+  pagesRead: Set<number>;
+}
+
+/**
+ * Which page of the form a document page shows, registered on that page's layout and verified:
+ * the barcode's page number when it reads, else the document's page (a photo: page 1), and when
+ * that page's printed numbers are not there, any other numbered page whose numbers are.
+ */
+async function identifyPage(
+  page: ExtractedPage,
+  context: PageContext,
+): Promise<{ formPage: number; registration: Registration; barcode: BarcodeReading; check: LayoutCheck }> {
+  const { template, printed } = context;
+  const isPhoto = page.source === 'photo';
+  let formPage = isPhoto ? 1 : Math.min(page.pageNumber, template.pageCount);
+  let registration = registerPage(page.raster, template, formPage);
+  const barcode = await context.barcodeOf(registration, template, page.raster);
+  const parsed = barcode.conflict ? null : barcode.parsed;
+  const printedPage = parsed && parsed.pageCount === template.pageCount ? parsed.page : null;
+  if (printedPage !== null && printedPage !== formPage && printedPage <= template.pageCount) {
+    formPage = printedPage;
+    registration = registerPage(page.raster, template, formPage);
+  }
+  let check = checkLayout(page.raster, registration, template, formPage, printed, isPhoto);
+  if (!check.verified && printedPage === null) {
+    for (const other of numberedPages(template).filter((number) => number !== formPage)) {
+      const trial = registerPage(page.raster, template, other);
+      const otherCheck = checkLayout(page.raster, trial, template, other, printed, isPhoto);
+      if (otherCheck.verified && otherCheck.numbersExpected > 0) {
+        formPage = other;
+        registration = trial;
+        check = otherCheck;
+        break;
+      }
+    }
+  }
+  return { formPage, registration, barcode, check };
 }
 
 /** One page through registration, barcode, header, QR and cells; a page that fails says why. */
@@ -217,9 +346,10 @@ async function readPage(page: ExtractedPage, context: PageContext): Promise<{ pa
   const timings = emptyTimings(page.extractMs);
   const read: ReadPage = {
     pageNumber: page.pageNumber,
-    formPage: page.pageNumber,
+    formPage: page.source === 'photo' ? 1 : page.pageNumber,
     source: page.source,
     registration: null,
+    layoutCheck: null,
     barcode: null,
     header: null,
     transmissionCode: null,
@@ -229,48 +359,32 @@ async function readPage(page: ExtractedPage, context: PageContext): Promise<{ pa
   };
   const fields: ReadField[] = [];
   const { raster } = page;
-  // A photo is one page of a multi-page form: the barcode says which, and that page's layout applies.
-  const isPhoto = page.source === 'photo';
-  let registration: Registration;
   let mark = performance.now();
+  let identified: Awaited<ReturnType<typeof identifyPage>>;
   try {
-    registration = registerPage(raster, template, read.formPage);
+    identified = await identifyPage(page, context);
   } catch (error) {
     if (!isSheetError(error)) throw error;
     read.error = { code: error.code, message: error.message };
-    for (const cell of template.cells.filter((c) => c.page === read.formPage)) {
-      fields.push(unreadField(cell, inspected.sha256, page.pageNumber));
-    }
     return { page: read, fields };
   }
+  const { formPage, registration, barcode, check } = identified;
   timings.registerMs = performance.now() - mark;
-
-  mark = performance.now();
-  const barcode = await readBarcode(raster, registration.toImage, template.regions, printed, {
-    zxing: options.zxingBarcode ?? false,
-  });
-  const photographedPage = barcode.parsed?.page;
-  if (isPhoto && photographedPage && photographedPage !== read.formPage && photographedPage <= template.pageCount) {
-    try {
-      registration = registerPage(raster, template, photographedPage);
-      read.formPage = photographedPage;
-    } catch (error) {
-      if (!isSheetError(error)) throw error;
-    }
-  }
+  read.formPage = formPage;
+  read.layoutCheck = check;
   read.registration = { quality: registration.quality, model: registration.model, toImage: registration.toImage };
   const { toImage } = registration;
   read.barcode = {
     ...barcode,
+    parsed: barcode.parsed ? { ...barcode.parsed, copy: copyOf(barcode.parsed.copyDigit, template.header) } : null,
     check: barcode.parsed
       ? checkBarcode(barcode.parsed, {
-          pageNumber: read.formPage,
-          pageCount: isPhoto ? template.pageCount : inspected.pageCount,
+          pageNumber: formPage,
+          pageCount: template.pageCount,
           corporation: template.corporation,
         })
       : null,
   };
-  timings.barcodeMs = performance.now() - mark;
 
   mark = performance.now();
   const header = {} as HeaderCodes;
@@ -293,24 +407,50 @@ async function readPage(page: ExtractedPage, context: PageContext): Promise<{ pa
     timings.qrMs = performance.now() - mark;
   }
 
+  // A page that is not the template's layout is never read (its boxes hold other rows), and a
+  // page given twice is read once: what is missing stays missing, never filled in.
+  if (!check.verified || context.pagesRead.has(formPage)) return { page: read, fields };
+  context.pagesRead.add(formPage);
   mark = performance.now();
-  for (const cell of template.cells.filter((c) => c.page === read.formPage)) {
+  for (const cell of template.cells.filter((c) => c.page === formPage)) {
     const image = warpRegion(raster, toImage, cell.rect, 1);
     const field = unreadField(cell, inspected.sha256, page.pageNumber);
     if (options.recognizer) {
-      const { state, value, confidence, overwritten, alternatives } = options.recognizer.readCell(image);
-      field.reading = { state, value, confidence, overwritten, ...(alternatives ? { alternatives } : {}) };
+      const { state, value, confidence, overwritten, alternatives, glyphs } = options.recognizer.readCell(image);
+      field.reading = {
+        state,
+        value,
+        confidence,
+        overwritten,
+        ...(alternatives ? { alternatives } : {}),
+        // What writer adaptation compares (reading/writer-adaptation.ts); the rest of a glyph stays behind.
+        ...(glyphs
+          ? {
+              glyphs: glyphs.map(({ role, probabilities, overwritten, embedding }) => ({
+                role,
+                probabilities,
+                overwritten,
+                embedding,
+              })),
+            }
+          : {}),
+      };
     }
     if (options.cropImages) {
-      const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-        .png()
-        .toBuffer();
-      field.cropPng = new Uint8Array(png);
+      field.cropPng = await grayPng(image);
+      if (cell.labelRect) field.labelPng = await grayPng(warpRegion(raster, toImage, cell.labelRect, 1));
     }
     fields.push(field);
   }
   timings.cellsMs = performance.now() - mark;
   return { page: read, fields };
+}
+
+async function grayPng(image: GrayImage): Promise<Uint8Array> {
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .png()
+    .toBuffer();
+  return new Uint8Array(png);
 }
 
 function unreadField(cell: TemplateCell, documentHash: string, documentPage: number): ReadField {
@@ -319,14 +459,19 @@ function unreadField(cell: TemplateCell, documentHash: string, documentPage: num
     page: cell.page,
     ...(cell.label ? { label: cell.label } : {}),
     reading: null,
-    crop: {
-      page: documentPage,
-      x: Math.max(0, Math.round(cell.rect.x)),
-      y: Math.max(0, Math.round(cell.rect.y)),
-      width: Math.max(1, Math.round(cell.rect.width)),
-      height: Math.max(1, Math.round(cell.rect.height)),
-      documentHash,
-    },
+    crop: cropRef(cell.rect, documentHash, documentPage),
+    ...(cell.labelRect ? { labelCrop: cropRef(cell.labelRect, documentHash, documentPage) } : {}),
+  };
+}
+
+function cropRef(rect: TemplateRect, documentHash: string, documentPage: number): CropRef {
+  return {
+    page: documentPage,
+    x: Math.max(0, Math.round(rect.x)),
+    y: Math.max(0, Math.round(rect.y)),
+    width: Math.max(1, Math.round(rect.width)),
+    height: Math.max(1, Math.round(rect.height)),
+    documentHash,
   };
 }
 

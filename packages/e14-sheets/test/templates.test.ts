@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_KEY_PATTERN, loadShippedTemplate, parseTemplate } from '../src/index.js';
+import {
+  consulateTemplate,
+  FIELD_KEY_PATTERN,
+  loadShippedTemplate,
+  PRESIDENTE_2026_TEMPLATE_IDS,
+  parseTemplate,
+} from '../src/index.js';
+import { PRESIDENTE_2026_REGULAR_IDS } from '../src/template/consulado.js';
 import { DEMO_LAYOUTS, genericTemplate } from '../src/template/layout.js';
 
-const SHIPPED = ['presidente-2026-2v', 'concejo-generic-demo', 'gobernador-generic-demo'];
+const SHIPPED = [...PRESIDENTE_2026_TEMPLATE_IDS, 'concejo-generic-demo', 'gobernador-generic-demo'];
 
 describe('shipped templates', () => {
   it.each(SHIPPED)('%s is valid, with E14Submission field keys and cells inside the page', (id) => {
@@ -22,6 +29,22 @@ describe('shipped templates', () => {
     expect(loadShippedTemplate(id)).toEqual(
       parseTemplate(JSON.parse(JSON.stringify(genericTemplate(id, corporation, blocks)))),
     );
+  });
+
+  it.each(PRESIDENTE_2026_REGULAR_IDS)('%s-consulado is %s with the CONSULADO / PAÍS header', (id) => {
+    expect(loadShippedTemplate(`${id}-consulado`)).toEqual(
+      parseTemplate(JSON.parse(JSON.stringify(consulateTemplate(loadShippedTemplate(id))))),
+    );
+  });
+
+  it.each(PRESIDENTE_2026_TEMPLATE_IDS)('%s prints a number for each candidate cell, beside its label', (id) => {
+    const template = loadShippedTemplate(id);
+    const printed = template.pages.flatMap((page) =>
+      page.printedNumbers.map((number) => ({ page: page.pageNumber, text: number.text })),
+    );
+    const candidates = template.cells.filter((cell) => cell.field.startsWith('votes.'));
+    expect(printed).toEqual(candidates.map((cell) => ({ page: cell.page, text: cell.field.slice('votes.'.length) })));
+    for (const cell of template.cells) expect(cell.labelRect).toBeDefined();
   });
 
   it('rejects a template with an unknown field key or a cell past the page count', () => {

@@ -167,7 +167,7 @@ export async function draftTemplate(bytes: Uint8Array, options: DraftOptions): P
     ]
       .sort((a, b) => Math.hypot(b.x2 - b.x1, b.y2 - b.y1) - Math.hypot(a.x2 - a.x1, a.y2 - a.y1))
       .slice(0, 40);
-    draftPages.push({ pageNumber: extracted.pageNumber, rules });
+    draftPages.push({ pageNumber: extracted.pageNumber, rules, printedNumbers: [] });
     // A value column: a vertical rule right of the middle; each band between horizontal rules that
     // crosses it is a row, and its part right of the rule is the value cell.
     const dividers = vertical
@@ -215,6 +215,7 @@ export async function draftTemplate(bytes: Uint8Array, options: DraftOptions): P
       options.description ??
       `Drafted from a sample sheet (${pages.length} pages): name every cell's field, check the regions.`,
     corporation: options.corporation,
+    header: 'departamento',
     pageCount: pages.length,
     page,
     fiducials: { side, ...frame },

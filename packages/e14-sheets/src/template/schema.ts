@@ -32,6 +32,11 @@ export const templateCellSchema = z.object({
   rect: rectSchema,
   /** Printed label of the row, for review desks and for drawing synthetic sheets. */
   label: z.string().max(200).optional(),
+  /**
+   * Where the row's own printing is (candidate number, photo, party and name; or the row's title):
+   * cut from the same page for the review desk, so a reviewer sees what the value is for.
+   */
+  labelRect: rectSchema.optional(),
 });
 export type TemplateCell = z.infer<typeof templateCellSchema>;
 
@@ -39,12 +44,24 @@ export type TemplateCell = z.infer<typeof templateCellSchema>;
 export const ruleSchema = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() });
 export type TemplateRule = z.infer<typeof ruleSchema>;
 
+/** A number the form prints (a candidate's ballot number): read back to verify the page is this layout. */
+export const printedNumberSchema = z.object({ text: z.string().regex(/^\d{1,3}$/), rect: rectSchema });
+export type PrintedNumber = z.infer<typeof printedNumberSchema>;
+
+/**
+ * How the header names the place: DEPARTAMENTO / MUNICIPIO, or a consulate's CONSULADO 88 / PAÍS
+ * (the country code in the municipio place), whose codes stand further left.
+ */
+export const HEADER_KINDS = ['departamento', 'consulado'] as const;
+export type HeaderKind = (typeof HEADER_KINDS)[number];
+
 export const sheetTemplateSchema = z
   .object({
     format: z.literal('castor-e14-template/1'),
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,80}$/),
     description: z.string().max(500),
     corporation: corporationSchema,
+    header: z.enum(HEADER_KINDS).default('departamento'),
     /** Pages of the form (the NN of the barcode). */
     pageCount: z.number().int().min(1).max(99),
     page: z.object({ width: z.number().positive(), height: z.number().positive() }),
@@ -73,6 +90,10 @@ export const sheetTemplateSchema = z
         z.object({
           pageNumber: z.number().int().min(1).max(99),
           rules: z.array(ruleSchema).min(1).describe('Printed rules that must fall on ink when registered'),
+          printedNumbers: z
+            .array(printedNumberSchema)
+            .default([])
+            .describe('Numbers printed on this page (candidate numbers) that must read where the template says'),
         }),
       )
       .min(1),
