@@ -23,6 +23,12 @@ export interface FormSummary extends MesaNumbers {
   reviewOf: number | null;
   /** For a witness form the pipeline read from an upload: that upload (null for every other form). */
   upload: WitnessUpload | null;
+  /**
+   * The compared fields (`sufragantes`, `candidate:<id>`... as `differences` names them) whose value
+   * is not evidence yet: a machine read them in doubt and the form sent them to review (sheet-rules
+   * `unsettledFields`). Absent: every value is settled.
+   */
+  unsettled?: ReadonlySet<string>;
 }
 
 /** The uploaded document a witness form was read from, and who uploaded it. */
@@ -31,7 +37,7 @@ export interface WitnessUpload {
   sender: string;
 }
 
-export const RECONCILIATION_POLICY_VERSION = 3;
+export const RECONCILIATION_POLICY_VERSION = 4;
 
 /** The `sourceRef` the review desk gives a reviewer version: the form it corrects. */
 export const reviewSourceRef = (formId: number) => `review:form:${formId}`;
@@ -60,7 +66,8 @@ export function witnessUploadOf(source: string, sourceRef: string | null | undef
 }
 
 /**
- * Reconciliation policy, version 3. Two kinds of form are no longer readings of their mesa. A form
+ * Reconciliation policy, version 4 (version 4: copies are compared on settled values only, see
+ * `reconcile`). Two kinds of form are no longer readings of their mesa. A form
  * a reviewer version corrects: a person checked the paper, so the reviewed numbers replace the
  * misread whatever the status of either (a reviewed version failing a rule means the sheet itself
  * is wrong, which its alert says; version 1 kept the unreviewed numbers then). And a witness's
@@ -69,13 +76,13 @@ export function witnessUploadOf(source: string, sourceRef: string | null | undef
  * versions of their readings, whatever their status. The truth is one of the forms left,
  * chosen by, in order: (1) form status — validated over needs_review over failed_rules; (2) source
  * — reviewer (a person checked the paper) over ocr (the Registraduría's scan) over partner over
- * witness; (3) copy — claveros (the copy the escrutinio counts from) over delegados over
- * transmisión; (4) the lowest field confidence, higher first; (5) the newest. Official feeds never
+ * witness; (3) copy — claveros (the copy the escrutinio counts from) over delegados (or a
+ * consulate's CÓNSUL/EMBAJADOR, the copy in its place) over transmisión; (4) the lowest field confidence, higher first; (5) the newest. Official feeds never
  * become the truth: they are what the E-14 is checked against.
  */
 const STATUS_RANK = { validated: 0, needs_review: 1, failed_rules: 2 } as const;
 const SOURCE_RANK = { reviewer: 0, ocr: 1, partner: 2, witness: 3 } as const;
-const COPY_RANK = { claveros: 0, delegados: 1, transmision: 2 } as const;
+const COPY_RANK = { claveros: 0, delegados: 1, consul_embajador: 1, transmision: 2 } as const;
 
 export function compareForms(a: FormSummary, b: FormSummary): number {
   return (
@@ -94,13 +101,42 @@ export interface FieldDifference {
 
 const SCALARS = ['sufragantes', 'urna', 'incinerados', 'blancos', 'nulos', 'noMarcados'] as const;
 
+const SCALAR_OF_PATH: Readonly<Record<string, (typeof SCALARS)[number]>> = {
+  'nivelacion.sufragantes': 'sufragantes',
+  'nivelacion.urna': 'urna',
+  'nivelacion.incinerados': 'incinerados',
+  blancos: 'blancos',
+  nulos: 'nulos',
+  noMarcados: 'noMarcados',
+};
+
 /**
- * Field-by-field differences between labelled sources. Unread values (null) are not evidence
- * either way and are skipped; an option missing from a source counts as 0 when `missingIsZero`
- * (official feeds list only the options that got votes) and is skipped otherwise.
+ * The compared fields (as `differences` names them) of some sheet field paths; `voteRows` gives the
+ * candidate of each vote row path. List totals and the suma total are not compared between sources.
+ */
+export function comparedFieldsOf(
+  paths: Iterable<string>,
+  voteRows: ReadonlyArray<{ path: string; candidateId: number }>,
+): Set<string> {
+  const candidateOf = new Map(voteRows.map((row) => [row.path, row.candidateId]));
+  const fields = new Set<string>();
+  for (const path of paths) {
+    const scalar = SCALAR_OF_PATH[path];
+    const candidateId = candidateOf.get(path);
+    if (scalar) fields.add(scalar);
+    else if (candidateId !== undefined) fields.add(`candidate:${candidateId}`);
+  }
+  return fields;
+}
+
+/**
+ * Field-by-field differences between labelled sources. Unread values (null) and a source's
+ * `unsettled` ones (read in doubt, waiting for review) are not evidence either way and are
+ * skipped; an option missing from a source counts as 0 when `missingIsZero` (official feeds list
+ * only the options that got votes) and is skipped otherwise.
  */
 export function differences(
-  sources: ReadonlyArray<{ label: string; numbers: MesaNumbers }>,
+  sources: ReadonlyArray<{ label: string; numbers: MesaNumbers; unsettled?: ReadonlySet<string> }>,
   options: { scalars?: readonly (typeof SCALARS)[number][]; missingIsZero?: boolean } = {},
 ): FieldDifference[] {
   const scalars = options.scalars ?? SCALARS;
@@ -109,7 +145,7 @@ export function differences(
     const values: Record<string, number | null> = {};
     const known = new Set<number>();
     for (const source of sources) {
-      const raw = read(source.numbers);
+      const raw = source.unsettled?.has(field) ? null : read(source.numbers);
       const value = raw === undefined ? (options.missingIsZero ? 0 : null) : raw;
       values[source.label] = value;
       if (value !== null) known.add(value);
@@ -141,8 +177,8 @@ export interface Reconciled {
 
 /**
  * Chooses the truth among a mesa's forms that nothing supersedes, and finds the
- * disagreements: between copies (each copy represented by its best form) and between the truth
- * and the official feeds.
+ * disagreements: between copies (each copy represented by its best form, compared on the values
+ * both hold as settled) and between the truth and the official feeds.
  */
 export function reconcile(
   forms: readonly FormSummary[],
@@ -158,7 +194,10 @@ export function reconcile(
   let copiesDiffer: Reconciled['copiesDiffer'] = null;
   if (bestPerCopy.size > 1) {
     const copies = [...bestPerCopy.entries()];
-    const found = differences(copies.map(([copy, form]) => ({ label: copy, numbers: form })));
+    // A cell one copy has pending review disputes nothing yet: its reviewed version is compared when it lands.
+    const found = differences(
+      copies.map(([copy, form]) => ({ label: copy, numbers: form, unsettled: form.unsettled })),
+    );
     if (found.length > 0) {
       copiesDiffer = {
         differences: found,

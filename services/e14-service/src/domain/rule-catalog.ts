@@ -86,10 +86,11 @@ export const RULES: Record<RuleId, RuleDefinition> = {
   },
   copies_differ: {
     id: 'copies_differ',
-    version: 1,
+    // Version 2: only values both copies hold as settled (none a machine read in doubt) are compared.
+    version: 2,
     severity: 'high',
     scope: 'sources',
-    formula: 'claveros = delegados = transmisión (and every source of a copy), field by field',
+    formula: 'claveros = delegados = transmisión (and every source of a copy), field by field, on settled values',
   },
   official_differs: {
     id: 'official_differs',

@@ -8,8 +8,16 @@ import {
 import { BLOCKING_SEVERITIES, type EffectiveRules, RULES } from './rule-catalog.js';
 import { numberIn, type Sheet, sumOf } from './sheet.js';
 
-/** The `T` digit of the barcode (docs/e14.md: 1 claveros, 2 delegados; 3 transmisión unconfirmed). */
-export const BARCODE_COPY_DIGIT: Record<Copy, number> = { claveros: 1, delegados: 2, transmision: 3 };
+/**
+ * The `T` digit of the barcode (docs/e14.md: 1 claveros, 2 delegados; 3 transmisión unconfirmed).
+ * A consulate's sheet prints CÓNSUL/EMBAJADOR where a mesa at home prints DELEGADOS, with the same 2.
+ */
+export const BARCODE_COPY_DIGIT: Record<Copy, number> = {
+  claveros: 1,
+  delegados: 2,
+  transmision: 3,
+  consul_embajador: 2,
+};
 
 export interface SheetContext {
   habilitados: number;
@@ -331,6 +339,32 @@ export function reviewReason(
 }
 
 const REVIEW_RULES: ReadonlySet<RuleId> = new Set(['corrections', 'confidence']);
+
+/** The rules that add up or bound the values read: one misread cell is enough to break them. */
+export const ARITHMETIC_RULES: ReadonlySet<RuleId> = new Set([
+  'nivelacion',
+  'printed_sum',
+  'urn_sum',
+  'list_total',
+  'bounds',
+]);
+
+/** Forms a machine read (the Registraduría's scan, a testigo's photo), whose doubtful cells a person settles. */
+const MACHINE_READ_SOURCES: ReadonlySet<string> = new Set(['ocr', 'witness']);
+
+/**
+ * The fields of a form whose values are not evidence yet: on a machine-read form, the fields it
+ * sends to review (`reviewPaths`: illegible, read below the threshold, over-written). Measured on
+ * real 2026 sheets, most sums failing on such a form failed on a misread, not on the paper; the
+ * reviewed version of the form, stored once a person settled them, is judged again.
+ */
+export function unsettledFields(source: string, reviewPaths: Iterable<string>): Set<string> {
+  return MACHINE_READ_SOURCES.has(source) ? new Set(reviewPaths) : new Set();
+}
+
+/** An arithmetic finding naming a field not settled yet: it stays on the form, its alert waits for the review. */
+export const alertHeldForReview = (finding: RuleFinding, unsettled: ReadonlySet<string>) =>
+  ARITHMETIC_RULES.has(finding.rule) && finding.fields.some((path) => unsettled.has(path));
 
 /** Runs every per-sheet rule of docs/e14.md on one sheet, with the configuration of its corporation. */
 export function validateSheet(sheet: Sheet, context: SheetContext): ValidationResult {

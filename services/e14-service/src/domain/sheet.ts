@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  type Corporation,
   type E14Submission,
   type Field,
   fieldValue,
@@ -44,6 +45,13 @@ export interface Sheet {
 export const optionPath = (ballotNumber: number, candidateNumber: number | null) =>
   candidateNumber === null ? `votes.${ballotNumber}` : `votes.${ballotNumber}-${candidateNumber}`;
 
+/**
+ * The candidate number of a submitted vote row as the sheet numbers it: list corporations number
+ * the "solo por la agrupación" row 0 (a list sin voto preferente has only that row).
+ */
+export const rowCandidateNumber = (corporation: Corporation, candidateNumber: number | undefined) =>
+  isListCorporation(corporation) ? (candidateNumber ?? 0) : (candidateNumber ?? null);
+
 export class SheetShapeError extends Error {
   constructor(
     message: string,
@@ -62,7 +70,7 @@ export function toSheet(submission: E14Submission): Sheet {
   const listCorporation = isListCorporation(submission.corporation);
   const seen = new Set<string>();
   const votes = submission.votes.map((row, index): SheetVoteRow => {
-    const candidateNumber = listCorporation ? (row.candidateNumber ?? 0) : (row.candidateNumber ?? null);
+    const candidateNumber = rowCandidateNumber(submission.corporation, row.candidateNumber);
     if (!listCorporation && candidateNumber !== null) {
       throw new SheetShapeError(
         `${submission.corporation} is a single-winner corporation: its rows have no candidate number`,

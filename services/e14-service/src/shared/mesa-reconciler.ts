@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { e14Forms } from '../db/schema/forms.js';
 import type { officialResults } from '../db/schema/reconciliation.js';
 import {
+  comparedFieldsOf,
   type FormSummary,
   type MesaNumbers,
   RECONCILIATION_POLICY_VERSION,
@@ -12,6 +13,8 @@ import {
   type Supersession,
   witnessUploadOf,
 } from '../domain/reconciliation-policy.js';
+import { optionPath, rowCandidateNumber } from '../domain/sheet.js';
+import { unsettledFields } from '../domain/sheet-rules.js';
 import { type NewAlert, resolveGoneAlerts, resolveSupersededAlerts, upsertAlerts } from './alert-store.js';
 import type { AuditInput } from './audit-chain.js';
 import { truthNumbersHash } from './audited-truth.js';
@@ -82,12 +85,23 @@ type FormRow = NumbersRow &
     findings: RuleFinding[];
     review_of: number | null;
     upload_ref: string | null;
+    /** The fields the form sent to review (null: none). */
+    review_paths: string[] | null;
+    /** Ballot and candidate number of each vote row, in `votes` order (null: the form needs no review). */
+    vote_rows: Array<[number, number | null]> | null;
   };
 
 /** `reviewedFormOf` (domain/reconciliation-policy.ts) in SQL, for forms read back from the table. */
 const REVIEW_OF_SQL = `CASE WHEN source = 'reviewer' THEN substring(source_ref FROM '^review:form:([0-9]+)$')::bigint END`;
 /** The `sourceRef` of a witness form read back, for `witnessUploadOf` to name the upload it was read from. */
 const UPLOAD_REF_SQL = `CASE WHEN source = 'witness' THEN source_ref END`;
+/** The fields a form sent to review (its review tasks; only a form needing review has any). */
+const REVIEW_PATHS_SQL = `CASE WHEN needs_review THEN
+  (SELECT array_agg(t.field_path) FROM review_tasks t WHERE t.form_id = e14_forms.id) END`;
+/** The ballot and candidate numbers of a form's vote rows in order, to name the candidate a task's path is. */
+const VOTE_ROWS_SQL = `CASE WHEN needs_review THEN
+  (SELECT json_agg(json_build_array(r.vote->'ballotNumber', r.vote->'candidateNumber') ORDER BY r.n)
+     FROM json_array_elements(payload->'votes') WITH ORDINALITY AS r(vote, n)) END`;
 
 /** A stored form of a mesa, as the policy and the intake's duplicate and version checks see it. */
 export interface StoredForm extends FormSummary {
@@ -122,7 +136,8 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
                  'incinerados', incinerados, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
                  'candidate_ids', candidate_ids, 'votes', votes, 'content_hash', content_hash,
                  'needs_review', needs_review, 'findings', findings, 'review_of', ${REVIEW_OF_SQL},
-                 'upload_ref', ${UPLOAD_REF_SQL})), '[]')
+                 'upload_ref', ${UPLOAD_REF_SQL}, 'review_paths', ${REVIEW_PATHS_SQL},
+                 'vote_rows', ${VOTE_ROWS_SQL})), '[]')
           FROM e14_forms WHERE mesa_id = ANY($1::int[])) AS forms,
        (SELECT coalesce(json_agg(json_build_object('mesa_id', mesa_id, 'corporation', corporation, 'source', source,
                  'sufragantes', sufragantes, 'blancos', blancos, 'nulos', nulos, 'no_marcados', no_marcados,
@@ -152,10 +167,24 @@ export async function loadMesaState(client: pg.PoolClient, mesaIds: readonly num
       findings: form.findings,
       reviewOf: form.review_of,
       upload: witnessUploadOf(form.source, form.upload_ref),
+      unsettled: unsettledOf(form),
     }),
   );
   const truths = new Map((row?.truths ?? []).map((truth) => [targetKey(truth.mesa_id, truth.corporation), truth]));
   return { forms, official: row?.official ?? [], truths };
+}
+
+/** The compared fields of a stored form that wait for review (sheet-rules `unsettledFields`). */
+function unsettledOf(form: FormRow): Set<string> {
+  const paths = unsettledFields(form.source, form.review_paths ?? []);
+  if (paths.size === 0) return paths;
+  const corporation = form.corporation as Corporation;
+  const voteRows = (form.vote_rows ?? []).flatMap(([ballotNumber, candidateNumber], index) => {
+    const candidateId = form.candidate_ids[index];
+    const path = optionPath(ballotNumber, rowCandidateNumber(corporation, candidateNumber ?? undefined));
+    return candidateId === undefined ? [] : [{ path, candidateId }];
+  });
+  return comparedFieldsOf(paths, voteRows);
 }
 
 /** What re-deciding a batch of targets gives the caller. */

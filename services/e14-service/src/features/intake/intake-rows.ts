@@ -1,7 +1,13 @@
-import { DEFAULT_RULE_PARAMS, type IntakeResult, type RuleFinding, type ValidationResult } from '@castor/contracts';
-import { reviewedFormOf, witnessUploadOf } from '../../domain/reconciliation-policy.js';
+import {
+  DEFAULT_RULE_PARAMS,
+  type IntakeResult,
+  type RuleFinding,
+  type RuleId,
+  type ValidationResult,
+} from '@castor/contracts';
+import { comparedFieldsOf, reviewedFormOf, witnessUploadOf } from '../../domain/reconciliation-policy.js';
 import { numberIn } from '../../domain/sheet.js';
-import { reviewReason } from '../../domain/sheet-rules.js';
+import { alertHeldForReview, reviewReason, unsettledFields } from '../../domain/sheet-rules.js';
 import type { Actor } from '../../shared/actor.js';
 import type { NewAlert } from '../../shared/alert-store.js';
 import type { AuditInput } from '../../shared/audit-chain.js';
@@ -84,19 +90,43 @@ export function* fieldRows(written: readonly FormVersion[]): Generator<FieldCopy
   }
 }
 
-/** One review task per field a reviewer must read again, on the forms that need review. */
-export function reviewTaskRows(written: readonly FormVersion[]): ReviewTaskCopyRow[] {
-  const threshold = (item: PreparedSheet) =>
+/** The fields of a sheet a reviewer must read again, with why: none unless the sheet needs review. */
+function reviewFieldsOf(item: PreparedSheet) {
+  if (!item.validation.needsReview) return [];
+  const threshold =
     item.catalog.corporations.get(item.sheet.submission.corporation)?.rules.params.confidenceThreshold ??
     DEFAULT_RULE_PARAMS.confidenceThreshold;
-  return written.flatMap(({ item, id }) =>
-    item.validation.needsReview
-      ? item.sheet.fields.flatMap(({ path, field }) => {
-          const reason = reviewReason(field, threshold(item));
-          return reason ? [[id, path, reason] as const] : [];
-        })
-      : [],
+  return item.sheet.fields.flatMap(({ path, field }) => {
+    const reason = reviewReason(field, threshold);
+    return reason ? [{ path, reason }] : [];
+  });
+}
+
+/** One review task per field a reviewer must read again, on the forms that need review. */
+export function reviewTaskRows(written: readonly FormVersion[]): ReviewTaskCopyRow[] {
+  return written.flatMap(({ item, id }) => reviewFieldsOf(item).map(({ path, reason }) => [id, path, reason] as const));
+}
+
+/** The fields of a sheet whose values are not evidence until its review settles them (sheet-rules). */
+export const unsettledFieldsOf = (item: PreparedSheet) =>
+  unsettledFields(
+    item.sheet.submission.source,
+    reviewFieldsOf(item).map(({ path }) => path),
   );
+
+/**
+ * The findings of a new form raised as alerts, each with its position (part of its dedupe key);
+ * an arithmetic finding on cells still to review is held (`heldRules`): the reviewed version is judged again.
+ */
+export function alertedFindings(item: PreparedSheet) {
+  const unsettled = unsettledFieldsOf(item);
+  const raised: Array<{ finding: RuleFinding; position: number }> = [];
+  const heldRules: RuleId[] = [];
+  item.validation.findings.forEach((finding, position) => {
+    if (alertHeldForReview(finding, unsettled)) heldRules.push(finding.rule);
+    else raised.push({ finding, position });
+  });
+  return { raised, heldRules };
 }
 
 /** A rule finding of a new form as an alert, with the crops of the fields it names. */
@@ -172,28 +202,39 @@ export function storedForm({ item, id, version }: FormVersion): StoredForm {
     contentHash: sheet.contentHash,
     needsReview: validation.needsReview,
     findings: validation.findings,
+    unsettled: comparedFieldsOf(
+      unsettledFieldsOf(item),
+      sheet.votes.flatMap((row, index) => {
+        const candidateId = item.candidateIds[index];
+        return candidateId === undefined ? [] : [{ path: row.path, candidateId }];
+      }),
+    ),
   };
 }
 
-/** One `e14.stored` audit entry per new form. */
+/** One `e14.stored` audit entry per new form; `alertsHeld` names the findings whose alerts wait for review. */
 export function storedAudit(written: readonly FormVersion[], catalog: ElectionCatalog, actor: string): AuditInput[] {
-  return written.map(({ item, id, version }) => ({
-    actor,
-    action: 'e14.stored',
-    entity: 'e14_form',
-    entityId: String(id),
-    after: {
-      electionCode: catalog.code,
-      mesaKey: item.sheet.mesaKey,
-      corporation: item.sheet.submission.corporation,
-      copy: item.sheet.submission.copy,
-      source: item.sheet.submission.source,
-      version,
-      contentHash: item.sheet.contentHash,
-      status: formStatus(item.validation),
-      findings: item.validation.findings.map((finding) => finding.rule),
-    },
-  }));
+  return written.map(({ item, id, version }) => {
+    const { heldRules } = alertedFindings(item);
+    return {
+      actor,
+      action: 'e14.stored',
+      entity: 'e14_form',
+      entityId: String(id),
+      after: {
+        electionCode: catalog.code,
+        mesaKey: item.sheet.mesaKey,
+        corporation: item.sheet.submission.corporation,
+        copy: item.sheet.submission.copy,
+        source: item.sheet.submission.source,
+        version,
+        contentHash: item.sheet.contentHash,
+        status: formStatus(item.validation),
+        findings: item.validation.findings.map((finding) => finding.rule),
+        ...(heldRules.length > 0 ? { alertsHeld: heldRules } : {}),
+      },
+    };
+  });
 }
 
 /** The answer for one item: the form `entry` stored for it, or the identical `duplicate` stored before. */

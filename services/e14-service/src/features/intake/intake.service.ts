@@ -22,6 +22,7 @@ import type { IntakeRepository, MesaRow } from './intake.repository.js';
 import { checkSheet, fail, type ParsedSheet, type PreparedSheet, parseSubmission } from './intake-checks.js';
 import { INTAKE_CODES } from './intake-errors.js';
 import {
+  alertedFindings,
   type FormVersion,
   fieldRows,
   formRows,
@@ -280,12 +281,15 @@ const versionKey = (mesaId: number, corporation: string, copy: string, source: s
 const idempotencyConflict = () =>
   httpError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different E-14');
 
-/** Raises the per-sheet rule findings as alerts; returns the alert ids of each new form. */
+/**
+ * Raises the per-sheet rule findings as alerts, except those held for review (`alertedFindings`);
+ * returns the alert ids of each new form.
+ */
 async function raiseSheetAlerts(client: pg.PoolClient, written: readonly FormVersion[]) {
   const raised = await upsertAlerts(
     client,
     written.flatMap(({ item, id, version }) =>
-      item.validation.findings.map((finding, position) => sheetAlert(item, id, version, finding, position)),
+      alertedFindings(item).raised.map(({ finding, position }) => sheetAlert(item, id, version, finding, position)),
     ),
   );
   const alertIdsByForm = new Map<number, number[]>();

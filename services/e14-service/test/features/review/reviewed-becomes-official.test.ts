@@ -72,7 +72,7 @@ describe('a reviewed reading becomes official', () => {
       `SELECT after FROM audit_log WHERE action = 'reconciliation.decided' AND entity_id = $1 ORDER BY seq DESC LIMIT 1`,
       [`${mesa}/GOBERNADOR`],
     );
-    expect(decided.rows[0]?.after).toMatchObject({ formId: reviewedFormId, policyVersion: 3 });
+    expect(decided.rows[0]?.after).toMatchObject({ formId: reviewedFormId, policyVersion: 4 });
   });
 
   it('resolves the alerts of the misread once review corrected it, with the reason and an audit entry', async () => {
@@ -81,10 +81,12 @@ describe('a reviewed reading becomes official', () => {
     const paper = honestSheet(mesa, [58, 40, 0, 0, 0, 0, 0, 0, 0, 10], { source: 'ocr' });
     const misread = { ...ocrSheet(mesa), nivelacion: paper.nivelacion, sumaTotal: paper.sumaTotal };
     const machine = await desk.storeOcrSheet(mesa, misread);
-    const before = await recordsOf(e14, admin).alerts(`territory=${mesa}&rule=urn_sum`);
+    // The sum fails on cells sent to review: its alert waits for the review (alerts-from-misreads.test.ts).
+    expect((await recordsOf(e14, admin).alerts(`territory=${mesa}&rule=urn_sum`)).items).toEqual([]);
+    const before = await recordsOf(e14, admin).alerts(`territory=${mesa}&rule=confidence`);
     expect(before.items).toHaveLength(1);
-    const urnSum: Alert = before.items[0];
-    expect(urnSum).toMatchObject({ formId: machine.formId, status: 'open', severity: 'high' });
+    const lowConfidence: Alert = before.items[0];
+    expect(lowConfidence).toMatchObject({ formId: machine.formId, status: 'open', severity: 'warning' });
     const machineAlertIds = (
       await e14.app.pg.query<{ id: string }>('SELECT id FROM alerts WHERE form_id = $1 ORDER BY id', [machine.formId])
     ).rows.map((row) => Number(row.id));
@@ -92,10 +94,10 @@ describe('a reviewed reading becomes official', () => {
     expect(await officialOf(mesa)).toEqual({ votes: [58, 40], formId: reviewedFormId, status: 'validated' });
     const after = await recordsOf(e14, admin).alerts(`territory=${mesa}&status=open`);
     expect(after.items).toEqual([]);
-    const resolved = await recordsOf(e14, admin).alerts(`territory=${mesa}&rule=urn_sum`);
+    const resolved = await recordsOf(e14, admin).alerts(`territory=${mesa}&rule=confidence`);
     expect(resolved.items).toMatchObject([
       {
-        id: urnSum.id,
+        id: lowConfidence.id,
         status: 'resolved',
         statusReason: `superseded by form ${reviewedFormId}`,
         statusBy: 'system:reconciliation',
@@ -106,11 +108,11 @@ describe('a reviewed reading becomes official', () => {
        WHERE action = 'alert.resolved' AND entity = 'alert' AND entity_id = ANY($1) ORDER BY seq`,
       [machineAlertIds.map(String)],
     );
-    // Every alert of the misread (urn_sum, and the warnings about its low confidence) resolved once.
+    // Every alert of the misread (the warnings about its low confidence and over-writing) resolved once.
     expect(machineAlertIds.length).toBeGreaterThan(1);
     expect(audit.rows.map((row) => Number(row.entity_id)).sort((a, b) => a - b)).toEqual(machineAlertIds);
-    expect(audit.rows.find((row) => Number(row.entity_id) === urnSum.id)).toEqual({
-      entity_id: String(urnSum.id),
+    expect(audit.rows.find((row) => Number(row.entity_id) === lowConfidence.id)).toEqual({
+      entity_id: String(lowConfidence.id),
       actor: 'system:reconciliation',
       before: { status: 'open', reason: null },
       after: { status: 'resolved', reason: `superseded by form ${reviewedFormId}`, supersededForm: machine.formId },
