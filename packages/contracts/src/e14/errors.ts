@@ -39,6 +39,9 @@ export const E14_ERROR_STATUS = {
   REVIEW_LEASE_INVALID: 409,
   REVIEW_LEASES_UNAVAILABLE: 503,
   REVIEW_CROP_UNAVAILABLE: 404,
+  // the task's scan, read again, is not verified as the layout of its template (printed candidate
+  // numbers or rules elsewhere): its cells would be cut from the wrong places, so none is served
+  REVIEW_CROP_UNVERIFIED: 409,
 
   // alerts
   ALERT_UNKNOWN: 404,
@@ -70,6 +73,8 @@ export const E14_ERROR_STATUS = {
   FILE_TOO_COMPLEX: 422,
   // ... and a sheet that could not be read (SheetError codes too)
   PAGE_NOT_REGISTERED: 422,
+  // the form is found but drawn too small to read handwritten digits (a low-resolution capture)
+  IMAGE_RESOLUTION_TOO_LOW: 422,
   TEMPLATE_NOT_FOUND: 422,
   HEADER_UNREAD: 422,
 
@@ -83,6 +88,10 @@ export const E14_ERROR_STATUS = {
   NOT_AN_E14: 422,
   // an E-14, but no cell holds ink
   PAGE_BLANK: 422,
+  // a page of the form that holds numbers is not in the file (a multi-page sheet sent page by page)
+  PAGES_MISSING: 422,
+  // the file holds the same page of the form twice
+  PAGE_DUPLICATED: 422,
   // the sender's documents opened E14_REVIEW_TASKS_PER_UPLOADER review tasks in the last hour
   REVIEW_BUDGET_EXCEEDED: 429,
   // state replaced: a newer upload of the same mesa and copy by the same sender

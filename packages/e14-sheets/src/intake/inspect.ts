@@ -28,12 +28,22 @@ export const intakeLimitsSchema = z.object({
     .describe(
       'Largest image accepted (width × height; phones take up to 108 MP), judged on the declared size before decoding',
     ),
-  maxDecodedMb: z.number().positive().max(4_096).default(256).describe('Budget for all inflated streams of one PDF'),
+  maxDecodedMb: z
+    .number()
+    .positive()
+    .max(4_096)
+    .default(256)
+    .describe(
+      'Most inflated bytes intake holds for one PDF; page images beyond it are inflated one at a time when their page is extracted, each capped at its declared size',
+    ),
 });
 export type IntakeLimits = z.output<typeof intakeLimitsSchema>;
 export type IntakeLimitsInput = z.input<typeof intakeLimitsSchema>;
 
-/** Most bytes one stream of a PDF may inflate to: the largest image's samples, within the document's budget. */
+/**
+ * Most bytes one stream of a PDF that is not an image of declared size may inflate to (images are
+ * capped by their declared size instead): the largest image's samples, within the document's budget.
+ */
 export function streamByteCap(limits: IntakeLimits): number {
   return Math.min(limits.maxDecodedMb * 1_048_576, limits.maxImagePixels * 4 + 65_536);
 }

@@ -7,12 +7,19 @@ import { SheetError } from '../errors.js';
  * 1000:1 would take 10 GB of memory; here every Flate stream is inflated with a hard output cap
  * and a budget for the whole document. The inflated streams are kept (by object number) so that
  * extracting a page image does not inflate it twice.
+ *
+ * An image stream is capped by the size its own dictionary declares (whose pixels intake judges
+ * against `maxImagePixels`): samples past it are never used, so a stream inflating further is a
+ * bomb, whatever the budget. Images are inflated after the other streams (which the parser needs)
+ * and only into what those leave of the budget; a page image that does not fit is inflated when
+ * its page is extracted, one page at a time: a 300-dpi colour scan of the 12 × 36 inch form is
+ * 117 MB of samples, a normal input that no sensible budget holds twice.
  */
 
 export interface StreamScanLimits {
-  /** Most bytes one stream may inflate to. */
+  /** Most bytes one stream that is not an image of declared size may inflate to. */
   maxStreamBytes: number;
-  /** Most bytes all streams of the document together may inflate to. */
+  /** Most inflated bytes kept for the whole document. */
   maxDocumentBytes: number;
 }
 
@@ -20,9 +27,12 @@ export interface ScannedStream {
   objectNumber: number;
   filters: string[];
   hasDecodeParms: boolean;
-  /** The inflated bytes, for streams whose only filter is FlateDecode. */
+  /** The inflated bytes, for streams whose only filter is FlateDecode (page images: when they fit the budget). */
   inflated?: Uint8Array;
 }
+
+/** Bytes an image stream may inflate to past its declared samples (padding some encoders add). */
+export const IMAGE_STREAM_SLACK_BYTES = 65_536;
 
 const OBJECT_HEADER = /(\d+)\s+(\d+)\s+obj\b/g;
 const STREAM_KEYWORD = /\bstream(?:\r\n|\n|\r)/g;
@@ -38,11 +48,7 @@ function filtersOf(dictionary: string): string[] {
   return [...match[1].matchAll(/\/([A-Za-z0-9]+)/g)].map((name) => name[1] as string);
 }
 
-/**
- * Bytes an image stream's samples take by its dictionary (0 when it does not say). A stream is
- * inflated into chunks that are copied into one buffer at the end, twice its size at the peak;
- * one chunk of the declared size makes that peak its size alone.
- */
+/** Bytes an image stream's samples take by its dictionary (0 when it does not say). */
 function declaredImageBytes(dictionary: string): number {
   if (!/\/Subtype\s*\/Image\b/.test(dictionary)) return 0;
   const numberOf = (key: string) =>
@@ -65,6 +71,7 @@ export function scanStreams(bytes: Uint8Array, latin1: string, limits: StreamSca
     headers.push({ index: match.index, end: match.index + match[0].length, objectNumber: Number(match[1]) });
   }
   const streams = new Map<number, ScannedStream>();
+  const images: { stream: ScannedStream; data: Uint8Array; declared: number }[] = [];
   let budget = limits.maxDocumentBytes;
   let headerCursor = 0;
   for (const match of latin1.matchAll(STREAM_KEYWORD)) {
@@ -88,38 +95,59 @@ export function scanStreams(bytes: Uint8Array, latin1: string, limits: StreamSca
       hasDecodeParms: /\/DecodeParms\b/.test(dictionary),
     };
     if (filters.length === 1 && filters[0] === 'FlateDecode') {
-      const cap = Math.min(limits.maxStreamBytes, budget);
       const declared = declaredImageBytes(dictionary);
-      const chunkSize = declared > 0 ? Math.max(constants.Z_MIN_CHUNK, Math.min(declared, cap)) : undefined;
-      let inflated: Buffer;
-      try {
-        inflated = inflateSync(bytes.subarray(dataStart, dataEnd), { maxOutputLength: Math.max(1, cap), chunkSize });
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-          throw new SheetError(
-            'DECOMPRESSION_BOMB',
-            `A compressed stream of the PDF expands beyond the ${Math.round(cap / 1_048_576)} MB allowed; it is refused as a decompression bomb.`,
-            { object: header.objectNumber, limitBytes: cap },
-          );
-        }
-        // Trailing bytes after the end of a deflate stream are common and harmless; anything else is not.
-        if (code !== 'Z_BUF_ERROR') {
-          throw new SheetError('PDF_BROKEN', 'A compressed stream of the PDF is damaged.', {
-            object: header.objectNumber,
-            zlib: code,
-          });
-        }
-        inflated = inflateSync(bytes.subarray(dataStart, dataEnd), {
-          maxOutputLength: Math.max(1, cap),
-          chunkSize,
-          finishFlush: 2 /* Z_SYNC_FLUSH */,
-        });
+      if (declared > 0) images.push({ stream, data: bytes.subarray(dataStart, dataEnd), declared });
+      else {
+        const cap = Math.min(limits.maxStreamBytes, budget);
+        const inflated = inflateCapped(bytes.subarray(dataStart, dataEnd), cap, 0, header.objectNumber);
+        budget -= inflated.length;
+        stream.inflated = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
       }
-      budget -= inflated.length;
-      stream.inflated = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
     }
     streams.set(header.objectNumber, stream);
   }
+  // Images last: the streams the parser needs come first, and images only take what they leave.
+  for (const { stream, data, declared } of images) {
+    // A page image beyond what is left of the budget is inflated when its page is extracted.
+    if (declared > budget) continue;
+    const inflated = inflateCapped(data, declared + IMAGE_STREAM_SLACK_BYTES, declared, stream.objectNumber);
+    budget -= inflated.length;
+    stream.inflated = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
+  }
   return streams;
+}
+
+/**
+ * Inflates one stream, refusing it as a bomb past `cap` bytes. Trailing bytes after the end of a
+ * deflate stream are common and harmless and are tolerated; any other damage is PDF_BROKEN. An
+ * image is inflated in one chunk of its declared size: chunks are copied into one buffer at the
+ * end, twice the image at the peak, while one chunk is the image alone.
+ */
+export function inflateCapped(compressed: Uint8Array, cap: number, declared: number, objectNumber: number): Buffer {
+  const chunkSize = declared > 0 ? Math.max(constants.Z_MIN_CHUNK, Math.min(declared, cap)) : undefined;
+  const inflate = (finishFlush?: number) =>
+    inflateSync(compressed, { maxOutputLength: Math.max(1, cap), chunkSize, ...(finishFlush ? { finishFlush } : {}) });
+  try {
+    try {
+      return inflate();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'Z_BUF_ERROR') throw error;
+      return inflate(constants.Z_SYNC_FLUSH);
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+      throw new SheetError(
+        'DECOMPRESSION_BOMB',
+        declared > 0
+          ? `An image of the PDF expands beyond the ${Math.round(declared / 1_048_576)} MB of pixels it declares; it is refused as a decompression bomb.`
+          : `A compressed stream of the PDF expands beyond the ${Math.round(cap / 1_048_576)} MB allowed; it is refused as a decompression bomb.`,
+        { object: objectNumber, limitBytes: cap },
+      );
+    }
+    throw new SheetError('PDF_BROKEN', 'A compressed stream of the PDF is damaged.', {
+      object: objectNumber,
+      zlib: code,
+    });
+  }
 }

@@ -112,28 +112,33 @@ export function warpRegion(raster: PageRaster, toImage: Homography, rect: Rect, 
   return { width, height, data };
 }
 
-/** Ink mask (1 = ink) of an axis-aligned window of the raster, clipped to the raster. */
-export function inkWindow(raster: PageRaster, rect: Rect): { mask: Uint8Array; rect: Rect } {
+/**
+ * Ink mask (1 = ink) of an axis-aligned window of the raster, clipped to the raster, sampling
+ * every `step`-th pixel of every `step`-th row (mask pixel (i, j) is raster pixel
+ * (rect.x + i·step, rect.y + j·step); `rect` is the clipped window in raster pixels).
+ */
+export function inkWindow(raster: PageRaster, rect: Rect, step = 1): { mask: Uint8Array; rect: Rect } {
   const x0 = Math.max(0, Math.floor(rect.x));
   const y0 = Math.max(0, Math.floor(rect.y));
   const x1 = Math.min(raster.width, Math.ceil(rect.x + rect.width));
   const y1 = Math.min(raster.height, Math.ceil(rect.y + rect.height));
   const width = Math.max(0, x1 - x0);
   const height = Math.max(0, y1 - y0);
-  const mask = new Uint8Array(width * height);
+  const maskWidth = Math.ceil(width / step);
+  const maskHeight = Math.ceil(height / step);
+  const mask = new Uint8Array(maskWidth * maskHeight);
   if (raster.kind === 'bits') {
-    // Packed rows are read a byte at a time: eight pixels per load.
-    for (let y = 0; y < height; y++) {
-      const row = (y0 + y) * raster.rowBytes;
-      const out = y * width;
-      for (let x = 0; x < width; x++) {
-        const px = x0 + x;
+    for (let y = 0; y < maskHeight; y++) {
+      const row = (y0 + y * step) * raster.rowBytes;
+      const out = y * maskWidth;
+      for (let x = 0; x < maskWidth; x++) {
+        const px = x0 + x * step;
         mask[out + x] = ((raster.data[row + (px >> 3)] as number) >> (7 - (px & 7))) & 1;
       }
     }
   } else {
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) mask[y * width + x] = isInk(raster, x0 + x, y0 + y) ? 1 : 0;
+    for (let y = 0; y < maskHeight; y++) {
+      for (let x = 0; x < maskWidth; x++) mask[y * maskWidth + x] = isInk(raster, x0 + x * step, y0 + y * step) ? 1 : 0;
     }
   }
   return { mask, rect: { x: x0, y: y0, width, height } };

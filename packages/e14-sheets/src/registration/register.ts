@@ -10,7 +10,8 @@ import {
 } from '../raster/geometry.js';
 import { isInk, type PageRaster } from '../raster/raster.js';
 import { pageLayout, type SheetTemplate } from '../template/schema.js';
-import { type CornerName, type FoundFiducial, findFiducialCandidates } from './fiducials.js';
+import { CORNERS, type CornerName, type FoundFiducial, findFiducialCandidates } from './fiducials.js';
+import { formTooSmall, MIN_FORM_SCALE } from './resolution.js';
 
 /**
  * Registration: the transform from a template's frame to one page image, computed from the corner
@@ -42,12 +43,29 @@ function templateCorner(template: SheetTemplate, corner: CornerName): Point {
   return template.fiducials[corner];
 }
 
-/** How far from its predicted place a printed rule is looked for (content drifts up to ~8 px). */
-const RULE_SEARCH_PX = 10;
-/** A rule counts as found at a sample when its ink is within this distance after refinement. */
-const RULE_TOLERANCE_PX = 3;
-/** Ink runs thicker than this across a rule are banners or photos, not the rule. */
-const MAX_RULE_THICKNESS_PX = 7;
+/**
+ * Distances of the rule search in template units (pixels of a 72-ppi scan), turned into image
+ * pixels by the page's scale, never below them: a 300-dpi scan draws a 2-unit rule 8 px thick and
+ * drifts 4 times as many pixels.
+ */
+interface RuleDistances {
+  /** How far from its predicted place a printed rule is looked for (content drifts up to ~8 units). */
+  search: number;
+  /** A rule counts as found at a sample when its ink is within this distance after refinement. */
+  tolerance: number;
+  /** Ink runs thicker than this across a rule are banners or photos, not the rule. */
+  maxThickness: number;
+}
+const RULE_DISTANCES_UNITS: RuleDistances = { search: 10, tolerance: 3, maxThickness: 7 };
+
+function ruleDistances(pixelsPerUnit: number): RuleDistances {
+  const scale = Math.max(1, pixelsPerUnit);
+  return {
+    search: Math.round(RULE_DISTANCES_UNITS.search * scale),
+    tolerance: RULE_DISTANCES_UNITS.tolerance * scale,
+    maxThickness: Math.round(RULE_DISTANCES_UNITS.maxThickness * scale),
+  };
+}
 
 interface RuleSample {
   template: Point;
@@ -68,7 +86,9 @@ function sampleRules(
   toImage: Homography,
   template: SheetTemplate,
   pageNumber: number,
+  distances: RuleDistances,
 ): RuleSample[] {
+  const { search, maxThickness } = distances;
   const samples: RuleSample[] = [];
   for (const rule of pageLayout(template, pageNumber).rules) {
     const steps = Math.max(4, Math.min(24, Math.round(Math.hypot(rule.x2 - rule.x1, rule.y2 - rule.y1) / 24)));
@@ -82,14 +102,14 @@ function sampleRules(
         isInk(raster, Math.floor(point.x + (horizontal ? 0 : d)), Math.floor(point.y + (horizontal ? d : 0)));
       let best: number | null = null;
       let solid = false;
-      for (let distance = 0; distance <= RULE_SEARCH_PX && best === null && !solid; distance++) {
+      for (let distance = 0; distance <= search && best === null && !solid; distance++) {
         for (const d of distance === 0 ? [0] : [-distance, distance]) {
           if (!inkAt(d)) continue;
           let from = d;
           let to = d;
-          while (from > d - MAX_RULE_THICKNESS_PX - 1 && inkAt(from - 1)) from--;
-          while (to < d + MAX_RULE_THICKNESS_PX + 1 && inkAt(to + 1)) to++;
-          if (to - from + 1 <= MAX_RULE_THICKNESS_PX) best = (from + to) / 2;
+          while (from > d - maxThickness - 1 && inkAt(from - 1)) from--;
+          while (to < d + maxThickness + 1 && inkAt(to + 1)) to++;
+          if (to - from + 1 <= maxThickness) best = (from + to) / 2;
           else solid = distance === 0;
           break;
         }
@@ -101,12 +121,16 @@ function sampleRules(
 }
 
 /** Least-squares a + b·x + c·y of the offsets (template coordinates, scaled for conditioning). */
-function fitOffsets(samples: RuleSample[], size: { width: number; height: number }): [number, number, number] | null {
+function fitOffsets(
+  samples: RuleSample[],
+  size: { width: number; height: number },
+  distances: RuleDistances,
+): [number, number, number] | null {
   const measured = samples.filter((sample) => sample.offset !== null);
   // Handwriting touching a rule pulls single samples away: keep those near the median drift.
   const sorted = measured.map((sample) => sample.offset as number).sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  const found = measured.filter((sample) => Math.abs((sample.offset as number) - median) <= 3);
+  const found = measured.filter((sample) => Math.abs((sample.offset as number) - median) <= distances.tolerance);
   if (found.length < 8) return null;
   const m = [
     [0, 0, 0],
@@ -151,15 +175,18 @@ function refineWithRules(
   toImage: Homography,
   template: SheetTemplate,
   pageNumber: number,
+  distances: RuleDistances,
 ): { toImage: Homography; samples: RuleSample[] } {
-  const samples = sampleRules(raster, toImage, template, pageNumber);
+  const samples = sampleRules(raster, toImage, template, pageNumber, distances);
   const dy = fitOffsets(
     samples.filter((s) => s.horizontal),
     template.page,
+    distances,
   );
   const dx = fitOffsets(
     samples.filter((s) => !s.horizontal),
     template.page,
+    distances,
   );
   if (!dy && !dx) return { toImage, samples };
   const correct = (p: Point): Point => {
@@ -176,29 +203,41 @@ function refineWithRules(
   ];
   const refined = homographyFromPoints(corners, corners.map(correct));
   if (!refined) return { toImage, samples };
-  const refinedSamples = sampleRules(raster, refined, template, pageNumber);
-  return meanRuleOffset(refinedSamples) < meanRuleOffset(samples)
+  const refinedSamples = sampleRules(raster, refined, template, pageNumber, distances);
+  return meanRuleOffset(refinedSamples, distances) < meanRuleOffset(samples, distances)
     ? { toImage: refined, samples: refinedSamples }
     : { toImage, samples };
 }
 
 /** Mean distance between predicted and found rules (unfound samples count as the search radius). */
-function meanRuleOffset(samples: RuleSample[]): number {
+function meanRuleOffset(samples: RuleSample[], distances: RuleDistances): number {
   const thin = samples.filter((sample) => !sample.solid);
   if (thin.length === 0) return 0;
   return (
-    thin.reduce((sum, sample) => sum + (sample.offset === null ? RULE_SEARCH_PX : Math.abs(sample.offset)), 0) /
+    thin.reduce((sum, sample) => sum + (sample.offset === null ? distances.search : Math.abs(sample.offset)), 0) /
     thin.length
   );
 }
 
-/** Fraction of rule samples found within RULE_TOLERANCE_PX (banners: inside their ink). */
-function ruleHitRate(samples: RuleSample[]): number {
+/** Fraction of rule samples found within the tolerance (banners: inside their ink). */
+function ruleHitRate(samples: RuleSample[], distances: RuleDistances): number {
   if (samples.length === 0) return 1;
   return (
-    samples.filter((sample) => sample.solid || (sample.offset !== null && Math.abs(sample.offset) <= RULE_TOLERANCE_PX))
-      .length / samples.length
+    samples.filter(
+      (sample) => sample.solid || (sample.offset !== null && Math.abs(sample.offset) <= distances.tolerance),
+    ).length / samples.length
   );
+}
+
+/**
+ * A square whose size does not match the scale the transform gives its corner is something else
+ * (a photo's dark patch, a bullet, a stamp): without this, squares of four different sizes can
+ * frame a transform whose rules land on dark photos, which count as banners.
+ */
+function sizedLikeItsCorner(fiducial: FoundFiducial, toImage: Homography, template: SheetTemplate): boolean {
+  const { scaleX, scaleY } = describeTransform(toImage, templateCorner(template, fiducial.corner));
+  const ratio = fiducial.side / (template.fiducials.side * Math.sqrt(scaleX * scaleY));
+  return ratio > 0.6 && ratio < 1.6;
 }
 
 /** Registration from one choice of corner squares, or null when they are degenerate. */
@@ -218,9 +257,15 @@ function registerWith(
   const center = { x: template.page.width / 2, y: template.page.height / 2 };
   const { rotationDeg, scaleX, scaleY } = describeTransform(fromFiducials, center);
   const plausible =
-    Math.abs(rotationDeg) <= 20 && scaleX > 0.2 && scaleY > 0.2 && scaleX / scaleY < 1.5 && scaleY / scaleX < 1.5;
-  const refined = plausible ? refineWithRules(raster, fromFiducials, template, pageNumber) : null;
-  const ruleHits = refined ? ruleHitRate(refined.samples) : 0;
+    Math.abs(rotationDeg) <= 20 &&
+    scaleX > 0.2 &&
+    scaleY > 0.2 &&
+    scaleX / scaleY < 1.5 &&
+    scaleY / scaleX < 1.5 &&
+    fiducials.every((fiducial) => sizedLikeItsCorner(fiducial, fromFiducials, template));
+  const distances = ruleDistances((scaleX + scaleY) / 2);
+  const refined = plausible ? refineWithRules(raster, fromFiducials, template, pageNumber, distances) : null;
+  const ruleHits = refined ? ruleHitRate(refined.samples, distances) : 0;
   // The rules are the evidence: a photo's perspective leaves large affine residuals yet fits well.
   const score = ruleHits * (fiducials.length === 4 ? 1 : 0.85);
   return {
@@ -271,5 +316,20 @@ export function registerPage(raster: PageRaster, template: SheetTemplate, pageNu
       pageNumber,
     });
   }
+  // Only a form whose rules were found is judged too small; anything else is not known to be an E-14.
+  if (best.quality.score >= RETRY_BELOW) {
+    const scale = smallestScale(best.toImage, template);
+    if (scale < MIN_FORM_SCALE) throw formTooSmall(pageNumber, scale);
+  }
   return best;
+}
+
+/** Image pixels per template unit where the form is drawn smallest (a photo's far corner). */
+function smallestScale(toImage: Homography, template: SheetTemplate): number {
+  return Math.min(
+    ...CORNERS.map((corner) => {
+      const { scaleX, scaleY } = describeTransform(toImage, templateCorner(template, corner));
+      return Math.sqrt(scaleX * scaleY);
+    }),
+  );
 }
