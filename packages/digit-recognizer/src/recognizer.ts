@@ -19,6 +19,11 @@ export interface GlyphPrediction {
   probabilities: Float32Array;
   /** Probability that the glyph is a correction written over another digit. */
   overwritten: number;
+  /**
+   * The glyph as the network's hidden layer sees it: glyphs of one hand that look alike lie close,
+   * so a sheet's confirmed glyphs can vouch for its doubtful ones (writer adaptation).
+   */
+  embedding?: Float32Array;
 }
 
 export interface GlyphReading {
@@ -29,6 +34,10 @@ export interface GlyphReading {
   overwritten: number;
   /** What the glyph is in the chosen reading of the cell: a digit, a filler, or ignored ink. */
   role: 'digit' | 'filler' | 'ignored';
+  /** Probability of each class, in GLYPH_CLASSES order. */
+  probabilities: Float32Array;
+  /** The network's hidden layer for this glyph (see GlyphPrediction). */
+  embedding: Float32Array;
 }
 
 export interface CellAlternative {
@@ -84,6 +93,12 @@ const PIECE = 0.5;
 const MAX_ALTERNATIVES = 16;
 /** A glyph at or above this over-writing probability marks the reading as over-written. */
 const OVERWRITTEN_AT = 0.5;
+/**
+ * Ink at least this share of the digit height, clear of the crop's sides, is a stroke: not a speck,
+ * a filler or what a ruling left (those are small, flat, or hug the side of the crop).
+ */
+const STROKE_HEIGHT = 0.45;
+const SIDE_MARGIN = 2;
 
 const DIGIT_COUNT = 10;
 const DOT = GLYPH_CLASSES.indexOf('dot');
@@ -157,6 +172,24 @@ function symbolProbability(prediction: GlyphPrediction): number {
   return Math.max(best, prediction.probabilities[DOT] as number, prediction.probabilities[DASH] as number);
 }
 
+/** Digit-sized ink away from the crop's sides: something written, not a speck or a ruling's remains. */
+function isStroke(candidate: GlyphCandidate, segmentation: CellSegmentation): boolean {
+  const { box } = candidate;
+  return (
+    box.height >= STROKE_HEIGHT * segmentation.referenceHeight &&
+    box.x >= SIDE_MARGIN &&
+    box.x + box.width <= segmentation.width - SIDE_MARGIN
+  );
+}
+
+/** The classifier's most probable class for the glyph is a dot or a dash. */
+function readsAsFiller({ probabilities }: GlyphPrediction): boolean {
+  let top = 0;
+  for (let c = 1; c < probabilities.length; c++)
+    if ((probabilities[c] as number) > (probabilities[top] as number)) top = c;
+  return top === DOT || top === DASH;
+}
+
 /** A candidate the classifier takes for part of a glyph rather than a whole one. */
 const isPiece = (prediction: GlyphPrediction) => (prediction.probabilities[REJECT] as number) >= PIECE;
 
@@ -216,7 +249,7 @@ export class CellRecognizer {
     const outputs = forward(this.model.inference, this.features, this.activations);
     const probabilities = new Float32Array(GLYPH_CLASSES.length);
     const overwritten = readOutputs(this.model.inference, outputs, probabilities);
-    return { probabilities, overwritten };
+    return { probabilities, overwritten, embedding: (this.activations.values[1] as Float32Array).slice() };
   }
 
   /**
@@ -279,11 +312,17 @@ export class CellRecognizer {
   readCell(image: GrayImage, options: ReadCellOptions = {}): CellReading {
     const { segmentation, candidates, predictions } = this.classifyCell(image, options);
     const { masses, roles } = decodeGlyphs(predictions);
+    // An empty row holds nothing but fillers: a box with a real stroke in it (digit-sized ink that
+    // does not read as a dot or a dash) is not read as empty, however the grammar could dismiss it.
+    if (
+      candidates.some((glyph, i) => isStroke(glyph, segmentation) && !readsAsFiller(predictions[i] as GlyphPrediction))
+    )
+      masses.delete('empty');
     const ranked = [...masses.entries()].sort((a, b) => b[1] - a[1]);
     const alternatives = ranked.slice(0, MAX_ALTERNATIVES).map(([value, probability]) => ({ value, probability }));
     const bestRoles = ranked[0] ? (roles.get(ranked[0][0]) ?? []) : [];
     const glyphs: GlyphReading[] = candidates.map((glyph, i) => {
-      const { probabilities, overwritten } = predictions[i] as GlyphPrediction;
+      const { probabilities, overwritten, embedding } = predictions[i] as GlyphPrediction;
       let top = 0;
       for (let c = 1; c < probabilities.length; c++)
         if ((probabilities[c] as number) > (probabilities[top] as number)) top = c;
@@ -293,6 +332,8 @@ export class CellRecognizer {
         probability: probabilities[top] as number,
         overwritten,
         role: bestRoles[i] ?? 'ignored',
+        probabilities,
+        embedding: embedding ?? new Float32Array(0),
       };
     });
     const overwritten = glyphs.some((glyph) => glyph.role === 'digit' && glyph.overwritten >= OVERWRITTEN_AT);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeGlyphs, GLYPH_CLASSES, type GlyphClass, type GlyphPrediction } from '../src/index.js';
+import {
+  CellRecognizer,
+  createGrayImage,
+  decodeGlyphs,
+  GLYPH_CLASSES,
+  type GlyphClass,
+  type GlyphPrediction,
+  type GrayImage,
+} from '../src/index.js';
 
 /** A prediction that is `label` with probability p, the rest spread evenly. */
 function sure(label: GlyphClass, p = 0.97): GlyphPrediction {
@@ -43,5 +51,33 @@ describe('decodeGlyphs (the grammar of a cell)', () => {
     const { masses } = decodeGlyphs([sure('dot', 1), { probabilities: ambiguous, overwritten: 0 }, sure('4', 1)]);
     expect(masses.get(74)).toBeCloseTo(0.55, 5);
     expect(masses.get(14)).toBeCloseTo(0.45, 5);
+  });
+});
+
+describe('CellRecognizer.readCell: an empty row', () => {
+  /** A row's value area (214 × 80, as the 2026 sheets crop it) with pen strokes through the points given. */
+  function cellWith(...strokes: Array<(t: number) => [number, number]>): GrayImage {
+    const image = createGrayImage(214, 80);
+    for (const at of strokes) {
+      for (let t = 0; t <= 1; t += 0.002) {
+        const [x, y] = at(t);
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) image.data[(Math.round(y) + dy) * 214 + Math.round(x) + dx] = 0;
+      }
+    }
+    return image;
+  }
+  const dot =
+    (x: number) =>
+    (t: number): [number, number] => [x + 2 * Math.cos(t * 6.3), 44 + 2 * Math.sin(t * 6.3)];
+
+  it('is empty when it holds filler dots only, and not when a stroke crosses it', async () => {
+    const recognizer = await CellRecognizer.load();
+    expect(recognizer.readCell(cellWith(dot(50), dot(100), dot(150)))).toMatchObject({ state: 'empty', value: 0 });
+    // A line drawn across the row, digit-high: the grammar could take its pieces for dashes, but
+    // they read as no filler, so the row is not declared empty.
+    const crossed = recognizer.readCell(cellWith((t) => [20 + 170 * t, 70 - 60 * t]));
+    expect(crossed.state).not.toBe('empty');
+    expect(crossed.alternatives.map((alternative) => alternative.value)).not.toContain('empty');
   });
 });

@@ -13,6 +13,7 @@ export { type ExtractedPage, extractPages, photoRaster } from './intake/page-ras
 export { applyHomography, type Homography, homographyFromPoints, type Point } from './raster/geometry.js';
 export type { BitRaster, GrayImage, GrayRaster, PageRaster, Rect } from './raster/raster.js';
 export {
+  type CellGlyph,
   type CellReader,
   type CellReading,
   type CodeReading,
@@ -51,6 +52,14 @@ export {
   type PrintedReading,
   type PrintedSymbol,
 } from './reading/printed-digits.js';
+export {
+  adaptToWriter,
+  rereadCell,
+  WRITER_ADAPTATION_DEFAULTS,
+  type WriterAdaptationOptions,
+  type WriterPrototype,
+  writerPrototypes,
+} from './reading/writer-adaptation.js';
 export { loadLocalRecognizer } from './recognizer.js';
 export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
 export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';

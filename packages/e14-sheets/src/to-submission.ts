@@ -8,7 +8,8 @@ import {
 } from '@castor/contracts';
 import { SheetError } from './errors.js';
 import { mesaFromHeader, type ReadField, type SheetReading } from './read-sheet.js';
-import { type DecodedField, decodeSheetArithmetic } from './reading/arithmetic-decoding.js';
+import { type DecodedField, decodeSheetArithmetic, type SheetCells } from './reading/arithmetic-decoding.js';
+import { adaptToWriter } from './reading/writer-adaptation.js';
 
 /** Provider name recorded in `readBy` for values read by this package's local pipeline. */
 export const LOCAL_READER = 'castor-local';
@@ -28,6 +29,31 @@ export interface SubmissionContext {
    * reading/arithmetic-decoding.ts. False keeps every cell's reading on its own.
    */
   arithmetic?: boolean;
+  /**
+   * Read the cells no check confirmed again with the writer's own confirmed glyphs, and let the
+   * arithmetic decide (default true; needs `arithmetic`): see reading/writer-adaptation.ts.
+   */
+  writerAdaptation?: boolean;
+}
+
+/**
+ * The sheet read as a whole: each cell's value given the others and the sums, and with writer
+ * adaptation a second pass where the doubtful cells bring their readings through the writer's eyes.
+ * A cell keeps the first pass unless only the second confirms it.
+ */
+function decodeSheet(cells: SheetCells, context: SubmissionContext): ReadonlyMap<string, DecodedField> {
+  if (context.arithmetic === false) return new Map();
+  const decoded = decodeSheetArithmetic(cells);
+  if (context.writerAdaptation === false) return decoded;
+  const adapted = adaptToWriter(cells, decoded);
+  if (adapted.size === 0) return decoded;
+  const again = decodeSheetArithmetic(new Map([...cells].map(([path, cell]) => [path, adapted.get(path) ?? cell])));
+  return new Map(
+    [...decoded].map(([path, first]) => {
+      const second = again.get(path);
+      return [path, !first.verified && second?.verified ? second : first];
+    }),
+  );
 }
 
 function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string, DecodedField>) {
@@ -75,10 +101,7 @@ export function sheetToSubmission(
   context: SubmissionContext,
 ): { submission: E14Submission; confirmed: ReadonlySet<string> } {
   const byField = new Map(reading.fields.map((field) => [field.field, field]));
-  const decoded =
-    context.arithmetic === false
-      ? new Map<string, DecodedField>()
-      : decodeSheetArithmetic(new Map(reading.fields.map((field) => [field.field, field.reading])));
+  const decoded = decodeSheet(new Map(reading.fields.map((field) => [field.field, field.reading])), context);
   const headerMesa = mesaFromHeader(reading.header);
   const mesa = context.mesa ?? (headerMesa.success ? headerMesa.data : undefined);
   if (!mesa) {

@@ -173,6 +173,25 @@ describe('decodeSheetArithmetic', () => {
     expect(lone.get('nivelacion.urna')?.verified).toBe(false);
   });
 
+  it('does not let a suma total and an urna misread alike confirm each other', () => {
+    // 240 written in the E-11, the urna and the suma total, its 4 read as 9 in all three; the rows say 240.
+    const alike = {
+      'nivelacion.sufragantes': cell(0.8, [290, 0.52], [240, 0.29]),
+      'nivelacion.urna': cell(0.87, [290, 0.7], [240, 0.15]),
+      'votes.1': cell(0.99, [106, 0.99]),
+      sumaTotal: cell(0.87, [290, 0.69], [240, 0.1]),
+    };
+    const decoded = decodeSheetArithmetic(sheet(alike));
+    for (const path of ['nivelacion.urna', 'sumaTotal', 'nivelacion.sufragantes']) {
+      expect(decoded.get(path), path).toMatchObject({ value: 290, verified: false });
+    }
+    // One of the two read surely on its own vouches for the other.
+    const sure = decodeSheetArithmetic(
+      sheet({ ...alike, 'votes.1': cell(0.99, [156, 0.99]), sumaTotal: cell(0.97, [290, 0.95]) }),
+    );
+    expect(sure.get('nivelacion.urna')).toMatchObject({ value: 290, verified: true });
+  });
+
   it('checks the rows against urna − incinerados on a layout without a suma total', () => {
     const cells = sheet({ 'votes.2': cell(0.64, [124, 0.45]) });
     cells.delete('sumaTotal');

@@ -83,6 +83,8 @@ const NEAR_GAP_CONFIDENCE = 0.95;
 const DOUBTFUL_READING = 0.8;
 /** A reading the sums changed confirms a check only this probable. */
 const CONFIDENT_CHANGE = 0.9;
+/** Two cells holding the same number confirm each other only when one is read this confidently on its own. */
+const ALIKE_SURE = 0.95;
 
 export interface DecodedField {
   value: CellValue;
@@ -496,7 +498,16 @@ function confirmedCells(
       ];
     }),
     { holds: rows !== null && rows === printed, paths: [...addendPaths, 'sumaTotal'] },
-    { holds: printed !== null && printed === counted, paths: ['sumaTotal', ...countCells] },
+    {
+      // The suma total and the urna usually hold the same number in the same hand, misread alike
+      // when a digit of that hand is ambiguous: the equality vouches only with one of them sure.
+      holds:
+        printed !== null &&
+        printed === counted &&
+        (printed !== urna ||
+          ['sumaTotal', 'nivelacion.urna'].some((path) => (cells.get(path)?.confidence ?? 0) >= ALIKE_SURE)),
+      paths: ['sumaTotal', ...countCells],
+    },
     { holds: rows !== null && rows === counted, paths: [...addendPaths, ...countCells] },
   ];
   for (let before = -1; before !== verified.size; ) {
