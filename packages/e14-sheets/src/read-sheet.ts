@@ -176,52 +176,52 @@ interface TemplateTrial {
 }
 
 /**
- * The template whose layout the first page shows. Every Presidente layout shares the corner
- * squares and the header, so each is judged on what the page prints: the barcode's page count
- * (the first round's form has 3 pages, the second round's 2), the header's kind (a consulate's
- * CONSULADO 88), the printed candidate numbers at their places, and the share of rules in ink.
+ * The template whose layout the document shows, judged on its first page that registers. Every
+ * Presidente layout shares the corner squares and the header, so each is judged on what the page
+ * prints: the barcode's page count (the first round's form has 3 pages, the second round's 2), the
+ * header's kind (a consulate's CONSULADO 88), the printed candidate numbers at their places, and
+ * the share of rules in ink. When no page registers, the first template is kept: each page then
+ * reports why it could not be read, as with a single template.
  */
 async function chooseTemplate(
   templates: readonly SheetTemplate[],
-  page: ExtractedPage,
+  pages: readonly ExtractedPage[],
   printed: PrintedDigitReader,
-  barcodeOf: (registration: Registration, template: SheetTemplate) => Promise<BarcodeReading>,
+  barcodeOf: (registration: Registration, template: SheetTemplate, raster: PageRaster) => Promise<BarcodeReading>,
 ): Promise<SheetTemplate> {
-  if (templates.length === 1) return templates[0] as SheetTemplate;
-  {
+  const fallback = templates[0] as SheetTemplate;
+  if (templates.length === 1) return fallback;
+  for (const page of pages) {
     let best: TemplateTrial | null = null;
-    let lastError: unknown = null;
     let barcode: BarcodeReading | null = null;
     for (const template of templates) {
+      let registration: Registration;
       try {
-        let registration = registerPage(page.raster, template, 1);
-        // The regions of the barcode are the same on every layout: it is read once.
-        barcode ??= await barcodeOf(registration, template);
-        const parsed = barcode.conflict ? null : barcode.parsed;
-        let formPage = 1;
-        if (parsed && parsed.page !== 1 && parsed.page <= template.pageCount) {
-          formPage = parsed.page;
-          registration = registerPage(page.raster, template, formPage);
-        }
-        const check = checkLayout(page.raster, registration, template, formPage, printed, page.source === 'photo');
-        const numbers = check.numbersExpected > 0 ? check.numbersFound / check.numbersExpected : 0;
-        const score =
-          (parsed ? (parsed.pageCount === template.pageCount ? 2 : -2) : 0) +
-          (headerFits(page.raster, registration, template, printed) ? 1 : 0) +
-          2 * numbers +
-          check.ruleHits;
-        if (!best || score > best.score) best = { template, score };
+        registration = registerPage(page.raster, template, 1);
       } catch (error) {
         if (!isSheetError(error)) throw error;
-        lastError = error;
+        continue;
       }
+      // The regions of the barcode are the same on every layout: it is read once.
+      barcode ??= await barcodeOf(registration, template, page.raster);
+      const parsed = barcode.conflict ? null : barcode.parsed;
+      let formPage = 1;
+      if (parsed && parsed.page !== 1 && parsed.page <= template.pageCount) {
+        formPage = parsed.page;
+        registration = registerPage(page.raster, template, formPage);
+      }
+      const check = checkLayout(page.raster, registration, template, formPage, printed, page.source === 'photo');
+      const numbers = check.numbersExpected > 0 ? check.numbersFound / check.numbersExpected : 0;
+      const score =
+        (parsed ? (parsed.pageCount === template.pageCount ? 2 : -2) : 0) +
+        (headerFits(page.raster, registration, template, printed) ? 1 : 0) +
+        2 * numbers +
+        check.ruleHits;
+      if (!best || score > best.score) best = { template, score };
     }
-    if (!best) {
-      if (isSheetError(lastError)) throw lastError;
-      throw new SheetError('TEMPLATE_NOT_FOUND', 'No template fits this sheet.');
-    }
-    return best.template;
+    if (best) return best.template;
   }
+  return fallback;
 }
 
 function emptyTimings(extractMs: number): PageTimings {
@@ -250,10 +250,7 @@ export async function readSheet(bytes: Uint8Array, options: ReadSheetOptions): P
   const extracted = await extractPages(bytes, inspected, { limits: options.limits ?? {} });
   const barcodeOf = (registration: Registration, template: SheetTemplate, raster: PageRaster) =>
     readBarcode(raster, registration.toImage, template.regions, printed, { zxing: options.zxingBarcode ?? false });
-  const first = extracted[0] as ExtractedPage;
-  const template = await chooseTemplate(options.templates, first, printed, (registration, chosen) =>
-    barcodeOf(registration, chosen, first.raster),
-  );
+  const template = await chooseTemplate(options.templates, extracted, printed, barcodeOf);
 
   const pages: ReadPage[] = [];
   const fields: ReadField[] = [];

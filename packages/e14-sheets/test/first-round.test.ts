@@ -177,6 +177,15 @@ describe('a template that does not fit', () => {
     expect(reading.fields).toEqual([]);
   }, 60_000);
 
+  it('a page no layout registers on is reported as such, not thrown, as with a single template', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([868, 2613]);
+    const reading = await readSheet(await doc.save(), { templates: PRESIDENTE, readQr: false });
+    expect(reading.pages[0]?.error?.code).toBe('PAGE_NOT_REGISTERED');
+    expect(reading.templateVerified).toBe(false);
+    expect(reading.fields).toEqual([]);
+  }, 60_000);
+
   it('a second-round sheet among every layout is read with the second-round one', async () => {
     const bytes = new Uint8Array(readFileSync(`${REAL}/2026-presidente-anza.pdf`));
     const reading = await readSheet(bytes, { templates: PRESIDENTE, readQr: false });

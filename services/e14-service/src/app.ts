@@ -266,20 +266,21 @@ async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Ker
 /** The review desk; a closed form is stored as a reviewer version through intake. */
 async function registerReview(app: ServiceApp, config: E14Config, kernel: Kernel, intake: FormIntake) {
   const reviewRepository = new ReviewRepository(app.pg);
-  const review = new ReviewService({
-    repository: reviewRepository,
-    catalogs: kernel.catalogs,
-    intake,
-    leases: new ReviewLeases(app.store, config.E14_REVIEW_LEASE_SECONDS),
-    metrics: new ReviewMetrics(app.metrics, reviewRepository),
-    log: app.log,
-  });
   const crops = new ReviewCrops({
     repository: new ReviewCropsRepository(app.pg),
     catalogs: kernel.catalogs,
     store: app.store,
     limits: sheetLimits(config),
     threads: kernel.readThreads,
+  });
+  const review = new ReviewService({
+    repository: reviewRepository,
+    catalogs: kernel.catalogs,
+    printedLabels: crops,
+    intake,
+    leases: new ReviewLeases(app.store, config.E14_REVIEW_LEASE_SECONDS),
+    metrics: new ReviewMetrics(app.metrics, reviewRepository),
+    log: app.log,
   });
   await app.register(reviewRoutes, { prefix: '/api/review', review, crops, rate: config.RATE_LIMIT_E14_READ });
   // A reviewer version left unstored by a crash between closing and intake is stored now.

@@ -58,7 +58,7 @@ export const e14EnvSchema = z.object({
     'A file thread idle this long ends (V8 never collects in an idle thread, so the last decoded page would stay resident); the next job starts a new one',
   ),
   E14_MAX_DECODED_MB: envInt(64, 8, 4_096).describe(
-    'Budget for all inflated streams of one PDF (a 300-dpi grey page is ~8 MB, colour ~25 MB); it bounds what each read thread holds',
+    'Most of one PDF intake holds inflated at once; a page image past it is inflated when its page is read, as grey (a 300-dpi page of the form is ~39 MB grey, ~117 MB as colour); it bounds what each read thread holds',
   ),
   E14_SHEET_CHECKS_WAITING: envInt(8, 0, 1_000).describe(
     'Received files waiting for a thread to be checked; more are answered 503 BUSY with Retry-After',

@@ -12,7 +12,7 @@ export const DOCUMENT_STATES = ['queued', 'processing', 'done', 'failed', 'dead'
 export const documentStateSchema = z
   .enum(DOCUMENT_STATES)
   .describe(
-    'queued: waiting (or waiting for a retry); processing: leased by a worker; done: stored through intake; failed: refused for good (bad file, unknown mesa); dead: retries exhausted (dead letter); quarantined: held back, never stored nor sent to review (not recognisably the expected E-14, no ink, or its sender over the review budget; the error says which) until an admin or analyst releases it with POST /retry; replaced: never read, a newer upload of the same mesa and copy by the same sender replaced it',
+    'queued: waiting (or waiting for a retry); processing: leased by a worker; done: stored through intake; failed: refused for good (bad file, unknown mesa); dead: retries exhausted (dead letter); quarantined: held back, never stored nor sent to review (not recognisably the expected E-14 — NOT_AN_E14, TEMPLATE_MISMATCH —, a page holding numbers missing or one page twice — PAGES_MISSING, PAGE_DUPLICATED —, no ink — PAGE_BLANK —, or its sender over the review budget — REVIEW_BUDGET_EXCEEDED; the error says which) until an admin or analyst releases it with POST /retry; replaced: never read, a newer upload of the same mesa and copy by the same sender replaced it',
   );
 export type DocumentState = z.infer<typeof documentStateSchema>;
 
@@ -87,6 +87,12 @@ export const documentReadingSchema = z.object({
   flags: z.array(z.string()).describe('e.g. vision_failed:PROVIDER_CIRCUIT_OPEN (fell back to local only)'),
   recognizer: z.string().describe('Local recognizer model, or "none" when no model is installed'),
   templateId: z.string(),
+  templateVerified: z
+    .boolean()
+    .optional()
+    .describe(
+      "Every page holding numbers shows the template's layout (printed candidate numbers and rules where it puts them). False only on a quarantined sheet an admin released: its cells are not cut for review. Absent on documents read before it was checked",
+    ),
   header: documentHeaderSchema.nullable().describe('Null for documents read before the header was kept'),
   barcode: documentBarcodeSchema.nullable().describe('Null when no page carried a barcode'),
   transmissionCode: documentCodeReadingSchema

@@ -75,6 +75,12 @@ export const reviewTaskSchema = z.object({
   crop: z.object({
     url: z.string().nullable().describe('PNG of the cell cut from the stored scan (null when no scan is stored)'),
     ref: cropRefSchema.nullable(),
+    labelUrl: z
+      .string()
+      .nullable()
+      .describe(
+        "PNG of the row's printed candidate number and name, cut from the same page of the stored scan, so the reviewer sees what the value counts for (null when no scan is stored or the layout prints no label for the row)",
+      ),
   }),
   context: z.object({
     formId: z.number().int(),

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { corporationSchema, electionCodeSchema } from './election.js';
 import { mesaRefSchema } from './territory.js';
 
-/** The three legally identical copies of an E-14, named on the banner under the title. */
-export const COPIES = ['claveros', 'delegados', 'transmision'] as const;
+/** The three legally identical copies every mesa fills, named on the banner under the title. */
+export const MESA_COPIES = ['claveros', 'delegados', 'transmision'] as const;
+/**
+ * Every copy a sheet may name: a consulate's sheet (departamento 88) also prints CÓNSUL/EMBAJADOR,
+ * with the barcode copy digit 2 (docs/e14.md "Consulados").
+ */
+export const COPIES = [...MESA_COPIES, 'consul_embajador'] as const;
 export const copySchema = z.enum(COPIES);
 export type Copy = z.infer<typeof copySchema>;
 

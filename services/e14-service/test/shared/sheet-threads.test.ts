@@ -65,7 +65,7 @@ describe('SheetThreads', () => {
     threads = new SheetThreads(OPTIONS);
     const finished: string[] = [];
     const track = (name: string, job: Promise<unknown>) => job.then(() => finished.push(name));
-    const templates = [new TemplateResolver().headerTemplate()];
+    const templates = new TemplateResolver().headerTemplates();
     const read = { bytes: REAL_SHEET, templates, limits: {}, mode: 'header' as const, pageImages: false };
     const jobs = [
       track('read 1', threads.read(read)),

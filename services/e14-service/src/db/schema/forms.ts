@@ -67,7 +67,7 @@ export const e14Forms = pgTable(
       .on(table.submittedBy, table.idempotencyKey)
       .where(sql`idempotency_key IS NOT NULL`),
     corporationCheck('e14_forms'),
-    check('e14_forms_copy_check', sql`copy IN ('claveros', 'delegados', 'transmision')`),
+    check('e14_forms_copy_check', sql`copy IN ('claveros', 'delegados', 'transmision', 'consul_embajador')`),
     check('e14_forms_source_check', sql`source IN ('ocr', 'witness', 'partner', 'reviewer')`),
     check('e14_forms_status_check', sql`status IN ('validated', 'needs_review', 'failed_rules')`),
   ],

@@ -41,7 +41,7 @@ import { JobError, leaseLost, QuarantineError } from './job-error.js';
 import { Limiter } from './limiter.js';
 import type { PipelineMetrics } from './pipeline-metrics.js';
 import { printedCodes } from './printed-codes.js';
-import { assertExpectedForm, assertRecognisable } from './template-fit.js';
+import { assertExpectedForm, assertRecognisable, releasedSubmission } from './template-fit.js';
 
 /** Who stores what the pipeline read: the audit log names the pipeline, the document its sender. */
 export { PIPELINE_ACTOR };
@@ -98,25 +98,29 @@ export class DocumentReader {
     if (!catalog) throw new JobError('ELECTION_UNKNOWN', `No election ${job.electionCode} has been imported`, false);
     const bytes = await this.bytesOf(job, signal);
     const identity = { catalog, ...(await this.identify(job, bytes, catalog)) };
-    const template = this.templateFor(identity);
+    const templates = this.templatesFor(identity);
     const started = performance.now();
     const local = await this.deps.metrics.timed('read', () =>
-      this.readOnPool(bytes, [template], 'full', this.deps.vision !== null),
+      this.readOnPool(bytes, templates, 'full', this.deps.vision !== null),
     );
     const readMs = performance.now() - started;
     const sheet: SheetReading = local.reading;
-    if (!job.quarantineReleased) assertExpectedForm(sheet, template);
-    const { submission: localSubmission, confirmed } = sheetToSubmission(sheet, {
-      electionCode: catalog.code,
-      mesa: identity.mesa,
-      corporation: identity.corporation,
-      ...(identity.copy ? { copy: identity.copy } : {}),
-      // A testigo's photo of their copy is a witness source, not the Registraduría's scan; its
-      // sourceRef names the sender, whose next upload of the copy replaces it (reconciliation-policy).
-      ...(job.submittedBy.startsWith('witness:')
-        ? { source: 'witness', sourceRef: uploadSourceRef(job.id, job.submittedBy) }
-        : { source: 'ocr', sourceRef: `${PIPELINE_SOURCE_REF_PREFIX}${job.id}` }),
-    });
+    const toSubmission = (read: SheetReading) =>
+      sheetToSubmission(read, {
+        electionCode: catalog.code,
+        mesa: identity.mesa,
+        corporation: identity.corporation,
+        ...(identity.copy ? { copy: identity.copy } : {}),
+        // A testigo's photo of their copy is a witness source, not the Registraduría's scan; its
+        // sourceRef names the sender, whose next upload of the copy replaces it (reconciliation-policy).
+        ...(job.submittedBy.startsWith('witness:')
+          ? { source: 'witness', sourceRef: uploadSourceRef(job.id, job.submittedBy) }
+          : { source: 'ocr', sourceRef: `${PIPELINE_SOURCE_REF_PREFIX}${job.id}` }),
+      });
+    if (!job.quarantineReleased) assertExpectedForm(sheet, templates);
+    const { submission: localSubmission, confirmed } = job.quarantineReleased
+      ? releasedSubmission(sheet, templates, toSubmission)
+      : toSubmission(sheet);
     const threshold =
       catalog.corporations.get(identity.corporation)?.rules.params.confidenceThreshold ??
       DEFAULT_RULE_PARAMS.confidenceThreshold;
@@ -161,16 +165,16 @@ export class DocumentReader {
     );
   }
 
-  private templateFor({ catalog, corporation, mesa }: SheetIdentity): SheetTemplate {
-    const template = this.templates.forMesa(catalog, corporation, mesa);
-    if (!template) {
+  private templatesFor({ catalog, corporation, mesa }: SheetIdentity): SheetTemplate[] {
+    const templates = this.templates.forMesa(catalog, corporation, mesa);
+    if (!templates) {
       throw new JobError(
         'BALLOT_UNKNOWN',
         `No ${corporation} ballot for mesa ${mesaKey(mesa)} in the divipol of ${catalog.code}`,
         false,
       );
     }
-    return template;
+    return templates;
   }
 
   /** The file of the job: stored, else downloaded from the Registraduría's site (and stored). */
@@ -230,8 +234,8 @@ export class DocumentReader {
     const pool = this.deps.readPool();
     if (!pool) throw new JobError('PIPELINE_STOPPED', 'The pipeline is stopping', true);
     const result = await pool.read({ bytes, templates, limits: this.deps.limits, mode, pageImages });
-    if (!result.ok) throw new JobError(result.error.code, result.error.message, !result.error.sheet);
-    return result;
+    if (result.ok) return result;
+    throw new JobError(result.error.code, result.error.message, !result.error.sheet);
   }
 
   /** Which mesa, corporation and copy: what the sender said, else what the sheet prints. */
@@ -244,7 +248,7 @@ export class DocumentReader {
     let corporation = job.corporation ?? undefined;
     let copy = job.copy ?? undefined;
     if (!mesa || !corporation) {
-      const { reading } = await this.readOnPool(bytes, [this.templates.headerTemplate()], 'header', false);
+      const { reading } = await this.readOnPool(bytes, this.templates.headerTemplates(), 'header', false);
       if (!job.quarantineReleased) assertRecognisable(reading);
       if (!mesa) {
         const header = mesaFromHeader(reading.header);
@@ -304,14 +308,16 @@ export class DocumentReader {
    * A value read above the mesa's habilitados is a misreading far more often than a sheet that
    * says so (a 7 read as 700), and intake refuses it: such a cell becomes illegible, its readings
    * kept, so the sheet is stored and a person reads the cell. A sum over habilitados marks the
-   * largest vote row. Other refusals (unknown mesa, ballot) are left to intake to report.
+   * largest vote row, then the next, until the sum fits (a sheet of 13 candidates may hold ten
+   * misread rows). Other refusals (unknown mesa, ballot) are left to intake to report.
    */
   private async withoutImplausibleValues(
     input: E14Submission,
   ): Promise<{ submission: E14Submission; implausible: Set<string> }> {
     const implausible = new Set<string>();
     let submission = input;
-    for (let round = 0; round < 5; round++) {
+    // Each round marks one more field: there are never more rounds than fields.
+    for (let round = submissionFieldPaths(input).length; round > 0; round--) {
       const error = await this.deps.intake.validate(submission, PIPELINE_ACTOR).then(
         () => null,
         (failure: unknown) => failure,
@@ -358,6 +364,7 @@ export class DocumentReader {
       ],
       recognizer: local.recognizer,
       templateId: sheet.templateId,
+      templateVerified: sheet.templateVerified,
       ...printedCodes(sheet),
       pageCount: sheet.pageCount,
       fieldsToReview: fields.filter((field) => field.review !== null).length,

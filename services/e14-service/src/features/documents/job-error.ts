@@ -13,7 +13,13 @@ export class JobError extends Error {
 }
 
 /** Why a document is held back in quarantine (error codes of packages/contracts e14/errors.ts). */
-export type QuarantineCode = 'NOT_AN_E14' | 'PAGE_BLANK' | 'TEMPLATE_MISMATCH' | 'REVIEW_BUDGET_EXCEEDED';
+export type QuarantineCode =
+  | 'NOT_AN_E14'
+  | 'PAGE_BLANK'
+  | 'PAGES_MISSING'
+  | 'PAGE_DUPLICATED'
+  | 'TEMPLATE_MISMATCH'
+  | 'REVIEW_BUDGET_EXCEEDED';
 
 /**
  * The document is held back, not refused: it is never stored nor sent to review, and an admin or

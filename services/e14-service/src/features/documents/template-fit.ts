@@ -1,30 +1,84 @@
-import { BARCODE_CORPORATION_DIGIT } from '@castor/contracts';
+import { BARCODE_CORPORATION_DIGIT, type E14Submission, type Field } from '@castor/contracts';
 import type { SheetReading, SheetTemplate } from '@castor/e14-sheets';
-import { QuarantineError } from './job-error.js';
+import { JobError, QuarantineError } from './job-error.js';
 
 /**
- * Below this share of the template's printed rules found where they belong, a flat page held by
- * its four corner squares is not this layout: every form shares the corners and the header, so a
- * sheet of another corporation registers, yet its vote rows are elsewhere (on the Presidente
- * layout a Gobernador sheet shows about 54%, a Senado one at most 73%; the right sheets, real
- * scans included, 92% and more).
+ * Quarantines a reading that is not recognisably the E-14 of one of `templates` (the layouts
+ * `readSheet` chose among), complete and with something written on it: a blank page, a
+ * thumbnail, a photo of anything else, a sheet read on another layout, or one page of a
+ * multi-page sheet would otherwise be stored as a version of the mesa's form — unread cells each a
+ * review task, or the rows of one page taken for the whole sheet.
  */
-const MIN_LAYOUT_RULE_HITS = 0.8;
-
-/**
- * Quarantines a reading that is not recognisably the E-14 of `template` with something written on
- * it: a blank page, a thumbnail or a photo of anything else would otherwise be stored as a version
- * of the mesa's form with every cell unread, each cell a review task.
- */
-export function assertExpectedForm(sheet: SheetReading, template: SheetTemplate): void {
+export function assertExpectedForm(sheet: SheetReading, templates: readonly SheetTemplate[]): void {
   assertRecognisable(sheet);
+  const template = chosenTemplate(sheet, templates);
   assertTemplateFits(sheet, template);
+  assertPagesComplete(sheet, template);
   assertInked(sheet);
+}
+
+/**
+ * A released sheet is stored as read, yet `readSheet` reads no page that is missing or does not
+ * show the layout: with no vote row read there is nothing to store (the release cannot make the
+ * wrong form readable), and the rows it did not read go to a person as illegible instead of counting 0.
+ */
+export function releasedSubmission<T extends { submission: E14Submission }>(
+  sheet: SheetReading,
+  templates: readonly SheetTemplate[],
+  toSubmission: (sheet: SheetReading) => T,
+): T {
+  const template = chosenTemplate(sheet, templates);
+  if (!sheet.fields.some((field) => field.field.startsWith('votes.'))) {
+    throw new JobError(
+      'TEMPLATE_MISMATCH',
+      `Released, yet no page of this file holding vote rows shows the layout of ${template.id} (${sheet.layoutProblems.join('; ') || 'none is in the file'}): nothing on it can be read as this form`,
+      false,
+    );
+  }
+  const converted = toSubmission(sheet);
+  const { submission } = converted;
+  const read = new Set(sheet.fields.map((field) => field.field));
+  const unread = template.cells.map((cell) => cell.field).filter((path) => !read.has(path));
+  const illegible = (): Field => ({ state: 'illegible', value: null, confidence: 0, overwritten: false });
+  return {
+    ...converted,
+    submission: {
+      ...submission,
+      // The printed suma total is optional in a submission: a form that prints one must say it was not read.
+      ...(unread.includes('sumaTotal') ? { sumaTotal: illegible() } : {}),
+      votes: [
+        ...submission.votes,
+        ...unread.flatMap((path) => {
+          const vote = /^votes\.(\d+)(?:-(\d+))?$/.exec(path);
+          if (!vote) return [];
+          const candidate = vote[2] === undefined ? {} : { candidateNumber: Number(vote[2]) };
+          return [{ ballotNumber: Number(vote[1]), ...candidate, votes: illegible() }];
+        }),
+      ],
+      listTotals: [
+        ...submission.listTotals,
+        ...unread.flatMap((path) => {
+          const total = /^listTotals\.(\d+)$/.exec(path);
+          return total ? [{ ballotNumber: Number(total[1]), total: illegible() }] : [];
+        }),
+      ],
+    },
+  };
+}
+
+/** The template `readSheet` read the sheet with. */
+export function chosenTemplate(sheet: SheetReading, templates: readonly SheetTemplate[]): SheetTemplate {
+  const template = templates.find((candidate) => candidate.id === sheet.templateId);
+  if (!template) throw new Error(`readSheet answered template ${sheet.templateId}, not one of those given`);
+  return template;
 }
 
 /** NOT_AN_E14: no page shows the form's four corner squares, or neither its barcode nor any header code reads. */
 export function assertRecognisable(sheet: SheetReading): void {
   const registered = sheet.pages.some((page) => page.registration !== null);
+  // The form was found but drawn too small to read: the sender can do better, and is told how.
+  const tooSmall = sheet.pages.find((page) => page.error?.code === 'IMAGE_RESOLUTION_TOO_LOW')?.error;
+  if (tooSmall && !registered) throw new JobError(tooSmall.code, tooSmall.message, false);
   const barcodeRead = sheet.pages.some((page) => page.barcode?.parsed);
   const headerRead = Object.values(sheet.header).some((code) => code.value !== null);
   if (registered && (barcodeRead || headerRead)) return;
@@ -38,18 +92,56 @@ export function assertRecognisable(sheet: SheetReading): void {
 
 /**
  * Quarantines a sheet that is not the form of `template`: the barcode's corporation digit and
- * page count must be the template's, and each page must show the template's rules. The digit
- * alone is not enough (Presidente, Senado and Gobernador share 1), so a sheet of another
- * corporation would otherwise be read cell by cell on the wrong layout and stored as this one.
+ * page count must be the template's, and `readSheet` must have verified every numbered page
+ * against it (printed candidate numbers and rules where the template puts them). The digit alone
+ * is not enough (Presidente, Senado and Gobernador share 1), so a sheet of another corporation or
+ * round would otherwise be read cell by cell on the wrong layout: candidate k's votes stored as
+ * candidate j's.
  */
 function assertTemplateFits(sheet: SheetReading, template: SheetTemplate): void {
-  const problems = [...barcodeProblems(sheet, template), ...layoutProblems(sheet)];
-  if (problems.length === 0) return;
+  const problems = [...barcodeProblems(sheet, template), ...(sheet.templateVerified ? [] : sheet.layoutProblems)];
+  if (sheet.templateVerified && problems.length === 0) return;
   throw new QuarantineError(
     'TEMPLATE_MISMATCH',
-    `This is not the ${template.corporation} form expected (template ${template.id}, ${template.pageCount} pages): ${problems.join('; ')}`,
+    `This is not the ${template.corporation} form expected (template ${template.id}, ${template.pageCount} pages): ${
+      problems.length > 0 ? problems.join('; ') : 'its pages do not show the layout'
+    }`,
   );
 }
+
+/**
+ * PAGE_DUPLICATED, then PAGES_MISSING: every page of the form that holds numbers must be in the
+ * file, once. A page sent alone is not the sheet: its rows would be stored as the whole form and
+ * the other page's rows left unread (the first round's Presidente form has its numbers on two
+ * pages). A page given twice is named first: the page it stands in for is then missing too.
+ */
+function assertPagesComplete(sheet: SheetReading, template: SheetTemplate): void {
+  const { duplicated, missing, numberedPages } = sheet.pageAccounting;
+  if (duplicated.length > 0) {
+    throw new QuarantineError(
+      'PAGE_DUPLICATED',
+      `This file holds ${pagesNamed(duplicated)} of the ${template.pageCount}-page E-14 more than once${
+        missing.length > 0 ? ` and not ${pagesNamed(missing)}` : ''
+      }: upload every page of the sheet once, in one file`,
+    );
+  }
+  if (missing.length > 0) {
+    throw new QuarantineError(
+      'PAGES_MISSING',
+      `${capitalised(pagesNamed(missing))} of the ${template.pageCount}-page E-14 ${
+        missing.length === 1 ? 'is' : 'are'
+      } missing from this file (the numbers are on ${pagesNamed(numberedPages)}): upload every page of the sheet in one file`,
+    );
+  }
+}
+
+/** "page 2", "pages 1 and 2", "pages 1, 2 and 3". */
+function pagesNamed(pages: readonly number[]): string {
+  if (pages.length === 1) return `page ${pages[0]}`;
+  return `pages ${pages.slice(0, -1).join(', ')} and ${pages.at(-1)}`;
+}
+
+const capitalised = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 /**
  * PAGE_BLANK: the recognizer found no ink in any cell. Only a sheet whose every cell was read can
@@ -77,19 +169,4 @@ function barcodeProblems(sheet: SheetReading, template: SheetTemplate): string[]
     problems.push(`expected ${template.pageCount} pages, the barcode says ${barcode.pageCount}`);
   }
   return problems;
-}
-
-function layoutProblems(sheet: SheetReading): string[] {
-  const off = sheet.pages.flatMap((page) => {
-    const quality = page.registration?.quality;
-    // A page held by three squares or photographed askew may miss rules for its own reasons.
-    if (quality?.fiducialsFound !== 4 || page.source === 'photo') return [];
-    return quality.ruleHits < MIN_LAYOUT_RULE_HITS
-      ? [`page ${page.pageNumber} ${Math.round(quality.ruleHits * 100)}%`]
-      : [];
-  });
-  if (off.length === 0) return [];
-  return [
-    `expected at least ${MIN_LAYOUT_RULE_HITS * 100}% of the layout's printed rules on each page, found ${off.join(', ')}`,
-  ];
 }

@@ -16,11 +16,20 @@ type CellSource = Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey
 
 const CROP_CACHE_SECONDS = 3_600;
 
+/** What a reviewer sees of a task: the cell, or its row's printed label (candidate number and name). */
+export type TaskImage = 'cell' | 'label';
+
+/** A cell's images cut from its scan, or why none may be: the scan is not verified as its layout. */
+type CellImages = { png: Uint8Array; labelPng?: Uint8Array } | { unverified: string[] };
+
 /**
- * Cell images cut from the stored scans: the document is read again with the layout the pipeline
- * used for its mesa (registration, then each cell sampled upright, exactly as the recognizer saw
- * it) in a file thread, so a reviewer and the training set get the very pixels behind the reading.
- * PNGs are cached in the key-value store: a reviewer opens the crops of one sheet one after the other.
+ * Cell images cut from the stored scans: the document is read again with the layouts the pipeline
+ * chose among for its mesa (registration, then each cell sampled upright, exactly as the recognizer
+ * saw it) in a file thread, so a reviewer and the training set get the very pixels behind the
+ * reading, and the row's printed number and name from the same page. A scan that reading does not
+ * verify as its layout (a quarantined sheet an admin released) gives no image: its boxes would show
+ * another row's number under this row's name. PNGs are cached in the key-value store: a reviewer
+ * opens the crops of one sheet one after the other.
  */
 export class ReviewCrops {
   private readonly templates = new TemplateResolver();
@@ -35,27 +44,57 @@ export class ReviewCrops {
     },
   ) {}
 
-  /** The PNG of a task's cell. */
-  async taskCropPng(taskId: number): Promise<Buffer> {
+  /** The PNG of a task's cell, or of its row's printed label. */
+  async taskImagePng(taskId: number, image: TaskImage): Promise<Buffer> {
     const row = await this.deps.repository.taskCell(taskId);
     if (!row) throw httpError('REVIEW_TASK_NOT_FOUND', `No review task ${taskId}`);
     const source = cellSourceOf(row);
     if (!source) throw unavailable(`Task ${taskId}'s field has no crop on a stored scan`);
     const { crop } = source;
-    const key = `review:crop:${crop.documentHash}:${crop.page}:${crop.x}:${crop.y}:${crop.width}:${crop.height}`;
-    const cached = await this.deps.store.get(key).catch(() => null);
+    const keys = {
+      cell: `review:crop:cell:${crop.documentHash}:${crop.page}:${crop.x}:${crop.y}:${crop.width}:${crop.height}`,
+      label: `review:crop:label:${crop.documentHash}:${crop.page}:${source.path}`,
+    };
+    const cached = await this.deps.store.get(keys[image]).catch(() => null);
     if (cached) return Buffer.from(cached, 'base64');
     const cell = (await this.cellsOf([source])).get(0);
     if (!cell) throw unavailable(`The scan of task ${taskId} could not be read again`);
-    const png = Buffer.from(cell);
-    await this.deps.store.set(key, png.toString('base64'), CROP_CACHE_SECONDS).catch(() => undefined);
-    return png;
+    if ('unverified' in cell) {
+      throw httpError(
+        'REVIEW_CROP_UNVERIFIED',
+        `The scan of task ${taskId} does not show the layout of its form (${cell.unverified.join('; ') || 'not verified'}): no crop is cut from it; read the value on the scan itself`,
+      );
+    }
+    for (const [kind, png] of [
+      ['cell', cell.png],
+      ['label', cell.labelPng],
+    ] as const) {
+      if (png)
+        await this.deps.store
+          .set(keys[kind], Buffer.from(png).toString('base64'), CROP_CACHE_SECONDS)
+          .catch(() => undefined);
+    }
+    const png = image === 'cell' ? cell.png : cell.labelPng;
+    if (!png) throw unavailable(`The layout of task ${taskId}'s form prints no label for ${source.path}`);
+    return Buffer.from(png);
   }
 
   /**
-   * Every closed task with a read or empty value and a crop on a stored scan, after `afterTaskId`,
-   * as reviewed-sample lines of @castor/digit-recognizer (train --reviewed reads them). Tasks of
-   * reviewer versions are left out: they repeat the cells of the form they were made from.
+   * Whether a task's row has a printed label to cut (its mesa's layouts place one): the review task
+   * gives the label's URL only then.
+   */
+  async hasPrintedLabel(row: Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey' | 'fieldPath'>) {
+    const catalog = await this.deps.catalogs.get(row.electionCode);
+    const templates = catalog && this.templates.forMesa(catalog, row.corporation, parseMesaKey(row.mesaKey));
+    return (templates ?? []).some((template) =>
+      template.cells.some((cell) => cell.field === row.fieldPath && cell.labelRect !== undefined),
+    );
+  }
+
+  /**
+   * Every closed task with a read or empty value and a crop on a verified stored scan, after
+   * `afterTaskId`, as reviewed-sample lines of @castor/digit-recognizer (train --reviewed reads
+   * them). Tasks of reviewer versions are left out: they repeat the cells of the form they were made from.
    */
   async trainingSamples(
     afterTaskId: number,
@@ -66,21 +105,21 @@ export class ReviewCrops {
       const source = cellSourceOf(row);
       return source ? [{ ...source, row }] : [];
     });
-    const pngs = await this.cellsOf(sources);
+    const images = await this.cellsOf(sources);
     const lines: string[] = [];
     for (const [position, { row }] of sources.entries()) {
-      const png = pngs.get(position);
-      if (!png) continue;
+      const cell = images.get(position);
+      if (!cell || 'unverified' in cell) continue;
       const value = row.resolvedState === 'empty' ? ('empty' as const) : (row.resolvedValue ?? 0);
-      lines.push(reviewedCellLine(await grayOf(png), value, { id: `task-${row.id}` }));
+      lines.push(reviewedCellLine(await grayOf(cell.png), value, { id: `task-${row.id}` }));
     }
     const last = rows.at(-1);
     return { lines, skipped: rows.length - lines.length, last: last ? last.id : afterTaskId };
   }
 
-  /** The PNG of each cell (by position in `cells`), reading each stored scan once. */
-  private async cellsOf(cells: readonly CellSource[]): Promise<Map<number, Uint8Array>> {
-    const images = new Map<number, Uint8Array>();
+  /** The images of each cell (by position in `cells`), reading each stored scan once. */
+  private async cellsOf(cells: readonly CellSource[]): Promise<Map<number, CellImages>> {
+    const images = new Map<number, CellImages>();
     const byDocument = new Map<string, number[]>();
     cells.forEach((cell, position) => {
       const key = `${cell.crop.documentHash}|${cell.electionCode}|${cell.corporation}|${cell.mesaKey}`;
@@ -90,14 +129,18 @@ export class ReviewCrops {
       const first = cells[positions[0] as number] as CellSource;
       const bytes = await this.deps.repository.scanContent(first.crop.documentHash);
       const catalog = await this.deps.catalogs.get(first.electionCode);
-      const template = catalog && this.templates.forMesa(catalog, first.corporation, parseMesaKey(first.mesaKey));
-      if (!bytes || !template) continue;
-      const read = await this.deps.threads.crops(new Uint8Array(bytes), [template], this.deps.limits).catch(() => null);
+      const templates = catalog && this.templates.forMesa(catalog, first.corporation, parseMesaKey(first.mesaKey));
+      if (!bytes || !templates) continue;
+      const read = await this.deps.threads.crops(new Uint8Array(bytes), templates, this.deps.limits).catch(() => null);
       if (!read?.ok) continue;
       for (const position of positions) {
+        if (!read.templateVerified) {
+          images.set(position, { unverified: read.layoutProblems });
+          continue;
+        }
         const cell = cells[position] as CellSource;
         const crop = read.crops.find((candidate) => candidate.field === cell.path && candidate.page === cell.crop.page);
-        if (crop) images.set(position, crop.png);
+        if (crop) images.set(position, { png: crop.png, ...(crop.labelPng ? { labelPng: crop.labelPng } : {}) });
       }
     }
     return images;

@@ -2,6 +2,7 @@ import { type E14Submission, e14SubmissionSchema, type ReviewTask, type RuleFind
 import { toSheet } from '../../domain/sheet.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import type { TaskViewRecord } from './review.repository.js';
+import type { ReviewCrops } from './review-crops.js';
 import type { Lease } from './review-leases.js';
 
 const PRINTED_LABELS: Record<string, string> = {
@@ -14,9 +15,12 @@ const PRINTED_LABELS: Record<string, string> = {
   sumaTotal: 'SUMA TOTAL DE VOTOS',
 };
 
-/** The task as a reviewer sees it: the field, every provider's reading, the crop, the context. */
+/**
+ * The task as a reviewer sees it: the field, every provider's reading, the crop of the cell and of
+ * its row's printed number and name, the context.
+ */
 export async function toReviewTask(
-  catalogs: ElectionCatalogs,
+  { catalogs, printedLabels }: { catalogs: ElectionCatalogs; printedLabels: Pick<ReviewCrops, 'hasPrintedLabel'> },
   row: TaskViewRecord,
   lease: Lease | null,
 ): Promise<ReviewTask> {
@@ -24,6 +28,7 @@ export async function toReviewTask(
   const field = toSheet(submission).fields.find((entry) => entry.path === row.fieldPath)?.field;
   if (!field) throw new Error(`review task ${row.id}: field ${row.fieldPath} is not on form ${row.formId}`);
   const label = await labelOf(catalogs, submission, row.fieldPath);
+  const onScan = Boolean(row.crop?.documentHash);
   const mentions = (finding: RuleFinding) => finding.fields.includes(row.fieldPath);
   return {
     taskId: row.id,
@@ -43,8 +48,9 @@ export async function toReviewTask(
       readings: field.readings ?? [],
     },
     crop: {
-      url: row.crop?.documentHash ? `/api/review/tasks/${row.id}/crop` : null,
+      url: onScan ? `/api/review/tasks/${row.id}/crop` : null,
       ref: row.crop ?? null,
+      labelUrl: onScan && (await printedLabels.hasPrintedLabel(row)) ? `/api/review/tasks/${row.id}/label-crop` : null,
     },
     context: {
       formId: row.formId,

@@ -14,7 +14,7 @@ import {
 import { principal, type RateSpec, type ServiceApp, type ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
 import type { ReviewService } from './review.service.js';
-import type { ReviewCrops } from './review-crops.js';
+import type { ReviewCrops, TaskImage } from './review-crops.js';
 
 const reviewers = { roles: ['admin', 'reviewer'] } as const;
 const admins = { roles: ['admin'] } as const;
@@ -138,25 +138,43 @@ function taskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit
   );
 }
 
-/** The cells behind the tasks: a task's crop, and the accepted values as training samples. */
+/**
+ * The cells behind the tasks: a task's crop and its row's printed label, and the accepted values
+ * as training samples.
+ */
 function cellRoutes(app: ServiceApp, crops: ReviewCrops, rateLimit: RateLimit) {
-  app.get(
-    '/tasks/:id/crop',
+  const images: Array<{ path: string; image: TaskImage; summary: string }> = [
     {
-      config: { auth: reviewers, rateLimit },
-      schema: {
-        tags: ['review'],
-        summary: "PNG of the task's cell, cut from the stored scan as the recognizer saw it",
-        params: reviewTaskIdParamsSchema,
-        response: { 200: z.any().describe('image/png'), 404: errorResponseSchema },
-      },
+      path: '/tasks/:id/crop',
+      image: 'cell',
+      summary: "PNG of the task's cell, cut from the stored scan as the recognizer saw it",
     },
-    async (request, reply) =>
-      reply
-        .type('image/png')
-        .header('cache-control', 'private, max-age=3600')
-        .send(await crops.taskCropPng(request.params.id)),
-  );
+    {
+      path: '/tasks/:id/label-crop',
+      image: 'label',
+      summary:
+        "PNG of the task's row as printed (candidate number and name), cut from the same page of the stored scan",
+    },
+  ];
+  for (const { path, image, summary } of images) {
+    app.get(
+      path,
+      {
+        config: { auth: reviewers, rateLimit },
+        schema: {
+          tags: ['review'],
+          summary: `${summary}. 409 REVIEW_CROP_UNVERIFIED: the scan does not show its form's layout, nothing is cut from it`,
+          params: reviewTaskIdParamsSchema,
+          response: { 200: z.any().describe('image/png'), 404: errorResponseSchema, 409: errorResponseSchema },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .type('image/png')
+          .header('cache-control', 'private, max-age=3600')
+          .send(await crops.taskImagePng(request.params.id, image)),
+    );
+  }
 
   app.get(
     '/training-samples',

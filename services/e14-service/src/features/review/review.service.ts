@@ -14,6 +14,7 @@ import {
   sameAnswer,
   toAnswer,
 } from './review-answers.js';
+import type { ReviewCrops } from './review-crops.js';
 import type { Lease, LeaseCheck, ReviewLeases } from './review-leases.js';
 import type { ReviewMetrics } from './review-metrics.js';
 import { toReviewTask } from './review-task-view.js';
@@ -60,6 +61,8 @@ export class ReviewService {
     private readonly deps: {
       repository: ReviewStore;
       catalogs: ElectionCatalogs;
+      /** Whether a task's row has a printed label to cut from its scan (ReviewCrops). */
+      printedLabels: Pick<ReviewCrops, 'hasPrintedLabel'>;
       intake: FormIntake;
       leases: ReviewLeases;
       metrics: Pick<ReviewMetrics, 'turnaround'>;
@@ -100,7 +103,7 @@ export class ReviewService {
     );
     const page = ids.slice(0, query.limit);
     const rows = await repository.taskViews(page);
-    const tasks = await Promise.all(rows.map((row) => toReviewTask(catalogs, row, null)));
+    const tasks = await Promise.all(rows.map((row) => toReviewTask(this.deps, row, null)));
     const last = page.at(-1);
     return { tasks, nextCursor: ids.length > query.limit && last !== undefined ? String(last) : null };
   }
@@ -347,7 +350,7 @@ export class ReviewService {
 
   private async view(taskId: number, lease: Lease | null): Promise<ReviewTask | null> {
     const row = await this.deps.repository.taskView(taskId);
-    return row ? toReviewTask(this.deps.catalogs, row, lease) : null;
+    return row ? toReviewTask(this.deps, row, lease) : null;
   }
 }
 

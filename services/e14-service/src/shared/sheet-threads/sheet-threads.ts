@@ -33,7 +33,13 @@ export type ReadResult = Outcome<{
   recognizer: string;
   pageImages?: Array<{ page: number; bytes: Uint8Array }>;
 }>;
-export type CropsResult = Outcome<{ crops: Array<{ field: string; page: number; png: Uint8Array }> }>;
+/** The cells of a document read again: each cell's image and its row's printed label (number and name). */
+export type CropsResult = Outcome<{
+  /** Every page holding numbers showed the template's layout: only then are the crops the cells. */
+  templateVerified: boolean;
+  layoutProblems: string[];
+  crops: Array<{ field: string; page: number; png: Uint8Array; labelPng?: Uint8Array }>;
+}>;
 
 /** What a thread answers for a job: the result, and what its heap and buffers hold once the job is done. */
 export interface SheetThreadReply {

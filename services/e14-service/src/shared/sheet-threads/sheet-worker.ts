@@ -118,8 +118,19 @@ async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsRe
   });
   return {
     ok: true,
+    templateVerified: reading.templateVerified,
+    layoutProblems: reading.layoutProblems,
     crops: reading.fields.flatMap((field) =>
-      field.cropPng ? [{ field: field.field, page: field.crop.page, png: field.cropPng }] : [],
+      field.cropPng
+        ? [
+            {
+              field: field.field,
+              page: field.crop.page,
+              png: field.cropPng,
+              ...(field.labelPng ? { labelPng: field.labelPng } : {}),
+            },
+          ]
+        : [],
     ),
   };
 }

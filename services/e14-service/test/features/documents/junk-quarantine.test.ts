@@ -1,5 +1,5 @@
 import { type DocumentResponse, type E14Submission, mesaKey } from '@castor/contracts';
-import { renderSheetPdf } from '@castor/e14-synth-sheets';
+import { renderSheetPdf, renderSheetPhoto } from '@castor/e14-synth-sheets';
 import { createRng } from '@castor/seeded-random';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,27 @@ describe('junk sent by a witness', () => {
       expect(await storedFor(mesa)).toEqual({ forms: 0, tasks: 0, open_tasks: 0 });
     });
   }
+});
+
+describe('a photo of an E-14 too small to read', () => {
+  it('fails with IMAGE_RESOLUTION_TOO_LOW, saying the minimum: no form version, no review task', async () => {
+    const sheet = sheetAt(2);
+    const candidates = election.divipol.candidates.filter((c) => c.corporation === sheet.corporation);
+    const rng = createRng('too-small');
+    const rendered = await renderSheetPdf(sheet, { candidates }, { overwriteRate: 0 }, rng);
+    const taken = await renderSheetPhoto(rendered, rng);
+    const { height = 0 } = await sharp(taken).metadata();
+    // The photo shrunk to 40 %: the form is found, but its handwriting cannot be read.
+    const small = await sharp(taken)
+      .resize({ height: Math.round(height * 0.4) })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const document = await witnessUpload(new Uint8Array(small), mesaOf(2));
+    expect([document.state, document.error?.code]).toEqual(['failed', 'IMAGE_RESOLUTION_TOO_LOW']);
+    expect(document.error?.message).toMatch(/at least 434 × 1,307 pixels/);
+    expect(document.formId).toBeNull();
+    expect(await storedFor(mesaOf(2))).toEqual({ forms: 0, tasks: 0, open_tasks: 0 });
+  });
 });
 
 describe('an E-14 with nothing written on it', () => {

@@ -16,7 +16,7 @@ afterAll(async () => e14?.close());
 
 describe('demo sheets through the pipeline', () => {
   it('renders first-round Presidente sheets, uploads them, and they end stored with review tasks', async () => {
-    // The demo election's shape (Presidente first round: the generic layout, eight candidates), smaller.
+    // The demo election's shape (Presidente first round: the 13 candidates of the published form), smaller.
     const election = generateElection({
       seed: 2026,
       scale: { departamentos: ['01'], municipios: 2, puestos: 3, mesas: 8 },
@@ -35,14 +35,14 @@ describe('demo sheets through the pipeline', () => {
     for (const document of documents) {
       expect(document.error).toBeNull();
       expect(document.state).toBe('done');
-      expect(document.reading?.templateId).toMatch(/^generic-presidente-1b-\d+r$/);
+      expect(document.reading?.templateId).toBe('presidente-2026-1v');
     }
     const tasks = await e14.app.pg.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM review_tasks WHERE form_id = ANY($1::bigint[])',
       [documents.map((document) => document.formId)],
     );
     expect(tasks.rows[0]?.n).toBeGreaterThan(0);
-    // A generic-layout sheet sent without its mesa and corporation: read from its header and barcode.
+    // A sheet sent without its mesa and corporation: read from its header and barcode.
     const [, , , , , fifth] = [...election.submissions({ copies: ['claveros'] })].filter(
       (sheet) => sheet.corporation === 'PRESIDENTE',
     );

@@ -1,0 +1,2 @@
+ALTER TABLE "e14_forms" DROP CONSTRAINT "e14_forms_copy_check";--> statement-breakpoint
+ALTER TABLE "e14_forms" ADD CONSTRAINT "e14_forms_copy_check" CHECK (copy IN ('claveros', 'delegados', 'transmision', 'consul_embajador'));
