@@ -1,4 +1,12 @@
 export {
+  type PhotoOptions,
+  type PhotoOptionsInput,
+  photoOptionsSchema,
+  type RenderedPhoto,
+  renderSheetPhoto,
+  renderSheetPhotoWithTruth,
+} from './render-photo.js';
+export {
   type FieldTruth,
   type PageTruth,
   type RenderedSheet,
@@ -6,6 +14,8 @@ export {
   type RenderOptionsInput,
   renderOptionsSchema,
   renderSheetPdf,
-  renderSheetPhoto,
+  SCAN_KINDS,
+  type ScanKind,
   type SheetDetails,
 } from './render-sheet.js';
+export { imagesToPdf, photosToPdf, type ScanImage, type ScanPage, scanPdf } from './scan-pdf.js';

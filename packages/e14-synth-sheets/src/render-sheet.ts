@@ -7,10 +7,11 @@ import {
   toField,
 } from '@castor/contracts';
 import { drawDarkest } from '@castor/digit-recognizer';
-import { renderHandwrittenNumber } from '@castor/digit-recognizer-training';
+import { drawHandStyle, renderHandwrittenNumber } from '@castor/digit-recognizer-training';
 import {
   applyHomography,
   ballotBlocks,
+  CONSULADO_DEPARTAMENTO,
   type GrayImage,
   type Homography,
   homographyFromPoints,
@@ -18,15 +19,17 @@ import {
   layOutGeneric,
   layOutPresidente2026,
   type Point,
+  type PresidentialRound,
   REFERENCE_PAGE,
   type SheetTemplate,
   type SheetText,
 } from '@castor/e14-sheets';
 import type { Rng } from '@castor/seeded-random';
-import { PDFDocument, PDFName } from 'pdf-lib';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { pageSvg, rasterizeSvg } from './draw.js';
+import { renderSheetPhoto } from './render-photo.js';
+import { type ScanImage, type ScanPage, scanPdf } from './scan-pdf.js';
 
 /**
  * Synthetic E-14 sheets with known truth: the printed form (Presidente 2026 as published, or the
@@ -35,6 +38,12 @@ import { pageSvg, rasterizeSvg } from './draw.js';
  * over-writing, then scanned: rotated, shifted, scaled, speckled and cut to 1 bit, one image per
  * page in a PDF shaped like the Registraduría's.
  */
+
+export const SCAN_KINDS = ['1-bit', 'gray', 'color', 'low-res', 'photo'] as const;
+export type ScanKind = (typeof SCAN_KINDS)[number];
+
+/** Pixels of the scan per pixel of the reference page (72 dpi): a low-resolution scanner gives fewer. */
+const SCAN_RESOLUTION: Record<ScanKind, number> = { '1-bit': 1, gray: 1, color: 1, 'low-res': 0.75, photo: 1 };
 
 export const renderOptionsSchema = z.object({
   maxRotationDeg: z.number().min(0).max(10).default(3),
@@ -51,6 +60,25 @@ export const renderOptionsSchema = z.object({
   overwriteRate: z.number().min(0).max(1).default(0.05),
   /** How rows worth 0 are written: left blank, filled with dots, or either at random. */
   emptyStyle: z.enum(['blank', 'fillers', 'random']).default('random'),
+  /**
+   * Whose hand writes the values: one jurado for the whole sheet (as on real sheets: face, pen,
+   * slant, how they write 1, 7 and dots), or a new hand for every cell (the default, which the
+   * recorded figures were measured with).
+   */
+  hand: z.enum(['sheet', 'cell']).default('cell'),
+  /**
+   * What the sheet is scanned into: '1-bit' (the Registraduría's published scans), 8-bit 'gray',
+   * 'color' (JPEG, tinted paper), 'low-res' (1 bit at three quarters of the resolution) or
+   * 'photo' (renderSheetPhoto: `uploads` holds one JPEG for each page that carries numbers).
+   */
+  scanKind: z.enum(SCAN_KINDS).default('1-bit'),
+  /**
+   * Write as the jurados of the published first-round sheets do (the handwriting renderer's
+   * `firstRoundHabits`: zeros, slashed 'Ø' or crossed-out zeros and X marks as fillers, hollow
+   * dots, 1s with a lead-in or a foot). Default: on for the first-round Presidente form, off
+   * elsewhere (dot fillers, as the second-round sheets show and the recorded figures assume).
+   */
+  firstRoundHabits: z.boolean().optional(),
 });
 export type RenderOptions = z.output<typeof renderOptionsSchema>;
 export type RenderOptionsInput = z.input<typeof renderOptionsSchema>;
@@ -87,7 +115,11 @@ export interface PageTruth {
 }
 
 export interface RenderedSheet {
+  /** The scan (for a 'photo' scan kind, the 1-bit scan of the same paper). */
   pdf: Uint8Array;
+  scanKind: ScanKind;
+  /** What a person sends for this scan kind: the PDF, or a phone photo (JPEG) of each page with numbers. */
+  uploads: Uint8Array[];
   template: SheetTemplate;
   truth: {
     fields: FieldTruth[];
@@ -101,14 +133,22 @@ export interface RenderedSheet {
 }
 
 /** What the banner under the title says when the caller does not: the 2026 round or a generic title. */
-function defaultElectionLines(corporation: E14Submission['corporation']): string[] {
-  if (corporation === 'PRESIDENTE')
-    return ['ELECCIÓN PRESIDENCIA Y', 'VICEPRESIDENCIA DE LA REPÚBLICA', 'JUNIO 21 DE 2026'];
+function defaultElectionLines(submission: E14Submission): string[] {
+  const { corporation } = submission;
+  if (corporation === 'PRESIDENTE') {
+    const date = presidentialRound(submission) === 1 ? 'MAYO 31 DE 2026' : 'JUNIO 21 DE 2026';
+    return ['ELECCIÓN PRESIDENCIA Y', 'VICEPRESIDENCIA DE LA REPÚBLICA', date];
+  }
   return ['ELECCIONES', corporation === 'JAL' ? 'JUNTAS ADMINISTRADORAS LOCALES' : corporation, ''];
 }
 
-const COPY_DIGIT: Record<Copy, number> = { claveros: 1, delegados: 2, transmision: 3 };
-const COPY_LABEL: Record<Copy, string> = { claveros: 'CLAVEROS', delegados: 'DELEGADOS', transmision: 'TRANSMISIÓN' };
+const COPY_DIGIT: Record<Copy, number> = { claveros: 1, delegados: 2, transmision: 3, consul_embajador: 2 };
+const COPY_LABEL: Record<Copy, string> = {
+  claveros: 'CLAVEROS',
+  delegados: 'DELEGADOS',
+  transmision: 'TRANSMISIÓN',
+  consul_embajador: 'CÓNSUL/EMBAJADOR',
+};
 
 function digits(rng: Rng, count: number): string {
   let out = '';
@@ -135,15 +175,25 @@ export function submissionFields(submission: E14Submission): Map<string, Field> 
   return fields;
 }
 
+/** The Presidente 2026 round whose published form the ballot is: 13 candidates (first) or two fórmulas (second). */
+function presidentialRound(submission: E14Submission): PresidentialRound | null {
+  if (submission.corporation !== 'PRESIDENTE') return null;
+  const ballots = submission.votes.map((vote) => `${vote.ballotNumber}-${vote.candidateNumber ?? ''}`).join(',');
+  if (ballots === '1-,2-') return 2;
+  if (ballots === Array.from({ length: 13 }, (_, i) => `${i + 1}-`).join(',')) return 1;
+  return null;
+}
+
 function layOut(
   submission: E14Submission,
   text: (pageCount: number) => SheetText,
   candidates: readonly Candidate[],
 ): LaidOutSheet {
   const signed = submission.juradosSigned ?? 6;
-  const ballots = submission.votes.map((vote) => `${vote.ballotNumber}-${vote.candidateNumber ?? ''}`).join(',');
-  if (submission.corporation === 'PRESIDENTE' && ballots === '1-,2-') {
-    return layOutPresidente2026(text(2), candidates, signed);
+  const round = presidentialRound(submission);
+  if (round) {
+    const consulado = submission.mesa.departamento === CONSULADO_DEPARTAMENTO;
+    return layOutPresidente2026(text(round === 1 ? 3 : 2), candidates, signed, { round, consulado });
   }
   const blocks = ballotBlocks(
     submission.corporation,
@@ -162,9 +212,13 @@ function layOut(
 }
 
 /** Places the upright page into a scan of its own size: rotation, shift and scale, corners kept inside. */
-function scanGeometry(rng: Rng, options: RenderOptions, template: SheetTemplate) {
-  const width = Math.round(REFERENCE_PAGE.width * (1 + rng.uniform(-options.scaleJitter, options.scaleJitter)));
-  const height = Math.round(REFERENCE_PAGE.height * (1 + rng.uniform(-options.scaleJitter, options.scaleJitter)));
+function scanGeometry(rng: Rng, options: RenderOptions, template: SheetTemplate, resolution: number) {
+  const width = Math.round(
+    REFERENCE_PAGE.width * resolution * (1 + rng.uniform(-options.scaleJitter, options.scaleJitter)),
+  );
+  const height = Math.round(
+    REFERENCE_PAGE.height * resolution * (1 + rng.uniform(-options.scaleJitter, options.scaleJitter)),
+  );
   const rotation = (rng.uniform(-options.maxRotationDeg, options.maxRotationDeg) * Math.PI) / 180;
   const sx = 1 + rng.uniform(-options.scaleJitter, options.scaleJitter);
   const sy = 1 + rng.uniform(-options.scaleJitter, options.scaleJitter);
@@ -174,8 +228,8 @@ function scanGeometry(rng: Rng, options: RenderOptions, template: SheetTemplate)
   };
   const center = { x: REFERENCE_PAGE.width / 2, y: REFERENCE_PAGE.height / 2 };
   const forward = (p: Point, fit: number): Point => {
-    const dx = (p.x - center.x) * sx * fit;
-    const dy = (p.y - center.y) * sy * fit;
+    const dx = (p.x - center.x) * sx * fit * resolution;
+    const dy = (p.y - center.y) * sy * fit * resolution;
     return {
       x: width / 2 + shift.x + dx * Math.cos(rotation) - dy * Math.sin(rotation),
       y: height / 2 + shift.y + dx * Math.sin(rotation) + dy * Math.cos(rotation),
@@ -191,6 +245,9 @@ function scanGeometry(rng: Rng, options: RenderOptions, template: SheetTemplate)
   ]);
   let fit = 1;
   const inside = (p: Point) => p.x >= 0 && p.y >= 0 && p.x <= width && p.y <= height;
+  // The shift is in reference pixels: a coarser scan moves the page as far on the paper.
+  shift.x *= resolution;
+  shift.y *= resolution;
   while (fit > 0.8 && !extremes.every((p) => inside(forward(p, fit)))) fit -= 0.004;
   const references = [
     { x: 0, y: 0 },
@@ -205,12 +262,11 @@ function scanGeometry(rng: Rng, options: RenderOptions, template: SheetTemplate)
   return { width, height, toImage, toReference, rotationDeg: (rotation * 180) / Math.PI };
 }
 
-/** Resamples the upright page through the scan geometry and cuts it to 1 bit (1 = ink), with noise. */
-function scanToBits(page: GrayImage, geometry: ReturnType<typeof scanGeometry>, options: RenderOptions, rng: Rng) {
+type ScanGeometry = ReturnType<typeof scanGeometry>;
+
+/** Visits every scan pixel with the upright page's level there (bilinear, paper outside the page). */
+function resample(page: GrayImage, geometry: ScanGeometry, visit: (x: number, y: number, value: number) => void) {
   const { width, height, toReference } = geometry;
-  const rowBytes = Math.ceil(width / 8);
-  const ink = new Uint8Array(rowBytes * height);
-  const threshold = 128 + options.inkSpread * 100;
   const level = (x: number, y: number) =>
     x < 0 || y < 0 || x >= page.width || y >= page.height ? 255 : (page.data[y * page.width + x] as number);
   for (let y = 0; y < height; y++) {
@@ -222,15 +278,74 @@ function scanToBits(page: GrayImage, geometry: ReturnType<typeof scanGeometry>, 
       const y0 = Math.floor(fy);
       const tx = fx - x0;
       const ty = fy - y0;
-      const value =
+      visit(
+        x,
+        y,
         (level(x0, y0) * (1 - tx) + level(x0 + 1, y0) * tx) * (1 - ty) +
-        (level(x0, y0 + 1) * (1 - tx) + level(x0 + 1, y0 + 1) * tx) * ty;
-      let isInk = value < threshold;
-      if (isInk ? rng.next() < options.dropout : rng.next() < options.speckle) isInk = !isInk;
-      if (isInk) ink[y * rowBytes + (x >> 3)] = (ink[y * rowBytes + (x >> 3)] as number) | (0x80 >> (x & 7));
+          (level(x0, y0 + 1) * (1 - tx) + level(x0 + 1, y0 + 1) * tx) * ty,
+      );
     }
   }
-  return { rowBytes, ink };
+}
+
+/** Resamples the upright page through the scan geometry and cuts it to 1 bit (1 = ink), with noise. */
+function scanToBits(page: GrayImage, geometry: ScanGeometry, options: RenderOptions, rng: Rng): ScanImage {
+  const { width, height } = geometry;
+  const rowBytes = Math.ceil(width / 8);
+  const ink = new Uint8Array(rowBytes * height);
+  const threshold = 128 + options.inkSpread * 100;
+  resample(page, geometry, (x, y, value) => {
+    let isInk = value < threshold;
+    if (isInk ? rng.next() < options.dropout : rng.next() < options.speckle) isInk = !isInk;
+    if (isInk) ink[y * rowBytes + (x >> 3)] = (ink[y * rowBytes + (x >> 3)] as number) | (0x80 >> (x & 7));
+  });
+  return { kind: 'bits', width, height, ink };
+}
+
+/**
+ * An 8-bit scan: paper a little below white, ink a little above black, spread darkening the
+ * strokes' edges, sensor noise, and the same specks and dropout as a 1-bit scan. A colour scan
+ * tints paper and ink (a cream sheet, blue-black ink) and is stored as JPEG, as scanners do.
+ */
+async function scanToSamples(
+  page: GrayImage,
+  geometry: ScanGeometry,
+  options: RenderOptions,
+  rng: Rng,
+  color: boolean,
+): Promise<ScanImage> {
+  const { width, height } = geometry;
+  const gray = new Uint8Array(width * height);
+  const paper = rng.uniform(225, 248);
+  const inkLevel = rng.uniform(15, 45);
+  resample(page, geometry, (x, y, value) => {
+    let darkness = Math.min(1, ((255 - value) / 255) * (1 + options.inkSpread));
+    if (darkness > 0.5 ? rng.next() < options.dropout : rng.next() < options.speckle) darkness = 1 - darkness;
+    const level = paper - (paper - inkLevel) * darkness + (rng.next() - 0.5) * 10;
+    gray[y * width + x] = Math.max(0, Math.min(255, Math.round(level)));
+  });
+  if (!color) return { kind: 'samples', width, height, channels: 1, data: gray };
+  const rgb = new Uint8Array(width * height * 3);
+  const tint = [1, 0.985, 0.94];
+  const inkTint = [0.75, 0.8, 1.25];
+  for (let i = 0; i < gray.length; i++) {
+    const value = gray[i] as number;
+    const darkness = 1 - value / 255;
+    for (let c = 0; c < 3; c++) {
+      const toned = value * ((tint[c] as number) * (1 - darkness) + (inkTint[c] as number) * darkness);
+      rgb[i * 3 + c] = Math.max(0, Math.min(255, Math.round(toned)));
+    }
+  }
+  const jpeg = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  return { kind: 'jpeg', width, height, channels: 3, jpeg: new Uint8Array(jpeg) };
+}
+
+function scanImage(page: GrayImage, geometry: ScanGeometry, options: RenderOptions, rng: Rng) {
+  if (options.scanKind === 'gray' || options.scanKind === 'color')
+    return scanToSamples(page, geometry, options, rng, options.scanKind === 'color');
+  return Promise.resolve(scanToBits(page, geometry, options, rng));
 }
 
 export async function renderSheetPdf(
@@ -249,7 +364,7 @@ export async function renderSheetPdf(
   const text = (pageCount: number): SheetText => {
     return {
       copyLabel: COPY_LABEL[submission.copy],
-      electionLines: details.electionLines ?? defaultElectionLines(submission.corporation),
+      electionLines: details.electionLines ?? defaultElectionLines(submission),
       departamento: submission.mesa.departamento,
       departamentoName: details.departamentoName ?? 'DEPARTAMENTO',
       municipio: submission.mesa.municipio,
@@ -267,8 +382,11 @@ export async function renderSheetPdf(
   const laidOut = layOut(submission, text, details.candidates ?? []);
   const { template } = laidOut;
   const values = submissionFields(submission);
+  const firstRoundHabits = options.firstRoundHabits ?? presidentialRound(submission) === 1;
+  // The size of the writing follows each row; everything else about one jurado's hand stays.
+  const { digitHeight: _, ...sheetHand } = options.hand === 'sheet' ? drawHandStyle({}, rng) : { digitHeight: 0 };
 
-  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const scans: ScanPage[] = [];
   const fields: FieldTruth[] = [];
   const pages: PageTruth[] = [];
   const referencePages: GrayImage[] = [];
@@ -289,7 +407,8 @@ export async function renderSheetPdf(
           cellWidth: Math.round(cell.rect.width),
           cellHeight,
           digitHeight,
-          filler: 'dot',
+          ...sheetHand,
+          ...(firstRoundHabits ? { firstRoundHabits } : { filler: 'dot' as const }),
           overwrite: options.overwriteRate,
           ...(options.emptyStyle === 'random' ? {} : { emptyStyle: options.emptyStyle }),
         },
@@ -310,22 +429,9 @@ export async function renderSheetPdf(
       });
     }
     referencePages.push(page);
-    const geometry = scanGeometry(rng, options, template);
-    const { ink } = scanToBits(page, geometry, options, rng);
-    // DeviceGray 1-bit: a 0 sample is black, so the stored bits are the inverse of the ink mask.
-    for (let i = 0; i < ink.length; i++) ink[i] = ~(ink[i] as number) & 0xff;
-    const image = pdf.context.flateStream(ink, {
-      Type: 'XObject',
-      Subtype: 'Image',
-      Width: geometry.width,
-      Height: geometry.height,
-      BitsPerComponent: 1,
-      ColorSpace: 'DeviceGray',
-    });
-    const pdfPage = pdf.addPage([geometry.width, geometry.height]);
-    pdfPage.node.setXObject(PDFName.of('Im0'), pdf.context.register(image));
-    const content = pdf.context.flateStream(`q ${geometry.width} 0 0 ${geometry.height} 0 0 cm /Im0 Do Q`);
-    pdfPage.node.set(PDFName.of('Contents'), pdf.context.register(content));
+    const resolution = SCAN_RESOLUTION[options.scanKind];
+    const geometry = scanGeometry(rng, options, template, resolution);
+    scans.push({ image: await scanImage(page, geometry, options, rng), dpi: 72 * resolution });
     pages.push({
       pageNumber: drawn.pageNumber,
       barcode,
@@ -336,53 +442,21 @@ export async function renderSheetPdf(
       rotationDeg: geometry.rotationDeg,
     });
   }
-  return {
-    pdf: await pdf.save({ useObjectStreams: true }),
+  const pdf = await scanPdf(scans);
+  const sheet: RenderedSheet = {
+    pdf,
+    scanKind: options.scanKind,
+    uploads: [pdf],
     template,
     truth: { fields, pages, mesa: submission.mesa, transmissionCode, copy: submission.copy },
     referencePages,
   };
-}
-
-/** A phone photo of page 1: perspective, a darker table around the sheet, uneven light, blur, JPEG. */
-export async function renderSheetPhoto(sheet: RenderedSheet, rng: Rng, pageNumber = 1): Promise<Uint8Array> {
-  const page = sheet.referencePages[pageNumber - 1];
-  if (!page) throw new RangeError(`no page ${pageNumber}`);
-  // A camera keeps the sheet's proportions (perspective aside): the sheet fills ~88 % of the height.
-  const height = 3300;
-  const width = Math.round((height * 0.88 * page.width) / page.height / 0.86);
-  const margin = { x: width * 0.07, y: height * 0.06 };
-  const jitter = () => rng.uniform(-0.025, 0.025);
-  const corners = [
-    { x: margin.x + jitter() * width, y: margin.y + jitter() * height },
-    { x: width - margin.x + jitter() * width, y: margin.y + jitter() * height },
-    { x: width - margin.x + jitter() * width, y: height - margin.y + jitter() * height },
-    { x: margin.x + jitter() * width, y: height - margin.y + jitter() * height },
-  ];
-  const reference = [
-    { x: 0, y: 0 },
-    { x: page.width, y: 0 },
-    { x: page.width, y: page.height },
-    { x: 0, y: page.height },
-  ];
-  const toReference = homographyFromPoints(corners, reference);
-  if (!toReference) throw new Error('degenerate photo geometry');
-  const light = { x: rng.uniform(0, width), y: rng.uniform(0, height), strength: rng.uniform(0.15, 0.3) };
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = applyHomography(toReference, x + 0.5, y + 0.5);
-      const px = Math.floor(p.x);
-      const py = Math.floor(p.y);
-      const onSheet = px >= 0 && py >= 0 && px < page.width && py < page.height;
-      const paper = onSheet ? (page.data[py * page.width + px] as number) * 0.82 + 30 : 95;
-      const shade = 1 - light.strength * (Math.hypot(x - light.x, y - light.y) / Math.hypot(width, height));
-      data[y * width + x] = Math.max(0, Math.min(255, paper * shade + (rng.next() - 0.5) * 16));
-    }
+  if (options.scanKind === 'photo') {
+    sheet.uploads = [];
+    // A witness photographs the pages that carry numbers, not the jurados' page.
+    const numbered = new Set(template.cells.map((cell) => cell.page));
+    for (const { pageNumber } of pages.filter((page) => numbered.has(page.pageNumber)))
+      sheet.uploads.push(await renderSheetPhoto(sheet, rng, pageNumber));
   }
-  const jpeg = await sharp(data, { raw: { width, height, channels: 1 } })
-    .blur(0.8)
-    .jpeg({ quality: 82 })
-    .toBuffer();
-  return new Uint8Array(jpeg);
+  return sheet;
 }

@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { COPIES, copySchema, corporationSchema, departamentoCodeSchema } from '@castor/contracts';
+import { copySchema, corporationSchema, departamentoCodeSchema, MESA_COPIES } from '@castor/contracts';
 import { z } from 'zod';
 import {
   FAULT_KINDS,
@@ -71,7 +71,7 @@ const argsSchema = z
       .string()
       .transform((value) => value.split(','))
       .pipe(z.array(copySchema).min(1))
-      .default([...COPIES]),
+      .default([...MESA_COPIES]),
     source: z.enum(['ocr', 'witness', 'partner', 'reviewer']).default('partner'),
     'fault-rate': z
       .array(z.string().regex(/^[a-z_]+=[0-9.]+$/, { message: 'use kind=rate, e.g. arithmetic_slip=0.01' }))

@@ -83,14 +83,42 @@ const PARTIES: readonly Party[] = [
   { code: '0168', name: 'MOVIMIENTO CARIBE UNIDO', position: -0.15, popularity: 0.5 },
 ];
 
+/** A candidate of the 2026 presidential election as the sheets print it (ballot number = index + 1). */
+export interface PresidentialCandidate2026 {
+  name: string;
+  party: string;
+  /** Left (−1) to right (+1), for the synthetic vote model. */
+  position: number;
+  /** Relative weight of the synthetic first-round vote (the real shares are not used). */
+  popularity: number;
+}
+
 /**
- * The 2026 presidential second round as printed on the real sheets in packages/test-support/fixtures/e14
- * (ballot numbers, formulas and parties). The vote shares the generator gives them are synthetic.
+ * The 2026 presidential ballots as printed on the published sheets: the first round (31 May, 13
+ * candidates, the Cúcuta and Barcelona sheets) and the second (21 June, two fórmulas, the Anzá and
+ * Turbo sheets). Ballot numbers, names and parties are the printed ones; vote shares are synthetic.
  */
-const SECOND_ROUND_2026: readonly { name: string; party: string; position: number }[] = [
-  { name: 'IVÁN CEPEDA CASTRO', party: 'PACTO HISTÓRICO', position: -1 },
-  { name: 'ABELARDO DE LA ESPRIELLA', party: 'DEFENSORES DE LA PATRIA', position: 1 },
-];
+export const PRESIDENTE_2026: Readonly<Record<1 | 2, readonly PresidentialCandidate2026[]>> = {
+  1: [
+    { name: 'IVÁN CEPEDA CASTRO', party: 'PACTO HISTÓRICO', position: -1, popularity: 3 },
+    { name: 'CLAUDIA LÓPEZ', party: 'UNA NUEVA HISTORIA', position: -0.2, popularity: 0.4 },
+    { name: 'RAÚL SANTIAGO BOTERO JARAMILLO', party: 'ROMPER EL SISTEMA', position: 0.5, popularity: 0.1 },
+    { name: 'ABELARDO DE LA ESPRIELLA', party: 'DEFENSORES DE LA PATRIA', position: 1, popularity: 3 },
+    { name: 'ÓSCAR MAURICIO LIZCANO ARANGO', party: 'COALICIÓN FAMILIA', position: 0.4, popularity: 0.1 },
+    { name: 'MIGUEL URIBE LONDOÑO', party: 'VAMOS JUNTOS', position: 0.8, popularity: 0.2 },
+    { name: 'SONDRA MACOLLINS GARVIN PINTO', party: 'SONDRA PRESIDENTE', position: 0.3, popularity: 0.05 },
+    { name: 'ROY LEONARDO BARRERAS MONTEALEGRE', party: 'LA FUERZA', position: -0.4, popularity: 0.2 },
+    { name: 'CARLOS EDUARDO CAICEDO OMAR', party: 'CAICEDO', position: -0.6, popularity: 0.1 },
+    { name: 'GUSTAVO MATAMOROS CAMACHO', party: 'PARTIDO ECOLOGISTA COLOMBIANO', position: 0.6, popularity: 0.05 },
+    { name: 'PALOMA VALENCIA LASERNA', party: 'CENTRO DEMOCRÁTICO', position: 0.9, popularity: 0.5 },
+    { name: 'SERGIO FAJARDO VALDERRAMA', party: 'FAJARDO PRESIDENTE', position: 0, popularity: 0.6 },
+    { name: 'LUIS GILBERTO MURILLO URRUTIA', party: 'LA OPORTUNIDAD ES COLOMBIA', position: 0.1, popularity: 0.1 },
+  ],
+  2: [
+    { name: 'IVÁN CEPEDA CASTRO', party: 'PACTO HISTÓRICO', position: -1, popularity: 1 },
+    { name: 'ABELARDO DE LA ESPRIELLA', party: 'DEFENSORES DE LA PATRIA', position: 1, popularity: 1 },
+  ],
+};
 
 /** Rows a page of the form holds: candidates carry photos, lists are dense tables. */
 const ROWS_PER_PAGE = { single: 6, list: 24 } as const;
@@ -149,8 +177,15 @@ export function buildBallot(
     options,
     totalled,
     layout,
-    // One page for the header and nivelación, then the rows plus blancos/nulos/no marcados/total.
-    pageCount: 1 + Math.ceil((options.length + 4) / rowsPerPage),
+    // The published Presidente forms: 3 pages in the first round (candidates 1–7, then 8–13 and the
+    // closing rows, then the jurados), 2 in the second. Other ballots: one page for the header and
+    // nivelación, then the rows plus blancos/nulos/no marcados/total.
+    pageCount:
+      corporation === 'PRESIDENTE'
+        ? settings.presidentialRound === 1
+          ? 3
+          : 2
+        : 1 + Math.ceil((options.length + 4) / rowsPerPage),
   };
 }
 
@@ -161,21 +196,27 @@ function circunscripcionOf(corporation: Corporation, scope: BallotScope): Circun
 }
 
 function singleWinnerCandidates(corporation: Corporation, settings: BallotSettings, random: Rng): Contender[] {
-  if (corporation === 'PRESIDENTE' && settings.presidentialRound === 2) {
+  if (corporation === 'PRESIDENTE') {
+    const round = settings.presidentialRound;
     // A national swing per seed, so different seeds give different (close) races.
-    const swing = random.uniform(-0.06, 0.06);
-    return SECOND_ROUND_2026.map((formula, index) => ({
+    const swing = round === 2 ? random.uniform(-0.06, 0.06) : 0;
+    return PRESIDENTE_2026[round].map((candidate, index) => ({
       ballotNumber: index + 1,
-      name: formula.name,
-      party: formula.party,
+      name: candidate.name,
+      party: candidate.party,
       preferente: false,
-      position: formula.position,
-      popularity: index === 0 ? 0.5 + swing : 0.5 - swing,
+      position: candidate.position,
+      popularity:
+        round === 2
+          ? index === 0
+            ? 0.5 + swing
+            : 0.5 - swing
+          : candidate.popularity * Math.exp(0.3 * random.normal()),
       firstOption: 0,
       optionCount: 0,
     }));
   }
-  const count = corporation === 'PRESIDENTE' ? 8 : random.int(3, 6);
+  const count = random.int(3, 6);
   const parties = random.shuffle([...PARTIES]).slice(0, count);
   return parties.map((party, index) => ({
     ballotNumber: index + 1,

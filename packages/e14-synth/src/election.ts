@@ -1,5 +1,4 @@
 import {
-  COPIES,
   type Copy,
   type Corporation,
   copySchema,
@@ -7,6 +6,7 @@ import {
   type DivipolDocument,
   type E14Submission,
   electionCodeSchema,
+  MESA_COPIES,
   type MesaKey,
   type MesaRef,
   mesaKey,
@@ -201,7 +201,7 @@ export class SyntheticElection {
     const copies = z
       .array(copySchema)
       .min(1)
-      .parse(options.copies ?? COPIES);
+      .parse(options.copies ?? MESA_COPIES);
     const source = options.source ?? 'partner';
     for (const sheet of this.sheets()) for (const copy of copies) yield sheet.submission(copy, source);
   }
@@ -240,7 +240,7 @@ export class SyntheticElection {
     const ref = mesaRefOf(this.territory, mesa);
     const key = mesaKey(ref);
     let versions: SheetVersions = {
-      written: { claveros: honest, delegados: honest, transmision: honest },
+      written: { claveros: honest, delegados: honest, transmision: honest, consul_embajador: honest },
       preconteo: honest.cells,
       escrutinio: honest.cells,
     };
@@ -464,7 +464,12 @@ class SheetRecord implements GeneratedSheet {
 
 function applyEffect(honest: HonestSheet, effect: FaultEffect): SheetVersions {
   const everywhere = effect.allCopies ?? honest;
-  const written: Record<Copy, WrittenSheet> = { claveros: everywhere, delegados: everywhere, transmision: everywhere };
+  const written: Record<Copy, WrittenSheet> = {
+    claveros: everywhere,
+    delegados: everywhere,
+    transmision: everywhere,
+    consul_embajador: everywhere,
+  };
   if (effect.oneCopy) written[effect.oneCopy.copy] = effect.oneCopy.sheet;
   return {
     written,

@@ -1,8 +1,8 @@
 import {
-  COPIES,
   type Copy,
   copySchema,
   corporationSchema,
+  MESA_COPIES,
   mesaKeySchema,
   type RuleId,
   ruleIdSchema,
@@ -434,7 +434,7 @@ function markOneCell(
   for (let c = 0; c < layout.size; c++) if (cell(honest.cells, c) > 0) written.push(c);
   if (written.length === 0) return null;
   const target = random.pick(written);
-  const copy = random.pick(COPIES);
+  const copy = random.pick(MESA_COPIES);
   const reading = mark(random);
   return {
     reading: { copy, cell: target, mark: reading },

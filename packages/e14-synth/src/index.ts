@@ -2,6 +2,8 @@
  * @castor/e14-synth: deterministic synthetic national elections with injected, labelled faults,
  * the test and benchmark corpus of the E-14 work. See README.md.
  */
+
+export { PRESIDENTE_2026, type PresidentialCandidate2026 } from './ballots.js';
 export {
   type ElectionCounts,
   GENERATOR_VERSION,
@@ -30,7 +32,7 @@ export {
   NO_FAULTS,
   visibleFault,
 } from './faults.js';
-export { DEPARTAMENTOS, type DepartamentoProfile } from './geography.js';
+export { CONSULADOS_CODE, DEPARTAMENTOS, type DepartamentoProfile } from './geography.js';
 export {
   formatOfficialCsv,
   formatOfficialRow,

@@ -8,7 +8,12 @@ import type { WrittenSheet } from './voting.js';
  * The `T` digit of the barcode `7 C KKKKKK T 01 PP NN`: 1 claveros and 2 delegados are seen on
  * real sheets; 3 for transmisión is unconfirmed (docs/e14.md).
  */
-export const BARCODE_COPY_DIGIT: Record<Copy, number> = { claveros: 1, delegados: 2, transmision: 3 };
+export const BARCODE_COPY_DIGIT: Record<Copy, number> = {
+  claveros: 1,
+  delegados: 2,
+  transmision: 3,
+  consul_embajador: 2,
+};
 
 export type SubmissionSource = E14Submission['source'];
 

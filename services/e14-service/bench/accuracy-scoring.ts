@@ -1,9 +1,11 @@
 /**
  * Scoring for the accuracy benchmark (bench/accuracy.ts): every stored field against the truth
- * the generator drew, then the figures of one election (or one corporation of it).
+ * the generator drew (or the labels), then the figures of one election, one corporation of it, or
+ * any set of uploaded documents.
  */
 import type { E14Submission } from '@castor/contracts';
 import { toField } from '@castor/contracts';
+import type pg from 'pg';
 import { submissionFieldPaths } from '../src/domain/fusion.js';
 
 export interface Truth {
@@ -12,6 +14,7 @@ export interface Truth {
 }
 
 export interface StoredField {
+  election_code: string;
   mesa_key: string;
   corporation: string;
   form_id: number;
@@ -209,4 +212,68 @@ export function summariseTally(tally: FieldTally, overwrittenSheets: ReadonlySet
       otherWrongOnSheet: (wrongBySheet.get(field.mesaKey) ?? []).filter((other) => other.path !== field.path),
     })),
   };
+}
+
+/** Which uploads to measure: an election's (or one corporation's of it), or the documents given. */
+export interface DocumentFilter {
+  electionCode?: string;
+  corporation?: string;
+  documentIds?: readonly number[];
+}
+
+const FILTER_SQL = `($1::text IS NULL OR d.election_code = $1) AND ($2::text IS NULL OR d.corporation = $2)
+  AND ($3::bigint[] IS NULL OR d.id = ANY($3))`;
+const filterValues = (filter: DocumentFilter) => [
+  filter.electionCode ?? null,
+  filter.corporation ?? null,
+  filter.documentIds ? [...filter.documentIds] : null,
+];
+
+/** What became of the documents: how many ended in each state, with each error code. */
+export async function documentStates(pool: pg.Pool, filter: DocumentFilter) {
+  const documents = await pool.query<{ state: string; error_code: string | null; n: number }>(
+    `SELECT d.state, d.error_code, count(*)::int AS n FROM e14_documents d WHERE ${FILTER_SQL} GROUP BY 1, 2 ORDER BY 1, 2`,
+    filterValues(filter),
+  );
+  return documents.rows;
+}
+
+/** Every field stored from the documents that were read, with the form's failed rules and its review task. */
+export async function storedFields(pool: pg.Pool, filter: DocumentFilter): Promise<StoredField[]> {
+  const rows = await pool.query<StoredField>(
+    `SELECT d.election_code, d.mesa_key, f.corporation, f.id::int AS form_id, f.status AS form_status, x.path,
+            ARRAY(SELECT DISTINCT r->>'rule' FROM jsonb_array_elements(f.findings) r
+                  WHERE r->>'severity' IN ('high', 'critical')) AS failed_rules, x.state, x.value, x.confidence,
+            x.overwritten, t.reason AS task_reason,
+            (SELECT r->>'review' FROM jsonb_array_elements(d.reading->'fields') r WHERE r->>'path' = x.path) AS reading_review
+     FROM e14_documents d
+     JOIN e14_forms f ON f.id = d.form_id
+     JOIN e14_fields x ON x.form_id = f.id
+     LEFT JOIN review_tasks t ON t.form_id = f.id AND t.field_path = x.path
+     WHERE d.state = 'done' AND ${FILTER_SQL}`,
+    filterValues(filter),
+  );
+  return rows.rows;
+}
+
+/** What became of the documents, and the figures of their stored fields against the truth. */
+export async function measure(
+  pool: pg.Pool,
+  filter: DocumentFilter,
+  truths: Map<string, Map<string, Truth>>,
+  overwrittenSheets: ReadonlySet<string>,
+) {
+  const documents = await documentStates(pool, filter);
+  const rows = await storedFields(pool, filter);
+  return { documents, ...summariseTally(tallyFields(rows, truths), overwrittenSheets) };
+}
+
+export async function waitForEmptyQueue(pool: pg.Pool) {
+  for (;;) {
+    const open = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM e14_documents WHERE state IN ('queued', 'processing')`,
+    );
+    if (open.rows[0]?.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -1,11 +1,12 @@
 import { type Candidate, type Corporation, isListCorporation } from '@castor/contracts';
 import { loadShippedTemplate } from './load.js';
-import type { SheetTemplate, TemplateCell, TemplateRule } from './schema.js';
+import type { PrintedNumber, SheetTemplate, TemplateCell, TemplateRect, TemplateRule } from './schema.js';
 
 /**
  * What is printed on each page of a synthetic E-14, in template coordinates, and the template
- * that reads it back. The Presidente 2026 layout reproduces the published form (its template is
- * the one measured on the real scans); every other ballot gets the generic layout below: list
+ * that reads it back. The Presidente 2026 layouts (first and second round, regular and consulate)
+ * are drawn from their shipped templates, measured on the real scans; every other ballot gets the
+ * generic layout below: list
  * blocks with a black banner, row 0 "solo por la agrupación", candidate rows 101.., a printed
  * TOTAL for lists con voto preferente, and as many pages as the rows need plus the constancias page.
  */
@@ -80,6 +81,7 @@ const LEFT = 46.5;
 const RIGHT = 820.5;
 const DIVIDER = 600;
 const BODY_BOTTOM = 2470;
+const BANNER_HEIGHT = 39;
 
 const HEADER_RULES: TemplateRule[] = [
   { x1: 50, y1: 371.5, x2: 815, y2: 371.5 },
@@ -172,8 +174,17 @@ function pageHead(template: SheetTemplate, text: SheetText, pageNumber: number, 
     if (after)
       shapes.push({ kind: 'text', x: region.x + 6 + value.length * 14.5 + 4, y: baseline, text: after, size: 25 });
   };
-  code(regions.departamento, text.departamento, `- ${text.departamentoName}`, 408, 'DEPARTAMENTO:', 65);
-  code(regions.municipio, text.municipio, `- ${text.municipioName}`, 443, 'MUNICIPIO:', 65);
+  // A consulate's header names CONSULADO 88 and the country (PAÍS) in the municipio place.
+  const consulado = template.header === 'consulado';
+  code(
+    regions.departamento,
+    text.departamento,
+    `- ${text.departamentoName}`,
+    408,
+    consulado ? 'CONSULADO:' : 'DEPARTAMENTO:',
+    65,
+  );
+  code(regions.municipio, text.municipio, `- ${text.municipioName}`, 443, consulado ? 'PAÍS:' : 'MUNICIPIO:', 65);
   code(regions.zona, text.zona, '', 478, 'ZONA:', 63);
   code(regions.puesto, text.puesto, '', 478, 'PUESTO:', 189);
   code(regions.mesa, text.mesa, '', 478, 'MESA:', 347);
@@ -208,7 +219,7 @@ function pageHead(template: SheetTemplate, text: SheetText, pageNumber: number, 
 }
 
 function banner(y: number, label: string, shapes: Shape[], columns?: [string, number][]): void {
-  shapes.push({ kind: 'box', x: 47, y, width: 774, height: 39, fill: true, radius: 12 });
+  shapes.push({ kind: 'box', x: 47, y, width: 774, height: BANNER_HEIGHT, fill: true, radius: 12 });
   if (columns) {
     for (const [title, x] of columns)
       shapes.push({ kind: 'text', x, y: y + 27, text: title, size: 19, bold: true, anchor: 'middle', white: true });
@@ -227,18 +238,7 @@ function rowTable(
   const rules: TemplateRule[] = [];
   let y = top;
   for (const [index, row] of rows.entries()) {
-    const lines = row.label.split('\n');
-    lines.forEach((line, i) => {
-      shapes.push({
-        kind: 'text',
-        x: 323,
-        y: y + row.height / 2 + 7 - (lines.length - 1) * 11 + i * 22,
-        text: line,
-        size: 19,
-        bold: row.bold ?? true,
-        anchor: 'middle',
-      });
-    });
+    drawRowLabel(row.label, y, row.height, row.bold ?? true, shapes);
     cells.push({
       field: row.field,
       page,
@@ -251,10 +251,29 @@ function rowTable(
       rules.push({ x1: LEFT + 4, y1: y, x2: DIVIDER - 5, y2: y });
     }
   }
-  shapes.push({ kind: 'box', x: LEFT, y: top, width: RIGHT - LEFT, height: y - top, stroke: 2 });
-  shapes.push({ kind: 'line', x1: DIVIDER, y1: top, x2: DIVIDER, y2: y, width: 2 });
+  tableFrame(top, y, shapes);
   rules.push({ x1: LEFT + 4, y1: y, x2: RIGHT - 5, y2: y }, { x1: DIVIDER, y1: top + 4, x2: DIVIDER, y2: y - 4 });
   return { cells, rules, bottom: y };
+}
+
+function drawRowLabel(label: string, top: number, height: number, bold: boolean, shapes: Shape[]): void {
+  const lines = label.split('\n');
+  lines.forEach((line, i) => {
+    shapes.push({
+      kind: 'text',
+      x: 323,
+      y: top + height / 2 + 7 - (lines.length - 1) * 11 + i * 22,
+      text: line,
+      size: 19,
+      bold,
+      anchor: 'middle',
+    });
+  });
+}
+
+function tableFrame(top: number, bottom: number, shapes: Shape[]): void {
+  shapes.push({ kind: 'box', x: LEFT, y: top, width: RIGHT - LEFT, height: bottom - top, stroke: 2 });
+  shapes.push({ kind: 'line', x1: DIVIDER, y1: top, x2: DIVIDER, y2: bottom, width: 2 });
 }
 
 const NIVELACION_ROWS = [
@@ -292,58 +311,173 @@ export interface LaidOutSheet {
   pages: DrawnPage[];
 }
 
-/** The published Presidente 2026 second-round form (two fórmulas). */
-export function layOutPresidente2026(text: SheetText, candidates: readonly Candidate[], signed: number): LaidOutSheet {
-  const template = loadShippedTemplate('presidente-2026-2v');
-  const first = pageHead(template, text, 1, 2);
-  banner(612, 'NIVELACIÓN DE LA MESA', first);
-  rowTable(651, NIVELACION_ROWS, 1, first);
-  banner(957, '', first, [
-    ['CANDIDATO', 190],
-    ['AGRUPACIÓN', 420],
-    ['VOTACIÓN', 735],
-  ]);
-  for (const [index, top] of [1017, 1419].entries()) {
-    const candidate = candidates.find((c) => c.ballotNumber === index + 1);
-    first.push({ kind: 'box', x: LEFT, y: top, width: RIGHT - LEFT, height: 379, stroke: 2, radius: 30 });
-    first.push({ kind: 'text', x: 58, y: top + 233, text: String(index + 1), size: 40, bold: true });
-    first.push(
-      { kind: 'blob', cx: 175, cy: top + 140, rx: 62, ry: 95 },
-      { kind: 'blob', cx: 300, cy: top + 140, rx: 62, ry: 95 },
-    );
-    first.push({
+/** The row titles as printed (SUMA TOTAL on two lines), where a template names them on one. */
+const ROW_LABELS = new Map<string, string>([
+  ...NIVELACION_ROWS.map((row): [string, string] => [row.field, row.label]),
+  ...CLOSING_ROWS.map((row): [string, string] => [row.field, row.label]),
+]);
+
+/** Where a template cell's printing is: its labelRect (the shipped Presidente templates carry one). */
+function labelBox(cell: TemplateCell): TemplateRect {
+  if (!cell.labelRect) throw new Error(`template cell ${cell.field} has no labelRect to draw from`);
+  return cell.labelRect;
+}
+
+/** A label | value table drawn around template cells: rules halfway between their printed boxes. */
+function drawCellTable(cells: readonly TemplateCell[], shapes: Shape[]): void {
+  const boxes = cells.map(labelBox);
+  const top = (boxes[0] as TemplateRect).y - 1.5;
+  const last = boxes.at(-1) as TemplateRect;
+  boxes.forEach((box, index) => {
+    const next = boxes[index + 1];
+    const cell = cells[index] as TemplateCell;
+    drawRowLabel(ROW_LABELS.get(cell.field) ?? cell.label ?? '', box.y, box.height, true, shapes);
+    if (next) {
+      const y = (box.y + box.height + next.y) / 2;
+      shapes.push({ kind: 'line', x1: LEFT, y1: y, x2: DIVIDER, y2: y, width: 2 });
+    }
+  });
+  tableFrame(top, last.y + last.height + 1.5, shapes);
+}
+
+/** Text stretched narrower when it would not fit `width` (Arimo bold: ≈0.62 em a capital). */
+function fitted(text: string, size: number, width: number, stretch: number): number {
+  return Math.min(stretch, width / (text.length * size * 0.62));
+}
+
+/**
+ * A candidate's rounded box around the template's label box: the printed number where the
+ * template reads it, the photo (two for a second-round fórmula), the party's logo as text, the name.
+ */
+function candidateBox(
+  cell: TemplateCell,
+  number: PrintedNumber | undefined,
+  candidate: Candidate | undefined,
+  round: PresidentialRound,
+  shapes: Shape[],
+): void {
+  const box = labelBox(cell);
+  const top = box.y - 2;
+  const height = box.height + 4;
+  const ballot = cell.field.slice('votes.'.length);
+  shapes.push({
+    kind: 'box',
+    x: LEFT,
+    y: top,
+    width: RIGHT - LEFT,
+    height,
+    stroke: 2,
+    radius: Math.min(30, height * 0.12),
+  });
+  if (number) {
+    shapes.push({
       kind: 'text',
-      x: 470,
-      y: top + 150,
-      text: (candidate?.party ?? 'PARTIDO').slice(0, 14).toUpperCase(),
-      size: 30,
+      x: number.rect.x + number.rect.width / 2,
+      y: number.rect.y + number.rect.height / 2 + 14.5,
+      text: number.text,
+      size: 40,
       bold: true,
       anchor: 'middle',
-      stretch: 0.8,
-    });
-    const names = (candidate?.name ?? `CANDIDATO ${index + 1}`).toUpperCase().split(' / ');
-    names.forEach((name, i) => {
-      first.push({
-        kind: 'text',
-        x: 330,
-        y: top + 313 + i * 33,
-        text: name,
-        size: 22,
-        anchor: 'middle',
-        stretch: 0.85,
-      });
+      stretch: number.text.length > 1 ? 0.8 : 1,
     });
   }
-  rowTable(1853, CLOSING_ROWS, 1, first);
-  const second = pageHead(template, text, 2, 2);
-  constanciasPage(second, signed);
-  return {
-    template,
-    pages: [
-      { pageNumber: 1, shapes: first },
-      { pageNumber: 2, shapes: second },
-    ],
-  };
+  const photos = round === 2 ? [175, 300] : [180];
+  for (const cx of photos)
+    shapes.push({ kind: 'blob', cx, cy: top + height * 0.37, rx: round === 2 ? 62 : 52, ry: height * 0.25 });
+  const party = (candidate?.party ?? 'PARTIDO').toUpperCase();
+  // Centred between the photos and the value column.
+  const partyX = round === 2 ? 480 : 440;
+  const partySize = round === 2 ? 30 : 24;
+  shapes.push({
+    kind: 'text',
+    x: partyX,
+    y: top + height * 0.4,
+    text: party,
+    size: partySize,
+    bold: true,
+    anchor: 'middle',
+    stretch: fitted(party, partySize, 2 * (590 - partyX), 0.8),
+  });
+  const names = (candidate?.name ?? `CANDIDATO ${ballot}`).toUpperCase().split(' / ');
+  names.forEach((name, i) => {
+    shapes.push({
+      kind: 'text',
+      x: 330,
+      y: top + height * (round === 2 ? 0.83 : 0.88) + i * 33,
+      text: name,
+      size: round === 2 ? 22 : 20,
+      anchor: 'middle',
+      stretch: fitted(name, round === 2 ? 22 : 20, 520, 0.85),
+    });
+  });
+}
+
+export type PresidentialRound = 1 | 2;
+
+/** The shipped template of a Presidente 2026 sheet: the round's form, the consulate variant at departamento 88. */
+export function presidente2026TemplateId(round: PresidentialRound, consulado: boolean): string {
+  return `presidente-2026-${round}v${consulado ? '-consulado' : ''}`;
+}
+
+/** A banner's centre line in the template: a rule from x 80 to 780, the nearest above `y`. */
+function bannerAbove(rules: readonly TemplateRule[], y: number): number | undefined {
+  const centres = rules.filter((rule) => rule.x1 === 80 && rule.x2 === 780 && rule.y1 === rule.y2 && rule.y1 < y);
+  return centres.length === 0 ? undefined : Math.max(...centres.map((rule) => rule.y1));
+}
+
+/**
+ * The published Presidente 2026 forms, drawn from their shipped templates so that what is printed
+ * is where the reader looks: the second round (two fórmulas on page 1, the constancias on page 2)
+ * and the first (13 candidates: nivelación and 1–7 on page 1, 8–13 and the closing rows on page
+ * 2, the constancias on page 3), each with the DEPARTAMENTO / MUNICIPIO header or, for consulates,
+ * CONSULADO / PAÍS.
+ */
+export function layOutPresidente2026(
+  text: SheetText,
+  candidates: readonly Candidate[],
+  signed: number,
+  { round = 2, consulado = false }: { round?: PresidentialRound; consulado?: boolean } = {},
+): LaidOutSheet {
+  const template = loadShippedTemplate(presidente2026TemplateId(round, consulado));
+  const pages: DrawnPage[] = [];
+  for (const layout of template.pages) {
+    const shapes = pageHead(template, text, layout.pageNumber, template.pageCount);
+    const cells = template.cells.filter((cell) => cell.page === layout.pageNumber);
+    if (cells.length === 0) {
+      constanciasPage(shapes, signed);
+      pages.push({ pageNumber: layout.pageNumber, shapes });
+      continue;
+    }
+    const nivelacion = cells.filter((cell) => cell.field.startsWith('nivelacion.'));
+    const votes = cells.filter((cell) => cell.field.startsWith('votes.'));
+    const closing = cells.filter((cell) => !nivelacion.includes(cell) && !votes.includes(cell));
+    const bannerOver = (first: TemplateCell | undefined, label: string, columns?: [string, number][]) => {
+      const centre = first && bannerAbove(layout.rules, labelBox(first).y);
+      if (centre !== undefined) banner(centre - BANNER_HEIGHT / 2, label, shapes, columns);
+    };
+    if (nivelacion.length > 0) {
+      bannerOver(nivelacion[0], 'NIVELACIÓN DE LA MESA');
+      drawCellTable(nivelacion, shapes);
+    }
+    bannerOver(votes[0], '', [
+      ['CANDIDATO', 190],
+      ['AGRUPACIÓN', 420],
+      ['VOTACIÓN', 735],
+    ]);
+    for (const cell of votes) {
+      const ballot = cell.field.slice('votes.'.length);
+      candidateBox(
+        cell,
+        layout.printedNumbers.find((number) => number.text === ballot),
+        candidates.find((candidate) => String(candidate.ballotNumber) === ballot),
+        round,
+        shapes,
+      );
+    }
+    if (closing.length > 0) drawCellTable(closing, shapes);
+    pages.push({ pageNumber: layout.pageNumber, shapes });
+  }
+  return { template, pages };
 }
 
 /** Blocks of a generic ballot from the submission's vote rows and the divipol candidates. */
@@ -394,7 +528,6 @@ export function ballotBlocks(
 }
 
 const ROW_HEIGHT = 58;
-const BANNER_HEIGHT = 39;
 
 /** The generic layout: as many pages as the rows need, then the constancias page. */
 export function layOutGeneric(
@@ -495,7 +628,7 @@ export function layOutGeneric(
         rules.push(...table.rules);
       }
     }
-    template.pages.push({ pageNumber: number, rules });
+    template.pages.push({ pageNumber: number, rules, printedNumbers: [] });
     pages.push({ pageNumber: number, shapes });
   }
   return { template, pages };
