@@ -2,11 +2,12 @@
  * Evaluates a model and writes reports/eval-v<N>.json and reports/eval-v<N>.md.
  *
  *   pnpm --filter @castor/digit-recognizer-training evaluate [--model ../digit-recognizer/models/digits-vN.json]
- *     [--cells 5000] [--seed evaluation-vN] [--out reports]
+ *     [--cells 5000] [--seed evaluation-vN] [--first-round-habits] [--out reports]
  *
  * Held-out synthetic glyphs and cells (faces never seen in training, another seed), the held-out
  * tenth of MNIST, calibration per confidence bin, single-threaded throughput, and every value cell
- * of the two real sheets. Each version is evaluated on its own sample (seed `evaluation-v<N>`);
+ * of the real sheets. `--first-round-habits` writes the synthetic cells with the habits of the
+ * first-round 2026 sheets (zeros, 'Ø', '⊗' and X as fillers, …). Each version is evaluated on its own sample (seed `evaluation-v<N>`);
  * `--seed` draws another, e.g. to compare an older model on a newer one's sample (with `--out`
  * elsewhere, so that its committed report stays as it was).
  */
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     cells: { type: 'string' },
     seed: { type: 'string' },
     out: { type: 'string' },
+    'first-round-habits': { type: 'boolean' },
   },
 });
 const args = z
@@ -51,6 +53,7 @@ const args = z
     seed: z.string().min(1).optional(),
     // The reports sit next to this kit's sources, not next to the models it measures.
     out: z.string().default(fileURLToPath(new URL('../reports', import.meta.url))),
+    'first-round-habits': z.boolean().default(false),
   })
   .parse(values);
 
@@ -60,6 +63,7 @@ const version = model.metadata.version;
 const recognizer = new CellRecognizer(model);
 const renderer = await loadHandwritingRenderer();
 const seed = args.seed ?? `evaluation-v${version}`;
+const firstRoundHabits = args['first-round-habits'];
 
 const loadBefore = loadavg();
 const throughput = measureThroughput(recognizer, renderer, {
@@ -68,9 +72,20 @@ const throughput = measureThroughput(recognizer, renderer, {
   faces: EVALUATION_FACES,
 });
 log(`throughput: ${Math.round(throughput.glyphsPerSecond)} glyphs/s, ${Math.round(throughput.cellsPerSecond)} cells/s`);
-const glyphs = evaluateGlyphs(recognizer, renderer, { cells: args.cells, seed, faces: EVALUATION_FACES, mnist: true });
+const glyphs = evaluateGlyphs(recognizer, renderer, {
+  cells: args.cells,
+  seed,
+  faces: EVALUATION_FACES,
+  mnist: true,
+  firstRoundHabits,
+});
 log(`glyphs: ${glyphs.samples}, accuracy ${(100 * glyphs.accuracy).toFixed(2)} %`);
-const cells = evaluateCells(recognizer, renderer, { cells: args.cells, seed, faces: EVALUATION_FACES });
+const cells = evaluateCells(recognizer, renderer, {
+  cells: args.cells,
+  seed,
+  faces: EVALUATION_FACES,
+  firstRoundHabits,
+});
 log(
   `cells: ${cells.cells}, accuracy ${(100 * cells.accuracy).toFixed(2)} %, wrong with confidence ≥ ${REVIEW_THRESHOLD} ` +
     `${(100 * cells.wrongAboveReviewThreshold).toFixed(2)} %, reviewed ${(100 * cells.review.reviewRate).toFixed(1)} %`,
@@ -83,6 +98,7 @@ log(
 const report: EvaluationReport = {
   model: { file: args.model, version, createdAt: model.metadata.createdAt, seed: model.metadata.seed },
   evaluatedAt: new Date().toISOString(),
+  sample: { seed, firstRoundHabits },
   heldOutFaces: EVALUATION_FACES,
   reviewThreshold: REVIEW_THRESHOLD,
   wrongUnreviewedTarget: WRONG_UNREVIEWED_TARGET,

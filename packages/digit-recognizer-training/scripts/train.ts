@@ -3,7 +3,7 @@
  *
  *   pnpm --filter @castor/digit-recognizer-training train [--version N] [--seed S] [--cells 30000]
  *     [--epochs 14] [--hidden 128] [--mnist-copies 3] [--dropout 0.2] [--overwritten-weight 0.5]
- *     [--strong-augment] [--reviewed <folder>] [--out <file>]
+ *     [--strong-augment] [--first-round-habits] [--reviewed <folder>] [--out <file>]
  *
  * Deterministic for a seed on a given Node version (same data, same weights; only the date in the
  * metadata differs). --reviewed adds the reviewed cells of a folder (format in reviewed-samples.ts),
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     dropout: { type: 'string' },
     'overwritten-weight': { type: 'string' },
     'strong-augment': { type: 'boolean' },
+    'first-round-habits': { type: 'boolean' },
     reviewed: { type: 'string' },
     out: { type: 'string' },
   },
@@ -60,6 +61,7 @@ const args = z
     dropout: z.coerce.number().min(0).max(0.8).default(DEFAULT_TRAINING_CONFIG.dropout),
     'overwritten-weight': z.coerce.number().min(0).max(10).default(DEFAULT_TRAINING_CONFIG.overwrittenWeight),
     'strong-augment': z.boolean().default(DEFAULT_TRAINING_CONFIG.strongAugment),
+    'first-round-habits': z.boolean().default(DEFAULT_TRAINING_CONFIG.firstRoundHabits),
     reviewed: z.string().optional(),
     out: z.string().optional(),
   })
@@ -91,6 +93,7 @@ const model = trainDigitModel(
     dropout: args.dropout,
     overwrittenWeight: args['overwritten-weight'],
     strongAugment: args['strong-augment'],
+    firstRoundHabits: args['first-round-habits'],
     reviewed: reviewed.glyphs,
     reviewedCellsSkipped: reviewed.skippedCells,
     onProgress: log,

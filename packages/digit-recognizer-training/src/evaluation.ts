@@ -43,7 +43,13 @@ function argmax(values: Float32Array): number {
 export function evaluateGlyphs(
   recognizer: CellRecognizer,
   renderer: HandwritingRenderer,
-  options: { cells: number; seed: string; faces: readonly HandwritingFaceId[]; mnist: boolean },
+  options: {
+    cells: number;
+    seed: string;
+    faces: readonly HandwritingFaceId[];
+    mnist: boolean;
+    firstRoundHabits?: boolean;
+  },
 ): GlyphEvaluation {
   const rng = createRng(options.seed);
   const confusion = GLYPH_CLASSES.map(() => GLYPH_CLASSES.map(() => 0));
@@ -56,7 +62,11 @@ export function evaluateGlyphs(
     if (truth === predicted) entry.correct++;
   };
   for (let i = 0; i < options.cells; i++) {
-    const cell = renderSyntheticCell(renderer, { faces: options.faces }, rng);
+    const cell = renderSyntheticCell(
+      renderer,
+      { faces: options.faces, firstRoundHabits: options.firstRoundHabits ?? false },
+      rng,
+    );
     const segmentation = segmentCell(cell.image, { digitHeight: cell.digitHeightHint });
     const { context } = segmentation;
     for (const sample of labelCandidates(segmentation.glyphs, cell.rendered)) {
@@ -164,7 +174,14 @@ function kindOf(truth: CellValue): string {
 export function evaluateCells(
   recognizer: CellRecognizer,
   renderer: HandwritingRenderer,
-  options: { cells: number; seed: string; faces: readonly HandwritingFaceId[]; overwrite?: number },
+  options: {
+    cells: number;
+    seed: string;
+    faces: readonly HandwritingFaceId[];
+    overwrite?: number;
+    /** Cells written with the habits of the first-round 2026 sheets (`SyntheticCellOptions`). */
+    firstRoundHabits?: boolean;
+  },
 ): CellEvaluation {
   const rng = createRng(options.seed);
   const results: {
@@ -176,7 +193,15 @@ export function evaluateCells(
     marked: boolean;
   }[] = [];
   for (let i = 0; i < options.cells; i++) {
-    const cell = renderSyntheticCell(renderer, { faces: options.faces, overwrite: options.overwrite ?? 0.05 }, rng);
+    const cell = renderSyntheticCell(
+      renderer,
+      {
+        faces: options.faces,
+        overwrite: options.overwrite ?? 0.05,
+        firstRoundHabits: options.firstRoundHabits ?? false,
+      },
+      rng,
+    );
     const truth: CellValue = cell.rendered.state === 'empty' ? 'empty' : cell.rendered.value;
     const reading = recognizer.readCell(cell.image, { digitHeight: cell.digitHeightHint });
     results.push({

@@ -29,9 +29,40 @@ import { type FaceMasters, loadGlyphMasters, MASTER_INK_HEIGHT } from './glyph-m
 export const GLYPH_LABELS = [...DIGITS, 'dot', 'dash'] as const;
 export type GlyphLabel = (typeof GLYPH_LABELS)[number];
 
+/**
+ * What the pen draws in a position: a glyph label, or one of the marks of the first-round 2026
+ * sheets that are read as a label (`MARK_LABELS`): a slashed zero 'Ø', a crossed-out zero '⊗', a
+ * large X.
+ */
+export type GlyphMark = GlyphLabel | 'slashed-zero' | 'crossed-zero' | 'cross';
+
+/**
+ * The truth of each mark. 'Ø' is a zero: 'ØØ7' reads 007 = 7 and 'ØØ0' reads 0. '⊗' and X fill an
+ * unused position like a dot or a dash, which the recognizer's decoding counts alike as a filler:
+ * '⊗' is labelled as the ring with strokes across it that a scribbled dot already is, X as the
+ * strokes a dash is made of.
+ */
+export const MARK_LABELS: Record<Exclude<GlyphMark, GlyphLabel>, GlyphLabel> = {
+  'slashed-zero': '0',
+  'crossed-zero': 'dot',
+  cross: 'dash',
+};
+
+export function markLabel(mark: GlyphMark): GlyphLabel {
+  return (GLYPH_LABELS as readonly string[]).includes(mark)
+    ? (mark as GlyphLabel)
+    : MARK_LABELS[mark as Exclude<GlyphMark, GlyphLabel>];
+}
+
 export type SevenStyle = 'plain' | 'crossed';
-/** `face`: the typeface's own 1; `stem`: a bare bar; `flag`: the long up-stroke jurados add; `flag-base`: flag and foot. */
-export type OneStyle = 'face' | 'stem' | 'flag' | 'flag-base';
+/**
+ * `face`: the typeface's own 1; `stem`: a bare bar; `flag`: the long up-stroke jurados add;
+ * `flag-base`: flag and foot; `lead-in`: the European 1 whose up-stroke starts half-way down or
+ * lower (read as 7 or 9 by a model that never saw it); `base`: a bar on a foot, '⊥'.
+ */
+export type OneStyle = 'face' | 'stem' | 'flag' | 'flag-base' | 'lead-in' | 'base';
+/** `slashed`: the 0 written 'Ø' in every position, as some jurados do. */
+export type ZeroStyle = 'plain' | 'slashed';
 /**
  * `face`: the typeface's own 4; `open`: drawn in three strokes with a gap at the top; `closed`: the
  * triangle whose diagonal meets the stem's top, which some hands close so far that it looks like a 9.
@@ -60,6 +91,8 @@ export interface HandStyle {
   dotStyle: DotStyle;
   /** How the hand writes 4 (default `face`; the drawn styles are only asked for by training). */
   fourStyle?: FourStyle;
+  /** How the hand writes 0 (default `plain`; `slashed` comes with `firstRoundHabits`). */
+  zeroStyle?: ZeroStyle;
 }
 
 /** Per-glyph disturbances on top of the hand: how shaky, how worn the scan is. */
@@ -99,6 +132,21 @@ export function drawHandStyle(options: GlyphRenderOptions, rng: Rng): HandStyle 
     dotStyle: options.dotStyle ?? rng.pickWeighted({ filled: 0.65, ring: 0.2, scribble: 0.15 }),
     // Drawn from no rng, so that hands (and every render) stay as they were unless a caller asks.
     fourStyle: options.fourStyle ?? 'face',
+    zeroStyle: options.zeroStyle ?? 'plain',
+  };
+}
+
+/**
+ * The hand of a jurado of the first-round 2026 sheets: more 1s with a long lead-in, 1s on a foot,
+ * hollow dots, and 0s slashed 'Ø' in every position. Only the fields the caller left open.
+ */
+function drawFirstRoundHand(options: GlyphRenderOptions, rng: Rng): Partial<HandStyle> {
+  return {
+    oneStyle:
+      options.oneStyle ??
+      rng.pickWeighted({ face: 0.25, stem: 0.15, flag: 0.2, 'flag-base': 0.05, 'lead-in': 0.25, base: 0.1 }),
+    dotStyle: options.dotStyle ?? rng.pickWeighted({ filled: 0.45, ring: 0.4, scribble: 0.15 }),
+    zeroStyle: options.zeroStyle ?? (rng.chance(0.15) ? 'slashed' : 'plain'),
   };
 }
 
@@ -148,10 +196,17 @@ function crossSeven(master: Coverage, penRadius: number, rng: Rng): Coverage {
   return crossed;
 }
 
-/** A hand-drawn 1: a stem, and optionally the long flag and the foot Colombian jurados add. */
+/**
+ * A hand-drawn 1: a stem, and optionally the flag and the foot Colombian jurados add. The lead-in
+ * of a European 1 is a flag reaching half-way down the stem or lower, steeper than a 7's bar.
+ */
 function drawOne(style: Exclude<OneStyle, 'face'>, penRadius: number, rng: Rng): Coverage {
   const h = MASTER_INK_HEIGHT;
-  const canvas = createCoverage(Math.round(h * 0.9) + 2 * SHAPE_MARGIN, h + 2 * SHAPE_MARGIN);
+  // A lead-in reaches further left than the other flags.
+  const canvas = createCoverage(
+    Math.round(h * (style === 'lead-in' ? 1.3 : 0.9)) + 2 * SHAPE_MARGIN,
+    h + 2 * SHAPE_MARGIN,
+  );
   const stemLength = h * rng.uniform(0.55, 1);
   const bottom: [number, number] = [canvas.width * 0.6, SHAPE_MARGIN + h];
   const top: [number, number] = [bottom[0] + rng.gaussian(0, 0.04) * h, bottom[1] - stemLength];
@@ -161,10 +216,13 @@ function drawOne(style: Exclude<OneStyle, 'face'>, penRadius: number, rng: Rng):
     quadraticCurve(top, [(top[0] + bottom[0]) / 2 + bow, (top[1] + bottom[1]) / 2], bottom),
     penRadius,
   );
-  if (style === 'flag' || style === 'flag-base') {
+  if (style === 'flag' || style === 'flag-base' || style === 'lead-in') {
     // The flag falls 25–65° below the horizontal: flatter, it would be a 7's bar.
-    const flagLength = h * rng.uniform(0.22, 0.5);
-    const flagAngle = rng.uniform((25 * Math.PI) / 180, (65 * Math.PI) / 180);
+    const leadIn = style === 'lead-in';
+    const flagLength = leadIn ? stemLength * rng.uniform(0.55, 0.9) : h * rng.uniform(0.22, 0.5);
+    const flagAngle = leadIn
+      ? rng.uniform((40 * Math.PI) / 180, (70 * Math.PI) / 180)
+      : rng.uniform((25 * Math.PI) / 180, (65 * Math.PI) / 180);
     const flagEnd: [number, number] = [
       top[0] - flagLength * Math.cos(flagAngle),
       top[1] + flagLength * Math.sin(flagAngle),
@@ -176,7 +234,7 @@ function drawOne(style: Exclude<OneStyle, 'face'>, penRadius: number, rng: Rng):
       penRadius,
     );
   }
-  if (style === 'flag-base') {
+  if (style === 'flag-base' || style === 'base') {
     const halfFoot = h * rng.uniform(0.14, 0.28);
     const footTilt = rng.gaussian(0, 0.03) * h;
     strokeSegment(
@@ -278,6 +336,91 @@ function drawDot(style: DotStyle, penRadius: number, rng: Rng): Coverage {
   return canvas;
 }
 
+/** A face's master on a larger canvas, so that strokes may reach beyond its ink. */
+function padCoverage(master: Coverage, margin: number): Coverage {
+  const padded = createCoverage(master.width + 2 * margin, master.height + 2 * margin);
+  for (let y = 0; y < master.height; y++) {
+    padded.data.set(
+      master.data.subarray(y * master.width, (y + 1) * master.width),
+      (y + margin) * padded.width + margin,
+    );
+  }
+  return padded;
+}
+
+/**
+ * The face's 0 with strokes across it: 'Ø', one slash from below left to above right reaching
+ * past the oval (often nearly upright, like a φ, on the Barcelona sheet); '⊗', two strokes
+ * crossing inside it.
+ */
+function strikeZero(master: Coverage, style: 'slashed' | 'crossed', penRadius: number, rng: Rng): Coverage {
+  const h = MASTER_INK_HEIGHT;
+  const canvas = padCoverage(master, Math.round(0.3 * h));
+  const box = coverageInkBox(canvas);
+  if (!box) return canvas;
+  const centerX = (box.x0 + box.x1) / 2 + rng.gaussian(0, 0.03) * h;
+  const centerY = (box.y0 + box.y1) / 2 + rng.gaussian(0, 0.03) * h;
+  const ovalHeight = box.y1 - box.y0;
+  const ovalWidth = box.x1 - box.x0;
+  if (style === 'slashed') {
+    // Lean from upright to 50° off it; ends 0–25 % of the oval's height beyond it.
+    const lean = rng.uniform((3 * Math.PI) / 180, (50 * Math.PI) / 180);
+    const half = (ovalHeight / 2 / Math.max(0.5, Math.cos(lean))) * rng.uniform(1, 1.25);
+    const dx = Math.sin(lean) * half;
+    const dy = Math.cos(lean) * half;
+    const bow = rng.gaussian(0, 0.03) * h;
+    strokePolyline(
+      canvas,
+      quadraticCurve([centerX - dx, centerY + dy], [centerX + bow, centerY + bow], [centerX + dx, centerY - dy]),
+      penRadius,
+    );
+    return canvas;
+  }
+  for (const sign of [1, -1]) {
+    const reachX = (ovalWidth / 2) * rng.uniform(0.6, 1.05);
+    const reachY = (ovalHeight / 2) * rng.uniform(0.6, 1.05);
+    strokeSegment(
+      canvas,
+      centerX - reachX,
+      centerY - sign * reachY,
+      centerX + reachX,
+      centerY + sign * reachY,
+      penRadius * rng.uniform(0.85, 1.1),
+    );
+  }
+  return canvas;
+}
+
+/** A large X filling an unused position: two strokes about a digit tall. */
+function drawCross(penRadius: number, rng: Rng): Coverage {
+  const h = MASTER_INK_HEIGHT;
+  const height = h * rng.uniform(0.55, 1);
+  const width = height * rng.uniform(0.6, 1.1);
+  const canvas = createCoverage(
+    Math.ceil(width + h * 0.3) + 2 * SHAPE_MARGIN,
+    Math.ceil(height + h * 0.2) + 2 * SHAPE_MARGIN,
+  );
+  const centerX = canvas.width / 2;
+  const centerY = canvas.height / 2;
+  for (const sign of [1, -1]) {
+    const top: [number, number] = [
+      centerX - (sign * width) / 2 + rng.gaussian(0, 0.05) * h,
+      centerY - height / 2 + rng.gaussian(0, 0.05) * h,
+    ];
+    const bottom: [number, number] = [
+      centerX + (sign * width) / 2 + rng.gaussian(0, 0.05) * h,
+      centerY + height / 2 + rng.gaussian(0, 0.05) * h,
+    ];
+    const bow = rng.gaussian(0, 0.04) * h;
+    strokePolyline(
+      canvas,
+      quadraticCurve(top, [(top[0] + bottom[0]) / 2 + bow, (top[1] + bottom[1]) / 2], bottom),
+      penRadius,
+    );
+  }
+  return canvas;
+}
+
 /** A dash filling an unused position (2022 forms): a short, roughly horizontal stroke. */
 function drawDash(penRadius: number, rng: Rng): Coverage {
   const h = MASTER_INK_HEIGHT;
@@ -295,9 +438,17 @@ function drawDash(penRadius: number, rng: Rng): Coverage {
   return canvas;
 }
 
-function glyphMaster(label: GlyphLabel, hand: HandStyle, masters: FaceMasters, rng: Rng): Coverage {
+function glyphMaster(mark: GlyphMark, hand: HandStyle, masters: FaceMasters, rng: Rng): Coverage {
   const penRadius = averageStrokeWidth(masters) / 2;
-  switch (label) {
+  switch (mark) {
+    case 'slashed-zero':
+      return strikeZero(masters['0'], 'slashed', penRadius, rng);
+    case 'crossed-zero':
+      return strikeZero(masters['0'], 'crossed', penRadius, rng);
+    case 'cross':
+      return drawCross(penRadius, rng);
+    case '0':
+      return hand.zeroStyle === 'slashed' ? strikeZero(masters['0'], 'slashed', penRadius, rng) : masters['0'];
     case 'dot':
       return drawDot(hand.dotStyle, penRadius, rng);
     case 'dash':
@@ -311,7 +462,7 @@ function glyphMaster(label: GlyphLabel, hand: HandStyle, masters: FaceMasters, r
         ? masters['4']
         : drawFour(hand.fourStyle, penRadius, rng);
     default:
-      return masters[label];
+      return masters[mark];
   }
 }
 
@@ -514,7 +665,7 @@ export class HandwritingRenderer {
   }
 
   /** One glyph, cropped to its ink plus `padding`. Options left open are drawn from `rng`. */
-  renderGlyph(label: GlyphLabel, options: GlyphRenderOptions, rng: Rng): GrayImage {
+  renderGlyph(label: GlyphMark, options: GlyphRenderOptions, rng: Rng): GrayImage {
     return this.renderWithHand(
       label,
       drawHandStyle(options, rng),
@@ -524,7 +675,7 @@ export class HandwritingRenderer {
     );
   }
 
-  renderWithHand(label: GlyphLabel, hand: HandStyle, noise: GlyphNoise, padding: number, rng: Rng): GrayImage {
+  renderWithHand(label: GlyphMark, hand: HandStyle, noise: GlyphNoise, padding: number, rng: Rng): GrayImage {
     const masters = this.masters.get(hand.face);
     if (!masters) throw new Error(`no masters for face ${hand.face}`);
     const keepInk = label === 'dot' && hand.dotStyle === 'filled';
@@ -543,19 +694,45 @@ export interface NumberRenderOptions extends GlyphRenderOptions {
   /** Cell size in pixels (defaults: 3.6 and 1.7 digit heights). */
   cellWidth?: number;
   cellHeight?: number;
-  /** What fills unused leading positions: dots (2023, 2026 forms), dashes (2022), or nothing. */
-  filler?: 'dot' | 'dash' | 'none';
+  /**
+   * What fills unused leading positions: dots (2023, 2026 forms), dashes (2022), nothing, or
+   * (first-round 2026 sheets) plain zeros '007', slashed zeros 'ØØ7', crossed-out zeros '⊗⊗7' or
+   * large X marks. Default: drawn (the first-round marks only with `firstRoundHabits`).
+   */
+  filler?: Filler;
   /** How an entirely empty row looks: no ink at all, or fillers in all three positions. */
   emptyStyle?: 'blank' | 'fillers';
   /** Probability that one digit is written over another (the jurado corrected it). */
   overwrite?: number;
   /** Distance between position centres, in pixels (default: about a digit height, within a third of the cell). */
   pitch?: number;
+  /**
+   * Also write as the jurados of the first-round 2026 sheets do, each habit drawn with a
+   * probability: zeros, slashed zeros, crossed-out zeros and X marks as fillers (so a zero row may
+   * read '000' or 'ØØ0'), 0s slashed in every position, hollow dots, 1s with a long lead-in or on
+   * a foot. Off (the default), renders are exactly those of earlier versions.
+   */
+  firstRoundHabits?: boolean;
 }
+
+export type Filler = 'dot' | 'dash' | 'zero' | 'slashed-zero' | 'crossed-zero' | 'cross' | 'none';
+
+const FILLER_MARKS: Record<Exclude<Filler, 'none'>, GlyphMark> = {
+  dot: 'dot',
+  dash: 'dash',
+  zero: '0',
+  'slashed-zero': 'slashed-zero',
+  'crossed-zero': 'crossed-zero',
+  cross: 'cross',
+};
 
 export interface RenderedPosition {
   /** What was written last in this position (the truth), or null when the position is blank. */
   label: GlyphLabel | null;
+  /** What the pen drew for it ('slashed-zero' for the label '0', …), null when blank. */
+  mark: GlyphMark | null;
+  /** A mark in an unused leading position (a dot, or a zero in '007'), not a digit of the number. */
+  filler: boolean;
   /** The digit underneath when the position was over-written. */
   overwrittenDigit: Digit | null;
   /** Where the glyph image was placed in the cell (its ink plus padding), null when blank. */
@@ -564,7 +741,10 @@ export interface RenderedPosition {
 
 export interface RenderedNumber {
   image: GrayImage;
-  /** 'read' with the value written; 'empty' (value 0) for a row left blank or only filled. */
+  /**
+   * 'read' with the value written; 'empty' (value 0) for a row left blank or filled with dots,
+   * dashes, '⊗' or X only. A row of zeros ('000', 'ØØØ') reads 0.
+   */
   state: 'read' | 'empty';
   value: number;
   overwritten: boolean;
@@ -578,13 +758,20 @@ export interface RenderedNumber {
   inkOwner: Int8Array;
 }
 
-function positionLabels(value: number | 'empty', filler: GlyphLabel | null, emptyStyle: 'blank' | 'fillers') {
-  if (value === 'empty') return emptyStyle === 'blank' ? [null, null, null] : [filler, filler, filler];
+/** The marks of the three positions and whether each is a filler (a blank position is null). */
+function positionMarks(
+  value: number | 'empty',
+  filler: GlyphMark | null,
+  emptyStyle: 'blank' | 'fillers',
+): { mark: GlyphMark | null; filler: boolean }[] {
+  const fill = { mark: filler, filler: filler !== null };
+  if (value === 'empty')
+    return emptyStyle === 'blank' ? [0, 1, 2].map(() => ({ mark: null, filler: false })) : [fill, fill, fill];
   if (!Number.isInteger(value) || value < 0 || value > 999) throw new Error(`a cell holds 0..999, not ${value}`);
   const digits = String(value).split('') as Digit[];
-  const labels: (GlyphLabel | null)[] = [];
-  for (let i = digits.length; i < 3; i++) labels.push(filler);
-  return [...labels, ...digits];
+  const marks: { mark: GlyphMark | null; filler: boolean }[] = [];
+  for (let i = digits.length; i < 3; i++) marks.push(fill);
+  return [...marks, ...digits.map((digit) => ({ mark: digit, filler: false }))];
 }
 
 function layOutNumber(
@@ -595,15 +782,32 @@ function layOutNumber(
 ): RenderedNumber {
   const digitHeight =
     options.digitHeight ?? (options.cellHeight ? options.cellHeight / rng.uniform(1.45, 2) : DEFAULT_DIGIT_HEIGHT);
-  const hand = drawHandStyle({ ...options, digitHeight }, rng);
+  const habits = options.firstRoundHabits ?? false;
+  const hand = drawHandStyle({ ...options, ...(habits ? drawFirstRoundHand(options, rng) : {}), digitHeight }, rng);
   const cellWidth = Math.round(options.cellWidth ?? digitHeight * 3.6);
   const cellHeight = Math.round(options.cellHeight ?? digitHeight * 1.7);
-  const filler = options.filler ?? rng.pickWeighted({ dot: 0.8, dash: 0.15, none: 0.05 });
-  const fillerLabel: GlyphLabel | null = filler === 'none' ? null : filler;
-  const labels = positionLabels(value, fillerLabel, options.emptyStyle ?? (rng.chance(0.5) ? 'blank' : 'fillers'));
-  const digitPositions = labels.flatMap((label, index) =>
-    label !== null && label !== 'dot' && label !== 'dash' ? [index] : [],
+  const filler =
+    options.filler ??
+    (habits
+      ? rng.pickWeighted({
+          dot: 0.5,
+          dash: 0.08,
+          none: 0.07,
+          zero: 0.1,
+          'slashed-zero': 0.15,
+          'crossed-zero': 0.05,
+          cross: 0.05,
+        })
+      : rng.pickWeighted({ dot: 0.8, dash: 0.15, none: 0.05 }));
+  const marks = positionMarks(
+    value,
+    filler === 'none' ? null : FILLER_MARKS[filler],
+    options.emptyStyle ?? (rng.chance(0.5) ? 'blank' : 'fillers'),
   );
+  const labels = marks.map(({ mark }) => (mark === null ? null : markLabel(mark)));
+  // Zeros filling a whole row ('000', 'ØØØ') write the number 0.
+  const readsZero = value === 'empty' && labels.includes('0');
+  const digitPositions = marks.flatMap(({ mark, filler }, index) => (mark !== null && !filler ? [index] : []));
   const overwrittenIndex =
     digitPositions.length > 0 && rng.chance(options.overwrite ?? 0) ? rng.pick(digitPositions) : -1;
 
@@ -637,21 +841,30 @@ function layOutNumber(
     return { x, y, width: glyph.width, height: glyph.height };
   };
 
-  const positions = labels.map((label, index): RenderedPosition => {
-    if (label === null) return { label: null, overwrittenDigit: null, box: null };
+  const positions = marks.map(({ mark, filler }, index): RenderedPosition => {
+    const label = labels[index] as GlyphLabel | null;
+    if (mark === null || label === null) return { label: null, mark: null, filler, overwrittenDigit: null, box: null };
     const centerX = groupCenter + (index - 1) * pitch + rng.gaussian(0, 0.05 * pitch);
     const noise = drawGlyphNoise(options, rng);
-    if (label === 'dot' || label === 'dash') {
-      const glyph = renderer.renderWithHand(label, hand, noise, padding, rng);
+    if (mark === 'dot' || mark === 'dash') {
+      const glyph = renderer.renderWithHand(mark, hand, noise, padding, rng);
       const centerY = baseline - digitHeight * rng.uniform(0.25, 0.55);
-      return { label, overwrittenDigit: null, box: place(index, glyph, centerX, centerY, true) };
+      return { label, mark, filler, overwrittenDigit: null, box: place(index, glyph, centerX, centerY, true) };
+    }
+    if (mark === 'slashed-zero' || mark === 'crossed-zero' || mark === 'cross') {
+      // Digit-sized marks whose strokes may reach above and below the digits: placed by their middle.
+      const glyph = renderer.renderWithHand(mark, hand, noise, padding, rng);
+      const centerY = baseline - digitHeight * rng.uniform(0.42, 0.58);
+      return { label, mark, filler, overwrittenDigit: null, box: place(index, glyph, centerX, centerY, true) };
     }
     const bottom = baseline + rng.gaussian(0, 0.04 * digitHeight);
     if (index !== overwrittenIndex) {
       return {
         label,
+        mark,
+        filler,
         overwrittenDigit: null,
-        box: place(index, renderer.renderWithHand(label, hand, noise, padding, rng), centerX, bottom, false),
+        box: place(index, renderer.renderWithHand(mark, hand, noise, padding, rng), centerX, bottom, false),
       };
     }
     const overwrittenDigit = rng.pick(DIGITS.filter((digit) => digit !== label));
@@ -671,12 +884,12 @@ function layOutNumber(
       const shift = stroke > 1 ? rng.gaussian(0, 0.03 * digitHeight) : 0;
       box = unionBox(box, place(index, correction, centerX + shift, bottom + shift, false));
     }
-    return { label, overwrittenDigit, box };
+    return { label, mark, filler, overwrittenDigit, box };
   }) as [RenderedPosition, RenderedPosition, RenderedPosition];
 
   return {
     image,
-    state: value === 'empty' ? 'empty' : 'read',
+    state: value === 'empty' && !readsZero ? 'empty' : 'read',
     value: value === 'empty' ? 0 : value,
     overwritten: overwrittenIndex >= 0,
     positions,

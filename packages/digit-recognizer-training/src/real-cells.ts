@@ -6,15 +6,15 @@ import { z } from 'zod';
 import { type CellOutcome, cellOutcome, REVIEW_THRESHOLD } from './evaluation.js';
 
 /**
- * The value cells of the two real E-14 sheets, cropped at fixed coordinates (see
- * scripts/extract-real-cells.ts) and stored as PNG with the readings of labels.json. They measure
- * the recognizer on real jurado handwriting; they are never used for training.
+ * The value cells of the four real E-14 sheets (two second-round, two first-round), cropped at
+ * fixed coordinates (see scripts/extract-real-cells.ts) and stored as PNG with the readings of
+ * labels.json and labels-first-round.json. They measure the recognizer on real jurado
+ * handwriting; they are never used for training.
  */
 export const REAL_CELLS_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'real-cells');
 
 export const realCellFixtureSchema = z.object({
   about: z.string(),
-  cellHeight: z.number().int().min(1),
   cells: z.array(
     z.object({
       sheet: z.string(),

@@ -4,6 +4,8 @@ import type { RealCellResult } from './real-cells.js';
 export interface EvaluationReport {
   model: { file: string; version: number; createdAt: string; seed: string };
   evaluatedAt: string;
+  /** The synthetic sample: its seed, and whether its cells carry the first-round 2026 habits. */
+  sample: { seed: string; firstRoundHabits: boolean };
   heldOutFaces: readonly string[];
   reviewThreshold: number;
   wrongUnreviewedTarget: number;
@@ -43,7 +45,8 @@ export function formatEvaluationMarkdown(report: EvaluationReport): string {
     `# Digit recognizer — evaluation of model v${report.model.version}`,
     `Model trained ${report.model.createdAt} (seed \`${report.model.seed}\`), evaluated ${report.evaluatedAt}. ` +
       `Synthetic figures use faces never seen in training (${report.heldOutFaces.join(', ')}) and the held-out tenth of MNIST.`,
-    '## Real sheets (2026 presidential, 18 value cells)',
+    `Sample: seed \`${report.sample.seed}\`${report.sample.firstRoundHabits ? ', cells written with the first-round 2026 habits' : ''}.`,
+    `## Real sheets (2026 presidential, ${realCells.cells} value cells)`,
     `${realCells.correct}/${realCells.cells} read correctly; ${realCells.safe}/${realCells.cells} correct or sent to review; ` +
       `${realCells.wrongAboveReviewThreshold} wrong with confidence ≥ ${report.reviewThreshold}.`,
     table(

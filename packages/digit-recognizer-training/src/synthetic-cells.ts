@@ -39,6 +39,13 @@ export interface SyntheticCellOptions {
    * (`augmentedHand`); off, `augment` draws exactly the hands it drew for model v3.
    */
   strongAugment?: boolean;
+  /**
+   * Write as on the first-round 2026 sheets (the renderer's `firstRoundHabits`: zeros, 'Ø', '⊗'
+   * and X as fillers, slashed 0s, hollow dots, 1s with a long lead-in or a foot), with more rows
+   * of zero votes, and one cell in ten written with digits as tall as the cell or taller, touching
+   * and cut by its borders. Off, the cells are exactly those drawn for model v3.
+   */
+  firstRoundHabits?: boolean;
 }
 
 /** Values as they appear on E-14 rows: many small counts, some hundreds, empty rows. */
@@ -115,16 +122,21 @@ export function renderSyntheticCell(
   rng: Rng,
 ): SyntheticCell {
   const digitHeight = rng.uniform(20, 64);
+  const habits = options.firstRoundHabits ?? false;
+  // Most candidates of a first-round sheet (13 of them) get no votes: a zero row is common there.
+  const value = habits && rng.chance(0.1) ? 0 : drawValue(rng);
+  const oversized = habits && rng.chance(0.1);
   const rendered = renderer.renderNumber(
-    drawValue(rng),
+    value,
     {
       faces: options.faces,
       digitHeight,
       // Some jurados write small in a tall row (the 2026 anza sheet: digits at 40 % of the row; template crops of candidate rows are taller still).
-      cellHeight: Math.round(digitHeight * rng.uniform(1.3, 3.2)),
+      cellHeight: Math.round(digitHeight * (oversized ? rng.uniform(0.85, 1.15) : rng.uniform(1.3, 3.2))),
       cellWidth: Math.round(digitHeight * rng.uniform(2.8, 4.2)),
       overwrite: options.overwrite ?? 0.12,
       ...(options.augment ? augmentedHand(digitHeight, options.strongAugment ?? false, rng) : {}),
+      ...(habits ? { firstRoundHabits: true } : {}),
     },
     rng,
   );

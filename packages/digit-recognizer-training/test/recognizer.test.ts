@@ -79,8 +79,9 @@ describe('CellRecognizer with the committed model', () => {
     expect(confidentlyWrong / cells).toBeLessThan(0.03);
   });
 
-  it('reads every value cell of the two real sheets as labelled, or flags it for review', async () => {
-    const results = evaluateRealCells(model.recognizer, await loadRealCells());
+  it('reads every value cell of the two second-round sheets as labelled, or flags it for review', async () => {
+    const cells = (await loadRealCells()).filter(({ cell }) => !cell.sheet.includes('-1v-'));
+    const results = evaluateRealCells(model.recognizer, cells);
     expect(results).toHaveLength(18);
     const unsafe = results.filter((result) => !result.safe);
     expect(unsafe, JSON.stringify(unsafe, null, 1)).toEqual([]);

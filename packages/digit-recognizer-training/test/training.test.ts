@@ -109,6 +109,35 @@ describe('training', () => {
   });
 });
 
+describe('synthetic cells with the first-round habits', () => {
+  it('write zero rows, digits as tall as the cell, and label every mark as the recognizer reads it', async () => {
+    const renderer = await loadHandwritingRenderer();
+    const rng = createRng('first-round cells');
+    let zeroRows = 0;
+    let oversized = 0;
+    const labelsByMark = new Map<string, Set<string>>();
+    for (let i = 0; i < 200; i++) {
+      const { rendered } = renderSyntheticCell(renderer, { faces: TRAINING_FACES, firstRoundHabits: true }, rng);
+      if (rendered.state === 'read' && rendered.value === 0) zeroRows++;
+      const tallest = Math.max(...rendered.positions.map((p) => (p.box && !p.filler ? p.box.height : 0)));
+      if (tallest >= rendered.image.height) oversized++;
+      for (const { mark, label } of rendered.positions) {
+        if (mark === null || label === null) continue;
+        labelsByMark.set(mark, (labelsByMark.get(mark) ?? new Set()).add(label));
+      }
+      // Every labelled piece carries a class the network has.
+      const segmentation = segmentCell(rendered.image);
+      for (const sample of labelCandidates(candidatesToClassify(segmentation), rendered))
+        expect(GLYPH_CLASSES).toContain(sample.label);
+    }
+    expect(zeroRows).toBeGreaterThan(10);
+    expect(oversized).toBeGreaterThan(5);
+    expect([...(labelsByMark.get('slashed-zero') ?? [])]).toEqual(['0']);
+    expect([...(labelsByMark.get('crossed-zero') ?? [])]).toEqual(['dot']);
+    expect([...(labelsByMark.get('cross') ?? [])]).toEqual(['dash']);
+  });
+});
+
 describe('mnist augmentation', () => {
   it('warps training copies deterministically and leaves the evaluation copies as they were', () => {
     const sample = loadMnistDigits('4')[0];
