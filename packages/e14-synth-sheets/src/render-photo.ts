@@ -1,8 +1,12 @@
-import { applyHomography, type Homography, homographyFromPoints, type Point } from '@castor/e14-sheets';
+import { applyHomography, type GrayImage, type Homography, homographyFromPoints, type Point } from '@castor/e14-sheets';
 import type { Rng } from '@castor/seeded-random';
 import sharp from 'sharp';
 import { z } from 'zod';
-import type { RenderedSheet } from './render-sheet.js';
+
+/** What a photo is taken of: the upright printed and filled pages of a rendered sheet. */
+export interface PhotographedSheet {
+  referencePages: readonly GrayImage[];
+}
 
 /**
  * Phone photos of a rendered page: the upright page placed on a table through a perspective
@@ -83,7 +87,7 @@ export interface RenderedPhoto {
 
 /** A phone photo of one page: perspective, a table around the sheet, uneven light, blur, JPEG. */
 export async function renderSheetPhoto(
-  sheet: RenderedSheet,
+  sheet: PhotographedSheet,
   rng: Rng,
   pageNumber = 1,
   optionsInput: PhotoOptionsInput = {},
@@ -93,7 +97,7 @@ export async function renderSheetPhoto(
 
 /** `renderSheetPhoto` with the transform it used, to check a registration against. */
 export async function renderSheetPhotoWithTruth(
-  sheet: RenderedSheet,
+  sheet: PhotographedSheet,
   rng: Rng,
   pageNumber = 1,
   optionsInput: PhotoOptionsInput = {},
