@@ -12,6 +12,14 @@ import { join } from 'node:path';
 import type { DivipolDocument } from '@castor/contracts';
 import { DEPARTAMENTOS, PRESIDENTE_2026 } from '@castor/e14-synth';
 import { imagesToPdf } from '@castor/e14-synth-sheets';
+import {
+  labelledBlank,
+  labelledNumber,
+  labelsByPath,
+  type RealLabel,
+  type RealSheetLabels,
+  realSheetLabels,
+} from '@castor/test-support/real-sheets';
 import type pg from 'pg';
 import { upload } from '../test/support/pipeline-fixtures.js';
 import { sheetKey, storedFields, summariseTally, type Truth, tallyFields } from './accuracy-scoring.js';
@@ -23,82 +31,34 @@ import { sheetKey, storedFields, summariseTally, type Truth, tallyFields } from 
  */
 export const ARITHMETIC_RULES = ['nivelacion', 'printed_sum', 'urn_sum', 'list_total'] as const;
 
-/** A labelled value: a number, or `{ value, empty }` (2v labels) / `{ value: 0, filler }` (written only with filler marks). */
-type Label = number | { value: number; empty?: boolean; filler?: string };
-
-interface SheetLabels {
-  round?: 1 | 2;
-  copy?: string;
-  header: {
-    departamento: string;
-    departamento_name?: string;
-    municipio: string;
-    municipio_name?: string;
-    zona: string;
-    puesto: string;
-    mesa: string;
-    lugar?: string;
-  };
-  transmission_code: string;
-  values: {
-    e11: Label;
-    urna: Label;
-    incinerados: Label;
-    candidates: Record<string, Label>;
-    blanco: Label;
-    nulos: Label;
-    no_marcados: Label;
-    suma_total: Label;
-  };
-  arithmetic?: { adds_up: boolean };
-}
-
 export interface RealSheet {
   name: string;
   files: string[];
   round: 1 | 2;
   consulate: boolean;
   mesaKey: string;
-  labels: SheetLabels;
+  labels: RealSheetLabels;
   truth: Map<string, Truth>;
   addsUp: boolean;
 }
 
 /** What a label says the form holds: a value only of filler marks (dots, slashed zeros) is an empty row. */
-function truthOf(label: Label): Truth {
-  if (typeof label === 'number') return { state: 'read', value: label };
-  if (label.empty || label.filler) return { state: 'empty', value: null };
-  return { state: 'read', value: label.value };
+function truthOf(label: RealLabel): Truth {
+  return labelledBlank(label) ? { state: 'empty', value: null } : { state: 'read', value: labelledNumber(label) };
 }
 
-const numberOf = (label: Label) => (typeof label === 'number' ? label : label.value);
-
 /** The labels' own verdict, or (older labels) the sums the rules check computed from the values. */
-function labelsAddUp(labels: SheetLabels): boolean {
+function labelsAddUp(labels: RealSheetLabels): boolean {
   if (labels.arithmetic) return labels.arithmetic.adds_up;
   const { values } = labels;
   const parts =
-    Object.values(values.candidates).reduce((sum: number, label) => sum + numberOf(label), 0) +
-    numberOf(values.blanco) +
-    numberOf(values.nulos) +
-    numberOf(values.no_marcados);
-  const net = numberOf(values.urna) - numberOf(values.incinerados);
-  const levelled = numberOf(values.urna) <= numberOf(values.e11) || net === numberOf(values.e11);
-  return parts === numberOf(values.suma_total) && parts === net && levelled;
-}
-
-function fieldTruth(labels: SheetLabels): Map<string, Truth> {
-  const { values } = labels;
-  return new Map<string, Truth>([
-    ['nivelacion.sufragantes', truthOf(values.e11)],
-    ['nivelacion.urna', truthOf(values.urna)],
-    ['nivelacion.incinerados', truthOf(values.incinerados)],
-    ...Object.entries(values.candidates).map(([ballot, label]): [string, Truth] => [`votes.${ballot}`, truthOf(label)]),
-    ['blancos', truthOf(values.blanco)],
-    ['nulos', truthOf(values.nulos)],
-    ['noMarcados', truthOf(values.no_marcados)],
-    ['sumaTotal', truthOf(values.suma_total)],
-  ]);
+    Object.values(values.candidates).reduce((sum: number, label) => sum + labelledNumber(label), 0) +
+    labelledNumber(values.blanco) +
+    labelledNumber(values.nulos) +
+    labelledNumber(values.no_marcados);
+  const net = labelledNumber(values.urna) - labelledNumber(values.incinerados);
+  const levelled = labelledNumber(values.urna) <= labelledNumber(values.e11) || net === labelledNumber(values.e11);
+  return parts === labelledNumber(values.suma_total) && parts === net && levelled;
 }
 
 /** Every labelled sheet of `dir` (labels.json: second round; labels-first-round.json: first round). */
@@ -109,9 +69,7 @@ export function realSheets(dir: string): RealSheet[] {
     .sort();
   const pngs = readdirSync(dir).filter((file) => file.endsWith('.png'));
   for (const labelFile of labelFiles) {
-    const entries = JSON.parse(readFileSync(join(dir, labelFile), 'utf8')) as Record<string, SheetLabels | string>;
-    for (const [name, entry] of Object.entries(entries)) {
-      if (typeof entry === 'string') continue;
+    for (const [name, entry] of realSheetLabels(labelFile, dir)) {
       const files = name.endsWith('.pdf')
         ? [name]
         : pngs
@@ -122,11 +80,11 @@ export function realSheets(dir: string): RealSheet[] {
       sheets.push({
         name,
         files: files.map((file) => join(dir, file)),
-        round: entry.round ?? 2,
+        round: entry.round,
         consulate: departamento === '88',
         mesaKey: `${departamento}-${municipio}-${zona}-${puesto}-${mesa}`,
         labels: entry,
-        truth: fieldTruth(entry),
+        truth: new Map([...labelsByPath(entry)].map(([path, label]) => [path, truthOf(label)])),
         addsUp: labelsAddUp(entry),
       });
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { DivipolDocument, DocumentResponse, ReviewTask } from '@castor/contracts';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
+import { labelledNumber, labelsByPath, type RealSheetLabels, realSheetLabels } from '@castor/test-support/real-sheets';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -19,40 +20,17 @@ const REAL = E14_REAL_DIR;
 const CODE = 'PRE-2026-1V';
 const CANDIDATES = 13;
 
-type Label = number | { value: number; filler: string };
-interface FirstRoundLabels {
-  copy: string;
-  header: { departamento: string; municipio: string; zona: string; puesto: string; mesa: string };
-  transmission_code: string;
-  values: {
-    e11: Label;
-    urna: Label;
-    incinerados: Label;
-    candidates: Record<string, Label>;
-    blanco: Label;
-    nulos: Label;
-    no_marcados: Label;
-    suma_total: Label;
-  };
-}
-interface SecondRoundLabels {
-  header: FirstRoundLabels['header'];
-  transmission_code: string;
-}
-
-const firstRound = JSON.parse(readFileSync(`${REAL}/labels-first-round.json`, 'utf8')) as Record<string, unknown>;
+const firstRound = realSheetLabels('labels-first-round.json');
 const BARCELONA_FILE = '2026-presidente-1v-consulado-barcelona-001.pdf';
-const barcelona = firstRound[BARCELONA_FILE] as FirstRoundLabels;
-const cucuta = firstRound['2026-presidente-1v-cucuta-009'] as FirstRoundLabels;
+const barcelona = firstRound.get(BARCELONA_FILE) as RealSheetLabels;
+const cucuta = firstRound.get('2026-presidente-1v-cucuta-009') as RealSheetLabels;
 const cucutaPages = [1, 2].map((page) => readFileSync(`${REAL}/2026-presidente-1v-cucuta-009-page${page}.png`));
 /** A second-round sheet (2 candidates, a 2-page form): the wrong form for a first-round ballot. */
 const ANZA_FILE = '2026-presidente-anza.pdf';
-const anza = (JSON.parse(readFileSync(`${REAL}/labels.json`, 'utf8')) as Record<string, unknown>)[
-  ANZA_FILE
-] as SecondRoundLabels;
+const anza = realSheetLabels('labels.json').get(ANZA_FILE) as RealSheetLabels;
 const anzaBytes = new Uint8Array(readFileSync(`${REAL}/${ANZA_FILE}`));
 
-const keyOf = ({ departamento, municipio, zona, puesto, mesa }: FirstRoundLabels['header']) =>
+const keyOf = ({ departamento, municipio, zona, puesto, mesa }: RealSheetLabels['header']) =>
   `${departamento}-${municipio}-${zona}-${puesto}-${mesa}`;
 
 /** The first round's divipol holding the three mesas, the consulate's under departamento 88 with its país as municipio. */
@@ -107,21 +85,10 @@ async function pdfOf(pngs: readonly Uint8Array[]): Promise<Uint8Array> {
 }
 
 /** The labelled number of a field path (a row written with filler marks only holds 0). */
-function truthOf(labels: FirstRoundLabels, path: string): number {
-  const { values } = labels;
-  const candidate = /^votes\.(\d+)$/.exec(path)?.[1];
-  const byPath: Record<string, Label | undefined> = {
-    'nivelacion.sufragantes': values.e11,
-    'nivelacion.urna': values.urna,
-    'nivelacion.incinerados': values.incinerados,
-    blancos: values.blanco,
-    nulos: values.nulos,
-    noMarcados: values.no_marcados,
-    sumaTotal: values.suma_total,
-  };
-  const label = candidate ? values.candidates[candidate] : byPath[path];
+function truthOf(labels: RealSheetLabels, path: string): number {
+  const label = labelsByPath(labels).get(path);
   if (label === undefined) throw new Error(`no label for ${path}`);
-  return typeof label === 'number' ? label : label.value;
+  return labelledNumber(label);
 }
 
 /** A stored value means the labelled number: 0 is written as 0 or left empty (dots, slashed zeros). */
@@ -197,7 +164,7 @@ const ALL_PATHS = [
  * Every stored field is the labelled number or goes to review, and no candidate row holds a number
  * only another candidate's row has (what a layout shifted by a row, or page 2 read as page 1, stores).
  */
-function expectReadIntoTheRightRows(labels: FirstRoundLabels, stored: Awaited<ReturnType<typeof storedForm>>) {
+function expectReadIntoTheRightRows(labels: RealSheetLabels, stored: Awaited<ReturnType<typeof storedForm>>) {
   expect(stored.fields.map((field) => field.path).sort()).toEqual(ALL_PATHS);
   const toReview = new Set(stored.tasks.map((task) => task.path));
   const wrongUnreviewed = stored.fields.filter(

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { DivipolDocument } from '@castor/contracts';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
+import {
+  labelledBlank,
+  labelledNumber,
+  labelsByPath,
+  type RealSheetLabels,
+  realSheetLabels,
+} from '@castor/test-support/real-sheets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDivipol, listeningE14, settled, upload } from '../../support/pipeline-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
@@ -8,26 +15,11 @@ import type { E14UnderTest } from '../../testing.js';
 /** The two real published sheets of test-support's fixtures/e14/real and the values read by eye. */
 const REAL = E14_REAL_DIR;
 const CODE = 'PRE-2026-2V';
-type Label = { value: number; empty: boolean } | number;
-interface Labels {
-  header: { departamento: string; municipio: string; zona: string; puesto: string; mesa: string };
-  transmission_code: string;
-  values: {
-    e11: Label;
-    urna: Label;
-    incinerados: Label;
-    candidates: Record<string, Label>;
-    blanco: Label;
-    nulos: Label;
-    no_marcados: Label;
-    suma_total: Label;
-  };
-}
-const labels = JSON.parse(readFileSync(`${REAL}/labels.json`, 'utf8')) as Record<string, Labels | string>;
+const labels = realSheetLabels('labels.json');
 const files = ['2026-presidente-anza.pdf', '2026-presidente-turbo-a.pdf'];
 
 function divipol(): DivipolDocument {
-  const sheets = files.map((file) => labels[file] as Labels);
+  const sheets = files.map((file) => labels.get(file) as RealSheetLabels);
   return {
     format: 'castor-divipol/1',
     election: { code: CODE, name: 'Presidente 2026, segunda vuelta', date: '2026-06-21', corporations: ['PRESIDENTE'] },
@@ -63,23 +55,10 @@ function divipol(): DivipolDocument {
 }
 
 /** The labelled value of a field path: state and value. */
-function truth(sheet: Labels, path: string): { state: 'read' | 'empty'; value: number } {
-  const { values } = sheet;
-  const byPath: Record<string, Label | undefined> = {
-    'nivelacion.sufragantes': values.e11,
-    'nivelacion.urna': values.urna,
-    'nivelacion.incinerados': values.incinerados,
-    'votes.1': values.candidates['1'],
-    'votes.2': values.candidates['2'],
-    blancos: values.blanco,
-    nulos: values.nulos,
-    noMarcados: values.no_marcados,
-    sumaTotal: values.suma_total,
-  };
-  const label = byPath[path];
+function truth(sheet: RealSheetLabels, path: string): { state: 'read' | 'empty'; value: number } {
+  const label = labelsByPath(sheet).get(path);
   if (label === undefined) throw new Error(`no label for ${path}`);
-  if (typeof label === 'number') return { state: 'read', value: label };
-  return { state: label.empty ? 'empty' : 'read', value: label.value };
+  return { state: labelledBlank(label) ? 'empty' : 'read', value: labelledNumber(label) };
 }
 
 let e14: E14UnderTest;
@@ -95,7 +74,7 @@ afterAll(async () => e14?.close());
 
 describe('the two real published sheets through the pipeline (local recognizer only)', () => {
   it.each(files)('%s: no field is wrong without going to review', async (file) => {
-    const sheet = labels[file] as Labels;
+    const sheet = labels.get(file) as RealSheetLabels;
     const response = await upload(baseUrl, admin, new Uint8Array(readFileSync(`${REAL}/${file}`)), {
       electionCode: CODE,
     });
