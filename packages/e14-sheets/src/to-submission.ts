@@ -7,8 +7,13 @@ import {
   type MesaRef,
 } from '@castor/contracts';
 import { SheetError } from './errors.js';
-import { mesaFromHeader, type ReadField, type SheetReading } from './read-sheet.js';
-import { type DecodedField, decodeSheetArithmetic, type SheetCells } from './reading/arithmetic-decoding.js';
+import { type CellReading, mesaFromHeader, type ReadField, type SheetReading } from './read-sheet.js';
+import {
+  type DecodedField,
+  DOUBTFUL_READING,
+  decodeSheetArithmetic,
+  type SheetCells,
+} from './reading/arithmetic-decoding.js';
 import { adaptToWriter } from './reading/writer-adaptation.js';
 
 /** Provider name recorded in `readBy` for values read by this package's local pipeline. */
@@ -45,15 +50,42 @@ function decodeSheet(cells: SheetCells, context: SubmissionContext): ReadonlyMap
   if (context.arithmetic === false) return new Map();
   const decoded = decodeSheetArithmetic(cells);
   if (context.writerAdaptation === false) return decoded;
-  const adapted = adaptToWriter(cells, decoded);
-  if (adapted.size === 0) return decoded;
-  const again = decodeSheetArithmetic(new Map([...cells].map(([path, cell]) => [path, adapted.get(path) ?? cell])));
+  return decodeWithRereads(cells, decoded, adaptToWriter(cells, decoded));
+}
+
+/**
+ * The second pass of writer adaptation: the sheet decoded again with the cells `rereads` holds read
+ * again, each doubtful as the rules below say; a cell takes the second pass only when only it
+ * confirms the cell.
+ */
+export function decodeWithRereads(
+  cells: SheetCells,
+  decoded: ReadonlyMap<string, DecodedField>,
+  rereads: ReadonlyMap<string, CellReading>,
+): ReadonlyMap<string, DecodedField> {
+  if (rereads.size === 0) return decoded;
+  const again = decodeSheetArithmetic(
+    new Map([...cells].map(([path, cell]) => [path, doubtfulIfChanged(cell, rereads.get(path))])),
+  );
   return new Map(
     [...decoded].map(([path, first]) => {
       const second = again.get(path);
       return [path, !first.verified && second?.verified ? second : first];
     }),
   );
+}
+
+/**
+ * A re-read stays doubtful when the cell was, or when it changes what the recognizer read, however
+ * confident the writer's examples make it: a check vouches for one doubtful cell at most, so two
+ * re-reads that trade errors and keep a sum (a 139 read 133 beside a 1 read 7, each at 0.99 once
+ * re-read, on a synthetic sheet) never confirm each other.
+ */
+function doubtfulIfChanged(cell: CellReading | null, reread: CellReading | undefined): CellReading | null {
+  if (!reread) return cell;
+  const unchanged = cell && reread.state === cell.state && reread.value === cell.value;
+  if (unchanged && cell.confidence >= DOUBTFUL_READING) return reread;
+  return { ...reread, confidence: Math.min(reread.confidence, DOUBTFUL_READING / 2) };
 }
 
 function toFieldInput(field: ReadField | undefined, decoded: ReadonlyMap<string, DecodedField>) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CellReading } from '../src/read-sheet.js';
 import { decodeSheetArithmetic } from '../src/reading/arithmetic-decoding.js';
+import { decodeWithRereads } from '../src/to-submission.js';
 
 type Proposal = [number | 'empty', number];
 
@@ -271,5 +272,34 @@ describe('decodeSheetArithmetic', () => {
     const cells = sheet();
     cells.delete('nivelacion.urna');
     expect(decodeSheetArithmetic(cells).size).toBe(0);
+  });
+});
+
+describe('the second pass of writer adaptation (decodeWithRereads)', () => {
+  // Votes 2 and nulos are misread (133 and 7 for 139 and 1): the sums still hold, since the errors trade.
+  const misread = sheet({
+    'nivelacion.sufragantes': cell(0.97, [228, 0.95]),
+    'nivelacion.urna': cell(0.97, [228, 0.95]),
+    'votes.2': cell(0.62, [133, 0.5], [139, 0.3]),
+    nulos: cell(0.6, [7, 0.5], [1, 0.3]),
+    sumaTotal: cell(0.97, [228, 0.95]),
+  });
+
+  it("does not let two doubtful cells the writer's glyphs make confident confirm each other", () => {
+    const decoded = decodeSheetArithmetic(misread);
+    expect([decoded.get('votes.2')?.verified, decoded.get('nulos')?.verified]).toEqual([false, false]);
+    const rereads = new Map([
+      ['votes.2', cell(0.998, [133, 0.99])],
+      ['nulos', cell(0.993, [7, 0.99])],
+    ]);
+    const second = decodeWithRereads(misread, decoded, rereads);
+    expect([second.get('votes.2')?.verified, second.get('nulos')?.verified]).toEqual([false, false]);
+  });
+
+  it('confirms the one doubtful cell a re-read mends', () => {
+    const oneDoubtful = sheet({ 'votes.2': cell(0.6, [724, 0.5], [124, 0.2]) });
+    const decoded = decodeSheetArithmetic(oneDoubtful);
+    const second = decodeWithRereads(oneDoubtful, decoded, new Map([['votes.2', cell(0.9, [124, 0.9], [724, 0.05])]]));
+    expect(second.get('votes.2')).toMatchObject({ value: 124, verified: true });
   });
 });

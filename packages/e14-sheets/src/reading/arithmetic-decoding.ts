@@ -80,7 +80,7 @@ export const ARITHMETIC_DECODING_DEFAULTS: Required<ArithmeticDecodingOptions> =
 const NEAR_GAP = 0.01;
 const NEAR_GAP_CONFIDENCE = 0.95;
 /** A cell read below this confidence on its own is doubtful: a check vouches for one at most. */
-const DOUBTFUL_READING = 0.8;
+export const DOUBTFUL_READING = 0.8;
 /** A reading the sums changed confirms a check only this probable. */
 const CONFIDENT_CHANGE = 0.9;
 /** Two cells holding the same number confirm each other only when one is read this confidently on its own. */
