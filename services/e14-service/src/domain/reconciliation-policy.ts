@@ -212,7 +212,12 @@ export function reconcile(
     // Every copy is an E-14: a delegados copy that differs from the escrutinio is claim evidence
     // even when the claveros copy (the truth) agrees with it.
     const sources = [
-      ...[...bestPerCopy.entries()].map(([copy, form]) => ({ label: `e14:${copy}`, numbers: form as MesaNumbers })),
+      // A value still under review is no evidence against the feeds either, until a person settles it.
+      ...[...bestPerCopy.entries()].map(([copy, form]) => ({
+        label: `e14:${copy}`,
+        numbers: form as MesaNumbers,
+        unsettled: form.unsettled,
+      })),
       ...official.map((row) => ({ label: row.source, numbers: row.numbers })),
     ];
     const found = differences(sources, {

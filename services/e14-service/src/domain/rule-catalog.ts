@@ -94,10 +94,11 @@ export const RULES: Record<RuleId, RuleDefinition> = {
   },
   official_differs: {
     id: 'official_differs',
-    version: 1,
+    // Version 2: an E-14 value a machine read in doubt is not compared until a person settles it.
+    version: 2,
     severity: 'high',
     scope: 'sources',
-    formula: 'E-14 truth = preconteo = escrutinio per mesa and option',
+    formula: 'E-14 truth = preconteo = escrutinio per mesa and option, on settled values',
   },
   turnout_outlier: {
     id: 'turnout_outlier',

@@ -1,7 +1,14 @@
 import type { Alert, E14SubmissionInput, Field } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
 import { honestSheet, post } from '../../support/fixtures.js';
-import { recordsOf, votes, withFixtureElection } from '../../support/records-fixtures.js';
+import {
+  OFFICIAL_FEED_MESA,
+  officialFeed,
+  recordsOf,
+  sendOfficialFeed,
+  votes,
+  withFixtureElection,
+} from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 
 let e14: E14UnderTest;
@@ -210,5 +217,22 @@ describe('copies_differ compares only settled values', () => {
       ],
     ]);
     expect((await mesaTruth(mesa)).status).toBe('disputed');
+  });
+});
+
+describe('official_differs compares only settled values', () => {
+  it('a low-confidence cell disputes nothing against the escrutinio; once a person reads it, it does', async () => {
+    const mesa = '01-001-01-01-003';
+    // The paper says 150 where the escrutinio says 140; the machine read 150 in doubt.
+    const sheet = honestSheet(mesa, votes([150, 100]), { source: 'ocr', copy: 'delegados' });
+    const doubtful = await store(withVote(sheet, 0, lowConfidence(150)));
+    const csv = officialFeed(140, 100).replaceAll(OFFICIAL_FEED_MESA.replaceAll('-', ','), mesa.replaceAll('-', ','));
+    const feed = await sendOfficialFeed(e14, admin, 'escrutinio', csv);
+    expect(feed.json().discrepancyAlerts).toBe(0);
+    expect(await alertsOf(mesa, ['official_differs'])).toEqual([]);
+    await settle(doubtful.formId, { 'votes.1': 150 });
+    expect((await alertsOf(mesa, ['official_differs'])).map(([rule, , status]) => [rule, status])).toEqual([
+      ['official_differs', 'open'],
+    ]);
   });
 });
