@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { E14_REAL_DIR } from '@castor/test-support/fixtures';
+import { type RealSheetLabels, realSheetLabels } from '@castor/test-support/real-sheets';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   loadShippedTemplate,
   PRESIDENTE_2026_TEMPLATE_IDS,
@@ -20,20 +20,7 @@ import {
  */
 
 const REAL = E14_REAL_DIR;
-const labelSchema = z.object({
-  copy: z.string(),
-  header: z.object({
-    departamento: z.string(),
-    municipio: z.string(),
-    zona: z.string(),
-    puesto: z.string(),
-    mesa: z.string(),
-  }),
-  transmission_code: z.string(),
-});
-const labels = z
-  .record(z.string(), z.unknown())
-  .parse(JSON.parse(readFileSync(`${REAL}/labels-first-round.json`, 'utf8')));
+const labels = realSheetLabels('labels-first-round.json');
 const PRESIDENTE = PRESIDENTE_2026_TEMPLATE_IDS.map((id) => loadShippedTemplate(id));
 
 /** The Cúcuta sheet comes as two 300-dpi page images: one PDF of them, as a scanner would make. */
@@ -72,7 +59,7 @@ const sheets = [
 ];
 
 describe.each(sheets)('first-round sheet: $name', ({ label: labelKey, bytes, templateId, copy }) => {
-  const label = labelSchema.parse(labels[labelKey]);
+  const label = labels.get(labelKey) as RealSheetLabels;
   let reading: SheetReading;
   let template: SheetTemplate;
   beforeAll(async () => {
