@@ -37,4 +37,4 @@ export {
   type E14ToolInput,
   e14ToolInputJsonSchema,
   e14ToolInputSchema,
-} from './e14/reader-v1.js';
+} from './e14/reader-v2.js';

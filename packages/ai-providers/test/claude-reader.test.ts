@@ -12,7 +12,16 @@ import {
   ResponseCache,
   UsageLedger,
 } from '../src/index.js';
-import { anzaToolInput, fastResilience, MODEL, newReader, pageImage, redisStore, TEST_API_KEY } from './helpers.js';
+import {
+  anzaToolInput,
+  barcelonaToolInput,
+  fastResilience,
+  MODEL,
+  newReader,
+  pageImage,
+  redisStore,
+  TEST_API_KEY,
+} from './helpers.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const sheet = pageImage(7);
@@ -125,6 +134,28 @@ describe('ClaudeE14Reader against the fake Messages API (real SDK)', () => {
     expect(reading.imageSha256).toEqual([sha256(sheet.bytes), sha256(second.bytes)]);
     expect(reading.fields['nivelacion.sufragantes']?.crop?.page).toBe(2);
     expect(JSON.stringify(fake.messages[0]?.body.messages)).toContain('Image 2 is page 2 of the sheet.');
+  });
+
+  it('reads a first-round consulate sheet: CÓNSUL/EMBAJADOR copy, departamento 88, rows over two pages', async () => {
+    const pageTwo = pageImage(9, 2);
+    fake.script({ kind: 'tool_use', input: barcelonaToolInput() });
+    const { reader } = newReader(fake);
+    const reading = await reader.read({ images: [sheet, pageTwo], documentHash });
+
+    expect(reading.reader.prompt).toBe('e14-reader/v2');
+    expect(reading.header).toMatchObject({ departamento: '88', municipio: '355', copy: 'consul_embajador' });
+    expect(reading.fields['votes.7']).toMatchObject({ value: 1, crop: { page: 1 } });
+    expect(reading.fields['votes.8']).toMatchObject({ value: 0, crop: { page: 2 } });
+    expect(reading.fields['votes.11']).toMatchObject({ value: 7, crop: { page: 2 } });
+    expect(reading.fields.sumaTotal).toMatchObject({ value: 134, crop: { page: 2, documentHash } });
+    expect(reading.fields['nivelacion.incinerados']).toMatchObject({ state: 'empty', value: null });
+
+    // What the model was told: the consulate copy, its header and the page split.
+    const system = fake.messages[0]?.body.system;
+    if (typeof system !== 'string') throw new Error('the system prompt was not sent as text');
+    expect(system).toContain('CÓNSUL/EMBAJADOR');
+    expect(system).toMatch(/CONSULADO: 88[^\n]*PAÍS/);
+    expect(system).toMatch(/page 2 holds candidates 8–13/);
   });
 
   it('forces the tool when configured for models that need it', async () => {

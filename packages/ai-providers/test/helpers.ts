@@ -69,6 +69,59 @@ export function anzaToolInput(): E14ToolInput {
   };
 }
 
+/**
+ * What a model would send back for the first-round consulate sheet of /work/shared/data/e14/real
+ * (labels-first-round.json, Barcelona): CONSULADO 88 / PAÍS 355, the CÓNSUL/EMBAJADOR copy, pages 1
+ * and 2 of 3 sent as images 1 and 2. Page 1 holds E-11, urna, incinerados (written "ØØØ") and
+ * candidates 1–7; page 2 candidates 8–13, blanco, nulos, no marcados and the suma total.
+ */
+export function barcelonaToolInput(): E14ToolInput {
+  const row = (image: number, index: number) => ({ image, x: 600, y: 700 + index * 60, width: 180, height: 48 });
+  const read = (path: string, value: number, image: number, index: number) => ({
+    path,
+    state: 'read' as const,
+    value,
+    confidence: 0.95,
+    overwritten: false,
+    region: row(image, index),
+  });
+  const firstPage = [61, 0, 1, 60, 0, 0, 1].map((value, index) => read(`votes.${index + 1}`, value, 1, index + 3));
+  const secondPage = [0, 0, 0, 7, 1, 0].map((value, index) => read(`votes.${index + 8}`, value, 2, index));
+  return {
+    header: {
+      departamento: '88',
+      municipio: '355',
+      zona: '03',
+      puesto: '02',
+      mesa: '001',
+      corporation: 'PRESIDENTE',
+      copy: 'consul_embajador',
+      barcode: null,
+      transmissionCode: 'X 3-34-80-12 X',
+      page: 1,
+      pageCount: 3,
+    },
+    fields: [
+      read('nivelacion.sufragantes', 134, 1, 0),
+      read('nivelacion.urna', 134, 1, 1),
+      {
+        path: 'nivelacion.incinerados',
+        state: 'empty',
+        value: null,
+        confidence: 0.9,
+        overwritten: false,
+        region: row(1, 2),
+      },
+      ...firstPage,
+      ...secondPage,
+      read('blancos', 2, 2, 6),
+      read('nulos', 0, 2, 7),
+      read('noMarcados', 1, 2, 8),
+      read('sumaTotal', 134, 2, 9),
+    ],
+  };
+}
+
 export const fastResilience = {
   attemptTimeoutMs: 2_000,
   maxAttempts: 3,

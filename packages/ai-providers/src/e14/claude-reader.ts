@@ -28,7 +28,7 @@ import {
   e14ReaderInstructions,
   e14ToolInputJsonSchema,
   e14ToolInputSchema,
-} from './reader-v1.js';
+} from './reader-v2.js';
 
 const PROVIDER = 'anthropic';
 /** The API's limit for one base64 image. */
