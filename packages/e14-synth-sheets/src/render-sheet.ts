@@ -24,7 +24,7 @@ import {
   type SheetTemplate,
   type SheetText,
 } from '@castor/e14-sheets';
-import type { Rng } from '@castor/seeded-random';
+import { createRng, type Rng } from '@castor/seeded-random';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { pageSvg, rasterizeSvg } from './draw.js';
@@ -79,9 +79,68 @@ export const renderOptionsSchema = z.object({
    * elsewhere (dot fillers, as the second-round sheets show and the recorded figures assume).
    */
   firstRoundHabits: z.boolean().optional(),
+  /**
+   * Per-sheet probabilities of what jurados do with the totals (issue 11), each key defaulting on its own:
+   * - `oneRowTooHigh`: the SUMA TOTAL written in the row above it (VOTOS NO MARCADOS, when that
+   *   row is worth 0) and the suma total row left blank;
+   * - `blankTotal`: the suma total row left blank although votes were cast;
+   * - `blankUrnaWithTotal`: given `blankTotal`, TOTAL VOTOS EN LA URNA left blank as well.
+   * Default: `FIRST_ROUND_TOTALS_HABITS` on the first-round Presidente form, never elsewhere (the
+   * recorded second-round and generic figures were measured without them).
+   */
+  totalsHabits: z
+    .object({
+      oneRowTooHigh: z.number().min(0).max(1).optional(),
+      blankTotal: z.number().min(0).max(1).optional(),
+      blankUrnaWithTotal: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 export type RenderOptions = z.output<typeof renderOptionsSchema>;
 export type RenderOptionsInput = z.input<typeof renderOptionsSchema>;
+
+type TotalsHabits = Required<NonNullable<RenderOptions['totalsHabits']>>;
+
+/**
+ * A few sheets in a hundred: both habits were reported on published first-round sheets, but none
+ * of the four labelled real sheets shows either, so they are rare; at 3 % a benchmark of a few
+ * hundred sheets meets each several times while the recorded first-round figures move by a few
+ * sheets only. "Sometimes" the urna row goes blank with the suma total: half the time.
+ */
+const FIRST_ROUND_TOTALS_HABITS: TotalsHabits = {
+  oneRowTooHigh: 0.03,
+  blankTotal: 0.03,
+  blankUrnaWithTotal: 0.5,
+};
+const NO_TOTALS_HABITS: TotalsHabits = { oneRowTooHigh: 0, blankTotal: 0, blankUrnaWithTotal: 0 };
+
+/** What a cell holds instead of the submission's value: a number written there, or no ink at all. */
+type TotalsHabitCell = number | 'blank';
+
+/**
+ * The cells a jurado with a totals habit writes otherwise than the submission says. The no
+ * marcados row is the one right above the suma total on every layout.
+ */
+function drawTotalsHabit(
+  values: ReadonlyMap<string, Field>,
+  habits: TotalsHabits,
+  rng: Rng,
+): Map<string, TotalsHabitCell> {
+  const sumaTotal = values.get('sumaTotal');
+  const noMarcados = values.get('noMarcados');
+  const total = sumaTotal?.state === 'read' ? sumaTotal.value : null;
+  if (total === null || total === 0) return new Map();
+  const noMarcadosZero = noMarcados?.state === 'empty' || (noMarcados?.state === 'read' && noMarcados.value === 0);
+  if (rng.next() < habits.oneRowTooHigh && noMarcadosZero)
+    return new Map<string, TotalsHabitCell>([
+      ['noMarcados', total],
+      ['sumaTotal', 'blank'],
+    ]);
+  if (!(rng.next() < habits.blankTotal)) return new Map();
+  const blanked = new Map<string, TotalsHabitCell>([['sumaTotal', 'blank']]);
+  if (rng.next() < habits.blankUrnaWithTotal) blanked.set('nivelacion.urna', 'blank');
+  return blanked;
+}
 
 /** What the submission does not carry but the printed sheet shows. */
 export interface SheetDetails {
@@ -382,7 +441,10 @@ export async function renderSheetPdf(
   const laidOut = layOut(submission, text, details.candidates ?? []);
   const { template } = laidOut;
   const values = submissionFields(submission);
-  const firstRoundHabits = options.firstRoundHabits ?? presidentialRound(submission) === 1;
+  const firstRound = presidentialRound(submission) === 1;
+  const firstRoundHabits = options.firstRoundHabits ?? firstRound;
+  const totalsHabits = { ...(firstRound ? FIRST_ROUND_TOTALS_HABITS : NO_TOTALS_HABITS), ...options.totalsHabits };
+  let totalsHabitCells: Map<string, TotalsHabitCell> | undefined;
   // The size of the writing follows each row; everything else about one jurado's hand stays.
   const { digitHeight: _, ...sheetHand } = options.hand === 'sheet' ? drawHandStyle({}, rng) : { digitHeight: 0 };
 
@@ -394,11 +456,17 @@ export async function renderSheetPdf(
     const qrPayload = Buffer.from(Uint8Array.from({ length: 32 }, () => Math.floor(rng.next() * 256))).toString(
       'base64',
     );
+    // Its own stream, seeded by the first page's QR payload (bytes the sheet's rng draws anyway),
+    // so that a sheet without a totals habit keeps every draw it had without the option.
+    totalsHabitCells ??= drawTotalsHabit(values, totalsHabits, createRng(`totals-habits ${qrPayload}`));
     const barcode = barcodeDigits(drawn.pageNumber, template.pageCount);
     const page = await rasterizeSvg(await pageSvg(drawn, REFERENCE_PAGE, { barcode, qr: qrPayload }, rng));
     for (const cell of template.cells.filter((c) => c.page === drawn.pageNumber)) {
       const field = values.get(cell.field);
-      const value = field && field.state === 'read' && field.value !== null ? field.value : 'empty';
+      const habitCell = totalsHabitCells.get(cell.field);
+      const submitted = field && field.state === 'read' && field.value !== null ? field.value : 'empty';
+      const value = habitCell === undefined ? submitted : habitCell === 'blank' ? 'empty' : habitCell;
+      const emptyStyle = habitCell === 'blank' ? 'blank' : options.emptyStyle;
       const digitHeight = Math.min(cell.rect.height / 1.75, 48) * rng.uniform(0.85, 1.1);
       const cellHeight = Math.round(Math.min(cell.rect.height, digitHeight * 1.9));
       const written = await renderHandwrittenNumber(
@@ -410,7 +478,7 @@ export async function renderSheetPdf(
           ...sheetHand,
           ...(firstRoundHabits ? { firstRoundHabits } : { filler: 'dot' as const }),
           overwrite: options.overwriteRate,
-          ...(options.emptyStyle === 'random' ? {} : { emptyStyle: options.emptyStyle }),
+          ...(emptyStyle === 'random' ? {} : { emptyStyle }),
         },
         rng,
       );
