@@ -10,6 +10,7 @@ export {
   type PagePlan,
 } from './intake/inspect.js';
 export { type ExtractedPage, extractPages, photoRaster } from './intake/page-raster.js';
+export { photosAsPdf } from './intake/photo-pages.js';
 export { applyHomography, type Homography, homographyFromPoints, type Point } from './raster/geometry.js';
 export type { BitRaster, GrayImage, GrayRaster, PageRaster, Rect } from './raster/raster.js';
 export {

@@ -51,6 +51,9 @@ export const E14_ERROR_STATUS = {
   DOCUMENT_NOT_RETRYABLE: 409,
   FILE_REQUIRED: 400,
   TOO_MANY_FILES: 400,
+  // several files sent as the pages of one sheet, one of them not a JPEG photo (a PDF or a PNG):
+  // the photos of a sheet's pages go together as JPEG, a PDF or a PNG alone
+  PAGE_NOT_JPEG: 415,
   MESA_REQUIRED: 400,
   URL_NOT_ALLOWED: 422,
   E14_NOT_PUBLISHED: 422,

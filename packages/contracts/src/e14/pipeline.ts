@@ -16,6 +16,12 @@ export const documentStateSchema = z
   );
 export type DocumentState = z.infer<typeof documentStateSchema>;
 
+/**
+ * Most files one queueing request may send as the pages of one sheet (a phone photo of each page,
+ * in order): more than the longest form read has pages (3), so a witness never has to split a sheet.
+ */
+export const MAX_SHEET_PHOTOS = 4;
+
 /** What the sender may say about a file (anything left out is read from the sheet itself). */
 export const processFieldsSchema = z.object({
   electionCode: electionCodeSchema,

@@ -33,7 +33,7 @@ export interface ExtractedPage {
 }
 
 /** Long side a photo is reduced to: a little above a published scan's 2,613 px, enough for digits. */
-const PHOTO_LONG_SIDE = 2_800;
+export const PHOTO_LONG_SIDE = 2_800;
 /**
  * Long side above which a page image embedded in a PDF is reduced as it is decoded: twice a
  * photo's, so scans of any sensible resolution pass untouched, while a 100 MP page is held at

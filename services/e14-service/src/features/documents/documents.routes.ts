@@ -2,6 +2,7 @@ import {
   documentResponseSchema,
   errorResponseSchema,
   idParamSchema,
+  MAX_SHEET_PHOTOS,
   type ProcessFields,
   pipelineStartResponseSchema,
   pipelineStatusSchema,
@@ -44,8 +45,7 @@ const errors = {
 
 const rateLimit = (rate: RateSpec) => ({ max: rate.max, timeWindow: rate.windowMs });
 
-const QUEUE_FILE_SUMMARY =
-  'Queue a scanned E-14 for reading: multipart (field "file": PDF/JPEG/PNG, plus electionCode, corporation?, mesa?, copy?) or JSON { url, electionCode, ... } of a file on the Registraduría site. Same file ⇒ same document';
+const QUEUE_FILE_SUMMARY = `Queue a scanned E-14 for reading: multipart (field "file": PDF/JPEG/PNG, plus electionCode, corporation?, mesa?, copy?) or JSON { url, electionCode, ... } of a file on the Registraduría site. Same file ⇒ same document. The phone photos of a multi-page sheet go together in one request: one "file" part per page, JPEG, up to ${MAX_SHEET_PHOTOS}, in any order (the reader tells the pages by their barcode and printed numbers), read as one PDF (same photos in the same order ⇒ same document); a PDF or PNG among several files ⇒ 415 PAGE_NOT_JPEG`;
 
 /** What a queueing request sent: the sender's fields (not yet validated) and the file or its URL. */
 interface SentDocument {
@@ -53,26 +53,38 @@ interface SentDocument {
   file: ReceivedFile;
 }
 
-/** A multipart request: its fields and its one file "file", within the size limit. */
+/**
+ * A multipart request: its fields and its files "file" in the order sent (one file, or the photos
+ * of one sheet's pages), each and all together within the size limit.
+ */
 async function readMultipart(request: FastifyRequest, maxFileBytes: number): Promise<SentDocument> {
   const values: Record<string, string> = {};
-  let bytes: Uint8Array | undefined;
+  const files: Uint8Array[] = [];
+  const megabytes = maxFileBytes / 1_048_576;
+  let received = 0;
   try {
-    for await (const part of request.parts({ limits: { fileSize: maxFileBytes, files: 1 } })) {
+    for await (const part of request.parts({ limits: { fileSize: maxFileBytes, files: MAX_SHEET_PHOTOS } })) {
       if (part.type === 'field') values[part.fieldname] = String(part.value);
-      else if (part.fieldname === 'file') bytes = new Uint8Array(await part.toBuffer());
-      else await part.toBuffer();
+      else if (part.fieldname === 'file') {
+        const bytes = new Uint8Array(await part.toBuffer());
+        received += bytes.length;
+        if (received > maxFileBytes) throw httpError('FILE_TOO_LARGE', `The files together are over ${megabytes} MB`);
+        files.push(bytes);
+      } else await part.toBuffer();
     }
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw httpError('FILE_TOO_LARGE', `The file is over ${maxFileBytes / 1_048_576} MB`);
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw httpError('FILE_TOO_LARGE', `The file is over ${megabytes} MB`);
+    if (code === 'FST_FILES_LIMIT') {
+      throw httpError(
+        'TOO_MANY_FILES',
+        `Send at most ${MAX_SHEET_PHOTOS} files per request: one scanned E-14, or the photos of one sheet's pages`,
+      );
     }
-    if (code === 'FST_FILES_LIMIT') throw httpError('TOO_MANY_FILES', 'Send one file per request');
     throw error;
   }
-  if (!bytes) throw httpError('FILE_REQUIRED', 'Send the scanned E-14 as the multipart file field "file"');
-  return { fields: values, file: { bytes, originUrl: null } };
+  if (files.length === 0) throw httpError('FILE_REQUIRED', 'Send the scanned E-14 as the multipart file field "file"');
+  return { fields: values, file: { files, originUrl: null } };
 }
 
 /** A JSON request: the URL of a file on the Registraduría's site, and the sender's fields. */
@@ -83,7 +95,7 @@ function readUrlRequest(body: unknown): SentDocument {
       issues: parsed.error.issues,
     });
   }
-  return { fields: parsed.data, file: { bytes: null, originUrl: parsed.data.url } };
+  return { fields: parsed.data, file: { files: null, originUrl: parsed.data.url } };
 }
 
 function processFields(fields: unknown): ProcessFields {

@@ -11,7 +11,7 @@ import type { DocumentKind } from '@castor/e14-sheets';
 import { type ErrorCode, httpError, serviceUnavailable } from '@castor/service-kit';
 import { type Actor, actorName } from '../../shared/actor.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
-import { type InspectResult, SheetThreadsBusy } from '../../shared/sheet-threads/sheet-threads.js';
+import { type InspectResult, type PhotosResult, SheetThreadsBusy } from '../../shared/sheet-threads/sheet-threads.js';
 import { isAssigned, type WitnessAssignments } from '../../shared/witness-assignments.js';
 import type { DocumentRetriesRepository, RequeuedDocument } from './document-retries.repository.js';
 import type { DocumentRow, DocumentsRepository } from './documents.repository.js';
@@ -40,21 +40,31 @@ export const DIVIPOL_GAP_CODES = [
 const MEDIA_TYPES: Record<string, string> = { pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png' };
 
 /**
- * The kind of a file the intake checks accepted; a refused file as the 4xx a sender can act on,
- * and 503 BUSY when too many files wait for their checks.
+ * What a file thread made of a received file the intake checks accepted; a refused file as the
+ * 4xx a sender can act on, and 503 BUSY when too many files wait for their checks.
  */
-async function checkedKind(checks: Promise<InspectResult>): Promise<DocumentKind> {
-  const result = await checks.catch((error: unknown) => {
+async function checked<Result extends InspectResult | PhotosResult>(
+  job: Promise<Result>,
+): Promise<Extract<Result, { ok: true }>> {
+  const result = await job.catch((error: unknown) => {
     if (!(error instanceof SheetThreadsBusy)) throw error;
     throw serviceUnavailable('BUSY', `${error.message}; send it again in a moment`, error.retryAfterSeconds);
   });
-  if (result.ok) return result.inspected.kind;
+  if (result.ok) return result as Extract<Result, { ok: true }>;
   if (result.error.sheet) throw httpError(result.error.code as ErrorCode, result.error.message);
   throw new Error(`The intake checks failed: ${result.error.message}`);
 }
 
-/** What was sent to read: the file itself, or the URL of a file on the Registraduría's site. */
-export type ReceivedFile = { bytes: Uint8Array; originUrl: null } | { bytes: null; originUrl: string };
+/** The kind of a file the intake checks accepted (refused: as `checked`). */
+async function checkedKind(checks: Promise<InspectResult>): Promise<DocumentKind> {
+  return (await checked(checks)).inspected.kind;
+}
+
+/**
+ * What was sent to read: the files of one sheet (one file, or a photo of each page in the order
+ * sent), or the URL of a file on the Registraduría's site.
+ */
+export type ReceivedFile = { files: Uint8Array[]; originUrl: null } | { files: null; originUrl: string };
 
 export interface DocumentsServiceDeps {
   documents: Pick<
@@ -71,7 +81,7 @@ export interface DocumentsServiceDeps {
   >;
   pipeline: Pick<
     DocumentPipeline,
-    'registraduriaClient' | 'inspect' | 'poke' | 'start' | 'isRunning' | 'workerId' | 'status'
+    'registraduriaClient' | 'inspect' | 'photosAsPdf' | 'poke' | 'start' | 'isRunning' | 'workerId' | 'status'
   >;
   retries: Pick<DocumentRetriesRepository, 'requeue'>;
   catalogs: Pick<ElectionCatalogs, 'requireElection'>;
@@ -94,7 +104,8 @@ export class DocumentsService {
     const { electionCode, corporation, mesa, copy } = fields;
     const catalog = await this.deps.catalogs.requireElection(electionCode, corporation);
     const priority = await this.priorityOfUpload(user, catalog.id, mesa);
-    const bytes = received.originUrl === null ? received.bytes : await this.fetchFromSite(received.originUrl);
+    const bytes =
+      received.originUrl === null ? await this.sheetOf(received.files) : await this.fetchFromSite(received.originUrl);
     const kind = await checkedKind(pipeline.inspect(bytes));
     const sha256 = sha256Hex(bytes);
     await documents.saveFile(sha256, MEDIA_TYPES[kind] ?? 'application/octet-stream', bytes);
@@ -125,6 +136,27 @@ export class DocumentsService {
       sha256,
       priority: document.priority,
     };
+  }
+
+  /**
+   * The one file of a sheet: the file sent, or the photos of its pages as one PDF made in a file
+   * thread (a page a photo, in the order sent; the reader tells each page by its barcode and
+   * printed numbers). Each photo is checked first and must be a JPEG: it goes into the PDF as it
+   * came (unless its camera stored it turned), while a PNG would have to be decoded.
+   */
+  private async sheetOf(files: Uint8Array[]): Promise<Uint8Array> {
+    const [only] = files;
+    if (files.length === 1 && only) return only;
+    for (const [index, file] of files.entries()) {
+      const kind = await checkedKind(this.deps.pipeline.inspect(file));
+      if (kind !== 'jpeg') {
+        throw httpError(
+          'PAGE_NOT_JPEG',
+          `File ${index + 1} of ${files.length} is a ${kind.toUpperCase()}: the pages of a sheet sent as several files are JPEG photos, one a page; send the photos as JPEG, or the sheet alone as one PDF with every page in it`,
+        );
+      }
+    }
+    return (await checked(this.deps.pipeline.photosAsPdf(files))).pdf;
   }
 
   /** A witness's upload comes first (only for a mesa assigned to them); any document of a disputed mesa next. */

@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type E14Config, sheetLimits } from '../../config.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import type { FormIntake } from '../../shared/form-intake.js';
-import type { InspectResult, SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
+import type { InspectResult, PhotosResult, SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
 import { DocumentReader, PIPELINE_ACTOR } from './document-reader.js';
 import type { DocumentJob, DocumentsRepository } from './documents.repository.js';
 import { JobError, leaseLost, QuarantineError, toJobError } from './job-error.js';
@@ -27,7 +27,7 @@ export interface PipelineDeps {
   log: FastifyBaseLogger;
   metrics: PipelineMetrics;
   /** The threads that check received files. */
-  checkThreads: Pick<SheetThreads, 'inspect'>;
+  checkThreads: Pick<SheetThreads, 'inspect' | 'photosAsPdf'>;
   /** The threads that read files (shared with review's crops). */
   readThreads: SheetThreads;
 }
@@ -103,6 +103,11 @@ export class DocumentPipeline {
    */
   inspect(bytes: Uint8Array): Promise<InspectResult> {
     return this.deps.checkThreads.inspect(bytes, this.limits);
+  }
+
+  /** The photos of a sheet's pages (each checked by `inspect` first), in this order, as one PDF, in a file thread. */
+  photosAsPdf(photos: Uint8Array[]): Promise<PhotosResult> {
+    return this.deps.checkThreads.photosAsPdf(photos, this.limits);
   }
 
   get isRunning() {

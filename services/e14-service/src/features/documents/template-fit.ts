@@ -130,7 +130,7 @@ function assertPagesComplete(sheet: SheetReading, template: SheetTemplate): void
       'PAGES_MISSING',
       `${capitalised(pagesNamed(missing))} of the ${template.pageCount}-page E-14 ${
         missing.length === 1 ? 'is' : 'are'
-      } missing from this file (the numbers are on ${pagesNamed(numberedPages)}): upload every page of the sheet in one file`,
+      } missing from this file (the numbers are on ${pagesNamed(numberedPages)}): upload every page of the sheet in one file, or the photos of its pages together in one request`,
     );
   }
 }

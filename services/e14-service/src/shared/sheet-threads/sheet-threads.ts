@@ -3,12 +3,14 @@ import { Worker } from 'node:worker_threads';
 import type { DocumentKind, IntakeLimitsInput, SheetReading, SheetTemplate } from '@castor/e14-sheets';
 
 /**
- * What a thread does with one received file: the intake checks of an upload, a reading (header:
- * codes and barcode only, to learn the mesa and corporation; full: every cell too, optionally with
- * each page as PNG for a vision provider), or the cell images a reviewer sees.
+ * What a thread does with one received file: the intake checks of an upload, the checked photos of
+ * a sheet's pages made one PDF, a reading (header: codes and barcode only, to learn the mesa and
+ * corporation; full: every cell too, optionally with each page as PNG for a vision provider), or
+ * the cell images a reviewer sees.
  */
 export type SheetJob =
   | { kind: 'inspect'; bytes: Uint8Array; limits: IntakeLimitsInput }
+  | { kind: 'photos'; photos: Uint8Array[]; limits: IntakeLimitsInput }
   | {
       kind: 'read';
       bytes: Uint8Array;
@@ -28,6 +30,7 @@ export interface SheetJobFailure {
 
 type Outcome<T> = ({ ok: true } & T) | { ok: false; error: SheetJobFailure };
 export type InspectResult = Outcome<{ inspected: { kind: DocumentKind; pageCount: number } }>;
+export type PhotosResult = Outcome<{ pdf: Uint8Array }>;
 export type ReadResult = Outcome<{
   reading: SheetReading;
   recognizer: string;
@@ -44,7 +47,7 @@ export type CropsResult = Outcome<{
 /** What a thread answers for a job: the result, and what its heap and buffers hold once the job is done. */
 export interface SheetThreadReply {
   id: number;
-  result: InspectResult | ReadResult | CropsResult;
+  result: InspectResult | PhotosResult | ReadResult | CropsResult;
   memoryBytes: number;
 }
 
@@ -94,7 +97,7 @@ const MAX_FAILED_STARTS = 3;
  */
 const RECYCLE_MEMORY_SHARE = 0.5;
 /** Interactive jobs first: a sender waits for the checks of an upload, a reviewer for crops. */
-const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, crops: 1, read: 2 };
+const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, read: 2 };
 
 interface Pending {
   id: number;
@@ -153,6 +156,11 @@ export class SheetThreads {
   /** The intake checks of a received file; rejects with SheetThreadsBusy when too many checks wait. */
   inspect(bytes: Uint8Array, limits: IntakeLimitsInput): Promise<InspectResult> {
     return this.run({ kind: 'inspect', bytes, limits }) as Promise<InspectResult>;
+  }
+
+  /** The photos of a sheet's pages (JPEG, each checked by `inspect`), in this order, as one PDF. */
+  photosAsPdf(photos: Uint8Array[], limits: IntakeLimitsInput): Promise<PhotosResult> {
+    return this.run({ kind: 'photos', photos, limits }) as Promise<PhotosResult>;
   }
 
   read(job: Omit<Extract<SheetJob, { kind: 'read' }>, 'kind'>): Promise<ReadResult> {

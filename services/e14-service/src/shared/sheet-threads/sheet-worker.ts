@@ -6,15 +6,18 @@ import {
   type CellReader,
   extractPages,
   inspectDocument,
+  intakeLimitsSchema,
   isSheetError,
   loadLocalRecognizer,
   type PageRaster,
+  photosAsPdf,
   readSheet,
 } from '@castor/e14-sheets';
 import sharp from 'sharp';
 import type {
   CropsResult,
   InspectResult,
+  PhotosResult,
   ReadResult,
   SheetJob,
   SheetThreadMessage,
@@ -92,6 +95,11 @@ async function inspect(job: Extract<SheetJob, { kind: 'inspect' }>): Promise<Ins
   return { ok: true, inspected: { kind, pageCount } };
 }
 
+async function photos(job: Extract<SheetJob, { kind: 'photos' }>): Promise<PhotosResult> {
+  const { maxImagePixels } = intakeLimitsSchema.parse(job.limits);
+  return { ok: true, pdf: await photosAsPdf(job.photos, maxImagePixels) };
+}
+
 async function read(job: Extract<SheetJob, { kind: 'read' }>): Promise<ReadResult> {
   const cells = job.mode === 'full' ? await localRecognizer() : undefined;
   const reading = await readSheet(job.bytes, {
@@ -138,6 +146,7 @@ async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsRe
 async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
   try {
     if (job.kind === 'inspect') return await inspect(job);
+    if (job.kind === 'photos') return await photos(job);
     if (job.kind === 'read') return await read(job);
     return await crops(job);
   } catch (error) {
