@@ -187,12 +187,33 @@ export async function loadModelFile(path: string): Promise<DigitModel> {
 const loaded = new Map<string, Promise<DigitModel>>();
 
 /**
- * The committed model: the highest version in models/ of the kind asked (handwritten digits by
- * default), loaded once per process. Pass a path to load another file.
+ * How the jurados of a form write its values, as the published sheets show it: `dots` fill unused
+ * boxes and zero rows with dots or leave them blank (the second-round 2026 sheets, the generic
+ * forms); `first-round-2026` also writes zeros, slashed zeros 'Ø', crossed-out zeros and X marks,
+ * and 1s with a long lead-in (the first-round 2026 Presidente sheets).
  */
-export function loadModel(options: { kind?: ModelMetadata['kind']; path?: string } = {}): Promise<DigitModel> {
+export const HANDWRITINGS = ['dots', 'first-round-2026'] as const;
+export type Handwriting = (typeof HANDWRITINGS)[number];
+
+/**
+ * The handwritten-digit model each way of writing is read with: the version that did best on those
+ * forms through the whole service (packages/digit-recognizer-training/README.md, "Which model reads
+ * which form"). v4 was trained on the first-round habits and reads those sheets far better; on
+ * the dot-filled forms it is no better than v3 and makes more confident mistakes.
+ */
+export const MODEL_FOR_HANDWRITING: Readonly<Record<Handwriting, number>> = { dots: 3, 'first-round-2026': 4 };
+
+/**
+ * A committed model, loaded once per process: the one for a way of writing (`handwriting`), else
+ * the highest version in models/ of the kind asked (handwritten digits by default). Pass a path
+ * to load another file.
+ */
+export function loadModel(
+  options: { kind?: ModelMetadata['kind']; handwriting?: Handwriting; path?: string } = {},
+): Promise<DigitModel> {
   const kind = options.kind ?? 'handwritten';
-  const path = options.path ?? join(MODELS_DIRECTORY, modelFileName(kind, latestModelVersion(kind)));
+  const version = options.handwriting ? MODEL_FOR_HANDWRITING[options.handwriting] : latestModelVersion(kind);
+  const path = options.path ?? join(MODELS_DIRECTORY, modelFileName(kind, version));
   let model = loaded.get(path);
   if (!model) {
     model = loadModelFile(path);

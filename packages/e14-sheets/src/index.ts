@@ -61,7 +61,7 @@ export {
   type WriterPrototype,
   writerPrototypes,
 } from './reading/writer-adaptation.js';
-export { loadLocalRecognizer } from './recognizer.js';
+export { type LocalRecognizer, loadLocalRecognizer } from './recognizer.js';
 export { type FoundFiducial, findFiducials } from './registration/fiducials.js';
 export { type Registration, type RegistrationQuality, registerPage } from './registration/register.js';
 export { consulateTemplate, PRESIDENTE_2026_TEMPLATE_IDS } from './template/consulado.js';

@@ -61,8 +61,11 @@ export interface ReadSheetOptions {
    * candidate numbers, rules), then every page is verified against it.
    */
   templates: readonly SheetTemplate[];
-  /** Reads value cells; without one, fields carry crops only (for an external OCR provider). */
-  recognizer?: CellReader;
+  /**
+   * Reads value cells; without one, fields carry crops only (for an external OCR provider). A
+   * function gives the chosen layout its own reader (the model for how its jurados write).
+   */
+  recognizer?: CellReader | ((template: SheetTemplate) => CellReader);
   limits?: IntakeLimitsInput;
   /** Attach each cell's crop, and its row's printed label, as PNG bytes (for the review desk), on verified pages. */
   cropImages?: boolean;
@@ -409,11 +412,12 @@ async function readPage(page: ExtractedPage, context: PageContext): Promise<{ pa
   if (!check.verified || context.pagesRead.has(formPage)) return { page: read, fields };
   context.pagesRead.add(formPage);
   mark = performance.now();
+  const reader = typeof options.recognizer === 'function' ? options.recognizer(template) : options.recognizer;
   for (const cell of template.cells.filter((c) => c.page === formPage)) {
     const image = warpRegion(raster, toImage, cell.rect, 1);
     const field = unreadField(cell, inspected.sha256, page.pageNumber);
-    if (options.recognizer) {
-      const { state, value, confidence, overwritten, alternatives, glyphs } = options.recognizer.readCell(image);
+    if (reader) {
+      const { state, value, confidence, overwritten, alternatives, glyphs } = reader.readCell(image);
       field.reading = {
         state,
         value,

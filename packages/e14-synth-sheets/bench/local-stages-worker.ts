@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { mesaKey } from '@castor/contracts';
 import {
-  type CellReader,
+  type LocalRecognizer,
   loadLocalRecognizer,
   mesaFromHeader,
   readSheet,
@@ -17,7 +17,7 @@ interface Job {
 
 const templates = new Map<string, SheetTemplate>(Object.entries(workerData.templates as Record<string, SheetTemplate>));
 
-let recognizer: CellReader | undefined;
+let recognizer: LocalRecognizer | undefined;
 let recognizerStatus: string;
 try {
   const loaded = await loadLocalRecognizer();

@@ -216,6 +216,7 @@ export async function draftTemplate(bytes: Uint8Array, options: DraftOptions): P
       `Drafted from a sample sheet (${pages.length} pages): name every cell's field, check the regions.`,
     corporation: options.corporation,
     header: 'departamento',
+    handwriting: 'dots',
     pageCount: pages.length,
     page,
     fiducials: { side, ...frame },

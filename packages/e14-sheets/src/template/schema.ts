@@ -1,4 +1,5 @@
 import { corporationSchema } from '@castor/contracts';
+import { HANDWRITINGS } from '@castor/digit-recognizer';
 import { z } from 'zod';
 
 /**
@@ -62,6 +63,12 @@ export const sheetTemplateSchema = z
     description: z.string().max(500),
     corporation: corporationSchema,
     header: z.enum(HEADER_KINDS).default('departamento'),
+    /**
+     * How the jurados of this form write its values (fillers, zeros, 1s), as its published sheets
+     * show: it chooses the handwritten-digit model the form is read with (@castor/digit-recognizer's
+     * MODEL_FOR_HANDWRITING).
+     */
+    handwriting: z.enum(HANDWRITINGS).default('dots'),
     /** Pages of the form (the NN of the barcode). */
     pageCount: z.number().int().min(1).max(99),
     page: z.object({ width: z.number().positive(), height: z.number().positive() }),

@@ -3,11 +3,11 @@ import { constants, setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import {
-  type CellReader,
   extractPages,
   inspectDocument,
   intakeLimitsSchema,
   isSheetError,
+  type LocalRecognizer,
   loadLocalRecognizer,
   type PageRaster,
   photosAsPdf,
@@ -51,11 +51,11 @@ function yieldCpuToTheEventLoop() {
 yieldCpuToTheEventLoop();
 
 const RETRY_MODEL_MS = 30_000;
-let recognizer: (CellReader & { modelVersion: string }) | undefined;
+let recognizer: LocalRecognizer | undefined;
 let recognizerStatus = 'none';
 let lastAttempt = 0;
 
-async function localRecognizer(): Promise<CellReader | undefined> {
+async function localRecognizer(): Promise<LocalRecognizer | undefined> {
   // The model file may be installed while the service runs (a retrained model): look again now and then.
   if (recognizer || Date.now() - lastAttempt < RETRY_MODEL_MS) return recognizer;
   lastAttempt = Date.now();
