@@ -218,7 +218,7 @@ async function scoreSheet(pool: pg.Pool, sheet: RealSheet, documentId: number) {
     unlabelledPaths,
     wrong: figures.wrong,
     wrongNotReviewed: figures.wrongNotReviewed,
-    wrongNotReviewedEmptyAsZeroOnly: figures.wrongNotReviewedEmptyAsZeroOnly,
+    emptyAndZeroSwappedNotReviewed: figures.emptyAndZeroSwappedNotReviewed,
     fieldsToReview: figures.fieldsToReview,
     // A sheet the service did not read goes whole to a person.
     fieldsToPerson: read ? figures.fieldsToReview : sheet.truth.size,

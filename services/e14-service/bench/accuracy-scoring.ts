@@ -52,7 +52,8 @@ interface FieldTally {
   unreviewedWrong: Array<Record<string, unknown> & { mesaKey: string; path: string }>;
   wrongBySheet: Map<string, Array<{ path: string; truth: unknown; stored: unknown; review: string | null }>>;
   // An empty cell read as 0 (or the reverse) counts the same in every rule and total.
-  emptyZeroOnly: number;
+  /** Fields not reviewed whose number is right but stored as a written 0 for a blank row, or the reverse. */
+  emptyZeroSwaps: number;
 }
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part / whole) * 1e6) / 1e6);
@@ -107,10 +108,12 @@ function tallyField(tally: FieldTally, row: StoredField, truths: Map<string, Map
   const reviewed = row.task_reason !== null;
   // The pipeline's own routing (document reading) against the tasks intake opened.
   if (row.reading_review !== null && !reviewed) counts.routedNoTask += 1;
-  // An illegible field is a value the service does not claim: wrong only if nobody is asked.
-  const wrong =
-    row.state !== 'illegible' &&
-    (row.state !== truth.state || (row.state === 'read' && Number(row.value) !== truth.value));
+  // An illegible field is a value the service does not claim: wrong only if nobody is asked. A
+  // value is wrong when its number is: a blank row and a written 0 (or a row of slashed zeros)
+  // are both 0 votes and are stored alike, so that swap is counted apart, not as a wrong value.
+  const stored = row.state === 'read' ? Number(row.value) : 0;
+  const wrong = row.state !== 'illegible' && stored !== (truth.value ?? 0);
+  if (row.state !== 'illegible' && !wrong && row.state !== truth.state && !reviewed) tally.emptyZeroSwaps += 1;
   if (reviewed) {
     counts.reviewed += 1;
     sheet.review = true;
@@ -134,7 +137,6 @@ function tallyField(tally: FieldTally, row: StoredField, truths: Map<string, Map
   if (wrong && !reviewed) {
     counts.wrongUnreviewed += 1;
     sheet.unreviewedWrong = true;
-    if ((truth.value ?? 0) === Number(row.value ?? 0)) tally.emptyZeroOnly += 1;
     unreviewedWrong.push({
       mesaKey: row.mesa_key,
       path: row.path,
@@ -157,7 +159,7 @@ export function tallyFields(rows: readonly StoredField[], truths: Map<string, Ma
     wrongByReason: {},
     unreviewedWrong: [],
     wrongBySheet: new Map(),
-    emptyZeroOnly: 0,
+    emptyZeroSwaps: 0,
   };
   for (const row of rows) tallyField(tally, row, truths);
   return tally;
@@ -165,7 +167,7 @@ export function tallyFields(rows: readonly StoredField[], truths: Map<string, Ma
 
 /** The figures of one election (or one corporation of it), from its tally. */
 export function summariseTally(tally: FieldTally, overwrittenSheets: ReadonlySet<string>) {
-  const { sheets, counts, reasons, wrongByReason, unreviewedWrong, wrongBySheet, emptyZeroOnly } = tally;
+  const { sheets, counts, reasons, wrongByReason, unreviewedWrong, wrongBySheet, emptyZeroSwaps } = tally;
   const formStatus: Record<string, number> = {};
   for (const sheet of sheets.values()) formStatus[sheet.status] = (formStatus[sheet.status] ?? 0) + 1;
   const read = sheets.size;
@@ -183,7 +185,7 @@ export function summariseTally(tally: FieldTally, overwrittenSheets: ReadonlySet
     wrongByReviewReason: wrongByReason,
     wrongNotReviewed: counts.wrongUnreviewed,
     wrongNotReviewedRate: rate(counts.wrongUnreviewed, counts.fields),
-    wrongNotReviewedEmptyAsZeroOnly: emptyZeroOnly,
+    emptyAndZeroSwappedNotReviewed: emptyZeroSwaps,
     wrongNotReviewedRateUpper95: upper95(counts.wrongUnreviewed, counts.fields),
     wrongNotReviewedBudget: 0.001,
     illegibleNotReviewed: counts.illegibleUnreviewed,

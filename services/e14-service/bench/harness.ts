@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildCoreApp } from '@castor/core-service/app';
 import { loadCoreConfig } from '@castor/core-service/config';
@@ -53,9 +54,13 @@ export async function startBenchServices(env: Record<string, string> = {}, nodeA
 
   const port = await findFreePort();
   const redisPrefix = `bench${suffix}:`;
-  // The production bundle, freshly built, is what runs.
+  // The production bundle, freshly built, is what runs: from a copy of its own at dist's depth
+  // (the bundle finds the workspace's data files by relative URLs), so that a build during the run
+  // (pnpm start, another benchmark) cannot swap the files its worker threads load.
   execFileSync('pnpm', ['build'], { cwd: serviceDir, stdio: 'ignore' });
-  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, 'dist/server.js'], {
+  const bundleDir = `.bench-dist-${suffix}`;
+  cpSync(`${serviceDir}/dist`, `${serviceDir}/${bundleDir}`, { recursive: true });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, `${bundleDir}/server.js`], {
     cwd: serviceDir,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -94,6 +99,7 @@ export async function startBenchServices(env: Record<string, string> = {}, nodeA
     async close() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(`${serviceDir}/${bundleDir}`, { recursive: true, force: true });
       await core.app.close();
       for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
