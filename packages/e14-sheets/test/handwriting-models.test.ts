@@ -44,7 +44,11 @@ async function read(recognizer: LocalRecognizer, bytes: Uint8Array) {
       nulos,
       noMarcados,
       ...(sumaTotal ? { sumaTotal } : {}),
-    }).map(([path, field]) => [path, field.state === 'illegible' ? null : field.value]),
+    }).map(([path, field]) => [
+      path,
+      // A submission field is a number or a reading; an illegible one holds no value.
+      typeof field === 'number' ? field : field.state === 'illegible' ? null : field.value,
+    ]),
   );
   return { reading, values, confirmed };
 }
