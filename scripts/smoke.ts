@@ -1,7 +1,7 @@
 /**
  * Proves the README's promise on this machine: `pnpm start` with nothing configured brings the
- * system up on an embedded PostgreSQL, a person can register, sign in, call /api/auth/me, refresh
- * and sign out, e14-service accepts core's tokens and fills up with the demo election (results and
+ * system up on an embedded PostgreSQL, serves the web app on one address that routes /api/* to
+ * the services, a person can register, sign in, call /api/auth/me, refresh and sign out, e14-service accepts core's tokens and fills up with the demo election (results and
  * alerts), the READMEs' e14 examples run as written, and SIGTERM stops every process. Run after
  * `pnpm build`: `tsx scripts/smoke.ts`.
  */
@@ -19,6 +19,7 @@ const env: Record<string, string | undefined> = {
   CASTOR_STATE_DIR: stateDir,
   CORE_SERVICE_PORT: '0',
   E14_SERVICE_PORT: '0',
+  WEB_PORT: '0',
 };
 for (const variable of ['DATABASE_URL', 'REDIS_URL']) delete env[variable];
 
@@ -73,6 +74,27 @@ async function call(
 
 const base = await until('"CASTOR is running"', () => /core-service\s+(http:\/\/\S+)/.exec(output)?.[1], 120_000);
 const expect = (condition: boolean, message: string) => condition || fail(message);
+
+// The one address a person opens: the built app, and /api/* routed to the services through it.
+const web = await until('the web address', () => /CASTOR is running: open (http:\/\/\S+)/.exec(output)?.[1], 10_000);
+const page = await fetch(`${web}/noche-electoral`);
+const html = await page.text();
+expect(
+  page.status === 200 && html.includes('<div id="root">') && /<script type="module"[^>]+src="\/assets\//.test(html),
+  `the web app's index.html is served at ${web} (${page.status})`,
+);
+const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+const bundle = await fetch(`${web}${script}`);
+expect(
+  bundle.status === 200 && /immutable/.test(bundle.headers.get('cache-control') ?? ''),
+  `the app's hashed script is served with a long cache (${bundle.status})`,
+);
+const health = await call(web, '/api/health');
+expect(
+  health.status === 200 && health.body.service === 'core-service',
+  `/api/health through the web address (${health.status})`,
+);
+expect((await call(web, '/api/metrics')).status === 404, 'metrics stay internal at the web address');
 
 const credentials = { email: 'smoke@castor.test', password: 'a smoke test passphrase', name: 'Smoke' };
 expect((await call(base, '/api/auth/register', { method: 'POST', body: credentials })).status === 201, 'register');
@@ -176,5 +198,5 @@ expect(
 await stopLauncher();
 rmSync(stateDir, { recursive: true, force: true });
 process.stdout.write(
-  'smoke test passed: start, register, login, me, refresh, logout, admin, e14 demo results and alerts, demo scans read, clean stop, no password on restart\n',
+  'smoke test passed: start, web app and /api through its address, register, login, me, refresh, logout, admin, e14 demo results and alerts, demo scans read, clean stop, no password on restart\n',
 );

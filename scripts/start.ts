@@ -15,6 +15,8 @@
  * - Demo data: once everything listens, the e14-synth demo election is loaded through
  *   e14-service's own API (skipped when it is already there), so results and alerts are populated,
  *   and a few rendered scans go through the document pipeline, so the review desk has tasks.
+ * - The web app: services/web's build, served with /api/* routed to the services as nginx does
+ *   (@castor/web/gateway) on one address, WEB_PORT (8080 when free): the URL a person opens.
  * These are the production code paths with other adapters, not a separate demo mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -38,6 +40,8 @@ import {
   loadDemoElection,
   processDemoSheets,
 } from '@castor/e14-synth-sheets/demo';
+import { createGateway } from '@castor/web/gateway';
+import type { FastifyInstance } from 'fastify';
 import pretty from 'pino-pretty';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -161,6 +165,8 @@ async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 60_000)
 
 const services: SupervisedProcess[] = [];
 const urls: Record<string, string> = {};
+let gateway: FastifyInstance | undefined;
+let webUrl = '';
 let stopDatabase: (() => Promise<void>) | undefined;
 let stopping = false;
 
@@ -168,6 +174,7 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     process.stdout.write('\nstopping CASTOR...\n');
+    await gateway?.close();
     await Promise.all(services.map((service) => service.stop()));
     await stopDatabase?.();
     process.stdout.write('stopped\n');
@@ -243,6 +250,18 @@ async function runtimeRole(adminUrl: string, service: ServiceSpec): Promise<{ na
   return role;
 }
 
+/** Serves the web app's build and routes /api/* to the services; resolves with its URL. */
+async function startGateway(): Promise<string> {
+  const port = await portFor(Number(process.env.WEB_PORT ?? 8080));
+  const host = process.env.HOST ?? '127.0.0.1';
+  gateway = await createGateway({
+    distDir: resolve(root, 'services/web/dist'),
+    upstreams: { core: urls['core-service'], e14: urls['e14-service'] },
+  });
+  await gateway.listen({ port, host });
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+}
+
 function printRunning(secrets: Secrets): void {
   const password = secrets.generated
     ? `${secrets.values.ADMIN_PASSWORD}   (shown on this first run only; kept in ${secrets.file})`
@@ -250,14 +269,16 @@ function printRunning(secrets: Secrets): void {
   process.stdout.write(
     [
       '',
-      'CASTOR is running:',
+      `CASTOR is running: open ${webUrl}`,
+      '',
+      `  first admin:   ${secrets.values.ADMIN_EMAIL}`,
+      `  its password:  ${password}`,
+      '',
+      '  The services, for API clients (the address above routes /api/* to them too):',
       ...SERVICES.map(
         (service) =>
           `  ${service.name.padEnd(14)} ${urls[service.name]}  (API docs: ${urls[service.name]}/api/openapi.json)`,
       ),
-      '',
-      `  first admin:   ${secrets.values.ADMIN_EMAIL}`,
-      `  its password:  ${password}`,
       '',
       'Ctrl-C stops everything.',
       '',
@@ -296,6 +317,7 @@ async function main(): Promise<Record<string, string>> {
   for (const service of SERVICES) {
     urls[service.name] = await startService(service, adminUrl, redis, secrets.values);
   }
+  webUrl = await startGateway();
   printRunning(secrets);
   return secrets.values;
 }

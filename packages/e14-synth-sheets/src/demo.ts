@@ -192,7 +192,12 @@ export async function processDemoSheets(
     form.append('corporation', 'PRESIDENTE');
     form.append('mesa', mesaKey(submission.mesa));
     form.append('copy', 'transmision');
-    form.append('file', new Blob([sheet.pdf], { type: 'application/pdf' }), `e14-${mesaKey(submission.mesa)}.pdf`);
+    // A copy on a plain ArrayBuffer: what Blob takes under the DOM typings too (the web e2e suite renders sheets).
+    form.append(
+      'file',
+      new Blob([new Uint8Array(sheet.pdf)], { type: 'application/pdf' }),
+      `e14-${mesaKey(submission.mesa)}.pdf`,
+    );
     const response = await fetch(new URL('/api/e14/process', target.baseUrl), {
       method: 'POST',
       headers: { authorization: `Bearer ${target.token}` },

@@ -1,0 +1,36 @@
+import { type DocumentState, documentResponseSchema, witnessAssignmentsResponseSchema } from '@castor/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { request } from '../../api/http';
+import { DOCUMENTS_PATH } from './upload-request';
+
+/** How often a queued document is asked for its state until it is read. */
+const POLL_MS = 2_000;
+
+/** The states a document leaves only by a person's action (a retry, a release), if ever. */
+const SETTLED_STATES: readonly DocumentState[] = ['done', 'failed', 'dead', 'quarantined', 'replaced'];
+
+export function isSettled(state: DocumentState): boolean {
+  return SETTLED_STATES.includes(state);
+}
+
+/** The territories (mesas, or puestos and above) a witness may send E-14s for in an election. */
+export function useWitnessAssignments(userId: string, election: string | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: ['e14', 'witness-assignments', userId, election],
+    queryFn: () =>
+      request(`/api/witnesses/${encodeURIComponent(userId)}/assignments`, {
+        query: { election },
+        schema: witnessAssignmentsResponseSchema,
+      }).then((answer) => answer.territories),
+    enabled: enabled && Boolean(election),
+  });
+}
+
+/** A queued document, asked again every few seconds until the pipeline has settled it. */
+export function useDocument(documentId: number) {
+  return useQuery({
+    queryKey: ['e14', 'document', documentId],
+    queryFn: () => request(`${DOCUMENTS_PATH}/${documentId}`, { schema: documentResponseSchema }),
+    refetchInterval: (query) => (query.state.data && isSettled(query.state.data.state) ? false : POLL_MS),
+  });
+}

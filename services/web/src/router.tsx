@@ -1,0 +1,104 @@
+import type { Role } from '@castor/contracts';
+import { lazy, type ReactNode, useEffect, useState } from 'react';
+import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
+import { refreshSession } from './api/http';
+import { session, useSession } from './api/session';
+import { AppShell, type NavItem } from './components/AppShell';
+import { EmptyState } from './components/EmptyState';
+import { PageSkeleton } from './components/PageSkeleton';
+import { SignInPage, type SignInState } from './features/sign-in/SignInPage';
+import { t } from './i18n/es-CO';
+
+const ElectionNightPage = lazy(() => import('./features/election-night/ElectionNightPage'));
+const ReviewDeskPage = lazy(() => import('./features/review/ReviewDeskPage'));
+const AlertsPage = lazy(() => import('./features/alerts/AlertsPage'));
+const UploadPage = lazy(() => import('./features/upload/UploadPage'));
+
+export const SIGN_IN_PATH = '/ingresar';
+
+interface PageRoute extends NavItem {
+  element: ReactNode;
+}
+
+/**
+ * Every signed-in page, in navigation order: its path, its label, the roles that see it (in the
+ * navigation and at its URL) and its component. Adding a page is one entry here.
+ */
+const PAGES: readonly PageRoute[] = [
+  {
+    path: 'noche-electoral',
+    label: t.nav.electionNight,
+    roles: ['admin', 'analyst', 'reviewer', 'viewer'],
+    element: <ElectionNightPage />,
+  },
+  {
+    path: 'revision',
+    label: t.review.nav,
+    roles: ['admin', 'reviewer'],
+    element: <ReviewDeskPage />,
+  },
+  {
+    path: 'alertas',
+    label: t.alerts.nav,
+    roles: ['admin', 'analyst', 'reviewer'],
+    element: <AlertsPage />,
+  },
+  {
+    path: 'subir-actas',
+    label: t.upload.nav,
+    roles: ['admin', 'witness'],
+    element: <UploadPage />,
+  },
+];
+
+/** Signed-in pages only: restores the session from the refresh token after a reload, else sends to sign-in. */
+function RequireSession() {
+  const current = useSession();
+  const location = useLocation();
+  const [restoring, setRestoring] = useState(() => current === null && session.refreshToken() !== null);
+  useEffect(() => {
+    if (!restoring) return;
+    refreshSession()
+      .catch(() => false)
+      .finally(() => setRestoring(false));
+  }, [restoring]);
+  if (restoring) return <PageSkeleton label={t.app.restoring} />;
+  if (!current) {
+    const state: SignInState = { from: `${location.pathname}${location.search}`, reason: session.endReason() };
+    return <Navigate to={SIGN_IN_PATH} replace state={state} />;
+  }
+  return <Outlet />;
+}
+
+function RequireRole({ roles, children }: { roles: readonly Role[]; children: ReactNode }) {
+  const current = useSession();
+  if (current && !roles.includes(current.user.role)) return <EmptyState title={t.app.forbidden} />;
+  return children;
+}
+
+/** `/`: the first page the person's role may see. */
+function Home() {
+  const current = useSession();
+  const first = PAGES.find((page) => current && page.roles.includes(current.user.role));
+  return first ? <Navigate to={`/${first.path}`} replace /> : <EmptyState title={t.app.noPagesForRole} />;
+}
+
+export const router = createBrowserRouter([
+  { path: SIGN_IN_PATH, element: <SignInPage /> },
+  {
+    element: <RequireSession />,
+    children: [
+      {
+        element: <AppShell pages={PAGES} />,
+        children: [
+          { index: true, element: <Home /> },
+          ...PAGES.map((page) => ({
+            path: page.path,
+            element: <RequireRole roles={page.roles}>{page.element}</RequireRole>,
+          })),
+          { path: '*', element: <EmptyState title={t.app.notFound} /> },
+        ],
+      },
+    ],
+  },
+]);
