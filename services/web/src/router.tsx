@@ -6,6 +6,8 @@ import { session, useSession } from './api/session';
 import { AppShell, type NavItem } from './components/AppShell';
 import { EmptyState } from './components/EmptyState';
 import { PageSkeleton } from './components/PageSkeleton';
+import { REGISTER_PATH } from './components/registration-link';
+import { RegisterPage } from './features/register/RegisterPage';
 import { SignInPage, type SignInState } from './features/sign-in/SignInPage';
 import { t } from './i18n/es-CO';
 
@@ -13,6 +15,8 @@ const ElectionNightPage = lazy(() => import('./features/election-night/ElectionN
 const ReviewDeskPage = lazy(() => import('./features/review/ReviewDeskPage'));
 const AlertsPage = lazy(() => import('./features/alerts/AlertsPage'));
 const UploadPage = lazy(() => import('./features/upload/UploadPage'));
+const AdminPage = lazy(() => import('./features/admin/AdminPage'));
+const ResultsPage = lazy(() => import('./features/results/ResultsPage'));
 
 export const SIGN_IN_PATH = '/ingresar';
 
@@ -32,6 +36,12 @@ const PAGES: readonly PageRoute[] = [
     element: <ElectionNightPage />,
   },
   {
+    path: 'resultados',
+    label: t.results.nav,
+    roles: ['admin', 'analyst', 'reviewer', 'viewer'],
+    element: <ResultsPage />,
+  },
+  {
     path: 'revision',
     label: t.review.nav,
     roles: ['admin', 'reviewer'],
@@ -48,6 +58,12 @@ const PAGES: readonly PageRoute[] = [
     label: t.upload.nav,
     roles: ['admin', 'witness'],
     element: <UploadPage />,
+  },
+  {
+    path: 'administracion',
+    label: t.admin.nav,
+    roles: ['admin'],
+    element: <AdminPage />,
   },
 ];
 
@@ -85,6 +101,7 @@ function Home() {
 
 export const router = createBrowserRouter([
   { path: SIGN_IN_PATH, element: <SignInPage /> },
+  { path: REGISTER_PATH, element: <RegisterPage /> },
   {
     element: <RequireSession />,
     children: [

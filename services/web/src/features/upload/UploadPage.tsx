@@ -28,6 +28,7 @@ import { useSession } from '../../api/session';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
+import { READABLE_DESCRIPTION } from '../../components/readable-description';
 import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
 import { DocumentReadState } from './DocumentReadState';
@@ -40,7 +41,6 @@ const PICKER_ACCEPT = 'application/pdf,image/jpeg,image/png';
 const CAMERA_ACCEPT = 'image/jpeg,application/pdf';
 
 /** Mantine draws descriptions in its dimmed grey, under 4.5:1 on white: these hints must be read. */
-const READABLE_DESCRIPTION = { description: { color: 'var(--mantine-color-text)' } };
 /** Its error red is under 4.5:1 on white too: the form's errors (and fields in error) use a darker one. */
 const READABLE_ERRORS = { '--mantine-color-error': 'var(--mantine-color-red-9)' } as CSSProperties;
 
