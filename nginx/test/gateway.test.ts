@@ -1,10 +1,11 @@
 /**
  * The gateway as deployed: the real nginx binary running nginx/nginx.conf (only addresses, ports
  * and file locations rewritten for loopback) with a self-signed certificate from dev-cert.sh, in
- * front of a real core-service and a real e14-service.
+ * front of a real core-service and a real e14-service, serving the web app's real build
+ * (services/web/dist, built once here when it is missing) as the image does.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect as connectHttp2 } from 'node:http2';
 import { request as httpsRequest } from 'node:https';
@@ -16,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@castor/dev-infra';
 import { type E14UnderTest, startE14ForTests } from '@castor/e14-service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY, createGateway } from '../../services/web/gateway/gateway.js';
 
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
+const webDist = fileURLToPath(new URL('../../services/web/dist', import.meta.url));
 
 interface Answer {
   status: number;
@@ -33,6 +36,10 @@ let ca: Buffer;
 let httpPort: number;
 let httpsPort: number;
 let e14Url: string;
+/** This run's copy of the web build: a concurrent `vite build` empties services/web/dist first. */
+let webRoot: string;
+/** The app's entry script, as index.html names it (/assets/index-<hash>.js). */
+let entryScript: string;
 
 function nginxVersion(): [number, number, number] {
   const run = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
@@ -69,7 +76,12 @@ function loopbackConfig(services: { core: string; e14: string; dashboard: string
   swap('set $core http://core-service:5001;', `set $core ${services.core};`);
   swap('set $e14 http://e14-service:5002;', `set $e14 ${services.e14};`);
   swap('set $dashboard http://dashboard-ia:5003;', `set $dashboard ${services.dashboard};`);
+  swap('root /usr/share/nginx/html;', `root ${webRoot};`);
   return config;
+}
+
+function readWebFile(path: string): string {
+  return readFileSync(join(webRoot, path), 'utf8');
 }
 
 async function waitForPort(port: number): Promise<void> {
@@ -149,6 +161,12 @@ beforeAll(async () => {
   mkdirSync(join(workDir, 'certs'));
   execFileSync('sh', [join(gatewayDir, 'dev-cert.sh'), join(workDir, 'certs')], { stdio: 'ignore' });
   ca = readFileSync(join(workDir, 'certs', 'cert.pem'));
+  if (!existsSync(join(webDist, 'index.html'))) execFileSync('pnpm', ['--filter', '@castor/web', 'build']);
+  webRoot = join(workDir, 'html');
+  cpSync(webDist, webRoot, { recursive: true });
+  const entry = /<script type="module"[^>]* src="(\/assets\/[^"]+\.js)"/.exec(readWebFile('index.html'));
+  if (!entry?.[1]) throw new Error('services/web/dist/index.html names no entry script');
+  entryScript = entry[1];
 
   e14 = await startE14ForTests();
   e14Url = await e14.app.listen({ host: '127.0.0.1', port: 0 });
@@ -322,5 +340,75 @@ describe('gateway (real nginx)', () => {
     // Past nginx the unsigned request is refused by the service (or the connection is cut while
     // nginx still sends): anything but the gateway's own 413.
     expect(answer.status).not.toBe(413);
+  });
+});
+
+describe('gateway (real nginx): the web app', () => {
+  it('serves a hashed asset with a year-long immutable cache', async () => {
+    const answer = await call(entryScript);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/javascript/);
+    expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(answer.body).toBe(readWebFile(entryScript));
+  });
+
+  it("answers the app's routes with index.html, revalidated on every load, under the app's CSP", async () => {
+    for (const path of ['/', '/index.html', '/noche-electoral', '/resultados/nacional', '/alertas?severidad=alta']) {
+      const answer = await call(path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers['content-type'], path).toMatch(/^text\/html/);
+      expect(answer.headers['cache-control'], path).toBe('no-cache');
+      expect(answer.headers['content-security-policy'], path).toBe(CONTENT_SECURITY_POLICY);
+      expect(answer.headers['x-frame-options'], path).toBe('DENY');
+      expect(answer.headers['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains');
+      expect(answer.body, path).toBe(readWebFile('index.html'));
+    }
+  });
+
+  it('answers a missing asset 404, not with the app page and not cacheable', async () => {
+    const answer = await call('/assets/index-0000000.js');
+    expect(answer.status).toBe(404);
+    expect(answer.headers['cache-control']).toBeUndefined();
+    expect(answer.body).not.toContain('<div id="root">');
+  });
+
+  it("keeps /api/* the services' own, cache headers included", async () => {
+    const health = await call('/api/health');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body).service).toBe('core-service');
+    const direct = await fetch(`${e14.core.url}/api/health`);
+    expect(health.headers['cache-control']).toBe(direct.headers.get('cache-control') ?? undefined);
+    for (const path of ['/api', '/api/', '/api/noche-electoral']) expect((await call(path)).status, path).toBe(404);
+  });
+
+  it('answers as the gateway `pnpm start` serves the same build with', async () => {
+    const devGateway = await createGateway({
+      distDir: webRoot,
+      upstreams: { core: e14.core.url, e14: e14Url },
+    });
+    try {
+      const devUrl = await devGateway.listen({ host: '127.0.0.1', port: 0 });
+      const paths = ['/', '/noche-electoral', entryScript, '/assets/index-0000000.js', '/api', '/api/health'];
+      const seen = async (path: string, answer: Pick<Answer, 'status' | 'headers'>) => ({
+        path,
+        status: answer.status,
+        cacheControl: answer.headers['cache-control'],
+        // nginx sends its security headers on every answer, the dev gateway on the app's files: compare
+        // the policy where the browser enforces it.
+        csp: answer.status === 200 && !path.startsWith('/api') ? answer.headers['content-security-policy'] : 'n/a',
+      });
+      const fromNginx = await Promise.all(paths.map(async (path) => seen(path, await call(path))));
+      const fromDev = await Promise.all(
+        paths.map(async (path) => {
+          const response = await fetch(`${devUrl}${path}`);
+          // Read to the end: the gateway closes only once its connections are idle.
+          await response.arrayBuffer();
+          return seen(path, { status: response.status, headers: Object.fromEntries(response.headers) });
+        }),
+      );
+      expect(fromDev).toEqual(fromNginx);
+    } finally {
+      await devGateway.close();
+    }
   });
 });

@@ -73,12 +73,13 @@ export async function createGateway({ distDir, upstreams }: GatewayOptions): Pro
       response.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  // The app routes in the browser: any other GET is one of its pages.
+  // The app routes in the browser: any other GET is one of its pages, except under /assets/, where a
+  // missing file is a 404 as nginx answers it (a stale chunk name fails loudly, not as a page).
   const page = (_request: unknown, reply: FastifyReply) =>
     reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/', page);
   app.setNotFoundHandler((request, reply) =>
-    request.method === 'GET' || request.method === 'HEAD'
+    (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/assets/')
       ? page(request, reply)
       : reply.code(404).send(notFound('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url}`)),
   );
