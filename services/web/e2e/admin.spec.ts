@@ -1,18 +1,10 @@
 import { mesaKey } from '@castor/contracts';
 import { demoElection } from '@castor/e14-synth-sheets/demo';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { type Journey, launchBrowser, runJourney } from './browser.js';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile, type Journey } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 /** A mesa of the demo election, to assign to the invited witness. */
 function demoMesa(): string {
@@ -41,7 +33,7 @@ test('the admin invites a witness who registers with the link, assigns them a me
   const mesa = demoMesa();
   const witness = { email: `testigo-admin-${Date.now()}@castor.example`, password: 'Testigo invitado 2026' };
 
-  await runJourney(browser, castor.url, 'admin', async (journey) => {
+  await runJourney(castor.url, 'admin', async (journey) => {
     const { page } = journey;
     await signIn(journey, castor.admin.email, castor.admin.password);
     await page.getByRole('link', { name: 'Administración' }).click();
@@ -57,7 +49,7 @@ test('the admin invites a witness who registers with the link, assigns them a me
     await journey.check('users');
 
     // The witness opens the link, registers, and lands on uploading, with no mesa yet.
-    await runJourney(browser, castor.url, 'admin-register', async (invited) => {
+    await runJourney(castor.url, 'admin-register', async (invited) => {
       await invited.page.goto(link);
       await invited.page.getByRole('heading', { name: 'Crear su cuenta en CASTOR' }).waitFor();
       expect(await invited.page.getByLabel('Correo electrónico').inputValue()).toBe(witness.email);
@@ -122,7 +114,7 @@ test('the admin invites a witness who registers with the link, assigns them a me
   });
 
   // The witness now sees only that mesa to choose from on the upload page.
-  await runJourney(browser, castor.url, 'admin-witness', async (journey) => {
+  await runJourney(castor.url, 'admin-witness', async (journey) => {
     const { page } = journey;
     await signIn(journey, witness.email, witness.password);
     await page.getByRole('heading', { name: 'Subir actas E-14' }).waitFor();

@@ -1,17 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { launchBrowser, runJourney } from './browser.js';
+import type { Page } from 'playwright-core';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 const isAlertList = (url: string) => new URL(url).pathname === '/api/alerts';
 
@@ -35,7 +28,7 @@ async function download(page: Page, button: string): Promise<{ name: string; tex
 }
 
 test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packet and acknowledges it', async () => {
-  await runJourney(browser, castor.url, 'alerts-admin', async (journey) => {
+  await runJourney(castor.url, 'alerts-admin', async (journey) => {
     const { page } = journey;
     await page.goto('/alertas');
     await page.getByLabel('Correo electrónico').fill(castor.admin.email);

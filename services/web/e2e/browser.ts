@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS_DIR = resolve(import.meta.dirname, 'artifacts');
@@ -134,4 +135,22 @@ interface AxeResults {
     help: string;
     nodes: Array<{ target: string[]; html: string }>;
   }>;
+}
+
+/**
+ * For a spec file: one Chromium for all its journeys, launched before them and closed after them.
+ * Returns the file's `runJourney`, the browser given.
+ */
+export function chromiumForThisFile() {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return (baseURL: string, name: string, steps: (journey: Journey) => Promise<void>) => {
+    if (!browser) throw new Error('Chromium starts before the file runs its journeys');
+    return runJourney(browser, baseURL, name, steps);
+  };
 }

@@ -1,16 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { launchBrowser, runJourney } from './browser.js';
+import type { Page } from 'playwright-core';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 async function signIn(page: Page, credentials: { email: string; password: string }): Promise<void> {
   await page.goto('/');
@@ -29,7 +22,7 @@ async function stat(page: Page, label: string): Promise<number> {
 }
 
 test('the overview refreshes in place: numbers stay on screen while new ones load', async () => {
-  await runJourney(browser, castor.url, 'election-night-admin', async (journey) => {
+  await runJourney(castor.url, 'election-night-admin', async (journey) => {
     const { page } = journey;
     await signIn(page, castor.admin);
     const expected = await stat(page, 'Esperadas');
@@ -71,7 +64,7 @@ test('a viewer sees the counts, not the pipeline or the alerts, and the page fit
   });
   expect(registered.status).toBe(201);
 
-  await runJourney(browser, castor.url, 'election-night-viewer', async (journey) => {
+  await runJourney(castor.url, 'election-night-viewer', async (journey) => {
     const { page } = journey;
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, viewer);

@@ -1,17 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { launchBrowser, runJourney } from './browser.js';
+import type { Page } from 'playwright-core';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 const LEVELS = ['Departamento', 'Municipio', 'Zona', 'Puesto', 'Mesa'] as const;
 const CHILDREN_TITLES = ['Departamentos', 'Municipios', 'Zonas', 'Puestos', 'Mesas'] as const;
@@ -48,7 +41,7 @@ async function drillIntoFirstRow(page: Page, level: number): Promise<{ code: str
 }
 
 test('an analyst drills from the country to a mesa, comes back up and exports the table shown', async () => {
-  await runJourney(browser, castor.url, 'results-admin', async (journey) => {
+  await runJourney(castor.url, 'results-admin', async (journey) => {
     const { page } = journey;
     await page.goto('/resultados');
     await page.getByLabel('Correo electrónico').fill(castor.admin.email);

@@ -1,16 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { launchBrowser, runJourney } from './browser.js';
+import type { Page } from 'playwright-core';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 async function api<T>(path: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
   const response = await fetch(`${castor.url}${path}`, {
@@ -91,7 +84,7 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
   const [first, second] = [await inviteReviewer(adminToken, 'lectora-a'), await inviteReviewer(adminToken, 'lector-b')];
 
   let leasedA: Leased | undefined;
-  await runJourney(browser, castor.url, 'review-first-entry', async (journey) => {
+  await runJourney(castor.url, 'review-first-entry', async (journey) => {
     const { page } = journey;
     const lease = nextLease(page);
     await signInAt(page, '/revision', first);
@@ -106,7 +99,7 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
   });
   const taskId = leasedA?.taskId;
 
-  await runJourney(browser, castor.url, 'review-second-entry', async (journey) => {
+  await runJourney(castor.url, 'review-second-entry', async (journey) => {
     const { page } = journey;
     const lease = nextLease(page);
     await signInAt(page, '/revision', second);
@@ -140,7 +133,7 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
   }
 
   // The admin decides it by keyboard, and sees each reviewer's accuracy against the closed values.
-  await runJourney(browser, castor.url, 'review-admin', async (journey) => {
+  await runJourney(castor.url, 'review-admin', async (journey) => {
     const { page } = journey;
     await signInAt(page, '/revision', castor.admin);
     await page.getByRole('tab', { name: 'Desacuerdos' }).click();

@@ -1,19 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { launchBrowser, runJourney } from './browser.js';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 test('the demo admin signs in and lands on a populated election night', async () => {
-  await runJourney(browser, castor.url, 'sign-in-admin', async (journey) => {
+  await runJourney(castor.url, 'sign-in-admin', async (journey) => {
     const { page } = journey;
     // A signed-out visit to a page goes to the sign-in page, and back to that page once signed in.
     await page.goto('/noche-electoral');
@@ -40,7 +32,7 @@ test('the demo admin signs in and lands on a populated election night', async ()
 });
 
 test('a wrong password is refused in Spanish words', async () => {
-  await runJourney(browser, castor.url, 'sign-in-wrong-password', async (journey) => {
+  await runJourney(castor.url, 'sign-in-wrong-password', async (journey) => {
     const { page } = journey;
     journey.expectFailure(401, '/api/auth/login');
     await page.goto('/ingresar');
@@ -54,7 +46,7 @@ test('a wrong password is refused in Spanish words', async () => {
 });
 
 test('a session ended on the server mid-work sends the person to sign in again, with the reason', async () => {
-  await runJourney(browser, castor.url, 'session-expiry', async (journey) => {
+  await runJourney(castor.url, 'session-expiry', async (journey) => {
     const { page } = journey;
     await page.goto('/ingresar');
     await page.getByLabel('Correo electrónico').fill(castor.admin.email);

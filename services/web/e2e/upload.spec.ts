@@ -2,19 +2,11 @@ import { mesaKey } from '@castor/contracts';
 import { renderSheetPdf } from '@castor/e14-synth-sheets';
 import { demoElection } from '@castor/e14-synth-sheets/demo';
 import { createRng } from '@castor/seeded-random';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { launchBrowser, runJourney } from './browser.js';
+import { expect, inject, test } from 'vitest';
+import { chromiumForThisFile } from './browser.js';
 
 const castor = inject('castor');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const runJourney = chromiumForThisFile();
 
 /**
  * A Presidente sheet of the demo election, transmisión copy, rendered as a scanned PDF the way
@@ -79,7 +71,7 @@ async function invitedWitness(mesa: string) {
 
 test('the admin uploads a scanned E-14 and sees it read, and a file that is no E-14 refused in Spanish', async () => {
   const sheet = await syntheticSheet(0);
-  await runJourney(browser, castor.url, 'upload-admin', async (journey) => {
+  await runJourney(castor.url, 'upload-admin', async (journey) => {
     const { page } = journey;
     await page.goto('/ingresar');
     await page.getByLabel('Correo electrónico').fill(castor.admin.email);
@@ -141,7 +133,7 @@ test('the admin uploads a scanned E-14 and sees it read, and a file that is no E
 test('an invited witness uploads for their own mesa only', async () => {
   const [own, other] = [await syntheticSheet(1), await syntheticSheet(2)];
   const witness = await invitedWitness(own.mesa);
-  await runJourney(browser, castor.url, 'upload-witness', async (journey) => {
+  await runJourney(castor.url, 'upload-witness', async (journey) => {
     const { page } = journey;
     await page.goto('/ingresar');
     await page.getByLabel('Correo electrónico').fill(witness.email);
