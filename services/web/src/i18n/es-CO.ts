@@ -233,7 +233,8 @@ export const t = {
     },
     typeFirst: 'Escriba el número antes de aceptar (o I si es ilegible, V si está vacía).',
     sending: 'Enviando…',
-    leaseUntil: (time: string) => `Celda asignada a usted hasta las ${time}; se renueva sola mientras trabaja.`,
+    leaseUntil: (time: string) =>
+      `Celda asignada a usted hasta las ${time}; si vence antes de responder, se le vuelve a asignar si nadie más la tomó.`,
     leaseLost: 'Su turno sobre la celda anterior venció y otro revisor la tomó. Siga con esta.',
     emptyQueue: 'No hay celdas esperando su lectura.',
     emptyQueueHint: (seconds: number) =>
