@@ -32,6 +32,13 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A desktop screen, or a witness's phone (a common Android size, touch, mobile viewport meta honoured). */
+const DEVICES = {
+  desktop: { viewport: { width: 1280, height: 900 } },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+} as const;
+export type Device = keyof typeof DEVICES;
+
 interface ExpectedFailure {
   status: number;
   path: string;
@@ -54,12 +61,13 @@ export async function runJourney(
   baseURL: string,
   name: string,
   steps: (journey: Journey) => Promise<void>,
+  device: Device = 'desktop',
 ): Promise<void> {
   const context: BrowserContext = await browser.newContext({
     baseURL,
     locale: 'es-CO',
     timezoneId: 'America/Bogota',
-    viewport: { width: 1280, height: 900 },
+    ...DEVICES[device],
   });
   // Generous: `pnpm test` runs every project at once on 2 cores, and the page shares them.
   context.setDefaultTimeout(45_000);
@@ -149,8 +157,8 @@ export function chromiumForThisFile() {
   afterAll(async () => {
     await browser?.close();
   });
-  return (baseURL: string, name: string, steps: (journey: Journey) => Promise<void>) => {
+  return (baseURL: string, name: string, steps: (journey: Journey) => Promise<void>, device?: Device) => {
     if (!browser) throw new Error('Chromium starts before the file runs its journeys');
-    return runJourney(browser, baseURL, name, steps);
+    return runJourney(browser, baseURL, name, steps, device);
   };
 }

@@ -11,7 +11,17 @@ import { session } from './api/session';
 import { router } from './router';
 
 // Shade 8 keeps white text on the primary colour above 4.5:1; autoContrast picks the text colour of filled badges and buttons for legibility (WCAG AA).
-const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, autoContrast: true, defaultRadius: 'sm' });
+const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: 8,
+  autoContrast: true,
+  defaultRadius: 'sm',
+  components: {
+    // A wide table scrolls sideways inside its frame on a phone, not the whole page; the frame takes
+    // keyboard focus so the arrow keys scroll it too (axe: scrollable-region-focusable).
+    TableScrollContainer: { defaultProps: { type: 'native', tabIndex: 0 } },
+  },
+});
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -106,37 +106,39 @@ function Votes({ results }: { results: ResultsResponse }) {
         </Button>
       </Group>
       {download.isError && <ErrorMessage error={download.error} />}
-      <Table striped withTableBorder verticalSpacing={4} fz="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t.results.columns.ballot}</Table.Th>
-            <Table.Th>{byList ? t.results.columns.list : t.results.columns.candidate}</Table.Th>
-            {manyCircunscripciones && <Table.Th>{t.results.columns.circunscripcion}</Table.Th>}
-            <Table.Th ta="right">{t.results.columns.votes}</Table.Th>
-            <Table.Th ta="right">%</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((row) => (
-            <Table.Tr key={row.key}>
-              <Table.Td>{row.ballotNumber}</Table.Td>
-              <Table.Td>{row.name}</Table.Td>
-              {manyCircunscripciones && <Table.Td>{row.circunscripcion}</Table.Td>}
-              <Table.Td ta="right">{count.format(row.votes)}</Table.Td>
-              <Table.Td ta="right">{percent.format(row.share)}</Table.Td>
+      <Table.ScrollContainer minWidth={480}>
+        <Table striped withTableBorder verticalSpacing={4} fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t.results.columns.ballot}</Table.Th>
+              <Table.Th>{byList ? t.results.columns.list : t.results.columns.candidate}</Table.Th>
+              {manyCircunscripciones && <Table.Th>{t.results.columns.circunscripcion}</Table.Th>}
+              <Table.Th ta="right">{t.results.columns.votes}</Table.Th>
+              <Table.Th ta="right">%</Table.Th>
             </Table.Tr>
-          ))}
-          {special.map(([label, votes]) => (
-            <Table.Tr key={label}>
-              <Table.Td />
-              <Table.Td fs="italic">{label}</Table.Td>
-              {manyCircunscripciones && <Table.Td />}
-              <Table.Td ta="right">{count.format(votes)}</Table.Td>
-              <Table.Td />
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={row.key}>
+                <Table.Td>{row.ballotNumber}</Table.Td>
+                <Table.Td>{row.name}</Table.Td>
+                {manyCircunscripciones && <Table.Td>{row.circunscripcion}</Table.Td>}
+                <Table.Td ta="right">{count.format(row.votes)}</Table.Td>
+                <Table.Td ta="right">{percent.format(row.share)}</Table.Td>
+              </Table.Tr>
+            ))}
+            {special.map(([label, votes]) => (
+              <Table.Tr key={label}>
+                <Table.Td />
+                <Table.Td fs="italic">{label}</Table.Td>
+                {manyCircunscripciones && <Table.Td />}
+                <Table.Td ta="right">{count.format(votes)}</Table.Td>
+                <Table.Td />
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
     </Paper>
   );
 }
