@@ -611,6 +611,10 @@ export const t = {
     TERRITORY_UNKNOWN: 'Ese territorio no existe en la divipol de la elección.',
     CORPORATION_NOT_IN_ELECTION: 'Esa corporación no se elige en esta elección.',
     ALERT_UNKNOWN: 'Esa alerta no existe.',
+    FORM_UNKNOWN: 'Esa versión del acta no existe.',
+    FORM_PAGE_UNKNOWN: 'Esa página no está en el escaneo del acta (o el acta llegó como datos, sin escaneo).',
+    FORM_PAGE_UNVERIFIED:
+      'El escaneo no coincide con el formato del acta: no se dibujan sus celdas sobre él para no señalar otra fila.',
     MESA_UNKNOWN: 'Esa mesa no está en la divipol de la elección.',
     REVIEW_TASK_NOT_FOUND: 'Esa celda de revisión no existe.',
     REVIEW_TASK_CLOSED: 'Esa celda ya fue cerrada; pasamos a la siguiente.',

@@ -15,6 +15,15 @@ type CellSource = Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey
 };
 
 const CROP_CACHE_SECONDS = 3_600;
+/** A page image wide enough to read a sheet's handwriting on a screen, small enough to send. */
+export const PAGE_IMAGE_MAX_WIDTH = 1_200;
+
+/** A page of a form's scan in its template's coordinates: `pageWidth` × `pageHeight` is the CropRef space. */
+export interface PageImage {
+  png: Buffer;
+  pageWidth: number;
+  pageHeight: number;
+}
 
 /** What a reviewer sees of a task: the cell, or its row's printed label (candidate number and name). */
 export type TaskImage = 'cell' | 'label';
@@ -29,18 +38,19 @@ type CellImages = { png: Uint8Array; labelPng?: Uint8Array } | { unverified: str
  * reading, and the row's printed number and name from the same page. A scan that reading does not
  * verify as its layout (a quarantined sheet an admin released) gives no image: its boxes would show
  * another row's number under this row's name. PNGs are cached in the key-value store: a reviewer
- * opens the crops of one sheet one after the other.
+ * opens the crops of one sheet one after the other. The same reading gives a whole page of a form
+ * version (an alert's evidence), drawn in its template's coordinates so the alert's cells fall on it.
  */
 export class ReviewCrops {
   private readonly templates = new TemplateResolver();
 
   constructor(
     private readonly deps: {
-      repository: Pick<ReviewCropsRepository, 'taskCell' | 'acceptedCells' | 'scanContent'>;
+      repository: Pick<ReviewCropsRepository, 'taskCell' | 'acceptedCells' | 'scanContent' | 'formScan'>;
       catalogs: ElectionCatalogs;
       store: KeyValueStore;
       limits: IntakeLimitsInput;
-      threads: Pick<SheetThreads, 'crops'>;
+      threads: Pick<SheetThreads, 'crops' | 'pageImage'>;
     },
   ) {}
 
@@ -80,12 +90,61 @@ export class ReviewCrops {
   }
 
   /**
+   * Page `page` of the scan a form version was read from, registered to the layout it was read
+   * with, at most PAGE_IMAGE_MAX_WIDTH wide. None for a form that came as data, a page the scan
+   * does not have, or a scan that reading does not verify as its layout (its cells would be
+   * drawn on other rows).
+   */
+  async formPageImage(formId: number, page: number): Promise<PageImage> {
+    const form = await this.deps.repository.formScan(formId);
+    if (!form) throw httpError('FORM_UNKNOWN', `No form ${formId}`);
+    const { documentHash } = form;
+    if (!documentHash) throw httpError('FORM_PAGE_UNKNOWN', `Form ${formId} came as data: it has no scan`);
+    const key = `form-page:${documentHash}:${page}:${PAGE_IMAGE_MAX_WIDTH}`;
+    const cached = await this.deps.store.get(key).catch(() => null);
+    if (cached) {
+      const { png, pageWidth, pageHeight } = JSON.parse(cached) as {
+        png: string;
+        pageWidth: number;
+        pageHeight: number;
+      };
+      return { png: Buffer.from(png, 'base64'), pageWidth, pageHeight };
+    }
+    const bytes = await this.deps.repository.scanContent(documentHash);
+    if (!bytes) throw httpError('FORM_PAGE_UNKNOWN', `The scan of form ${formId} is not stored`);
+    const templates = await this.templatesOf(form);
+    const unverified = (why: string) =>
+      httpError('FORM_PAGE_UNVERIFIED', `The scan of form ${formId} cannot be shown with its cells: ${why}`);
+    if (!templates) throw unverified('no layout is known for its mesa');
+    const read = await this.deps.threads
+      .pageImage({
+        bytes: new Uint8Array(bytes),
+        templates,
+        limits: this.deps.limits,
+        page,
+        maxWidth: PAGE_IMAGE_MAX_WIDTH,
+      })
+      .catch((error: Error) => ({ ok: false as const, error: { code: 'READ_FAILED', message: error.message } }));
+    if (!read.ok) throw unverified(`it could not be read again (${read.error.code})`);
+    if (!read.templateVerified) throw unverified(read.layoutProblems.join('; ') || 'its layout is not verified');
+    if (!read.image) throw httpError('FORM_PAGE_UNKNOWN', `The scan of form ${formId} has no page ${page}`);
+    const image = {
+      png: Buffer.from(read.image.png),
+      pageWidth: read.image.pageWidth,
+      pageHeight: read.image.pageHeight,
+    };
+    await this.deps.store
+      .set(key, JSON.stringify({ ...image, png: image.png.toString('base64') }), CROP_CACHE_SECONDS)
+      .catch(() => undefined);
+    return image;
+  }
+
+  /**
    * Whether a task's row has a printed label to cut (its mesa's layouts place one): the review task
    * gives the label's URL only then.
    */
   async hasPrintedLabel(row: Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey' | 'fieldPath'>) {
-    const catalog = await this.deps.catalogs.get(row.electionCode);
-    const templates = catalog && this.templates.forMesa(catalog, row.corporation, parseMesaKey(row.mesaKey));
+    const templates = await this.templatesOf(row);
     return (templates ?? []).some((template) =>
       template.cells.some((cell) => cell.field === row.fieldPath && cell.labelRect !== undefined),
     );
@@ -128,8 +187,7 @@ export class ReviewCrops {
     for (const positions of byDocument.values()) {
       const first = cells[positions[0] as number] as CellSource;
       const bytes = await this.deps.repository.scanContent(first.crop.documentHash);
-      const catalog = await this.deps.catalogs.get(first.electionCode);
-      const templates = catalog && this.templates.forMesa(catalog, first.corporation, parseMesaKey(first.mesaKey));
+      const templates = await this.templatesOf(first);
       if (!bytes || !templates) continue;
       const read = await this.deps.threads.crops(new Uint8Array(bytes), templates, this.deps.limits).catch(() => null);
       if (!read?.ok) continue;
@@ -144,6 +202,12 @@ export class ReviewCrops {
       }
     }
     return images;
+  }
+
+  /** The layouts the pipeline chose among for a mesa's form of a corporation; undefined when none is known. */
+  private async templatesOf(form: Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey'>) {
+    const catalog = await this.deps.catalogs.get(form.electionCode);
+    return catalog ? this.templates.forMesa(catalog, form.corporation, parseMesaKey(form.mesaKey)) : undefined;
   }
 }
 

@@ -5,8 +5,8 @@ import type { DocumentKind, IntakeLimitsInput, SheetReading, SheetTemplate } fro
 /**
  * What a thread does with one received file: the intake checks of an upload, the checked photos of
  * a sheet's pages made one PDF, a reading (header: codes and barcode only, to learn the mesa and
- * corporation; full: every cell too, optionally with each page as PNG for a vision provider), or
- * the cell images a reviewer sees.
+ * corporation; full: every cell too, optionally with each page as PNG for a vision provider), the
+ * cell images a reviewer sees, or one page registered to its layout (the evidence of an alert).
  */
 export type SheetJob =
   | { kind: 'inspect'; bytes: Uint8Array; limits: IntakeLimitsInput }
@@ -19,7 +19,15 @@ export type SheetJob =
       mode: 'header' | 'full';
       pageImages: boolean;
     }
-  | { kind: 'crops'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput };
+  | { kind: 'crops'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput }
+  | {
+      kind: 'page';
+      bytes: Uint8Array;
+      templates: SheetTemplate[];
+      limits: IntakeLimitsInput;
+      page: number;
+      maxWidth: number;
+    };
 
 /** Why a job failed; `sheet`: the file itself is at fault (the same file fails the same way again). */
 export interface SheetJobFailure {
@@ -44,10 +52,21 @@ export type CropsResult = Outcome<{
   crops: Array<{ field: string; page: number; png: Uint8Array; labelPng?: Uint8Array }>;
 }>;
 
+/**
+ * One page of a document registered to its template (a photo flattened): the image covers the
+ * template's page exactly, so a cell's CropRef, in template coordinates, falls on its ink.
+ * `image` is null when the document has no such page.
+ */
+export type PageImageResult = Outcome<{
+  templateVerified: boolean;
+  layoutProblems: string[];
+  image: { png: Uint8Array; pageWidth: number; pageHeight: number } | null;
+}>;
+
 /** What a thread answers for a job: the result, and what its heap and buffers hold once the job is done. */
 export interface SheetThreadReply {
   id: number;
-  result: InspectResult | PhotosResult | ReadResult | CropsResult;
+  result: InspectResult | PhotosResult | ReadResult | CropsResult | PageImageResult;
   memoryBytes: number;
 }
 
@@ -97,7 +116,7 @@ const MAX_FAILED_STARTS = 3;
  */
 const RECYCLE_MEMORY_SHARE = 0.5;
 /** Interactive jobs first: a sender waits for the checks of an upload, a reviewer for crops. */
-const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, read: 2 };
+const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, page: 1, read: 2 };
 
 interface Pending {
   id: number;
@@ -170,6 +189,14 @@ export class SheetThreads {
   /** The PNG of every cell of the document read with `templates`, as the recognizer saw it. */
   crops(bytes: Uint8Array, templates: SheetTemplate[], limits: IntakeLimitsInput): Promise<CropsResult> {
     return this.run({ kind: 'crops', bytes, templates, limits }) as Promise<CropsResult>;
+  }
+
+  /**
+   * Page `page` of the document, registered to the layout of `templates` it shows, as a PNG at
+   * most `maxWidth` pixels wide (never more than the scan's own resolution).
+   */
+  pageImage(job: Omit<Extract<SheetJob, { kind: 'page' }>, 'kind'>): Promise<PageImageResult> {
+    return this.run({ kind: 'page', ...job }) as Promise<PageImageResult>;
   }
 
   private run(job: SheetJob): Promise<SheetThreadReply['result']> {

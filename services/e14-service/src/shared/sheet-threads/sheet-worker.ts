@@ -12,11 +12,13 @@ import {
   type PageRaster,
   photosAsPdf,
   readSheet,
+  warpRegion,
 } from '@castor/e14-sheets';
 import sharp from 'sharp';
 import type {
   CropsResult,
   InspectResult,
+  PageImageResult,
   PhotosResult,
   ReadResult,
   SheetJob,
@@ -27,7 +29,7 @@ import type {
 /**
  * One file thread: intake checks, page images, registration, barcode, header and cells through
  * the local recognizer (loaded once per thread: it reuses its buffers), the page images as PNG for
- * a vision provider, and the cell images for review.
+ * a vision provider, the cell images for review, and a page registered to its layout for an alert's evidence.
  */
 
 // The pool gives the parallelism, one file per thread: libvips works on one thread per operation
@@ -143,11 +145,44 @@ async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsRe
   };
 }
 
+/**
+ * A page read again as the pipeline read it (registration, layout check), then drawn in its
+ * template's coordinates: the whole template page sampled through the page's registration, so
+ * CropRefs fall on the cells. Never finer than the scan itself, nor wider than `maxWidth`.
+ */
+async function pageImage(job: Extract<SheetJob, { kind: 'page' }>): Promise<PageImageResult> {
+  const reading = await readSheet(job.bytes, { templates: job.templates, limits: job.limits, readQr: false });
+  const read = reading.pages.find((candidate) => candidate.pageNumber === job.page);
+  const template = job.templates.find((candidate) => candidate.id === reading.templateId);
+  if (!read || !template)
+    return { ok: true, templateVerified: reading.templateVerified, layoutProblems: [], image: null };
+  const problems = [...reading.layoutProblems, ...(read.error ? [read.error.message] : [])];
+  if (!reading.templateVerified || !read.registration) {
+    return { ok: true, templateVerified: false, layoutProblems: problems, image: null };
+  }
+  const inspected = await inspectDocument(job.bytes, job.limits);
+  const [extracted] = await extractPages(job.bytes, inspected, { pages: [job.page], limits: job.limits });
+  if (!extracted) return { ok: true, templateVerified: true, layoutProblems: [], image: null };
+  const { width, height } = template.page;
+  const scale = Math.min(job.maxWidth / width, extracted.raster.width / width);
+  const image = warpRegion(extracted.raster, read.registration.toImage, { x: 0, y: 0, width, height }, scale);
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .png()
+    .toBuffer();
+  return {
+    ok: true,
+    templateVerified: true,
+    layoutProblems: [],
+    image: { png: new Uint8Array(png), pageWidth: width, pageHeight: height },
+  };
+}
+
 async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
   try {
     if (job.kind === 'inspect') return await inspect(job);
     if (job.kind === 'photos') return await photos(job);
     if (job.kind === 'read') return await read(job);
+    if (job.kind === 'page') return await pageImage(job);
     return await crops(job);
   } catch (error) {
     if (isSheetError(error)) return { ok: false, error: { code: error.code, message: error.message, sheet: true } };
