@@ -118,7 +118,7 @@ const CASES: Record<RuleId, { alert: AlertText; says: string[] }> = {
       rule: 'copies_differ',
       copy: 'delegados',
       numbers: { fieldsDiffering: 1, copies: 3 },
-      evidence: evidence(['votes.1'], {
+      evidence: evidence(['candidate:6', 'urna'], {
         sources: [
           { formId: 1, source: 'e14', copy: 'claveros' },
           { formId: 2, source: 'e14', copy: 'delegados' },
@@ -126,7 +126,11 @@ const CASES: Record<RuleId, { alert: AlertText; says: string[] }> = {
         ],
       }),
     },
-    says: ['Claveros, Delegados, Transmisión', 'votos de la opción 1', 'la de Delegados es la que difiere'],
+    says: [
+      'copias (claveros, delegados, transmisión)',
+      'votos del candidato (id 6), votos en la urna',
+      'la de delegados es la que difiere',
+    ],
   },
   official_differs: {
     alert: {
@@ -137,7 +141,7 @@ const CASES: Record<RuleId, { alert: AlertText; says: string[] }> = {
         sources: [{ formId: 1, source: 'e14', copy: 'claveros' }, { source: 'preconteo' }, { source: 'escrutinio' }],
       }),
     },
-    says: ['Claveros, preconteo, escrutinio', 'votos de la opción 1, votos nulos'],
+    says: ['(claveros, preconteo, escrutinio)', 'votos de la opción 1, votos nulos'],
   },
   turnout_outlier: {
     alert: {

@@ -10,19 +10,24 @@ const UNKNOWN = '?';
 
 const messages: Readonly<Record<string, ((facts: AlertFacts) => string) | undefined>> = t.alerts.messages;
 
-/** A cell of the form in words: "votos en la urna", "votos de la opción 3-1"; the path itself when unknown. */
+/**
+ * A cell of the form in words: "votos en la urna", "votos de la opción 3-1" (a sheet's row), "votos
+ * del candidato (id 7)" (a difference between sources); the path itself when unknown.
+ */
 export function fieldName(path: string): string {
   const option = /^votes\.(.+)$/.exec(path)?.[1];
   if (option) return t.alerts.optionField(option);
+  const candidate = /^candidate:(\d+)$/.exec(path)?.[1];
+  if (candidate) return t.alerts.candidateField(candidate);
   return t.alerts.fieldNames[path] ?? path;
 }
 
 /** A number of an alert by its name in Spanish; the API's name when it has none. */
 export const numberName = (name: string): string => t.alerts.numberNames[name] ?? name;
 
-/** A copy or source in words: the copies by their Spanish name, a feed (preconteo, escrutinio) as it is. */
+/** A copy or source in words, inside a sentence: the copies by their Spanish name, a feed (preconteo, escrutinio) as it is. */
 function sourceName(source: { source: string; copy?: Copy | undefined }): string {
-  if (source.copy) return t.upload.copies[source.copy];
+  if (source.copy) return t.upload.copies[source.copy].toLocaleLowerCase('es-CO');
   return source.source === 'e14' ? 'E-14' : source.source;
 }
 
@@ -50,7 +55,7 @@ function factsOf(alert: AlertText): AlertFacts {
     value,
     fields: alert.evidence.fields.map(fieldName).join(', ') || UNKNOWN,
     sources: [...new Set(alert.evidence.sources.map(sourceName))].join(', ') || UNKNOWN,
-    oddCopy: alert.copy ? t.upload.copies[alert.copy] : null,
+    oddCopy: alert.copy ? t.upload.copies[alert.copy].toLocaleLowerCase('es-CO') : null,
     others: othersOf(alert),
   };
 }

@@ -283,6 +283,9 @@ export const t = {
     otherMesas: (count: string) => `otras ${count} mesas`,
     /** The cells an alert names, by their path in the form. */
     fieldNames: {
+      sufragantes: 'votantes del E-11',
+      urna: 'votos en la urna',
+      incinerados: 'votos incinerados',
       'nivelacion.sufragantes': 'votantes del E-11',
       'nivelacion.urna': 'votos en la urna',
       'nivelacion.incinerados': 'votos incinerados',
@@ -297,6 +300,7 @@ export const t = {
       pages: 'páginas',
     } as Record<string, string | undefined>,
     optionField: (option: string) => `votos de la opción ${option}`,
+    candidateField: (id: string) => `votos del candidato (id ${id})`,
     /** The numbers an alert carries, by their name in the API. */
     numberNames: {
       sufragantes: 'Votantes del E-11',

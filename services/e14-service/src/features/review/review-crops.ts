@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import { TemplateResolver } from '../../shared/sheet-templates.js';
 import type { SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
-import type { ReviewCropsRepository, TaskCellRecord } from './review-crops.repository.js';
+import type { FormScanRecord, ReviewCropsRepository, TaskCellRecord } from './review-crops.repository.js';
 
 /** Where a reviewed cell is: the form's sheet (for its template) and the crop reference. */
 type CellSource = Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey'> & {
@@ -24,6 +24,12 @@ export interface PageImage {
   pageWidth: number;
   pageHeight: number;
 }
+
+/** The pages of a scan by document page, or why its cells cannot be placed on them. */
+type DocumentPages = Map<number, PageImage> | { unverified: string };
+
+const pageImageKey = (documentHash: string, page: number) =>
+  `form-page:${documentHash}:${page}:${PAGE_IMAGE_MAX_WIDTH}`;
 
 /** What a reviewer sees of a task: the cell, or its row's printed label (candidate number and name). */
 export type TaskImage = 'cell' | 'label';
@@ -43,6 +49,8 @@ type CellImages = { png: Uint8Array; labelPng?: Uint8Array } | { unverified: str
  */
 export class ReviewCrops {
   private readonly templates = new TemplateResolver();
+  /** The scans whose pages are being drawn, by document hash: a second request waits for the first. */
+  private readonly pagesInFlight = new Map<string, Promise<DocumentPages>>();
 
   constructor(
     private readonly deps: {
@@ -50,7 +58,7 @@ export class ReviewCrops {
       catalogs: ElectionCatalogs;
       store: KeyValueStore;
       limits: IntakeLimitsInput;
-      threads: Pick<SheetThreads, 'crops' | 'pageImage'>;
+      threads: Pick<SheetThreads, 'crops' | 'pageImages'>;
     },
   ) {}
 
@@ -100,8 +108,7 @@ export class ReviewCrops {
     if (!form) throw httpError('FORM_UNKNOWN', `No form ${formId}`);
     const { documentHash } = form;
     if (!documentHash) throw httpError('FORM_PAGE_UNKNOWN', `Form ${formId} came as data: it has no scan`);
-    const key = `form-page:${documentHash}:${page}:${PAGE_IMAGE_MAX_WIDTH}`;
-    const cached = await this.deps.store.get(key).catch(() => null);
+    const cached = await this.deps.store.get(pageImageKey(documentHash, page)).catch(() => null);
     if (cached) {
       const { png, pageWidth, pageHeight } = JSON.parse(cached) as {
         png: string;
@@ -110,33 +117,54 @@ export class ReviewCrops {
       };
       return { png: Buffer.from(png, 'base64'), pageWidth, pageHeight };
     }
-    const bytes = await this.deps.repository.scanContent(documentHash);
-    if (!bytes) throw httpError('FORM_PAGE_UNKNOWN', `The scan of form ${formId} is not stored`);
-    const templates = await this.templatesOf(form);
-    const unverified = (why: string) =>
-      httpError('FORM_PAGE_UNVERIFIED', `The scan of form ${formId} cannot be shown with its cells: ${why}`);
-    if (!templates) throw unverified('no layout is known for its mesa');
-    const read = await this.deps.threads
-      .pageImage({
-        bytes: new Uint8Array(bytes),
-        templates,
-        limits: this.deps.limits,
-        page,
-        maxWidth: PAGE_IMAGE_MAX_WIDTH,
-      })
-      .catch((error: Error) => ({ ok: false as const, error: { code: 'READ_FAILED', message: error.message } }));
-    if (!read.ok) throw unverified(`it could not be read again (${read.error.code})`);
-    if (!read.templateVerified) throw unverified(read.layoutProblems.join('; ') || 'its layout is not verified');
-    if (!read.image) throw httpError('FORM_PAGE_UNKNOWN', `The scan of form ${formId} has no page ${page}`);
-    const image = {
-      png: Buffer.from(read.image.png),
-      pageWidth: read.image.pageWidth,
-      pageHeight: read.image.pageHeight,
-    };
-    await this.deps.store
-      .set(key, JSON.stringify({ ...image, png: image.png.toString('base64') }), CROP_CACHE_SECONDS)
-      .catch(() => undefined);
+    const pages = await this.documentPages(form, documentHash);
+    if ('unverified' in pages) {
+      throw httpError(
+        'FORM_PAGE_UNVERIFIED',
+        `The scan of form ${formId} cannot be shown with its cells: ${pages.unverified}`,
+      );
+    }
+    const image = pages.get(page);
+    if (!image) throw httpError('FORM_PAGE_UNKNOWN', `The scan of form ${formId} has no page ${page}`);
     return image;
+  }
+
+  /**
+   * Every page of a stored scan drawn once (the pages of a sheet are asked for together, and each
+   * costs a reading of the whole document), then kept in the key-value store page by page.
+   */
+  private documentPages(form: FormScanRecord, documentHash: string): Promise<DocumentPages> {
+    let pending = this.pagesInFlight.get(documentHash);
+    if (!pending) {
+      pending = this.drawPages(form, documentHash).finally(() => this.pagesInFlight.delete(documentHash));
+      this.pagesInFlight.set(documentHash, pending);
+    }
+    return pending;
+  }
+
+  private async drawPages(form: FormScanRecord, documentHash: string): Promise<DocumentPages> {
+    const bytes = await this.deps.repository.scanContent(documentHash);
+    if (!bytes) throw httpError('FORM_PAGE_UNKNOWN', `The scan ${documentHash} is not stored`);
+    const templates = await this.templatesOf(form);
+    if (!templates) return { unverified: 'no layout is known for its mesa' };
+    const read = await this.deps.threads
+      .pageImages({ bytes: new Uint8Array(bytes), templates, limits: this.deps.limits, maxWidth: PAGE_IMAGE_MAX_WIDTH })
+      .catch((error: Error) => ({ ok: false as const, error: { code: 'READ_FAILED', message: error.message } }));
+    if (!read.ok) return { unverified: `it could not be read again (${read.error.code})` };
+    if (!read.templateVerified) return { unverified: read.layoutProblems.join('; ') || 'its layout is not verified' };
+    const pages = new Map<number, PageImage>();
+    for (const { page, png, pageWidth, pageHeight } of read.images) {
+      const image = { png: Buffer.from(png), pageWidth, pageHeight };
+      pages.set(page, image);
+      await this.deps.store
+        .set(
+          pageImageKey(documentHash, page),
+          JSON.stringify({ ...image, png: image.png.toString('base64') }),
+          CROP_CACHE_SECONDS,
+        )
+        .catch(() => undefined);
+    }
+    return pages;
   }
 
   /**

@@ -6,7 +6,7 @@ import type { DocumentKind, IntakeLimitsInput, SheetReading, SheetTemplate } fro
  * What a thread does with one received file: the intake checks of an upload, the checked photos of
  * a sheet's pages made one PDF, a reading (header: codes and barcode only, to learn the mesa and
  * corporation; full: every cell too, optionally with each page as PNG for a vision provider), the
- * cell images a reviewer sees, or one page registered to its layout (the evidence of an alert).
+ * cell images a reviewer sees, or the pages registered to their layout (the evidence of an alert).
  */
 export type SheetJob =
   | { kind: 'inspect'; bytes: Uint8Array; limits: IntakeLimitsInput }
@@ -20,14 +20,7 @@ export type SheetJob =
       pageImages: boolean;
     }
   | { kind: 'crops'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput }
-  | {
-      kind: 'page';
-      bytes: Uint8Array;
-      templates: SheetTemplate[];
-      limits: IntakeLimitsInput;
-      page: number;
-      maxWidth: number;
-    };
+  | { kind: 'pages'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput; maxWidth: number };
 
 /** Why a job failed; `sheet`: the file itself is at fault (the same file fails the same way again). */
 export interface SheetJobFailure {
@@ -53,20 +46,20 @@ export type CropsResult = Outcome<{
 }>;
 
 /**
- * One page of a document registered to its template (a photo flattened): the image covers the
- * template's page exactly, so a cell's CropRef, in template coordinates, falls on its ink.
- * `image` is null when the document has no such page.
+ * The pages of a document registered to its template (a photo flattened), by document page: each
+ * image covers the template's page exactly, so a cell's CropRef, in template coordinates, falls on
+ * its ink. None when the document is not verified as its layout.
  */
-export type PageImageResult = Outcome<{
+export type PageImagesResult = Outcome<{
   templateVerified: boolean;
   layoutProblems: string[];
-  image: { png: Uint8Array; pageWidth: number; pageHeight: number } | null;
+  images: Array<{ page: number; png: Uint8Array; pageWidth: number; pageHeight: number }>;
 }>;
 
 /** What a thread answers for a job: the result, and what its heap and buffers hold once the job is done. */
 export interface SheetThreadReply {
   id: number;
-  result: InspectResult | PhotosResult | ReadResult | CropsResult | PageImageResult;
+  result: InspectResult | PhotosResult | ReadResult | CropsResult | PageImagesResult;
   memoryBytes: number;
 }
 
@@ -116,7 +109,7 @@ const MAX_FAILED_STARTS = 3;
  */
 const RECYCLE_MEMORY_SHARE = 0.5;
 /** Interactive jobs first: a sender waits for the checks of an upload, a reviewer for crops. */
-const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, page: 1, read: 2 };
+const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, pages: 1, read: 2 };
 
 interface Pending {
   id: number;
@@ -192,11 +185,11 @@ export class SheetThreads {
   }
 
   /**
-   * Page `page` of the document, registered to the layout of `templates` it shows, as a PNG at
-   * most `maxWidth` pixels wide (never more than the scan's own resolution).
+   * Every page of the document, registered to the layout of `templates` it shows, as PNGs at most
+   * `maxWidth` pixels wide (never finer than the scan itself).
    */
-  pageImage(job: Omit<Extract<SheetJob, { kind: 'page' }>, 'kind'>): Promise<PageImageResult> {
-    return this.run({ kind: 'page', ...job }) as Promise<PageImageResult>;
+  pageImages(job: Omit<Extract<SheetJob, { kind: 'pages' }>, 'kind'>): Promise<PageImagesResult> {
+    return this.run({ kind: 'pages', ...job }) as Promise<PageImagesResult>;
   }
 
   private run(job: SheetJob): Promise<SheetThreadReply['result']> {

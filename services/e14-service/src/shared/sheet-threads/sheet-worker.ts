@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import type {
   CropsResult,
   InspectResult,
-  PageImageResult,
+  PageImagesResult,
   PhotosResult,
   ReadResult,
   SheetJob,
@@ -146,35 +146,35 @@ async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsRe
 }
 
 /**
- * A page read again as the pipeline read it (registration, layout check), then drawn in its
- * template's coordinates: the whole template page sampled through the page's registration, so
+ * The pages read again as the pipeline read them (registration, layout check), then each drawn in
+ * its template's coordinates: the whole template page sampled through the page's registration, so
  * CropRefs fall on the cells. Never finer than the scan itself, nor wider than `maxWidth`.
  */
-async function pageImage(job: Extract<SheetJob, { kind: 'page' }>): Promise<PageImageResult> {
+async function pageImages(job: Extract<SheetJob, { kind: 'pages' }>): Promise<PageImagesResult> {
   const reading = await readSheet(job.bytes, { templates: job.templates, limits: job.limits, readQr: false });
-  const read = reading.pages.find((candidate) => candidate.pageNumber === job.page);
   const template = job.templates.find((candidate) => candidate.id === reading.templateId);
-  if (!read || !template)
-    return { ok: true, templateVerified: reading.templateVerified, layoutProblems: [], image: null };
-  const problems = [...reading.layoutProblems, ...(read.error ? [read.error.message] : [])];
-  if (!reading.templateVerified || !read.registration) {
-    return { ok: true, templateVerified: false, layoutProblems: problems, image: null };
+  if (!reading.templateVerified || !template) {
+    return { ok: true, templateVerified: false, layoutProblems: reading.layoutProblems, images: [] };
   }
+  const registered = reading.pages.filter((page) => page.registration !== null);
   const inspected = await inspectDocument(job.bytes, job.limits);
-  const [extracted] = await extractPages(job.bytes, inspected, { pages: [job.page], limits: job.limits });
-  if (!extracted) return { ok: true, templateVerified: true, layoutProblems: [], image: null };
+  const extracted = await extractPages(job.bytes, inspected, {
+    pages: registered.map((page) => page.pageNumber),
+    limits: job.limits,
+  });
   const { width, height } = template.page;
-  const scale = Math.min(job.maxWidth / width, extracted.raster.width / width);
-  const image = warpRegion(extracted.raster, read.registration.toImage, { x: 0, y: 0, width, height }, scale);
-  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
-    .png()
-    .toBuffer();
-  return {
-    ok: true,
-    templateVerified: true,
-    layoutProblems: [],
-    image: { png: new Uint8Array(png), pageWidth: width, pageHeight: height },
-  };
+  const images: Extract<PageImagesResult, { ok: true }>['images'] = [];
+  for (const page of registered) {
+    const raster = extracted.find((candidate) => candidate.pageNumber === page.pageNumber)?.raster;
+    if (!raster || !page.registration) continue;
+    const scale = Math.min(job.maxWidth / width, raster.width / width);
+    const image = warpRegion(raster, page.registration.toImage, { x: 0, y: 0, width, height }, scale);
+    const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+      .png()
+      .toBuffer();
+    images.push({ page: page.pageNumber, png: new Uint8Array(png), pageWidth: width, pageHeight: height });
+  }
+  return { ok: true, templateVerified: true, layoutProblems: [], images };
 }
 
 async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
@@ -182,7 +182,7 @@ async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
     if (job.kind === 'inspect') return await inspect(job);
     if (job.kind === 'photos') return await photos(job);
     if (job.kind === 'read') return await read(job);
-    if (job.kind === 'page') return await pageImage(job);
+    if (job.kind === 'pages') return await pageImages(job);
     return await crops(job);
   } catch (error) {
     if (isSheetError(error)) return { ok: false, error: { code: error.code, message: error.message, sheet: true } };
