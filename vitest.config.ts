@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // PostgreSQL and Redis it needs (see packages/test-support).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'services/*/vitest.config.ts', 'nginx/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'services/*/vitest.config.ts',
+      'services/web/vitest.unit.config.ts',
+      'nginx/vitest.config.ts',
+    ],
     passWithNoTests: true,
   },
 });

@@ -13,6 +13,7 @@ export { type ExtractedPage, extractPages, photoRaster } from './intake/page-ras
 export { photosAsPdf } from './intake/photo-pages.js';
 export { applyHomography, type Homography, homographyFromPoints, type Point } from './raster/geometry.js';
 export type { BitRaster, GrayImage, GrayRaster, PageRaster, Rect } from './raster/raster.js';
+export { warpRegion } from './raster/raster.js';
 export {
   type CellGlyph,
   type CellReader,

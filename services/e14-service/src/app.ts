@@ -42,7 +42,7 @@ import { ResultsRepository } from './features/results/results.repository.js';
 import { resultsRoutes } from './features/results/results.routes.js';
 import { ResultsService } from './features/results/results.service.js';
 import { ReviewRepository } from './features/review/review.repository.js';
-import { reviewRoutes } from './features/review/review.routes.js';
+import { formPageRoutes, reviewRoutes } from './features/review/review.routes.js';
 import { ReviewService } from './features/review/review.service.js';
 import { ReviewCrops } from './features/review/review-crops.js';
 import { ReviewCropsRepository } from './features/review/review-crops.repository.js';
@@ -283,6 +283,7 @@ async function registerReview(app: ServiceApp, config: E14Config, kernel: Kernel
     log: app.log,
   });
   await app.register(reviewRoutes, { prefix: '/api/review', review, crops, rate: config.RATE_LIMIT_E14_READ });
+  await app.register(formPageRoutes, { prefix: '/api/e14/forms', crops, rate: config.RATE_LIMIT_E14_READ });
   // A reviewer version left unstored by a crash between closing and intake is stored now.
   app.addHook('onReady', async () => {
     await review.flushReviewedForms();

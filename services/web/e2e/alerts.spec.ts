@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Alert } from '@castor/contracts';
 import type { Page } from 'playwright-core';
 import { expect, inject, test } from 'vitest';
 import { chromiumForThisFile } from './browser.js';
@@ -20,6 +21,47 @@ async function filter(page: Page, label: string, option: string, query: string):
   expect(listed.status()).toBe(200);
 }
 
+async function api<T>(path: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(`${castor.url}${path}`, {
+    method: init.body === undefined ? 'GET' : 'POST',
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * An alert on the over-written cells of a transmisión copy: the demo election loads claveros and
+ * delegados as data and the transmisión copies only as scanned E-14s, read in the background
+ * after start, with some cells over-written.
+ */
+async function alertOnAScan(token: string): Promise<Alert> {
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    for (let offset = 0, total = 1; offset < total; offset += 1_000) {
+      const page = await api<{ total: number; items: Alert[] }>(
+        `/api/alerts?election=${castor.electionCode}&rule=corrections&limit=1000&offset=${offset}`,
+        { token },
+      );
+      total = page.total;
+      const found = page.items.find((alert) => alert.evidence.sources.some((source) => source.copy === 'transmision'));
+      if (found) return found;
+    }
+    if (Date.now() > deadline) throw new Error('no corrections alert names a scanned transmisión copy yet');
+    await new Promise((done) => setTimeout(done, 2_000));
+  }
+}
+
+async function signIn(page: Page) {
+  await page.getByLabel('Correo electrónico').fill(castor.admin.email);
+  await page.getByLabel('Contraseña').fill(castor.admin.password);
+  await page.getByRole('button', { name: 'Ingresar' }).click();
+}
+
 /** Saves what a click downloads and returns its name and text. */
 async function download(page: Page, button: string): Promise<{ name: string; text: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
@@ -31,9 +73,7 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
   await runJourney(castor.url, 'alerts-admin', async (journey) => {
     const { page } = journey;
     await page.goto('/alertas');
-    await page.getByLabel('Correo electrónico').fill(castor.admin.email);
-    await page.getByLabel('Contraseña').fill(castor.admin.password);
-    await page.getByRole('button', { name: 'Ingresar' }).click();
+    await signIn(page);
 
     await page.getByRole('heading', { name: 'Alertas', exact: true }).waitFor();
     await page.getByText(/Una alerta es un indicio para revisar, no una prueba de fraude/).waitFor();
@@ -58,6 +98,12 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     ]);
     expect(narrowed.status()).toBe(200);
     await rows.first().waitFor();
+    // Each alert reads in Spanish, from its rule and numbers: never the API's English message.
+    const listed = ((await narrowed.json()) as { items: Alert[] }).items;
+    const shown = (await page.locator('main').textContent()) ?? '';
+    for (const alert of listed) expect(shown).not.toContain(alert.message);
+    for (const message of await rows.locator('td:nth-child(4)').allTextContents())
+      expect(message).toMatch(/^Las copias \(.+\) no coinciden en /);
     for (const key of await rows.getByRole('link').allTextContents())
       expect(key.startsWith(`${departamento}-`)).toBe(true);
     await expect
@@ -73,6 +119,8 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     expect(mesaKey).toMatch(/^\d{2}-\d{3}-\d{2}-\d{2}-\d{3}$/);
     await link.click();
     await page.getByRole('heading', { name: `Evidencia de la mesa ${mesaKey}` }).waitFor();
+    // The evidence has its own address, the list's filters kept for the way back.
+    expect(new URL(page.url()).pathname).toMatch(/^\/alertas\/\d+$/);
 
     // Every source side by side: the field column and at least two versions, disagreeing somewhere.
     const sources = page.locator('section', { has: page.getByRole('heading', { name: 'Fuentes de la mesa' }) });
@@ -114,5 +162,57 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     await page.getByRole('link', { name: /Volver a las alertas/ }).click();
     await page.getByRole('heading', { name: 'Alertas', exact: true }).waitFor();
     expect(new URL(page.url()).searchParams.get('estado')).toBe('open');
+  });
+});
+
+test('a shared link opens one alert on its scanned page, its cells boxed and its sentence in Spanish', async () => {
+  const { accessToken } = await api<{ accessToken: string }>('/api/auth/login', { body: castor.admin });
+  const alert = await alertOnAScan(accessToken);
+  await runJourney(castor.url, 'alert-link', async (journey) => {
+    const { page } = journey;
+    // The link a lawyer was sent: after signing in, the evidence it names.
+    await page.goto(`/alertas/${alert.id}`);
+    await signIn(page);
+    await page.getByRole('heading', { name: `Evidencia de la mesa ${alert.mesaKey}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/alertas/${alert.id}`);
+    await page.getByText(/Una alerta es un indicio para revisar, no una prueba de fraude/).waitFor();
+
+    const message = (await page.getByTestId('alert-message').textContent()) ?? '';
+    expect(message).toMatch(/^(Una casilla|\d+ casillas) con tachones o enmendaduras: (votos|votantes) /);
+    expect((await page.locator('main').textContent()) ?? '').not.toContain(alert.message);
+
+    // The transmisión copy's page as scanned, loaded, with the over-written cells boxed on it.
+    const scan = page.getByRole('img', { name: /^Acta escaneada/ }).first();
+    await scan.waitFor();
+    await expect
+      .poll(() =>
+        scan.evaluate((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
+    // Every page of the alert is drawn from its scan (none left loading when the journey ends).
+    const pages = await page.getByText(/^Celdas de la alerta: /).count();
+    await expect.poll(() => page.getByRole('img', { name: /^Acta escaneada/ }).count()).toBe(pages);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('img', { name: /^Acta escaneada/ })
+          .evaluateAll((images) => images.every((image) => (image as HTMLImageElement).naturalWidth > 0)),
+      )
+      .toBe(true);
+    const boxes = page.getByTestId('highlighted-cell');
+    expect(await boxes.count()).toBeGreaterThan(0);
+    const pageBox = await scan.boundingBox();
+    const cellBox = await boxes.first().boundingBox();
+    if (!pageBox || !cellBox) throw new Error('the page or its cell is not laid out');
+    expect(cellBox.width).toBeGreaterThan(4);
+    expect(cellBox.x).toBeGreaterThanOrEqual(pageBox.x);
+    expect(cellBox.x + cellBox.width).toBeLessThanOrEqual(pageBox.x + pageBox.width + 1);
+    await journey.check('alert-on-scan');
+
+    // A link to an alert that does not exist says so, with the way back to the list.
+    journey.expectFailure(404, '/api/alerts/999999999');
+    await page.goto('/alertas/999999999');
+    await page.getByText(/Esta alerta no existe/).waitFor();
+    await page.getByRole('link', { name: /Volver a las alertas/ }).waitFor();
   });
 });

@@ -22,6 +22,8 @@ export const SIGN_IN_PATH = '/ingresar';
 
 interface PageRoute extends NavItem {
   element: ReactNode;
+  /** A deeper address the page also answers, under its path: one item of it, as a link to share. */
+  itemPath?: string;
 }
 
 /**
@@ -52,6 +54,7 @@ const PAGES: readonly PageRoute[] = [
     label: t.alerts.nav,
     roles: ['admin', 'analyst', 'reviewer'],
     element: <AlertsPage />,
+    itemPath: ':alertId',
   },
   {
     path: 'subir-actas',
@@ -109,10 +112,12 @@ export const router = createBrowserRouter([
         element: <AppShell pages={PAGES} />,
         children: [
           { index: true, element: <Home /> },
-          ...PAGES.map((page) => ({
-            path: page.path,
-            element: <RequireRole roles={page.roles}>{page.element}</RequireRole>,
-          })),
+          ...PAGES.flatMap((page) =>
+            [page.path, ...(page.itemPath ? [`${page.path}/${page.itemPath}`] : [])].map((path) => ({
+              path,
+              element: <RequireRole roles={page.roles}>{page.element}</RequireRole>,
+            })),
+          ),
           { path: '*', element: <EmptyState title={t.app.notFound} /> },
         ],
       },

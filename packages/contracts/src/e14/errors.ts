@@ -45,6 +45,12 @@ export const E14_ERROR_STATUS = {
 
   // alerts
   ALERT_UNKNOWN: 404,
+  // the page image of a form version (the evidence of an alert): the form id is unknown, the
+  // form has no stored scan or not that page, or its scan read again is not verified as the
+  // layout of its template (its cells would be drawn on the wrong places, so none is served)
+  FORM_UNKNOWN: 404,
+  FORM_PAGE_UNKNOWN: 404,
+  FORM_PAGE_UNVERIFIED: 409,
 
   // documents: queueing a scan or a URL
   DOCUMENT_UNKNOWN: 404,

@@ -62,6 +62,19 @@ export const alertListResponseSchema = z.object({
 
 export const alertIdParamsSchema = z.object({ id: idParamSchema });
 
+/** A page of a stored form version's scan, as GET /api/e14/forms/:formId/pages/:page.png addresses it. */
+export const formPageParamsSchema = z.object({
+  formId: idParamSchema,
+  page: decimalIntegerSchema({ min: 1, max: 99 }).describe('The page of the scanned document (CropRef.page)'),
+});
+
+/**
+ * The headers of a page image: the size of the page in the coordinates of its cells' CropRefs
+ * (the image covers exactly that rectangle, at whatever pixel size), so a client places a cell
+ * at crop.x / width of the image's width.
+ */
+export const FORM_PAGE_SIZE_HEADERS = { width: 'x-page-width', height: 'x-page-height' } as const;
+
 export const updateAlertStatusRequestSchema = z.object({
   status: z.enum(['acknowledged', 'resolved', 'open']),
   reason: z.string().trim().min(3).max(2_000).describe('Why: kept in the alert and the audit log'),

@@ -128,3 +128,12 @@ export async function request<T>(path: string, options: RequestOptions<T>): Prom
 export async function requestBlob(path: string, options: Pick<SendOptions, 'query' | 'signal'> = {}): Promise<Blob> {
   return (await sendSignedIn(path, options)).blob();
 }
+
+/** A file the API renders with what its headers say about it (a page image's size), fetched with the session. */
+export async function requestFile(
+  path: string,
+  options: Pick<SendOptions, 'query' | 'signal'> = {},
+): Promise<{ blob: Blob; headers: Headers }> {
+  const response = await sendSignedIn(path, options);
+  return { blob: await response.blob(), headers: response.headers };
+}

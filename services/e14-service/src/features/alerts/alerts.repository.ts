@@ -113,6 +113,17 @@ export class AlertsRepository {
     return { total: total[0]?.total ?? 0, rows };
   }
 
+  /** One alert with its mesa key and election code. */
+  async byId(id: number): Promise<(AlertRecord & { electionCode: string }) | undefined> {
+    const [row] = await this.db
+      .select({ ...alertColumns, electionCode: elections.code })
+      .from(alerts)
+      .innerJoin(elections, eq(elections.id, alerts.electionId))
+      .leftJoin(mesas, eq(mesas.id, alerts.mesaId))
+      .where(eq(alerts.id, id));
+    return row;
+  }
+
   /** The alert's status and election, locked for an update in the caller's transaction. */
   async lockStatus(
     client: pg.PoolClient,

@@ -41,6 +41,20 @@ export const alertsRoutes: ServicePlugin<AlertsRoutesOptions> = async (app, { al
     async (request) => alerts.list(request.query),
   );
 
+  app.get(
+    '/:id',
+    {
+      config: { auth: readerRoles, rateLimit },
+      schema: {
+        tags: ['alerts'],
+        summary: 'One alert with its evidence (what a shared link to it opens)',
+        params: alertIdParamsSchema,
+        response: { 200: alertSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request) => alerts.get(request.params.id),
+  );
+
   app.patch(
     '/:id',
     {

@@ -112,6 +112,12 @@ export class AlertsService {
     return { total, items: rows.map((row) => toAlert(filters.election, row)) };
   }
 
+  async get(id: number): Promise<Alert> {
+    const row = await this.repository.byId(id);
+    if (!row) throw httpError('ALERT_UNKNOWN', `No alert ${id}`);
+    return toAlert(row.electionCode, row);
+  }
+
   /** Acknowledges, resolves or reopens an alert with a reason; audited with before and after. */
   async setStatus(
     id: number,

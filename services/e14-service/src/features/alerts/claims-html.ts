@@ -37,6 +37,7 @@ export function claimsPacketHtml(packet: ClaimsPacket): string {
   @media print { body { margin: 1cm; } h2 { break-after: avoid; } table { break-inside: auto; } }
 </style></head><body>
 <h1>Paquete de evidencia para reclamación</h1>
+<p><b>Una alerta es un indicio para revisar, no una prueba de fraude</b>: señala dónde mirar y con qué evidencia; la reclamación la decide la persona que examina las actas.</p>
 <p>${escapeHtml(packet.electionName)} (${escapeHtml(packet.electionCode)}) · ${escapeHtml(packet.corporation)}<br>
 Departamento ${escapeHtml(mesa.departamento.code)} ${escapeHtml(mesa.departamento.name)} · Municipio ${escapeHtml(mesa.municipio.code)} ${escapeHtml(mesa.municipio.name)} ·
 Zona ${escapeHtml(mesa.zona)} · Puesto ${escapeHtml(mesa.puesto.code)} ${escapeHtml(mesa.puesto.name)} · Mesa ${escapeHtml(mesa.mesa)} · Habilitados ${escapeHtml(mesa.habilitados)}<br>

@@ -24,7 +24,15 @@ const taskCellColumns = {
   crop: e14Fields.crop,
 };
 
-/** The statements behind crops and training samples: closed tasks' cells and the stored scans. */
+/** A stored form version and the scan it was read from (null: it came as data, not as a scan). */
+export interface FormScanRecord {
+  electionCode: (typeof elections.$inferSelect)['code'];
+  mesaKey: MesaKey;
+  corporation: Corporation;
+  documentHash: string | null;
+}
+
+/** The statements behind crops, page images and training samples: tasks' cells, forms and the stored scans. */
 export class ReviewCropsRepository {
   private readonly db: E14Db;
 
@@ -55,6 +63,22 @@ export class ReviewCropsRepository {
       .orderBy(reviewTasks.id)
       .limit(limit);
     return rows as TaskCellRecord[];
+  }
+
+  /** The mesa, corporation and scan of one form version. */
+  async formScan(formId: number): Promise<FormScanRecord | null> {
+    const [row] = await this.db
+      .select({
+        electionCode: elections.code,
+        mesaKey: mesas.mesaKey,
+        corporation: e14Forms.corporation,
+        documentHash: e14Forms.documentHash,
+      })
+      .from(e14Forms)
+      .innerJoin(elections, eq(elections.id, e14Forms.electionId))
+      .innerJoin(mesas, eq(mesas.id, e14Forms.mesaId))
+      .where(eq(e14Forms.id, formId));
+    return (row as FormScanRecord | undefined) ?? null;
   }
 
   /** The bytes of a stored scan. */

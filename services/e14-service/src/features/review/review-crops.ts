@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
 import { TemplateResolver } from '../../shared/sheet-templates.js';
 import type { SheetThreads } from '../../shared/sheet-threads/sheet-threads.js';
-import type { ReviewCropsRepository, TaskCellRecord } from './review-crops.repository.js';
+import type { FormScanRecord, ReviewCropsRepository, TaskCellRecord } from './review-crops.repository.js';
 
 /** Where a reviewed cell is: the form's sheet (for its template) and the crop reference. */
 type CellSource = Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey'> & {
@@ -15,6 +15,21 @@ type CellSource = Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey
 };
 
 const CROP_CACHE_SECONDS = 3_600;
+/** A page image wide enough to read a sheet's handwriting on a screen, small enough to send. */
+export const PAGE_IMAGE_MAX_WIDTH = 1_200;
+
+/** A page of a form's scan in its template's coordinates: `pageWidth` × `pageHeight` is the CropRef space. */
+export interface PageImage {
+  png: Buffer;
+  pageWidth: number;
+  pageHeight: number;
+}
+
+/** The pages of a scan by document page, or why its cells cannot be placed on them. */
+type DocumentPages = Map<number, PageImage> | { unverified: string };
+
+const pageImageKey = (documentHash: string, page: number) =>
+  `form-page:${documentHash}:${page}:${PAGE_IMAGE_MAX_WIDTH}`;
 
 /** What a reviewer sees of a task: the cell, or its row's printed label (candidate number and name). */
 export type TaskImage = 'cell' | 'label';
@@ -29,18 +44,21 @@ type CellImages = { png: Uint8Array; labelPng?: Uint8Array } | { unverified: str
  * reading, and the row's printed number and name from the same page. A scan that reading does not
  * verify as its layout (a quarantined sheet an admin released) gives no image: its boxes would show
  * another row's number under this row's name. PNGs are cached in the key-value store: a reviewer
- * opens the crops of one sheet one after the other.
+ * opens the crops of one sheet one after the other. The same reading gives a whole page of a form
+ * version (an alert's evidence), drawn in its template's coordinates so the alert's cells fall on it.
  */
 export class ReviewCrops {
   private readonly templates = new TemplateResolver();
+  /** The scans whose pages are being drawn, by document hash: a second request waits for the first. */
+  private readonly pagesInFlight = new Map<string, Promise<DocumentPages>>();
 
   constructor(
     private readonly deps: {
-      repository: Pick<ReviewCropsRepository, 'taskCell' | 'acceptedCells' | 'scanContent'>;
+      repository: Pick<ReviewCropsRepository, 'taskCell' | 'acceptedCells' | 'scanContent' | 'formScan'>;
       catalogs: ElectionCatalogs;
       store: KeyValueStore;
       limits: IntakeLimitsInput;
-      threads: Pick<SheetThreads, 'crops'>;
+      threads: Pick<SheetThreads, 'crops' | 'pageImages'>;
     },
   ) {}
 
@@ -80,12 +98,81 @@ export class ReviewCrops {
   }
 
   /**
+   * Page `page` of the scan a form version was read from, registered to the layout it was read
+   * with, at most PAGE_IMAGE_MAX_WIDTH wide. None for a form that came as data, a page the scan
+   * does not have, or a scan that reading does not verify as its layout (its cells would be
+   * drawn on other rows).
+   */
+  async formPageImage(formId: number, page: number): Promise<PageImage> {
+    const form = await this.deps.repository.formScan(formId);
+    if (!form) throw httpError('FORM_UNKNOWN', `No form ${formId}`);
+    const { documentHash } = form;
+    if (!documentHash) throw httpError('FORM_PAGE_UNKNOWN', `Form ${formId} came as data: it has no scan`);
+    const cached = await this.deps.store.get(pageImageKey(documentHash, page)).catch(() => null);
+    if (cached) {
+      const { png, pageWidth, pageHeight } = JSON.parse(cached) as {
+        png: string;
+        pageWidth: number;
+        pageHeight: number;
+      };
+      return { png: Buffer.from(png, 'base64'), pageWidth, pageHeight };
+    }
+    const pages = await this.documentPages(form, documentHash);
+    if ('unverified' in pages) {
+      throw httpError(
+        'FORM_PAGE_UNVERIFIED',
+        `The scan of form ${formId} cannot be shown with its cells: ${pages.unverified}`,
+      );
+    }
+    const image = pages.get(page);
+    if (!image) throw httpError('FORM_PAGE_UNKNOWN', `The scan of form ${formId} has no page ${page}`);
+    return image;
+  }
+
+  /**
+   * Every page of a stored scan drawn once (the pages of a sheet are asked for together, and each
+   * costs a reading of the whole document), then kept in the key-value store page by page.
+   */
+  private documentPages(form: FormScanRecord, documentHash: string): Promise<DocumentPages> {
+    let pending = this.pagesInFlight.get(documentHash);
+    if (!pending) {
+      pending = this.drawPages(form, documentHash).finally(() => this.pagesInFlight.delete(documentHash));
+      this.pagesInFlight.set(documentHash, pending);
+    }
+    return pending;
+  }
+
+  private async drawPages(form: FormScanRecord, documentHash: string): Promise<DocumentPages> {
+    const bytes = await this.deps.repository.scanContent(documentHash);
+    if (!bytes) throw httpError('FORM_PAGE_UNKNOWN', `The scan ${documentHash} is not stored`);
+    const templates = await this.templatesOf(form);
+    if (!templates) return { unverified: 'no layout is known for its mesa' };
+    const read = await this.deps.threads
+      .pageImages({ bytes: new Uint8Array(bytes), templates, limits: this.deps.limits, maxWidth: PAGE_IMAGE_MAX_WIDTH })
+      .catch((error: Error) => ({ ok: false as const, error: { code: 'READ_FAILED', message: error.message } }));
+    if (!read.ok) return { unverified: `it could not be read again (${read.error.code})` };
+    if (!read.templateVerified) return { unverified: read.layoutProblems.join('; ') || 'its layout is not verified' };
+    const pages = new Map<number, PageImage>();
+    for (const { page, png, pageWidth, pageHeight } of read.images) {
+      const image = { png: Buffer.from(png), pageWidth, pageHeight };
+      pages.set(page, image);
+      await this.deps.store
+        .set(
+          pageImageKey(documentHash, page),
+          JSON.stringify({ ...image, png: image.png.toString('base64') }),
+          CROP_CACHE_SECONDS,
+        )
+        .catch(() => undefined);
+    }
+    return pages;
+  }
+
+  /**
    * Whether a task's row has a printed label to cut (its mesa's layouts place one): the review task
    * gives the label's URL only then.
    */
   async hasPrintedLabel(row: Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey' | 'fieldPath'>) {
-    const catalog = await this.deps.catalogs.get(row.electionCode);
-    const templates = catalog && this.templates.forMesa(catalog, row.corporation, parseMesaKey(row.mesaKey));
+    const templates = await this.templatesOf(row);
     return (templates ?? []).some((template) =>
       template.cells.some((cell) => cell.field === row.fieldPath && cell.labelRect !== undefined),
     );
@@ -128,8 +215,7 @@ export class ReviewCrops {
     for (const positions of byDocument.values()) {
       const first = cells[positions[0] as number] as CellSource;
       const bytes = await this.deps.repository.scanContent(first.crop.documentHash);
-      const catalog = await this.deps.catalogs.get(first.electionCode);
-      const templates = catalog && this.templates.forMesa(catalog, first.corporation, parseMesaKey(first.mesaKey));
+      const templates = await this.templatesOf(first);
       if (!bytes || !templates) continue;
       const read = await this.deps.threads.crops(new Uint8Array(bytes), templates, this.deps.limits).catch(() => null);
       if (!read?.ok) continue;
@@ -144,6 +230,12 @@ export class ReviewCrops {
       }
     }
     return images;
+  }
+
+  /** The layouts the pipeline chose among for a mesa's form of a corporation; undefined when none is known. */
+  private async templatesOf(form: Pick<TaskCellRecord, 'electionCode' | 'corporation' | 'mesaKey'>) {
+    const catalog = await this.deps.catalogs.get(form.electionCode);
+    return catalog ? this.templates.forMesa(catalog, form.corporation, parseMesaKey(form.mesaKey)) : undefined;
   }
 }
 

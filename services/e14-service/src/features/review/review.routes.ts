@@ -1,5 +1,7 @@
 import {
   errorResponseSchema,
+  FORM_PAGE_SIZE_HEADERS,
+  formPageParamsSchema,
   reviewAnswerSchema,
   reviewerStatsResponseSchema,
   reviewOutcomeSchema,
@@ -14,7 +16,7 @@ import {
 import { principal, type RateSpec, type ServiceApp, type ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
 import type { ReviewService } from './review.service.js';
-import type { ReviewCrops, TaskImage } from './review-crops.js';
+import { PAGE_IMAGE_MAX_WIDTH, type ReviewCrops, type TaskImage } from './review-crops.js';
 
 const reviewers = { roles: ['admin', 'reviewer'] } as const;
 const admins = { roles: ['admin'] } as const;
@@ -30,6 +32,34 @@ export const reviewRoutes: ServicePlugin<{ review: ReviewService; crops: ReviewC
   deskRoutes(app, review, rateLimit);
   taskRoutes(app, review, rateLimit);
   cellRoutes(app, crops, rateLimit);
+};
+
+/** Who reads a page of a form's scan: whoever reads the alerts and claims packets it is evidence for. */
+const evidenceReaders = { roles: ['admin', 'analyst', 'reviewer'] } as const;
+
+/** `/api/e14/forms`: a page of a stored form version's scan, where an alert's cells are drawn. */
+export const formPageRoutes: ServicePlugin<{ crops: ReviewCrops; rate: RateSpec }> = async (app, { crops, rate }) => {
+  app.get(
+    '/:formId/pages/:page.png',
+    {
+      config: { auth: evidenceReaders, rateLimit: { max: rate.max, timeWindow: rate.windowMs } },
+      schema: {
+        tags: ['alerts'],
+        summary: `PNG of a page of the scan a form version was read from, registered to its layout (a photo flattened) and at most ${PAGE_IMAGE_MAX_WIDTH} px wide; ${FORM_PAGE_SIZE_HEADERS.width} and ${FORM_PAGE_SIZE_HEADERS.height} give the page's size in the coordinates of its cells' CropRefs. 404 FORM_UNKNOWN / FORM_PAGE_UNKNOWN (no scan, or no such page); 409 FORM_PAGE_UNVERIFIED: the scan does not show its form's layout, so its cells cannot be placed on it`,
+        params: formPageParamsSchema,
+        response: { 200: z.any().describe('image/png'), 404: errorResponseSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const image = await crops.formPageImage(request.params.formId, request.params.page);
+      return reply
+        .type('image/png')
+        .header('cache-control', 'private, max-age=3600')
+        .header(FORM_PAGE_SIZE_HEADERS.width, String(image.pageWidth))
+        .header(FORM_PAGE_SIZE_HEADERS.height, String(image.pageHeight))
+        .send(image.png);
+    },
+  );
 };
 
 /** What a reviewer does: take the next task under a lease, answer it. */

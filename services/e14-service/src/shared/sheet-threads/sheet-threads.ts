@@ -5,8 +5,8 @@ import type { DocumentKind, IntakeLimitsInput, SheetReading, SheetTemplate } fro
 /**
  * What a thread does with one received file: the intake checks of an upload, the checked photos of
  * a sheet's pages made one PDF, a reading (header: codes and barcode only, to learn the mesa and
- * corporation; full: every cell too, optionally with each page as PNG for a vision provider), or
- * the cell images a reviewer sees.
+ * corporation; full: every cell too, optionally with each page as PNG for a vision provider), the
+ * cell images a reviewer sees, or the pages registered to their layout (the evidence of an alert).
  */
 export type SheetJob =
   | { kind: 'inspect'; bytes: Uint8Array; limits: IntakeLimitsInput }
@@ -19,7 +19,8 @@ export type SheetJob =
       mode: 'header' | 'full';
       pageImages: boolean;
     }
-  | { kind: 'crops'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput };
+  | { kind: 'crops'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput }
+  | { kind: 'pages'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput; maxWidth: number };
 
 /** Why a job failed; `sheet`: the file itself is at fault (the same file fails the same way again). */
 export interface SheetJobFailure {
@@ -44,10 +45,21 @@ export type CropsResult = Outcome<{
   crops: Array<{ field: string; page: number; png: Uint8Array; labelPng?: Uint8Array }>;
 }>;
 
+/**
+ * The pages of a document registered to its template (a photo flattened), by document page: each
+ * image covers the template's page exactly, so a cell's CropRef, in template coordinates, falls on
+ * its ink. None when the document is not verified as its layout.
+ */
+export type PageImagesResult = Outcome<{
+  templateVerified: boolean;
+  layoutProblems: string[];
+  images: Array<{ page: number; png: Uint8Array; pageWidth: number; pageHeight: number }>;
+}>;
+
 /** What a thread answers for a job: the result, and what its heap and buffers hold once the job is done. */
 export interface SheetThreadReply {
   id: number;
-  result: InspectResult | PhotosResult | ReadResult | CropsResult;
+  result: InspectResult | PhotosResult | ReadResult | CropsResult | PageImagesResult;
   memoryBytes: number;
 }
 
@@ -97,7 +109,7 @@ const MAX_FAILED_STARTS = 3;
  */
 const RECYCLE_MEMORY_SHARE = 0.5;
 /** Interactive jobs first: a sender waits for the checks of an upload, a reviewer for crops. */
-const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, read: 2 };
+const PRIORITY: Record<SheetJob['kind'], number> = { inspect: 0, photos: 0, crops: 1, pages: 1, read: 2 };
 
 interface Pending {
   id: number;
@@ -170,6 +182,14 @@ export class SheetThreads {
   /** The PNG of every cell of the document read with `templates`, as the recognizer saw it. */
   crops(bytes: Uint8Array, templates: SheetTemplate[], limits: IntakeLimitsInput): Promise<CropsResult> {
     return this.run({ kind: 'crops', bytes, templates, limits }) as Promise<CropsResult>;
+  }
+
+  /**
+   * Every page of the document, registered to the layout of `templates` it shows, as PNGs at most
+   * `maxWidth` pixels wide (never finer than the scan itself).
+   */
+  pageImages(job: Omit<Extract<SheetJob, { kind: 'pages' }>, 'kind'>): Promise<PageImagesResult> {
+    return this.run({ kind: 'pages', ...job }) as Promise<PageImagesResult>;
   }
 
   private run(job: SheetJob): Promise<SheetThreadReply['result']> {

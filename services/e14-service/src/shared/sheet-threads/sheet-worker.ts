@@ -12,11 +12,13 @@ import {
   type PageRaster,
   photosAsPdf,
   readSheet,
+  warpRegion,
 } from '@castor/e14-sheets';
 import sharp from 'sharp';
 import type {
   CropsResult,
   InspectResult,
+  PageImagesResult,
   PhotosResult,
   ReadResult,
   SheetJob,
@@ -27,7 +29,7 @@ import type {
 /**
  * One file thread: intake checks, page images, registration, barcode, header and cells through
  * the local recognizer (loaded once per thread: it reuses its buffers), the page images as PNG for
- * a vision provider, and the cell images for review.
+ * a vision provider, the cell images for review, and a page registered to its layout for an alert's evidence.
  */
 
 // The pool gives the parallelism, one file per thread: libvips works on one thread per operation
@@ -143,11 +145,44 @@ async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsRe
   };
 }
 
+/**
+ * The pages read again as the pipeline read them (registration, layout check), then each drawn in
+ * its template's coordinates: the whole template page sampled through the page's registration, so
+ * CropRefs fall on the cells. Never finer than the scan itself, nor wider than `maxWidth`.
+ */
+async function pageImages(job: Extract<SheetJob, { kind: 'pages' }>): Promise<PageImagesResult> {
+  const reading = await readSheet(job.bytes, { templates: job.templates, limits: job.limits, readQr: false });
+  const template = job.templates.find((candidate) => candidate.id === reading.templateId);
+  if (!reading.templateVerified || !template) {
+    return { ok: true, templateVerified: false, layoutProblems: reading.layoutProblems, images: [] };
+  }
+  const registered = reading.pages.filter((page) => page.registration !== null);
+  const inspected = await inspectDocument(job.bytes, job.limits);
+  const extracted = await extractPages(job.bytes, inspected, {
+    pages: registered.map((page) => page.pageNumber),
+    limits: job.limits,
+  });
+  const { width, height } = template.page;
+  const images: Extract<PageImagesResult, { ok: true }>['images'] = [];
+  for (const page of registered) {
+    const raster = extracted.find((candidate) => candidate.pageNumber === page.pageNumber)?.raster;
+    if (!raster || !page.registration) continue;
+    const scale = Math.min(job.maxWidth / width, raster.width / width);
+    const image = warpRegion(raster, page.registration.toImage, { x: 0, y: 0, width, height }, scale);
+    const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } })
+      .png()
+      .toBuffer();
+    images.push({ page: page.pageNumber, png: new Uint8Array(png), pageWidth: width, pageHeight: height });
+  }
+  return { ok: true, templateVerified: true, layoutProblems: [], images };
+}
+
 async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
   try {
     if (job.kind === 'inspect') return await inspect(job);
     if (job.kind === 'photos') return await photos(job);
     if (job.kind === 'read') return await read(job);
+    if (job.kind === 'pages') return await pageImages(job);
     return await crops(job);
   } catch (error) {
     if (isSheetError(error)) return { ok: false, error: { code: error.code, message: error.message, sheet: true } };

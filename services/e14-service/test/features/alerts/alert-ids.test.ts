@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sendJson } from '../../support/fixtures.js';
+import { get, sendJson } from '../../support/fixtures.js';
 import { recordsOf, submitCopiesThatDiffer, withFixtureElection } from '../../support/records-fixtures.js';
 import type { E14UnderTest } from '../../testing.js';
 
@@ -32,6 +32,24 @@ describe('alert ids and paging are strict decimal', () => {
     const acknowledged = await patch(String(id), { status: 'acknowledged', reason: 'strict id' });
     expect(acknowledged.statusCode, acknowledged.body).toBe(200);
     expect(acknowledged.json()).toMatchObject({ id, status: 'acknowledged' });
+  });
+
+  it('serves one alert by id to those who read the list (a shared link), 404 ALERT_UNKNOWN for another id', async () => {
+    await submitCopiesThatDiffer(e14, admin);
+    const { alerts } = recordsOf(e14, admin);
+    const [listed] = (await alerts('')).items;
+    expect(listed).toBeDefined();
+    for (const role of ['admin', 'analyst', 'reviewer'] as const) {
+      const token = role === 'admin' ? admin : (await e14.token(role)).token;
+      const one = await get(e14, `/api/alerts/${listed.id}`, token);
+      expect(one.statusCode, one.body).toBe(200);
+      expect(one.json()).toEqual(listed);
+    }
+    const witness = await get(e14, `/api/alerts/${listed.id}`, (await e14.token('witness')).token);
+    expect([witness.statusCode, witness.json().error.code]).toEqual([403, 'FORBIDDEN']);
+    const unknown = await get(e14, '/api/alerts/987654321', admin);
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'ALERT_UNKNOWN']);
+    expect((await get(e14, '/api/alerts/0x1', admin)).statusCode).toBe(400);
   });
 
   it('refuses lenient numbers in the paging of the alert list', async () => {

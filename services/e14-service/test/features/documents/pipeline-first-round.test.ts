@@ -311,5 +311,8 @@ describe('the real first-round sheets through the pipeline', () => {
         expect([response.statusCode, response.json().error.code]).toEqual([409, 'REVIEW_CROP_UNVERIFIED']);
       }
     }
+    // Nor is its page drawn as an alert's evidence: its cells would sit on other rows.
+    const page = await get(e14, `/api/e14/forms/${released.formId}/pages/1.png`, admin);
+    expect([page.statusCode, page.json().error.code]).toEqual([409, 'FORM_PAGE_UNVERIFIED']);
   }, 240_000);
 });

@@ -101,6 +101,9 @@ describe('reconciliation, official feeds, alerts and claims', () => {
     );
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.body).toContain('Paquete de evidencia para reclamación');
+    // The printed packet says what an alert is before any of them: a lead, not proof.
+    expect(html.body).toContain('Una alerta es un indicio para revisar, no una prueba de fraude');
+    expect(html.body.indexOf('no una prueba de fraude')).toBeLessThan(html.body.indexOf('Discrepancias y alertas'));
     expect(html.body).toContain(packet.auditHead.hash);
   });
 });

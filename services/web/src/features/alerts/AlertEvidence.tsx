@@ -2,7 +2,9 @@ import type { Alert as AlertRecord, ClaimsPacket } from '@castor/contracts';
 import { Alert, Anchor, Badge, Grid, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { ApiError } from '../../api/http';
 import { useSession } from '../../api/session';
+import { alertMessage, numberName } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -15,7 +17,7 @@ import { ClaimsPacketActions } from './ClaimsPacketActions';
 import { canDecide, useAlert, useClaimsPacket } from './queries';
 import { SourceComparison } from './SourceComparison';
 import { StatusDecision } from './StatusDecision';
-import { evidenceSearch, listSearch } from './search-params';
+import { evidenceLink, listLink } from './search-params';
 
 const count = new Intl.NumberFormat('es-CO');
 
@@ -51,7 +53,9 @@ function RuleNumbers({ alert }: { alert: AlertRecord }) {
           {alert.rule}
         </Text>
       </Group>
-      <Text size="sm">{alert.message}</Text>
+      <Text size="sm" data-testid="alert-message">
+        {alertMessage(alert)}
+      </Text>
       {Object.keys(alert.numbers).length > 0 && (
         <Table withTableBorder verticalSpacing={2} fz="sm" w="auto">
           <Table.Thead>
@@ -63,7 +67,7 @@ function RuleNumbers({ alert }: { alert: AlertRecord }) {
           <Table.Tbody>
             {Object.entries(alert.numbers).map(([name, value]) => (
               <Table.Tr key={name}>
-                <Table.Td>{name}</Table.Td>
+                <Table.Td>{numberName(name)}</Table.Td>
                 <Table.Td ta="right" ff="monospace">
                   {value === null ? '—' : count.format(value)}
                 </Table.Td>
@@ -92,11 +96,11 @@ function OtherAlerts({ packet, alert }: { packet: ClaimsPacket; alert: AlertReco
             <Badge size="xs" color={SEVERITY_COLORS[other.severity]} style={{ flexShrink: 0 }}>
               {t.severities[other.severity]}
             </Badge>
-            <Anchor component={Link} to={evidenceSearch(params, other)} size="sm">
+            <Anchor component={Link} to={evidenceLink(params, other)} size="sm">
               {t.alerts.rules[other.rule]}
             </Anchor>
             <Text size="sm" truncate>
-              {other.message}
+              {alertMessage(other)}
             </Text>
           </Group>
         ))}
@@ -106,29 +110,23 @@ function OtherAlerts({ packet, alert }: { packet: ClaimsPacket; alert: AlertReco
 }
 
 /** The evidence of one alert: its rule and numbers, the mesa's sources side by side, cells, audit trail, packet. */
-export function AlertEvidence({
-  election,
-  alertId,
-  territory,
-}: {
-  election: string;
-  alertId: number;
-  territory: string;
-}) {
+export function AlertEvidence({ alertId }: { alertId: string }) {
   const role = useSession()?.user.role ?? 'viewer';
   const [params] = useSearchParams();
-  const found = useAlert(election, territory, alertId);
-  const alert = found.data ?? null;
-  const packet = useClaimsPacket(election, alert?.corporation ?? 'PRESIDENTE', alert?.mesaKey ?? null);
+  const found = useAlert(alertId);
+  const alert = found.data;
+  const packet = useClaimsPacket(alert?.electionCode ?? '', alert?.corporation ?? 'PRESIDENTE', alert?.mesaKey ?? null);
   const back = (
-    <Anchor component={Link} to={{ search: listSearch(params) }} size="sm">
+    <Anchor component={Link} to={listLink(params)} size="sm">
       ← {t.alerts.backToList}
     </Anchor>
   );
 
   if (found.isPending) return <PageSkeleton />;
-  if (found.isError) return <ErrorMessage error={found.error} onRetry={() => void found.refetch()} />;
-  if (!alert) return <EmptyState title={t.alerts.alertUnknown} action={back} />;
+  // A shared link whose id is not an alert's (or not an id at all) says so, with the way back.
+  if (found.error instanceof ApiError && ['ALERT_UNKNOWN', 'VALIDATION_FAILED'].includes(found.error.code))
+    return <EmptyState title={t.alerts.alertUnknown} action={back} />;
+  if (!alert) return <ErrorMessage error={found.error} onRetry={() => void found.refetch()} />;
   const mesa = packet.data?.mesa;
 
   return (

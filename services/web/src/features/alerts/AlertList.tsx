@@ -2,6 +2,7 @@ import { ALERT_STATUSES, type Corporation, RULE_IDS, type RuleId, SEVERITIES, ty
 import { Anchor, Badge, Button, Group, Paper, Select, Table, Text } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import type { ElectionSummary } from '../../api/e14';
+import { alertMessage } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -9,7 +10,7 @@ import { SEVERITY_COLORS } from '../../components/severity';
 import { t } from '../../i18n/es-CO';
 import { STATUS_COLORS, UNTRUNCATED } from './badges';
 import { type AlertFilters, type AlertStatus, PAGE_SIZE, useAlertList, useTerritoryChildren } from './queries';
-import { evidenceSearch } from './search-params';
+import { evidenceLink } from './search-params';
 
 const count = new Intl.NumberFormat('es-CO');
 const dateTime = new Intl.DateTimeFormat('es-CO', { dateStyle: 'short', timeStyle: 'short' });
@@ -169,7 +170,7 @@ export function AlertList({ elections, election }: { elections: ElectionSummary[
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Anchor
                         component={Link}
-                        to={evidenceSearch(params, alert)}
+                        to={evidenceLink(params, alert)}
                         ff="monospace"
                         fz="sm"
                         aria-label={t.alerts.openEvidence(alert.territory)}
@@ -178,7 +179,7 @@ export function AlertList({ elections, election }: { elections: ElectionSummary[
                       </Anchor>
                     </Table.Td>
                     <Table.Td>{t.alerts.rules[alert.rule]}</Table.Td>
-                    <Table.Td>{alert.message}</Table.Td>
+                    <Table.Td>{alertMessage(alert)}</Table.Td>
                     <Table.Td>{t.corporations[alert.corporation] ?? alert.corporation}</Table.Td>
                     <Table.Td>
                       <Badge color={STATUS_COLORS[alert.status]} variant="outline" size="sm" styles={UNTRUNCATED}>

@@ -103,7 +103,7 @@ export function SourceComparison({ packet, alert }: { packet: ClaimsPacket; aler
                         </Badge>
                       )}
                       {inAlert(alert, key) && (
-                        <Badge size="xs" color="orange.9" variant="outline">
+                        <Badge size="xs" color="dark" variant="outline" styles={UNTRUNCATED}>
                           {t.alerts.inAlert}
                         </Badge>
                       )}

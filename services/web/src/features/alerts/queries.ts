@@ -5,13 +5,14 @@ import {
   type ClaimsPacket,
   type Corporation,
   claimsPacketSchema,
+  FORM_PAGE_SIZE_HEADERS,
   type Role,
   type RuleId,
   resultsResponseSchema,
   type Severity,
 } from '@castor/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { request, requestBlob } from '../../api/http';
+import { ApiError, request, requestBlob, requestFile } from '../../api/http';
 
 export type AlertStatus = Alert['status'];
 
@@ -55,27 +56,39 @@ export function useTerritoryChildren(election: string | undefined, corporation: 
   });
 }
 
-/** The largest page GET /api/alerts serves. */
-const MAX_PAGE = 1_000;
+/** One alert, as a shared link to it asks for (GET /api/alerts/:id). */
+export function useAlert(id: string) {
+  return useQuery({
+    queryKey: ['e14', 'alerts', 'one', id],
+    queryFn: () => request(`/api/alerts/${encodeURIComponent(id)}`, { schema: alertSchema }),
+  });
+}
+
+/** A page of a form version's scan, and the page's size in the coordinates of its cells' CropRefs. */
+export interface PageImage {
+  blob: Blob;
+  width: number;
+  height: number;
+}
 
 /**
- * One alert: the API lists alerts but has no route for a single one, so this lists the alerts of
- * its territory (its mesa, or the territory of a cross-mesa signal), page by page, and picks it by id.
+ * Page `page` of the scan form `formId` was read from (GET /api/e14/forms/:formId/pages/:page.png).
+ * Never cancelled when the view goes away: drawing a page costs the server a reading of the scan,
+ * and the finished image is kept for the next look.
  */
-export function useAlert(election: string, territory: string, id: number) {
+export function usePageImage(formId: number, page: number, enabled: boolean) {
   return useQuery({
-    queryKey: ['e14', 'alerts', 'one', election, territory, id],
-    queryFn: async () => {
-      for (let offset = 0; ; offset += MAX_PAGE) {
-        const page = await request('/api/alerts', {
-          query: { election, territory, limit: MAX_PAGE, offset },
-          schema: alertListResponseSchema,
-        });
-        const alert = page.items.find((item) => item.id === id);
-        if (alert) return alert;
-        if (offset + MAX_PAGE >= page.total) return null;
-      }
+    queryKey: ['e14', 'alerts', 'page-image', formId, page],
+    queryFn: async (): Promise<PageImage> => {
+      const { blob, headers } = await requestFile(`/api/e14/forms/${formId}/pages/${page}.png`);
+      const width = Number(headers.get(FORM_PAGE_SIZE_HEADERS.width));
+      const height = Number(headers.get(FORM_PAGE_SIZE_HEADERS.height));
+      if (!(width > 0 && height > 0))
+        throw new ApiError(200, 'RESPONSE_INVALID', 'The page image came without its size');
+      return { blob, width, height };
     },
+    enabled,
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }
 
@@ -111,9 +124,7 @@ export function useSetAlertStatus() {
     mutationFn: ({ id, status, reason }: { id: number; status: AlertStatus; reason: string }) =>
       request(`/api/alerts/${id}`, { method: 'PATCH', body: { status, reason }, schema: alertSchema }),
     onSuccess: (updated) => {
-      queryClient.setQueriesData<Alert | null>({ queryKey: ['e14', 'alerts', 'one'] }, (alert) =>
-        alert?.id === updated.id ? updated : alert,
-      );
+      queryClient.setQueryData<Alert>(['e14', 'alerts', 'one', String(updated.id)], updated);
       return queryClient.invalidateQueries({ queryKey: ['e14'] });
     },
   });

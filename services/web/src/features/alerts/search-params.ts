@@ -1,20 +1,15 @@
 import type { Alert } from '@castor/contracts';
+import type { To } from 'react-router';
 
-/** The search parameters that turn the alerts page into one alert's evidence. */
-export const EVIDENCE_PARAMS = { alert: 'alerta', territory: 'territorio' } as const;
+/** The alerts page; one alert's evidence is at /alertas/:id, a link a lawyer can share. */
+export const ALERTS_PATH = '/alertas';
 
 /** The evidence of an alert, keeping the list's filters so "back" returns to the same list. */
-export function evidenceSearch(current: URLSearchParams, alert: Pick<Alert, 'id' | 'territory'>): string {
-  const next = new URLSearchParams(current);
-  next.set(EVIDENCE_PARAMS.alert, String(alert.id));
-  next.set(EVIDENCE_PARAMS.territory, alert.territory);
-  return `?${next}`;
+export function evidenceLink(current: URLSearchParams, alert: Pick<Alert, 'id'>): To {
+  return { pathname: `${ALERTS_PATH}/${alert.id}`, search: current.size > 0 ? `?${current}` : '' };
 }
 
 /** The list, with the filters the evidence was opened from. */
-export function listSearch(current: URLSearchParams): string {
-  const next = new URLSearchParams(current);
-  next.delete(EVIDENCE_PARAMS.alert);
-  next.delete(EVIDENCE_PARAMS.territory);
-  return next.size > 0 ? `?${next}` : '';
+export function listLink(current: URLSearchParams): To {
+  return { pathname: ALERTS_PATH, search: current.size > 0 ? `?${current}` : '' };
 }

@@ -3,6 +3,7 @@ import { Badge, Button, Group, Paper, Progress, Select, SimpleGrid, Stack, Table
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSession } from '../../api/session';
+import { alertMessage } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -183,7 +184,7 @@ export default function ElectionNightPage() {
                           <Table.Td w={130}>
                             <Badge color={SEVERITY_COLORS[alert.severity]}>{t.severities[alert.severity]}</Badge>
                           </Table.Td>
-                          <Table.Td>{alert.message}</Table.Td>
+                          <Table.Td>{alertMessage(alert)}</Table.Td>
                           <Table.Td>{t.electionNight.alertTerritory(alert.territory)}</Table.Td>
                         </Table.Tr>
                       ))}

@@ -8,8 +8,8 @@ import {
   userListResponseSchema,
 } from '@castor/contracts';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { request, requestBlob } from '../../api/http';
+import { useObjectUrl } from '../../components/use-object-url';
 
 /** e14-service's review desk (GET /api/review/*), and core-service's users to name the reviewers. */
 export const reviewApi = {
@@ -90,16 +90,7 @@ export function useTaskImage(path: string | null) {
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
   });
-  const [objectUrl, setObjectUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!image.data) {
-      setObjectUrl(null);
-      return;
-    }
-    const url = URL.createObjectURL(image.data);
-    setObjectUrl(url);
-    return () => URL.revokeObjectURL(url);
-  }, [image.data]);
+  const objectUrl = useObjectUrl(image.data);
   return { url: objectUrl, error: image.error, isPending: path !== null && !objectUrl && !image.isError };
 }
 

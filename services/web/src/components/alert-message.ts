@@ -1,0 +1,70 @@
+import type { Alert, Copy } from '@castor/contracts';
+import { type AlertFacts, t } from '../i18n/es-CO';
+
+/** What an alert's sentence is built from; `rule` is any string, so a rule this app does not know yet still reads. */
+export type AlertText = Pick<Alert, 'numbers' | 'evidence' | 'copy'> & { rule: string };
+
+const count = new Intl.NumberFormat('es-CO', { maximumFractionDigits: 2 });
+const share = new Intl.NumberFormat('es-CO', { style: 'percent', maximumFractionDigits: 1 });
+const UNKNOWN = '?';
+
+const messages: Readonly<Record<string, ((facts: AlertFacts) => string) | undefined>> = t.alerts.messages;
+
+/**
+ * A cell of the form in words: "votos en la urna", "votos de la opción 3-1" (a sheet's row), "votos
+ * del candidato (id 7)" (a difference between sources); the path itself when unknown.
+ */
+export function fieldName(path: string): string {
+  const option = /^votes\.(.+)$/.exec(path)?.[1];
+  if (option) return t.alerts.optionField(option);
+  const candidate = /^candidate:(\d+)$/.exec(path)?.[1];
+  if (candidate) return t.alerts.candidateField(candidate);
+  return t.alerts.fieldNames[path] ?? path;
+}
+
+/** A number of an alert by its name in Spanish; the API's name when it has none. */
+export const numberName = (name: string): string => t.alerts.numberNames[name] ?? name;
+
+/** A copy or source in words, inside a sentence: the copies by their Spanish name, a feed (preconteo, escrutinio) as it is. */
+function sourceName(source: { source: string; copy?: Copy | undefined }): string {
+  if (source.copy) return t.upload.copies[source.copy].toLocaleLowerCase('es-CO');
+  return source.source === 'e14' ? 'E-14' : source.source;
+}
+
+/** The mesas a signal compares the mesa with, from its detail, or their count. */
+function othersOf(alert: AlertText): string {
+  const detail = alert.evidence.detail as { identicalTo?: unknown } | undefined;
+  const listed = Array.isArray(detail?.identicalTo) ? detail.identicalTo.filter((key) => typeof key === 'string') : [];
+  if (listed.length > 0) return listed.join(', ');
+  const mesas = alert.numbers.identicalMesas;
+  return t.alerts.otherMesas(typeof mesas === 'number' ? count.format(mesas - 1) : UNKNOWN);
+}
+
+function factsOf(alert: AlertText): AlertFacts {
+  const value = (name: string) => alert.numbers[name] ?? null;
+  return {
+    number: (name) => {
+      const number = value(name);
+      return number === null ? UNKNOWN : count.format(number);
+    },
+    percent: (name) => {
+      const number = value(name);
+      return number === null ? UNKNOWN : share.format(number);
+    },
+    has: (name) => value(name) !== null,
+    value,
+    fields: alert.evidence.fields.map(fieldName).join(', ') || UNKNOWN,
+    sources: [...new Set(alert.evidence.sources.map(sourceName))].join(', ') || UNKNOWN,
+    oddCopy: alert.copy ? t.upload.copies[alert.copy].toLocaleLowerCase('es-CO') : null,
+    others: othersOf(alert),
+  };
+}
+
+/**
+ * An alert in Spanish from its rule and numbers (the API's `message` is English, for logs and
+ * machines): the rule's sentence of es-CO.ts, or a generic one naming a rule it does not know.
+ */
+export function alertMessage(alert: AlertText): string {
+  const message = messages[alert.rule];
+  return message ? message(factsOf(alert)) : t.alerts.unknownRuleMessage(alert.rule);
+}
