@@ -120,23 +120,12 @@ export class ReviewService {
     return { taskId, expiresAt: renewed.expiresAt.toISOString() };
   }
 
-  /** A lease that lapsed under a token issued to this reviewer, taken again if the task is still theirs. */
-  private async retakeLapsed(actor: Actor, taskId: number, leaseToken: string): Promise<Lease> {
-    const { leases, repository } = this.deps;
-    await this.checkLease(actor, taskId, leaseToken);
-    const task = await repository.taskView(taskId);
-    if (task?.status !== 'pending' || (await repository.hasEntry(taskId, actor.sub))) throw closedError(taskId);
-    const retaken = await leases.retake(taskId, actor.sub, leaseToken);
-    if (!retaken) throw leaseHeldError();
-    return retaken;
-  }
-
   /** The caller's own throughput and accuracy (never anything of another reviewer). */
   async activity(actor: Actor): Promise<ReviewerActivity> {
     const { repository, skips } = this.deps;
     const [counts, skipped] = await Promise.all([
       repository.reviewerActivity(actor.sub, REVIEW_ACTIVITY_MINUTES),
-      skips.of(actor.sub).catch(() => new Map()),
+      skips.of(actor.sub),
     ]);
     return {
       ...counts,
@@ -308,6 +297,17 @@ export class ReviewService {
       this.deps.log.warn({ taskId }, 'review entry accepted without a lease check: the lease store is unreachable');
     }
     return check;
+  }
+
+  /** A lease that lapsed under a token issued to this reviewer, taken again if the task is still theirs. */
+  private async retakeLapsed(actor: Actor, taskId: number, leaseToken: string): Promise<Lease> {
+    const { leases, repository } = this.deps;
+    await this.checkLease(actor, taskId, leaseToken);
+    const task = await repository.taskView(taskId);
+    if (task?.status !== 'pending' || (await repository.hasEntry(taskId, actor.sub))) throw closedError(taskId);
+    const retaken = await leases.retake(taskId, actor.sub, leaseToken);
+    if (!retaken) throw leaseHeldError();
+    return retaken;
   }
 
   /** Records a reviewer's entry under the form's locks: closes, escalates or leaves the task pending. */
