@@ -42,15 +42,18 @@ export function ReviewDesk() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const busy = useRef(false);
-  // The API's answer for the pair after the upcoming cell shown at once: the next action waits for it.
+  // The API's answer for the pair after the upcoming cell shown at once: the next move waits for it.
   const refreshing = useRef<Promise<void>>(Promise.resolve());
 
   /** Shows the next cell, then hears whether the API still has it for this reviewer. */
-  const advance = async () => {
-    const { shown, refreshed } = await moveOn(queryClient);
+  const advance = async (doneTaskId: number) => {
+    const { shown, refreshed } = await moveOn(queryClient, refreshing.current, doneTaskId);
     refreshing.current = refreshed.then(
       (next) => {
-        if (shown && next.task?.taskId !== shown.taskId) setNotice({ kind: 'done', text: t.review.leaseLost });
+        // While the reviewer is already acting on it, a different task is the API seeing this one done.
+        if (shown && next.task?.taskId !== shown.taskId && !busy.current) {
+          setNotice({ kind: 'done', text: t.review.leaseLost });
+        }
       },
       (error: unknown) => setNotice({ kind: 'error', error }),
     );
@@ -59,25 +62,22 @@ export function ReviewDesk() {
 
   /**
    * Does `work` on the cell the reviewer sees (answer, skip), says how it went and moves on; a
-   * refusal that leaves the cell theirs keeps it on screen.
+   * refusal that leaves the cell theirs keeps it on screen. The ask for the pair after the cell
+   * shown last may still be out: it is waited for only after `work`, so both overlap.
    */
-  const act = async (work: (current: ReviewTask) => Promise<string>) => {
+  const act = async (work: (seen: ReviewTask) => Promise<string>) => {
     const seen = task;
     if (!seen || busy.current) return;
     busy.current = true;
     setSubmitting(true);
     try {
-      await refreshing.current;
-      // The cell changed under the reviewer (its lease was lost): they see the new one, untouched.
-      const current = currentTask(queryClient);
-      if (current?.taskId !== seen.taskId) return;
       try {
-        setNotice({ kind: 'done', text: await work(current) });
+        setNotice({ kind: 'done', text: await work(seen) });
       } catch (error) {
         setNotice({ kind: 'error', error });
         if (!(error instanceof ApiError && MOVE_ON_CODES.has(error.code))) return;
       }
-      await advance();
+      await advance(seen.taskId);
     } catch (error) {
       setNotice({ kind: 'error', error });
     } finally {
@@ -86,11 +86,10 @@ export function ReviewDesk() {
     }
   };
 
-  const answer = (given: ReviewAnswer) =>
-    void act(async (current) => outcomeText(await reviewApi.submit(current, given)));
+  const answer = (given: ReviewAnswer) => void act(async (seen) => outcomeText(await reviewApi.submit(seen, given)));
   const skip = () =>
-    void act(async (current) => {
-      await reviewApi.skip(current);
+    void act(async (seen) => {
+      await reviewApi.skip(seen);
       return t.review.skipped;
     });
   const typed = useLeaseKeeper(task, (lostTaskId) => {

@@ -106,23 +106,28 @@ async function fetchPending(queryClient: QueryClient): Promise<ReviewPendingResp
 }
 
 /**
- * Moves the desk on once the task on screen is answered or skipped. The upcoming task, leased
- * ahead with its images already downloaded, is shown at once; the API is asked (in `refreshed`)
- * for the pair that follows, whose new upcoming task starts downloading. Without an upcoming task
- * the next one is shown only once its images are in, so the reviewer never types beside a blank box.
+ * Moves the desk on once the task on screen (`doneTaskId`) is answered or skipped. The next one,
+ * leased ahead with its images already downloaded, is shown at once; the API is asked (in
+ * `refreshed`) for the pair that follows, whose new upcoming task starts downloading. `previous`,
+ * the ask of the last move, lands first: it may already hold the next task. Without a next task
+ * known, it is shown only once its images are in, so the reviewer never types beside a blank box.
  */
 export async function moveOn(
   queryClient: QueryClient,
+  previous: Promise<unknown>,
+  doneTaskId: number,
 ): Promise<{ shown: ReviewTask | null; refreshed: Promise<ReviewPendingResponse> }> {
-  const upcoming = queryClient.getQueryData<ReviewPendingResponse>(PENDING_KEY)?.upcoming ?? null;
+  await previous;
+  const cached = queryClient.getQueryData<ReviewPendingResponse>(PENDING_KEY);
+  const next = cached?.task && cached.task.taskId !== doneTaskId ? cached.task : (cached?.upcoming ?? null);
   const refreshed = fetchPending(queryClient).then(async (pending) => {
-    if (pending.task?.taskId !== upcoming?.taskId) await preloadImages(queryClient, pending.task);
+    if (pending.task?.taskId !== next?.taskId) await preloadImages(queryClient, pending.task);
     queryClient.setQueryData(PENDING_KEY, pending);
     return pending;
   });
-  if (upcoming) {
-    queryClient.setQueryData<ReviewPendingResponse>(PENDING_KEY, { task: upcoming, upcoming: null });
-    return { shown: upcoming, refreshed };
+  if (next) {
+    queryClient.setQueryData<ReviewPendingResponse>(PENDING_KEY, { task: next, upcoming: null });
+    return { shown: next, refreshed };
   }
   return { shown: (await refreshed).task, refreshed };
 }
