@@ -17,6 +17,8 @@ export interface KeyValueStore {
   delete(key: string): Promise<void>;
   /** Deletes only if the key still holds `value` (release a lease you own). */
   deleteIfEquals(key: string, value: string): Promise<boolean>;
+  /** Restarts the TTL only if the key still holds `value` (renew a lease you own); true when it did. */
+  expireIfEquals(key: string, value: string, ttlSeconds: number): Promise<boolean>;
 }
 
 const INCREMENT_SCRIPT = `
@@ -26,6 +28,10 @@ return { value, redis.call('TTL', KEYS[1]) }`;
 
 const DELETE_IF_EQUALS_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+const EXPIRE_IF_EQUALS_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
 export class RedisStore implements KeyValueStore {
@@ -53,6 +59,9 @@ export class RedisStore implements KeyValueStore {
   }
   async deleteIfEquals(key: string, value: string) {
     return (await this.redis.eval(DELETE_IF_EQUALS_SCRIPT, 1, key, value)) === 1;
+  }
+  async expireIfEquals(key: string, value: string, ttlSeconds: number) {
+    return (await this.redis.eval(EXPIRE_IF_EQUALS_SCRIPT, 1, key, value, ttlSeconds)) === 1;
   }
 }
 
@@ -112,6 +121,12 @@ export class MemoryStore implements KeyValueStore {
     this.entries.delete(key);
     return true;
   }
+  async expireIfEquals(key: string, value: string, ttlSeconds: number) {
+    const entry = this.live(key);
+    if (entry?.value !== value) return false;
+    entry.expiresAt = Date.now() + ttlSeconds * 1000;
+    return true;
+  }
   close() {
     clearInterval(this.sweeper);
   }
@@ -167,6 +182,9 @@ export class FallbackStore implements KeyValueStore {
   }
   deleteIfEquals(key: string, value: string) {
     return this.either((store) => store.deleteIfEquals(key, value));
+  }
+  expireIfEquals(key: string, value: string, ttlSeconds: number) {
+    return this.either((store) => store.expireIfEquals(key, value, ttlSeconds));
   }
   close() {
     this.local.close();

@@ -24,4 +24,16 @@ describe('MemoryStore (the in-process fallback for Redis)', () => {
     expect(await store.deleteIfEquals('lease', 'owner-1')).toBe(true);
     expect(await store.setIfAbsent('lease', 'owner-2', 30)).toBe(true);
   });
+
+  it('renews a lease only for its owner, and not once it expired', async () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    await store.set('renewed', 'owner-1', 10);
+    vi.setSystemTime(2_000_000 + 8_000);
+    expect(await store.expireIfEquals('renewed', 'owner-2', 10)).toBe(false);
+    expect(await store.expireIfEquals('renewed', 'owner-1', 10)).toBe(true);
+    vi.setSystemTime(2_000_000 + 15_000);
+    expect(await store.get('renewed')).toBe('owner-1');
+    vi.setSystemTime(2_000_000 + 19_000);
+    expect(await store.expireIfEquals('renewed', 'owner-1', 10)).toBe(false);
+  });
 });

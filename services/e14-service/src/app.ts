@@ -48,6 +48,7 @@ import { ReviewCrops } from './features/review/review-crops.js';
 import { ReviewCropsRepository } from './features/review/review-crops.repository.js';
 import { ReviewLeases } from './features/review/review-leases.js';
 import { ReviewMetrics } from './features/review/review-metrics.js';
+import { ReviewSkips } from './features/review/review-skips.js';
 import { witnessesRoutes } from './features/witnesses/witnesses.routes.js';
 import { AuditHeadSigner } from './shared/audit-head.js';
 import { ElectionCatalogs } from './shared/election-catalog.js';
@@ -279,6 +280,7 @@ async function registerReview(app: ServiceApp, config: E14Config, kernel: Kernel
     printedLabels: crops,
     intake,
     leases: new ReviewLeases(app.store, config.E14_REVIEW_LEASE_SECONDS),
+    skips: new ReviewSkips(app.store, config.E14_REVIEW_SKIP_SECONDS),
     metrics: new ReviewMetrics(app.metrics, reviewRepository),
     log: app.log,
   });

@@ -13,7 +13,10 @@ export const e14EnvSchema = z.object({
   E14_OCR_DPI: envInt(150, 72, 600).describe('Resolution pages are rendered at when they must be rendered'),
   E14_MAX_FILE_SIZE_MB: envInt(10, 1, 200).describe('Largest uploaded E-14 file'),
   E14_REVIEW_LEASE_SECONDS: envInt(300, 1, 86_400).describe(
-    'How long a review task stays with the reviewer it was handed to before it returns to the queue',
+    'How long a review task stays with the reviewer it was handed to before it returns to the queue (the desk renews it while the task is on screen)',
+  ),
+  E14_REVIEW_SKIP_SECONDS: envInt(600, 1, 86_400).describe(
+    'How long a task a reviewer skipped is kept from that reviewer (others still get it; when only skipped tasks are left they get them again)',
   ),
   E14_REVIEW_TASKS_PER_UPLOADER: envInt(60, 1, 100_000).describe(
     "Review tasks a witness's uploads may open per hour; past it their documents are quarantined (REVIEW_BUDGET_EXCEEDED) until an admin or analyst releases them. Admins' uploads and the Registraduría's scans are not counted",

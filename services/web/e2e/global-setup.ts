@@ -62,6 +62,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     CORE_SERVICE_PORT: '0',
     E14_SERVICE_PORT: '0',
     WEB_PORT: '0',
+    // Short review leases, so the review journey sees the desk renew the lease of the cell on screen.
+    E14_REVIEW_LEASE_SECONDS: '24',
   };
   // Like the smoke test: a database and rate-limit counters of its own, not the ones other test
   // projects share on the machine's servers (the launcher creates fixed database names and roles).

@@ -38,10 +38,15 @@ async function signInAt(page: Page, path: string, credentials: { email: string; 
   await page.getByRole('heading', { name: 'Mesa de revisión' }).waitFor();
 }
 
-interface Leased {
+interface LeasedTask {
   taskId: number;
   entries: number;
   crop: { url: string | null };
+  lease: { token: string };
+}
+interface Leased extends LeasedTask {
+  /** The task after it, leased ahead so its crops are fetched before Enter. */
+  upcoming: LeasedTask | null;
   /** The response as sent, to check what it does not say. */
   raw: string;
 }
@@ -52,10 +57,40 @@ function nextLease(page: Page): Promise<Leased> {
     .waitForResponse((response) => new URL(response.url()).pathname === '/api/review/pending')
     .then(async (response) => {
       const raw = await response.text();
-      const { task } = JSON.parse(raw) as { task: Omit<Leased, 'raw'> | null };
+      const { task, upcoming } = JSON.parse(raw) as { task: LeasedTask | null; upcoming: LeasedTask | null };
       if (!task) throw new Error('the desk leased no task');
-      return { ...task, raw };
+      return { ...task, upcoming, raw };
     });
+}
+
+/** The desk's renewal of this task's lease (set up before it is due). */
+function nextRenewal(page: Page, taskId: number) {
+  return page.waitForResponse(
+    (response) =>
+      response.request().method() === 'POST' &&
+      new URL(response.url()).pathname === `/api/review/tasks/${taskId}/lease`,
+    { timeout: 20_000 },
+  );
+}
+
+/** One figure of the reviewer's own stat strip. */
+const myFigure = (page: Page, label: string) =>
+  page
+    .getByRole('region', { name: 'Su ritmo y su precisión' })
+    .getByText(label, { exact: true })
+    .locator('xpath=following-sibling::dd[1]');
+
+/**
+ * The task `wanted` for this reviewer through the API, skipping whatever the queue offers first
+ * (another reviewer's lease may lapse in between and put an older cell first).
+ */
+async function pendingTask(token: string, wanted: number | undefined) {
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const { task } = await api<{ task: LeasedTask }>('/api/review/pending', { token });
+    if (wanted === undefined || task.taskId === wanted) return task;
+    await api(`/api/review/tasks/${task.taskId}/skip`, { token, body: { leaseToken: task.lease.token } });
+  }
+  throw new Error(`task ${wanted} was not handed out`);
 }
 
 /**
@@ -72,7 +107,7 @@ async function cropsShown(page: Page, leased: Leased) {
   expect(await cell.getAttribute('src')).toMatch(/^blob:/);
 }
 
-test('two reviewers clear a review cell by keyboard: blind double entry agrees and the cell leaves the queue', async () => {
+test('two reviewers clear a review cell by keyboard: blind double entry agrees and the cell leaves the queue; the desk keeps the lease, preloads the next cell and skips one', async () => {
   const { accessToken: adminToken } = await api<{ accessToken: string }>('/api/auth/login', { body: castor.admin });
   // The demo's scanned sheets are read in the background: wait for their first review cells.
   for (let attempt = 0; ; attempt += 1) {
@@ -86,16 +121,49 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
   let leasedA: Leased | undefined;
   await runJourney(castor.url, 'review-first-entry', async (journey) => {
     const { page } = journey;
+    const cropsAsked: string[] = [];
+    page.on('request', (request) => cropsAsked.push(new URL(request.url()).pathname));
     const lease = nextLease(page);
     await signInAt(page, '/revision', first);
-    leasedA = await lease;
+    const leased = await lease;
+    leasedA = leased;
+    const renewal = nextRenewal(page, leased.taskId);
     await page.getByText('Primera lectura').waitFor();
-    await cropsShown(page, leasedA);
+    await cropsShown(page, leased);
+    await expect.poll(() => myFigure(page, 'Lecturas').textContent()).toBe('0');
     await journey.check('review-desk');
+    // The lease is kept while the cell is on screen (the e2e launcher leases for 24 s).
+    expect((await renewal).status()).toBe(200);
+    // The next cell is leased too, and its crop fetched before this one is answered.
+    const upcoming = leased.upcoming;
+    if (!upcoming) throw new Error('the desk was handed no upcoming cell');
+    expect(upcoming.taskId).not.toBe(leased.taskId);
+    const upcomingCrop = upcoming.crop.url;
+    if (upcomingCrop) await expect.poll(() => cropsAsked.includes(upcomingCrop)).toBe(true);
+    const askedBeforeEnter = cropsAsked.length;
+
+    const afterUpcoming = nextLease(page);
     await page.keyboard.type('913');
     await page.keyboard.press('Enter');
     await page.getByText('Lectura registrada; la celda espera otra lectura.').waitFor();
-    expect(await page.getByText('Respondidas').locator('xpath=..').textContent()).toBe('1Respondidas');
+    expect((await afterUpcoming).taskId).toBe(upcoming.taskId);
+    await cropsShown(page, upcoming as Leased);
+    if (upcomingCrop) expect(cropsAsked.slice(askedBeforeEnter)).not.toContain(upcomingCrop);
+
+    // S skips the cell: another one comes, and the strip counts it.
+    await page.waitForFunction(() => {
+      const active = document.activeElement;
+      return active instanceof HTMLInputElement && !active.readOnly;
+    });
+    const afterSkip = nextLease(page);
+    await page.keyboard.press('S');
+    await page
+      .getByText('Celda saltada: vuelve a su lista en unos minutos; otros revisores ya pueden leerla.')
+      .waitFor();
+    expect((await afterSkip).taskId).not.toBe(upcoming.taskId);
+    await expect.poll(() => myFigure(page, 'Lecturas').textContent()).toBe('1');
+    await expect.poll(() => myFigure(page, 'Saltadas').textContent()).toBe('1');
+    await journey.check('review-desk-skipped');
   });
   const taskId = leasedA?.taskId;
 
@@ -121,11 +189,8 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
     const { accessToken } = await api<{ accessToken: string }>('/api/auth/login', {
       body: await inviteReviewer(adminToken, `desempate-${index}`),
     });
-    const { task } = await api<{ task: { taskId: number; lease: { token: string } } }>('/api/review/pending', {
-      token: accessToken,
-    });
+    const task = await pendingTask(accessToken, disputed);
     disputed ??= task.taskId;
-    expect(task.taskId).toBe(disputed);
     await api('/api/review/submit', {
       token: accessToken,
       body: { taskId: task.taskId, leaseToken: task.lease.token, value },

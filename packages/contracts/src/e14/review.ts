@@ -94,9 +94,62 @@ export const reviewTaskSchema = z.object({
 });
 export type ReviewTask = z.infer<typeof reviewTaskSchema>;
 
+export const reviewPendingQuerySchema = z.object({
+  ahead: z
+    .enum(['0', '1'])
+    .default('0')
+    .describe('1: also lease you the task after this one (upcoming), so its crops can be fetched before you answer'),
+});
+export type ReviewPendingQuery = z.infer<typeof reviewPendingQuerySchema>;
+
 export const reviewPendingResponseSchema = z.object({
   task: reviewTaskSchema.nullable().describe('null: nothing waiting for you'),
+  upcoming: reviewTaskSchema
+    .nullable()
+    .default(null)
+    .describe(
+      'With ahead=1: the next task, leased to you too (its own token); it becomes task once this one is answered or skipped. null: none, or not asked',
+    ),
 });
+export type ReviewPendingResponse = z.infer<typeof reviewPendingResponseSchema>;
+
+/** The lease token of a task handed to you, to skip it or keep it. */
+export const reviewLeaseRequestSchema = z.object({
+  leaseToken: reviewSubmitRequestSchema.shape.leaseToken,
+});
+export type ReviewLeaseRequest = z.infer<typeof reviewLeaseRequestSchema>;
+
+export const reviewLeaseRenewedSchema = z.object({
+  taskId: z.number().int(),
+  expiresAt: isoDateTimeSchema.describe('The lease now lasts until then'),
+});
+export type ReviewLeaseRenewed = z.infer<typeof reviewLeaseRenewedSchema>;
+
+export const reviewSkippedSchema = z.object({
+  taskId: z.number().int(),
+  skippedUntil: isoDateTimeSchema.describe(
+    'Until then the task is not handed to you again (unless only tasks you skipped are left); other reviewers still get it',
+  ),
+});
+export type ReviewSkipped = z.infer<typeof reviewSkippedSchema>;
+
+/** Minutes in the per-minute throughput of GET /api/review/me. */
+export const REVIEW_ACTIVITY_MINUTES = 15;
+
+/** A reviewer's own numbers: only theirs, never another reviewer's answers. */
+export const reviewerActivitySchema = z.object({
+  entries: z.number().int().describe('Your entries, ever'),
+  lastHour: z.number().int().describe('Your entries in the last 60 minutes'),
+  perMinute: z
+    .array(z.number().int())
+    .length(REVIEW_ACTIVITY_MINUTES)
+    .describe('Your entries in each of the last 15 minutes, oldest first; the last is the minute under way'),
+  judged: z.number().int().describe('Your entries on closed tasks'),
+  agreed: z.number().int().describe('Your entries equal to the closed value'),
+  accuracy: z.number().nullable().describe('agreed / judged; null before any of your tasks closed'),
+  skipped: z.number().int().describe('Tasks you skipped that are still set aside from you'),
+});
+export type ReviewerActivity = z.infer<typeof reviewerActivitySchema>;
 
 export const reviewOutcomeSchema = z.object({
   taskId: z.number().int(),

@@ -63,6 +63,16 @@ export function reviewDesk(e14: E14UnderTest, admin: string) {
     },
     submit: (token: string, task: ReviewTask, answer: Record<string, unknown>) =>
       post(e14, '/api/review/submit', token, { taskId: task.taskId, leaseToken: task.lease?.token, ...answer }),
+    /** GET /api/review/pending?ahead=1: the task and the one after it, both leased. */
+    async pendingAhead(token: string): Promise<{ task: ReviewTask | null; upcoming: ReviewTask | null }> {
+      const response = await get(e14, '/api/review/pending?ahead=1', token);
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json();
+    },
+    skip: (token: string, task: ReviewTask) =>
+      post(e14, `/api/review/tasks/${task.taskId}/skip`, token, { leaseToken: task.lease?.token }),
+    renew: (token: string, task: ReviewTask) =>
+      post(e14, `/api/review/tasks/${task.taskId}/lease`, token, { leaseToken: task.lease?.token }),
     reviewer: async () => (await e14.token('reviewer')).token,
     /**
      * Empties the desk (every task, entry and reviewer version; the forms stay), so a test meets a

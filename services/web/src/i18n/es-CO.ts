@@ -381,12 +381,17 @@ export const t = {
       enter: 'Aceptar el número',
       illegible: 'Marcar ilegible',
       empty: 'Marcar vacía (puntos, rayas o nada)',
+      skip: 'Saltar: vuelve a usted más tarde; otros revisores la pueden leer ya',
     },
-    typeFirst: 'Escriba el número antes de aceptar (o I si es ilegible, V si está vacía).',
+    keysHelp:
+      'Las letras no se confunden con los números: I de ilegible, V de vacía, S de saltar. Al aceptar o saltar aparece la siguiente celda, ya cargada.',
+    typeFirst: 'Escriba el número antes de aceptar (o I si es ilegible, V si está vacía, S para saltarla).',
+    skipped: 'Celda saltada: vuelve a su lista en unos minutos; otros revisores ya pueden leerla.',
     sending: 'Enviando…',
     leaseUntil: (time: string) =>
-      `Celda asignada a usted hasta las ${time}; si vence antes de responder, se le vuelve a asignar si nadie más la tomó.`,
+      `Celda asignada a usted hasta las ${time}; la asignación se renueva sola mientras la tenga en pantalla.`,
     leaseLost: 'Su turno sobre la celda anterior venció y otro revisor la tomó. Siga con esta.',
+    renewalLost: 'No se pudo mantener su turno sobre esa celda (otro revisor la tomó o ya se cerró). Siga con esta.',
     emptyQueue: 'No hay celdas esperando su lectura.',
     emptyQueueHint: (seconds: number) =>
       `Las celdas dudosas de las actas escaneadas llegan aquí. La página busca nuevas cada ${seconds} s.`,
@@ -397,12 +402,18 @@ export const t = {
       escalated: 'Las lecturas no coinciden: la decide un administrador.',
       replay: 'Esa lectura ya estaba registrada.',
     },
-    session: {
-      title: 'Su sesión',
-      answered: 'Respondidas',
+    mine: {
+      title: 'Su ritmo y su precisión',
+      entries: 'Lecturas',
+      lastHour: 'Última hora',
       perMinute: 'Por minuto',
-      secondsPerCell: 'Segundos por celda (mediana)',
-      accuracyNote: 'Su precisión frente a los valores cerrados la consulta un administrador en «Revisores».',
+      accuracy: 'Precisión',
+      skipped: 'Saltadas',
+      accuracyHint: (agreed: number, judged: number) =>
+        judged === 0
+          ? 'Por minuto: promedio de sus últimos 15 minutos. La precisión aparece cuando se cierren celdas que usted leyó.'
+          : `Por minuto: promedio de sus últimos 15 minutos. ${agreed} de ${judged} lecturas en celdas cerradas coinciden con el valor final. Solo ve sus propias cifras.`,
+      failed: 'No se pudieron cargar sus cifras.',
     },
     disagreements: {
       title: 'Celdas en desacuerdo',

@@ -13,6 +13,10 @@ const SIGNATURE_CHARS = 24;
 /** The signing key lives this long in the store (a rotation only voids the leases out at that moment). */
 const SECRET_TTL_SECONDS = 400 * 24 * 3_600;
 
+/** A reviewer's two leases: the task on screen, and the one after it, fetched ahead. */
+const LEASE_SLOTS = ['current', 'upcoming'] as const;
+export type LeaseSlot = (typeof LEASE_SLOTS)[number];
+
 /** What the lease store says about a submitted token. */
 export type LeaseCheck = 'held' | 'expired' | 'stale' | 'other' | 'unavailable';
 
@@ -20,7 +24,10 @@ export type LeaseCheck = 'held' | 'expired' | 'stale' | 'other' | 'unavailable';
  * Review leases in the service's key-value store (Redis; the in-process store when the service
  * runs without Redis): `review:lease:<task>` = "<reviewer> <token>", created with SET NX and an
  * expiry, so a task is with one reviewer at a time and returns to the queue when abandoned;
- * `review:holder:<reviewer>` points back at it, so asking again hands out the same task.
+ * `review:holder:<reviewer>` points back at it, so asking again hands out the same task. A
+ * reviewer may hold a second lease, the task after the current one (`review:upcoming:<reviewer>`),
+ * so the desk fetches its crops before the current one is answered; it becomes the current one
+ * when that is answered or skipped. A desk still showing a task renews its lease (the key's TTL).
  *
  * When Redis is unreachable no lease can be given: handing tasks out without one would give the
  * same cell to several reviewers at once, so GET /api/review/pending answers 503
@@ -41,29 +48,43 @@ export class ReviewLeases {
   ) {}
 
   private static leaseKey = (taskId: number) => `review:lease:${taskId}`;
-  private static holderKey = (reviewerId: string) => `review:holder:${reviewerId}`;
+  private static slotKey = (slot: LeaseSlot, reviewerId: string) =>
+    slot === 'current' ? `review:holder:${reviewerId}` : `review:upcoming:${reviewerId}`;
   private static secretKey = 'review:lease-secret';
   private secret: Buffer | null = null;
 
-  /** The lease this reviewer still holds, if any. */
-  async heldBy(reviewerId: string): Promise<Lease | null> {
+  /** The lease this reviewer still holds in `slot`, if any. */
+  async heldBy(reviewerId: string, slot: LeaseSlot = 'current'): Promise<Lease | null> {
     return this.guard(async () => {
-      const holder = await this.store.get(ReviewLeases.holderKey(reviewerId));
+      const slotKey = ReviewLeases.slotKey(slot, reviewerId);
+      const holder = await this.store.get(slotKey);
       if (!holder) return null;
       const [task, token] = holder.split(' ');
       const taskId = Number(task);
       if (!Number.isSafeInteger(taskId) || !token) return null;
       const key = ReviewLeases.leaseKey(taskId);
       if ((await this.store.get(key)) !== `${reviewerId} ${token}`) {
-        await this.store.deleteIfEquals(ReviewLeases.holderKey(reviewerId), holder);
+        await this.store.deleteIfEquals(slotKey, holder);
         return null;
       }
       return { taskId, token, expiresAt: new Date(Date.now() + (await this.store.ttl(key)) * 1_000) };
     });
   }
 
-  /** Takes the task for this reviewer; null when another reviewer holds it. */
-  async acquire(taskId: number, reviewerId: string): Promise<Lease | null> {
+  /** Makes the upcoming lease the current one; null when the reviewer holds no upcoming lease. */
+  async promote(reviewerId: string): Promise<Lease | null> {
+    const upcoming = await this.heldBy(reviewerId, 'upcoming');
+    if (!upcoming) return null;
+    return this.guard(async () => {
+      const holder = `${upcoming.taskId} ${upcoming.token}`;
+      await this.store.set(ReviewLeases.slotKey('current', reviewerId), holder, this.ttlSeconds);
+      await this.store.deleteIfEquals(ReviewLeases.slotKey('upcoming', reviewerId), holder);
+      return upcoming;
+    });
+  }
+
+  /** Takes the task for this reviewer into `slot`; null when another reviewer holds it. */
+  async acquire(taskId: number, reviewerId: string, slot: LeaseSlot = 'current'): Promise<Lease | null> {
     return this.guard(async () => {
       const nonce = randomBytes((NONCE_CHARS * 3) / 4).toString('base64url');
       const token = nonce + (await this.signature(taskId, reviewerId, nonce));
@@ -73,7 +94,39 @@ export class ReviewLeases {
         this.ttlSeconds,
       );
       if (!taken) return null;
-      await this.store.set(ReviewLeases.holderKey(reviewerId), `${taskId} ${token}`, this.ttlSeconds);
+      await this.store.set(ReviewLeases.slotKey(slot, reviewerId), `${taskId} ${token}`, this.ttlSeconds);
+      return { taskId, token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1_000) };
+    });
+  }
+
+  /** Restarts the TTL of a lease this reviewer still holds under `token`; null when they do not. */
+  async renew(taskId: number, reviewerId: string, token: string): Promise<Lease | null> {
+    return this.guard(async () => {
+      const renewed = await this.store.expireIfEquals(
+        ReviewLeases.leaseKey(taskId),
+        `${reviewerId} ${token}`,
+        this.ttlSeconds,
+      );
+      if (!renewed) return null;
+      await Promise.all(
+        LEASE_SLOTS.map((slot) =>
+          this.store.expireIfEquals(ReviewLeases.slotKey(slot, reviewerId), `${taskId} ${token}`, this.ttlSeconds),
+        ),
+      );
+      return { taskId, token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1_000) };
+    });
+  }
+
+  /**
+   * Takes back, under the same token, a lease that lapsed while nobody else took the task (the
+   * desk kept the task on screen); it becomes the current one unless the reviewer holds another.
+   * Null when another reviewer was quicker.
+   */
+  async retake(taskId: number, reviewerId: string, token: string): Promise<Lease | null> {
+    return this.guard(async () => {
+      const key = ReviewLeases.leaseKey(taskId);
+      if (!(await this.store.setIfAbsent(key, `${reviewerId} ${token}`, this.ttlSeconds))) return null;
+      await this.store.setIfAbsent(ReviewLeases.slotKey('current', reviewerId), `${taskId} ${token}`, this.ttlSeconds);
       return { taskId, token, expiresAt: new Date(Date.now() + this.ttlSeconds * 1_000) };
     });
   }
@@ -105,11 +158,13 @@ export class ReviewLeases {
     return timingSafeEqual(expected, Buffer.from(token.slice(NONCE_CHARS)));
   }
 
-  /** Ends a lease after the answer is recorded (best effort: it expires anyway). */
+  /** Ends a lease after the answer is recorded or the task skipped (best effort: it expires anyway). */
   async release(taskId: number, reviewerId: string, token: string): Promise<void> {
     await Promise.all([
       this.store.deleteIfEquals(ReviewLeases.leaseKey(taskId), `${reviewerId} ${token}`),
-      this.store.deleteIfEquals(ReviewLeases.holderKey(reviewerId), `${taskId} ${token}`),
+      ...LEASE_SLOTS.map((slot) =>
+        this.store.deleteIfEquals(ReviewLeases.slotKey(slot, reviewerId), `${taskId} ${token}`),
+      ),
     ]).catch(() => undefined);
   }
 
@@ -139,16 +194,21 @@ export class ReviewLeases {
     }
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw httpError(
-        'REVIEW_LEASES_UNAVAILABLE',
-        'Review tasks cannot be handed out right now (the lease store is unreachable); nothing is lost, try again shortly',
-        undefined,
-        { cause: error, headers: { 'retry-after': '5' } },
-      );
-    }
+  private guard<T>(work: () => Promise<T>): Promise<T> {
+    return guardLeaseStore(work);
+  }
+}
+
+/** Runs `work` on the lease store; its failure is a 503 REVIEW_LEASES_UNAVAILABLE the desk retries. */
+export async function guardLeaseStore<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw httpError(
+      'REVIEW_LEASES_UNAVAILABLE',
+      'Review tasks cannot be handed out right now (the lease store is unreachable); nothing is lost, try again shortly',
+      undefined,
+      { cause: error, headers: { 'retry-after': '5' } },
+    );
   }
 }

@@ -281,6 +281,42 @@ export class ReviewRepository {
     return rows.rows.map(({ reviewer_id, ...counts }) => ({ reviewerId: reviewer_id, ...counts }));
   }
 
+  /**
+   * One reviewer's entries: ever, in the last hour, in each of the last `minutes` minutes (oldest
+   * first, the last one under way), and how many are on closed tasks and equal their closed value.
+   */
+  async reviewerActivity(
+    reviewerId: string,
+    minutes: number,
+  ): Promise<{ entries: number; lastHour: number; perMinute: number[]; judged: number; agreed: number }> {
+    const totals = await this.pool.query<{ entries: number; last_hour: number; judged: number; agreed: number }>({
+      name: 'review-reviewer-activity',
+      text: `SELECT count(*)::int AS entries,
+                    count(*) FILTER (WHERE e.created_at > now() - interval '1 hour')::int AS last_hour,
+                    count(*) FILTER (WHERE t.status = 'done')::int AS judged,
+                    count(*) FILTER (WHERE t.status = 'done' AND e.state = t.resolved_state
+                                       AND e.value IS NOT DISTINCT FROM t.resolved_value)::int AS agreed
+             FROM review_entries e JOIN review_tasks t ON t.id = e.task_id
+             WHERE e.reviewer_id = $1`,
+      values: [reviewerId],
+    });
+    // Minutes ago, counted from the start of the minute under way (0 = this minute).
+    const recent = await this.pool.query<{ ago: number; entries: number }>({
+      name: 'review-reviewer-minutes',
+      text: `SELECT ((extract(epoch FROM date_trunc('minute', now()) - date_trunc('minute', created_at)) / 60))::int AS ago,
+                    count(*)::int AS entries
+             FROM review_entries
+             WHERE reviewer_id = $1 AND created_at >= date_trunc('minute', now()) - make_interval(mins => $2 - 1)
+             GROUP BY 1`,
+      values: [reviewerId, minutes],
+    });
+    const perMinute = new Array<number>(minutes).fill(0);
+    for (const row of recent.rows)
+      if (row.ago >= 0 && row.ago < minutes) perMinute[minutes - 1 - row.ago] = row.entries;
+    const { entries = 0, last_hour = 0, judged = 0, agreed = 0 } = totals.rows[0] ?? {};
+    return { entries, lastHour: last_hour, perMinute, judged, agreed };
+  }
+
   /** Open tasks by status (the backlog gauge reads the same numbers). */
   async backlog(): Promise<{ pending: number; escalated: number }> {
     const rows = await this.db

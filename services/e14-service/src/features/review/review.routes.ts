@@ -3,9 +3,14 @@ import {
   FORM_PAGE_SIZE_HEADERS,
   formPageParamsSchema,
   reviewAnswerSchema,
+  reviewerActivitySchema,
   reviewerStatsResponseSchema,
+  reviewLeaseRenewedSchema,
+  reviewLeaseRequestSchema,
   reviewOutcomeSchema,
+  reviewPendingQuerySchema,
   reviewPendingResponseSchema,
+  reviewSkippedSchema,
   reviewSubmitRequestSchema,
   reviewTaskIdParamsSchema,
   reviewTaskListQuerySchema,
@@ -62,7 +67,7 @@ export const formPageRoutes: ServicePlugin<{ crops: ReviewCrops; rate: RateSpec 
   );
 };
 
-/** What a reviewer does: take the next task under a lease, answer it. */
+/** What a reviewer does: take the next task under a lease, keep or skip it, answer it, see their numbers. */
 function deskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit) {
   app.get(
     '/pending',
@@ -71,11 +76,63 @@ function deskRoutes(app: ServiceApp, review: ReviewService, rateLimit: RateLimit
       schema: {
         tags: ['review'],
         summary:
-          'The next field to review, leased to you (asking again returns the same task until you answer or the lease expires)',
-        response: { 200: reviewPendingResponseSchema, 503: errorResponseSchema },
+          'The next field to review, leased to you (asking again returns the same task until you answer, skip or the lease expires); ahead=1 also leases you the one after it',
+        querystring: reviewPendingQuerySchema,
+        response: { 200: reviewPendingResponseSchema, 400: errorResponseSchema, 503: errorResponseSchema },
       },
     },
-    async (request) => ({ task: await review.next(principal(request)) }),
+    async (request) => review.next(principal(request), request.query.ahead === '1'),
+  );
+
+  const leaseResponses = {
+    400: errorResponseSchema,
+    404: errorResponseSchema,
+    409: errorResponseSchema,
+    503: errorResponseSchema,
+  };
+  app.post(
+    '/tasks/:id/skip',
+    {
+      config: { auth: reviewers, rateLimit },
+      schema: {
+        tags: ['review'],
+        summary:
+          'Gives the task back and keeps it from you for E14_REVIEW_SKIP_SECONDS (other reviewers still get it; when only tasks you skipped are left, you get them again); skipping again is harmless',
+        params: reviewTaskIdParamsSchema,
+        body: reviewLeaseRequestSchema,
+        response: { 200: reviewSkippedSchema, ...leaseResponses },
+      },
+    },
+    async (request) => review.skip(principal(request), request.params.id, request.body.leaseToken),
+  );
+
+  app.post(
+    '/tasks/:id/lease',
+    {
+      config: { auth: reviewers, rateLimit },
+      schema: {
+        tags: ['review'],
+        summary:
+          'Renews your lease while the task is on your screen (one that lapsed while nobody took the task is taken again); 409 REVIEW_LEASE_HELD once another reviewer has it',
+        params: reviewTaskIdParamsSchema,
+        body: reviewLeaseRequestSchema,
+        response: { 200: reviewLeaseRenewedSchema, ...leaseResponses },
+      },
+    },
+    async (request) => review.renew(principal(request), request.params.id, request.body.leaseToken),
+  );
+
+  app.get(
+    '/me',
+    {
+      config: { auth: reviewers, rateLimit },
+      schema: {
+        tags: ['review'],
+        summary: 'Your own throughput and accuracy against the closed values (only your numbers)',
+        response: { 200: reviewerActivitySchema, 503: errorResponseSchema },
+      },
+    },
+    async (request) => review.activity(principal(request)),
   );
 
   app.post(

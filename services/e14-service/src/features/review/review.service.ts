@@ -1,4 +1,14 @@
-import type { ReviewAnswer, ReviewOutcome, ReviewTask, ReviewTaskListQuery } from '@castor/contracts';
+import {
+  REVIEW_ACTIVITY_MINUTES,
+  type ReviewAnswer,
+  type ReviewerActivity,
+  type ReviewLeaseRenewed,
+  type ReviewOutcome,
+  type ReviewPendingResponse,
+  type ReviewSkipped,
+  type ReviewTask,
+  type ReviewTaskListQuery,
+} from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Actor, actorName } from '../../shared/actor.js';
@@ -15,8 +25,9 @@ import {
   toAnswer,
 } from './review-answers.js';
 import type { ReviewCrops } from './review-crops.js';
-import type { Lease, LeaseCheck, ReviewLeases } from './review-leases.js';
+import type { Lease, LeaseCheck, LeaseSlot, ReviewLeases } from './review-leases.js';
 import type { ReviewMetrics } from './review-metrics.js';
+import type { ReviewSkips } from './review-skips.js';
 import { toReviewTask } from './review-task-view.js';
 import { reviewedSubmission } from './reviewed-submission.js';
 
@@ -42,6 +53,7 @@ export type ReviewStore = Pick<
   | 'markReviewedFormStored'
   | 'reviewedForm'
   | 'reviewerCounts'
+  | 'reviewerActivity'
   | 'backlog'
 >;
 
@@ -65,16 +77,61 @@ export class ReviewService {
       printedLabels: Pick<ReviewCrops, 'hasPrintedLabel'>;
       intake: FormIntake;
       leases: ReviewLeases;
+      skips: ReviewSkips;
       metrics: Pick<ReviewMetrics, 'turnaround'>;
       log: FastifyBaseLogger;
     },
   ) {}
 
-  /** The next task for this reviewer under a lease (the one they hold, if any), or null. */
-  async next(actor: Actor): Promise<ReviewTask | null> {
-    const held = await this.deps.leases.heldBy(actor.sub);
-    const task = held ? await this.openFor(actor, held.taskId, held) : null;
-    return task ?? this.claimNext(actor);
+  /**
+   * The task for this reviewer under a lease (the one they hold, else the upcoming one they were
+   * handed ahead, else the next in the queue), or null; with `ahead`, the task after it too, under
+   * a second lease, so the desk can fetch its crops while the reviewer works on the first.
+   */
+  async next(actor: Actor, ahead: boolean): Promise<ReviewPendingResponse> {
+    const task = (await this.held(actor, 'current')) ?? (await this.promoted(actor)) ?? (await this.claimNext(actor));
+    if (!task || !ahead) return { task, upcoming: null };
+    const upcoming = (await this.held(actor, 'upcoming')) ?? (await this.claimNext(actor, 'upcoming'));
+    return { task, upcoming: upcoming?.taskId === task.taskId ? null : upcoming };
+  }
+
+  /**
+   * Gives the task back and keeps it from this reviewer for a while (others still get it); the
+   * next /pending hands them another. Skipping again is harmless.
+   */
+  async skip(actor: Actor, taskId: number, leaseToken: string): Promise<ReviewSkipped> {
+    const { leases, skips } = this.deps;
+    const alreadySkipped = (await skips.of(actor.sub)).has(taskId);
+    if (!(alreadySkipped && (await leases.issued(taskId, actor.sub, leaseToken)))) {
+      await this.checkLease(actor, taskId, leaseToken);
+    }
+    await leases.release(taskId, actor.sub, leaseToken);
+    return { taskId, skippedUntil: (await skips.add(actor.sub, taskId)).toISOString() };
+  }
+
+  /**
+   * Keeps the lease of a task still on the reviewer's screen; one that lapsed while nobody took
+   * the task is taken again under the same token. 409 REVIEW_LEASE_HELD once another reviewer has it.
+   */
+  async renew(actor: Actor, taskId: number, leaseToken: string): Promise<ReviewLeaseRenewed> {
+    const renewed =
+      (await this.deps.leases.renew(taskId, actor.sub, leaseToken)) ??
+      (await this.retakeLapsed(actor, taskId, leaseToken));
+    return { taskId, expiresAt: renewed.expiresAt.toISOString() };
+  }
+
+  /** The caller's own throughput and accuracy (never anything of another reviewer). */
+  async activity(actor: Actor): Promise<ReviewerActivity> {
+    const { repository, skips } = this.deps;
+    const [counts, skipped] = await Promise.all([
+      repository.reviewerActivity(actor.sub, REVIEW_ACTIVITY_MINUTES),
+      skips.of(actor.sub),
+    ]);
+    return {
+      ...counts,
+      accuracy: counts.judged === 0 ? null : counts.agreed / counts.judged,
+      skipped: skipped.size,
+    };
   }
 
   /** One task with its context, without a lease (for an admin about to decide). */
@@ -162,23 +219,52 @@ export class ReviewService {
     };
   }
 
-  /** Leases the first queued task this reviewer may answer, page after page of the queue. */
-  private async claimNext(actor: Actor): Promise<ReviewTask | null> {
-    const { leases, repository } = this.deps;
+  /** The task this reviewer holds in `slot`, if it is still theirs to answer. */
+  private async held(actor: Actor, slot: LeaseSlot): Promise<ReviewTask | null> {
+    const lease = await this.deps.leases.heldBy(actor.sub, slot);
+    return lease ? this.openFor(actor, lease.taskId, lease) : null;
+  }
+
+  /** The upcoming task made the current one (the one on screen was answered or skipped). */
+  private async promoted(actor: Actor): Promise<ReviewTask | null> {
+    const lease = await this.deps.leases.promote(actor.sub);
+    return lease ? this.openFor(actor, lease.taskId, lease) : null;
+  }
+
+  /**
+   * Leases into `slot` the first queued task this reviewer may answer, page after page of the
+   * queue, passing over the tasks they skipped; when nothing else is left, those again, the
+   * earliest skipped first (a skip postpones a cell, it does not hide the last ones).
+   */
+  private async claimNext(actor: Actor, slot: LeaseSlot = 'current'): Promise<ReviewTask | null> {
+    const skipped = await this.deps.skips.of(actor.sub);
     let afterId = 0;
     for (;;) {
-      const page = await repository.queuePage(actor.sub, afterId, CLAIM_PAGE);
-      if (page.length === 0) return null;
-      for (const taskId of page) {
-        afterId = taskId;
-        const lease = await leases.acquire(taskId, actor.sub);
-        if (!lease) continue;
-        const task = await this.openFor(actor, taskId, lease);
-        if (task) return task;
-        // Closed or answered between the page and the lease: give the lease back and go on.
-        await leases.release(taskId, actor.sub, lease.token);
-      }
+      const page = await this.deps.repository.queuePage(actor.sub, afterId, CLAIM_PAGE);
+      if (page.length === 0) break;
+      afterId = page.at(-1) ?? afterId;
+      const task = await this.claimFirst(
+        actor,
+        slot,
+        page.filter((taskId) => !skipped.has(taskId)),
+      );
+      if (task) return task;
     }
+    return this.claimFirst(actor, slot, [...skipped.keys()]);
+  }
+
+  /** Leases the first of these tasks that nobody holds and this reviewer may still answer. */
+  private async claimFirst(actor: Actor, slot: LeaseSlot, taskIds: readonly number[]): Promise<ReviewTask | null> {
+    const { leases } = this.deps;
+    for (const taskId of taskIds) {
+      const lease = await leases.acquire(taskId, actor.sub, slot);
+      if (!lease) continue;
+      const task = await this.openFor(actor, taskId, lease);
+      if (task) return task;
+      // Closed or answered between the page and the lease: give the lease back and go on.
+      await leases.release(taskId, actor.sub, lease.token);
+    }
+    return null;
   }
 
   /** The task under this lease, if it is still pending and the reviewer has not answered it. */
@@ -195,9 +281,7 @@ export class ReviewService {
   private async checkLease(actor: Actor, taskId: number, leaseToken: string): Promise<LeaseCheck> {
     const { leases } = this.deps;
     const check = await leases.check(taskId, actor.sub, leaseToken);
-    if (check === 'other') {
-      throw httpError('REVIEW_LEASE_HELD', 'Your lease expired and another reviewer has this task now');
-    }
+    if (check === 'other') throw leaseHeldError();
     if (check !== 'held' && !(await leases.issued(taskId, actor.sub, leaseToken))) {
       // A task that does not exist is said so, as before leases were checked.
       if (!(await this.deps.repository.taskView(taskId))) throw taskNotFound(taskId);
@@ -213,6 +297,17 @@ export class ReviewService {
       this.deps.log.warn({ taskId }, 'review entry accepted without a lease check: the lease store is unreachable');
     }
     return check;
+  }
+
+  /** A lease that lapsed under a token issued to this reviewer, taken again if the task is still theirs. */
+  private async retakeLapsed(actor: Actor, taskId: number, leaseToken: string): Promise<Lease> {
+    const { leases, repository } = this.deps;
+    await this.checkLease(actor, taskId, leaseToken);
+    const task = await repository.taskView(taskId);
+    if (task?.status !== 'pending' || (await repository.hasEntry(taskId, actor.sub))) throw closedError(taskId);
+    const retaken = await leases.retake(taskId, actor.sub, leaseToken);
+    if (!retaken) throw leaseHeldError();
+    return retaken;
   }
 
   /** Records a reviewer's entry under the form's locks: closes, escalates or leaves the task pending. */
@@ -382,5 +477,7 @@ function outcomeOf(
   };
 }
 
+const leaseHeldError = () =>
+  httpError('REVIEW_LEASE_HELD', 'Your lease expired and another reviewer has this task now');
 const taskNotFound = (taskId: number) => httpError('REVIEW_TASK_NOT_FOUND', `No review task ${taskId}`);
 const closedError = (taskId: number) => httpError('REVIEW_TASK_CLOSED', `Task ${taskId} is already closed`);

@@ -3,16 +3,20 @@ import { Kbd, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { t } from '../../i18n/es-CO';
 
-/** The keys of the desk besides the digits; the legend shows the same ones. */
-export const ANSWER_KEYS = { accept: 'Enter', illegible: 'I', empty: 'V' } as const;
+/**
+ * The keys of the desk besides the digits; the legend shows the same ones. Letters, so they never
+ * clash with typing a number: I(legible), V(acía), S(altar).
+ */
+export const ANSWER_KEYS = { accept: 'Enter', illegible: 'I', empty: 'V', skip: 'S' } as const;
 
-/** The keyboard legend, always on screen next to the input. */
-export function KeyLegend() {
+/** The keyboard legend, always on screen next to the input; the desk's also has the skip key. */
+export function KeyLegend({ withSkip = false }: { withSkip?: boolean }) {
   const rows: Array<[string, string]> = [
     ['0–9', t.review.keys.digits],
     [ANSWER_KEYS.accept, t.review.keys.enter],
     [ANSWER_KEYS.illegible, t.review.keys.illegible],
     [ANSWER_KEYS.empty, t.review.keys.empty],
+    ...(withSkip ? [[ANSWER_KEYS.skip, t.review.keys.skip] as [string, string]] : []),
   ];
   return (
     <Stack gap={4}>
@@ -33,22 +37,28 @@ export function KeyLegend() {
           ))}
         </Table.Tbody>
       </Table>
+      {withSkip && <Text size="xs">{t.review.keysHelp}</Text>}
     </Stack>
   );
 }
 
 /**
  * Where the reviewer answers, keyboard only: digits, Enter accepts them, I marks the cell
- * illegible, V empty. Focused whenever it can be typed into, so the hands never leave the keys.
+ * illegible, V empty, S skips it (when `onSkip` is given). Focused whenever it can be typed into,
+ * so the hands never leave the keys. `onTyping` hears every key, the desk keeps the lease with it.
  */
 export function AnswerInput({
   label,
   disabled,
   onAnswer,
+  onSkip,
+  onTyping,
 }: {
   label: string;
   disabled: boolean;
   onAnswer: (answer: ReviewAnswer) => void;
+  onSkip?: () => void;
+  onTyping?: () => void;
 }) {
   const [digits, setDigits] = useState('');
   const [hint, setHint] = useState<string | null>(null);
@@ -59,6 +69,7 @@ export function AnswerInput({
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLInputElement>) => {
     if (disabled) return;
+    onTyping?.();
     const key = event.key.toUpperCase();
     if (event.key === ANSWER_KEYS.accept) {
       event.preventDefault();
@@ -73,6 +84,9 @@ export function AnswerInput({
     } else if (key === ANSWER_KEYS.empty) {
       event.preventDefault();
       onAnswer({ empty: true });
+    } else if (key === ANSWER_KEYS.skip && onSkip) {
+      event.preventDefault();
+      onSkip();
     }
   };
 

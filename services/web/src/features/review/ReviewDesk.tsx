@@ -1,32 +1,23 @@
-import type { ReviewAnswer, ReviewOutcome } from '@castor/contracts';
-import { Alert, Grid, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import type { ReviewAnswer, ReviewOutcome, ReviewTask } from '@castor/contracts';
+import { Alert, Grid, Paper, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiError } from '../../api/http';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { t } from '../../i18n/es-CO';
 import { AnswerInput, KeyLegend } from './AnswerInput';
-import { loadNextTask, reviewApi, usePendingTask } from './queries';
+import { MyStats } from './MyStats';
+import { currentTask, moveOn, refreshMyActivity, reviewApi, usePendingTask } from './queries';
 import { TaskFacts } from './TaskFacts';
 import { TaskImages } from './TaskImages';
+import { MOVE_ON_CODES, useLeaseKeeper } from './useLeaseKeeper';
 
 /** How often an empty desk asks for new cells. */
 const EMPTY_QUEUE_POLL_SECONDS = 15;
 
-/** Refusals after which the task in hand is gone for this reviewer: the desk moves on to the next. */
-const MOVE_ON_CODES = new Set([
-  'REVIEW_TASK_CLOSED',
-  'REVIEW_TASK_ESCALATED',
-  'REVIEW_ENTRY_CONFLICT',
-  'REVIEW_LEASE_HELD',
-  'REVIEW_LEASE_INVALID',
-  'REVIEW_TASK_NOT_FOUND',
-]);
-
 const clock = new Intl.DateTimeFormat('es-CO', { timeStyle: 'short' });
-const decimal = new Intl.NumberFormat('es-CO', { maximumFractionDigits: 1 });
 
 type Notice = { kind: 'done'; text: string } | { kind: 'error'; error: unknown };
 
@@ -39,108 +30,54 @@ function outcomeText(outcome: ReviewOutcome): string {
   return t.review.outcome.waiting;
 }
 
-/** What the reviewer has done since opening the desk: the API keeps no per-reviewer throughput. */
-function useSessionThroughput() {
-  const [openedAt] = useState(() => Date.now());
-  const [durations, setDurations] = useState<number[]>([]);
-  const sorted = [...durations].sort((a, b) => a - b);
-  const median = sorted.length === 0 ? null : (sorted[Math.floor(sorted.length / 2)] ?? 0) / 1_000;
-  // Under a minute the rate is the count so far: one quick first cell is not sixty a minute.
-  const minutes = Math.max((Date.now() - openedAt) / 60_000, 1);
-  return {
-    answered: durations.length,
-    perMinute: durations.length / minutes,
-    medianSeconds: median,
-    record: (milliseconds: number) => setDurations((previous) => [...previous, milliseconds]),
-  };
-}
-
-function SessionStats({ throughput }: { throughput: ReturnType<typeof useSessionThroughput> }) {
-  const items: Array<[string, string]> = [
-    [t.review.session.answered, String(throughput.answered)],
-    [t.review.session.perMinute, decimal.format(throughput.perMinute)],
-    [
-      t.review.session.secondsPerCell,
-      throughput.medianSeconds === null ? '—' : decimal.format(throughput.medianSeconds),
-    ],
-  ];
-  return (
-    <Paper withBorder p="sm" radius="md">
-      <Text size="xs" fw={600} tt="uppercase">
-        {t.review.session.title}
-      </Text>
-      <SimpleGrid cols={3} spacing="xs" mt={4}>
-        {items.map(([label, value]) => (
-          <div key={label}>
-            <Text fz={22} fw={700} lh={1.2}>
-              {value}
-            </Text>
-            <Text size="xs">{label}</Text>
-          </div>
-        ))}
-      </SimpleGrid>
-      <Text size="xs" mt="xs">
-        {t.review.session.accuracyNote}
-      </Text>
-    </Paper>
-  );
-}
-
 /**
- * The reviewer's desk: the leased cell beside its crops, answered from the keyboard. The next
- * cell (leased only once this one is answered) comes with its images already downloaded; the
- * lease is taken again when it expires while the person still works on the cell.
+ * The reviewer's desk: the leased cell beside its crops, answered (or skipped) from the keyboard.
+ * The API leases the next cell ahead and its images are downloaded while this one is read, so
+ * Enter shows it at once; the lease of the cell on screen is renewed while the person works.
  */
 export function ReviewDesk() {
   const queryClient = useQueryClient();
   const pending = usePendingTask(EMPTY_QUEUE_POLL_SECONDS);
-  const task = pending.data ?? null;
+  const task = pending.data?.task ?? null;
   const [notice, setNotice] = useState<Notice | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const busy = useRef(false);
-  // When the cell in hand was shown (with its images): the time it took is the reviewer's.
-  const shownAt = useRef(performance.now());
-  const throughput = useSessionThroughput();
+  // The API's answer for the pair after the upcoming cell shown at once: the next move waits for it.
+  const refreshing = useRef<Promise<void>>(Promise.resolve());
 
-  const taskId = task?.taskId;
-  const expiresAt = task?.lease?.expiresAt;
-  // No renewal endpoint exists: once the lease runs out, asking again re-takes the same cell (the
-  // oldest the reviewer has not answered) unless another reviewer took it first.
-  useEffect(() => {
-    if (taskId === undefined || !expiresAt) return;
-    const timer = setTimeout(
-      () => {
-        if (busy.current) return;
-        loadNextTask(queryClient)
-          .then((again) => {
-            if (again?.taskId !== taskId) setNotice({ kind: 'done', text: t.review.leaseLost });
-          })
-          .catch((error: unknown) => setNotice({ kind: 'error', error }));
+  /** Shows the next cell, then hears whether the API still has it for this reviewer. */
+  const advance = async (doneTaskId: number) => {
+    const { shown, refreshed } = await moveOn(queryClient, refreshing.current, doneTaskId);
+    refreshing.current = refreshed.then(
+      (next) => {
+        // While the reviewer is already acting on it, a different task is the API seeing this one done.
+        if (shown && next.task?.taskId !== shown.taskId && !busy.current) {
+          setNotice({ kind: 'done', text: t.review.leaseLost });
+        }
       },
-      Math.max(0, Date.parse(expiresAt) - Date.now()) + 1_000,
+      (error: unknown) => setNotice({ kind: 'error', error }),
     );
-    return () => clearTimeout(timer);
-  }, [taskId, expiresAt, queryClient]);
+    refreshMyActivity(queryClient);
+  };
 
-  const answer = async (given: ReviewAnswer) => {
-    if (!task || busy.current) return;
+  /**
+   * Does `work` on the cell the reviewer sees (answer, skip), says how it went and moves on; a
+   * refusal that leaves the cell theirs keeps it on screen. The ask for the pair after the cell
+   * shown last may still be out: it is waited for only after `work`, so both overlap.
+   */
+  const act = async (work: (seen: ReviewTask) => Promise<string>) => {
+    const seen = task;
+    if (!seen || busy.current) return;
     busy.current = true;
     setSubmitting(true);
     try {
-      const outcome = await reviewApi.submit(task, given);
-      throughput.record(performance.now() - shownAt.current);
-      setNotice({ kind: 'done', text: outcomeText(outcome) });
-    } catch (error) {
-      setNotice({ kind: 'error', error });
-      if (!(error instanceof ApiError && MOVE_ON_CODES.has(error.code))) {
-        busy.current = false;
-        setSubmitting(false);
-        return;
+      try {
+        setNotice({ kind: 'done', text: await work(seen) });
+      } catch (error) {
+        setNotice({ kind: 'error', error });
+        if (!(error instanceof ApiError && MOVE_ON_CODES.has(error.code))) return;
       }
-    }
-    try {
-      await loadNextTask(queryClient);
-      shownAt.current = performance.now();
+      await advance(seen.taskId);
     } catch (error) {
       setNotice({ kind: 'error', error });
     } finally {
@@ -149,6 +86,17 @@ export function ReviewDesk() {
     }
   };
 
+  const answer = (given: ReviewAnswer) => void act(async (seen) => outcomeText(await reviewApi.submit(seen, given)));
+  const skip = () =>
+    void act(async (seen) => {
+      await reviewApi.skip(seen);
+      return t.review.skipped;
+    });
+  const typed = useLeaseKeeper(task, (lostTaskId) => {
+    if (!busy.current && currentTask(queryClient)?.taskId === lostTaskId) void act(async () => t.review.renewalLost);
+  });
+
+  const expiresAt = task?.lease?.expiresAt;
   if (pending.isPending) return <PageSkeleton />;
   if (pending.isError) return <ErrorMessage error={pending.error} onRetry={() => void pending.refetch()} />;
 
@@ -168,7 +116,7 @@ export function ReviewDesk() {
             <EmptyState title={t.review.emptyQueue} hint={t.review.emptyQueueHint(EMPTY_QUEUE_POLL_SECONDS)} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 4 }}>
-            <SessionStats throughput={throughput} />
+            <MyStats />
           </Grid.Col>
         </Grid>
       ) : (
@@ -185,14 +133,16 @@ export function ReviewDesk() {
                     key={task.taskId}
                     label={t.review.answerLabel}
                     disabled={submitting}
-                    onAnswer={(given) => void answer(given)}
+                    onAnswer={answer}
+                    onSkip={skip}
+                    onTyping={typed}
                   />
                   {submitting && <Text size="sm">{t.review.sending}</Text>}
-                  <KeyLegend />
+                  <KeyLegend withSkip />
                   {expiresAt && <Text size="xs">{t.review.leaseUntil(clock.format(new Date(expiresAt)))}</Text>}
                 </Stack>
               </Paper>
-              <SessionStats throughput={throughput} />
+              <MyStats />
             </Stack>
           </Grid.Col>
         </Grid>
