@@ -215,9 +215,11 @@ export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 
 /**
  * The window the pipeline's activity covers: from an election's first document to now, at most
- * this long (election night's last hours, as observers' and PREP sites show them).
+ * this long (election night's last hours, as observers' and PREP sites show them)...
  */
 export const PIPELINE_ACTIVITY_WINDOW_HOURS = 6;
+/** ...and at least this long, so documents that all arrived at once show as a spike against a quiet past. */
+export const PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES = 30;
 
 /** Bucket widths, narrowest first: the narrowest that keeps the window within MAX_BUCKETS. */
 export const PIPELINE_ACTIVITY_BUCKET_MINUTES = [1, 5] as const;
@@ -247,7 +249,7 @@ export const pipelineActivitySchema = z.object({
   buckets: z
     .array(pipelineActivityBucketSchema)
     .describe(
-      `Oldest first, from the bucket of the election's first document (at most ${PIPELINE_ACTIVITY_WINDOW_HOURS} h back) to the current one; empty before any document`,
+      `Oldest first, from the bucket of the election's first document (at least ${PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES} min, at most ${PIPELINE_ACTIVITY_WINDOW_HOURS} h back) to the current one; empty before any document`,
     ),
 });
 export type PipelineActivity = z.infer<typeof pipelineActivitySchema>;

@@ -1,6 +1,7 @@
 import {
   PIPELINE_ACTIVITY_BUCKET_MINUTES,
   PIPELINE_ACTIVITY_MAX_BUCKETS,
+  PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES,
   PIPELINE_ACTIVITY_WINDOW_HOURS,
   type PipelineActivity,
 } from '@castor/contracts';
@@ -29,7 +30,7 @@ interface BucketRow {
 
 /**
  * An election's documents over time (election night's throughput and backlog): received, read and
- * validated per bucket, from the first document (at most the window's hours back) to now. Each count
+ * validated per bucket, from the first document (at least the shortest window, at most the longest) to now. Each count
  * reads one range of `e14_documents_election_created_idx` or `_finished_idx`; the backlog is walked
  * back from today's (received minus finished after each bucket), so no query counts the whole past.
  * Both queries read one snapshot (and one now()), so the walk lands exactly on today's backlog.
@@ -53,7 +54,9 @@ async function activityIn(client: pg.PoolClient, electionCode: string): Promise<
   const { first, now } = bounds.rows[0] ?? { first: null, now: new Date() };
   if (!first)
     return { election: electionCode, bucketMinutes: bucketMinutesFor(0), generatedAt: now.toISOString(), buckets: [] };
-  const from = new Date(Math.max(first.getTime(), now.getTime() - PIPELINE_ACTIVITY_WINDOW_HOURS * 60 * MINUTE_MS));
+  const longest = now.getTime() - PIPELINE_ACTIVITY_WINDOW_HOURS * 60 * MINUTE_MS;
+  const shortest = now.getTime() - PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES * MINUTE_MS;
+  const from = new Date(Math.max(Math.min(first.getTime(), shortest), longest));
   const bucketMinutes = bucketMinutesFor(now.getTime() - from.getTime());
   const rows = await client.query<BucketRow>(
     `WITH bins AS (

@@ -75,8 +75,8 @@ describe('pipeline activity', () => {
     });
     expect([validated.status, failedRules.status]).toEqual(['validated', 'failed_rules']);
 
-    // Twenty minutes back, on a minute: the window starts at the first document, in 1-minute buckets.
-    const base = Math.floor(Date.now() / MINUTE) * MINUTE - 20 * MINUTE;
+    // Forty minutes back, on a minute: the window starts at the first document, in 1-minute buckets.
+    const base = Math.floor(Date.now() / MINUTE) * MINUTE - 40 * MINUTE;
     await place([
       { createdAt: base + 10_000, finishedAt: base + 2 * MINUTE + 30_000, state: 'done', formId: validated.id },
       { createdAt: base + 20_000, finishedAt: base + 2 * MINUTE + 40_000, state: 'done', formId: failedRules.id },
@@ -104,7 +104,7 @@ describe('pipeline activity', () => {
     const last = body.buckets.at(-1);
     expect(Date.now() - Date.parse(last?.start ?? '')).toBeLessThan(2 * MINUTE);
     expect(last?.backlog).toBe(2);
-    expect(body.buckets.length).toBeGreaterThanOrEqual(21);
+    expect(body.buckets.length).toBeGreaterThanOrEqual(41);
   });
 
   it('covers at most the last 6 hours, in 5-minute buckets, counting older documents still waiting', async () => {
@@ -123,6 +123,17 @@ describe('pipeline activity', () => {
     expect(body.buckets.reduce((sum, bucket) => sum + bucket.received, 0)).toBe(1);
     expect(body.buckets.reduce((sum, bucket) => sum + bucket.read, 0)).toBe(1);
     expect(Math.max(...body.buckets.map((bucket) => bucket.backlog))).toBe(2);
+    expect(body.buckets.at(-1)?.backlog).toBe(1);
+  });
+
+  it('shows documents that just arrived against the last 30 minutes', async () => {
+    await place([{ election: 'JUST-STARTED', createdAt: Date.now() - 5_000, state: 'queued' }]);
+    const body = (await activity('JUST-STARTED')).json() as { bucketMinutes: number; buckets: Bucket[] };
+    expect(body.bucketMinutes).toBe(1);
+    expect(body.buckets.length).toBeGreaterThanOrEqual(30);
+    expect(body.buckets.length).toBeLessThanOrEqual(32);
+    expect(body.buckets.slice(0, -2).every((bucket) => bucket.received === 0 && bucket.backlog === 0)).toBe(true);
+    expect(body.buckets.reduce((sum, bucket) => sum + bucket.received, 0)).toBe(1);
     expect(body.buckets.at(-1)?.backlog).toBe(1);
   });
 
