@@ -58,13 +58,13 @@ export function VotesChart({ results }: { results: ResultsResponse }) {
     () => ({
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: chartNumber },
       grid: { top: 8, left: 8, right: 56, bottom: 28 },
-      xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: chartNumber } },
+      xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: chartNumber, hideOverlap: true } },
       // Most voted on top: a category axis draws its first item at the bottom.
       yAxis: {
         type: 'category',
         inverse: true,
         data: bars.map((bar) => bar.name),
-        axisLabel: { width: 220, overflow: 'truncate' },
+        axisLabel: { width: 200, overflow: 'truncate' },
       },
       series: [
         {
