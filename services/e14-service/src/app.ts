@@ -24,6 +24,7 @@ import {
 import { DocumentsService } from './features/documents/documents.service.js';
 import { OcrUsageRepository } from './features/documents/ocr-usage.repository.js';
 import { DocumentPipeline } from './features/documents/pipeline.service.js';
+import { PipelineActivityRepository } from './features/documents/pipeline-activity.repository.js';
 import { PipelineMetrics } from './features/documents/pipeline-metrics.js';
 import { ElectionsRepository } from './features/elections/elections.repository.js';
 import { electionsRoutes } from './features/elections/elections.routes.js';
@@ -246,6 +247,7 @@ async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Ker
   const documentsService = new DocumentsService({
     documents,
     retries: new DocumentRetriesRepository(app.pg),
+    activity: new PipelineActivityRepository(app.pg),
     pipeline,
     catalogs,
     witnesses,

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, inject, test } from 'vitest';
 import { chromiumForThisFile } from './browser.js';
+import { expectChart } from './charts.js';
 
 const castor = inject('castor');
 const runJourney = chromiumForThisFile();
@@ -32,6 +33,15 @@ test('the overview refreshes in place: numbers stay on screen while new ones loa
     expect(counted).toBeLessThanOrEqual(expected);
     expect(await stat(page, 'Actas leídas')).toBeGreaterThanOrEqual(0);
     await page.getByText('Una alerta es un indicio para revisar, no una prueba de fraude.').waitFor();
+    // The demo's documents over time (bars per interval, the backlog line) and the open alerts by severity.
+    await expectChart(page, /^Gráfico: actas recibidas, leídas y validadas cada \d+ min/, 4);
+    await expectChart(page, 'Gráfico de barras: alertas abiertas por severidad');
+    expect(
+      await page
+        .getByRole('table', { name: /Actividad por intervalo/ })
+        .locator('tbody tr')
+        .count(),
+    ).toBeGreaterThan(0);
 
     // Watch for the loading skeleton or an emptied card during a refresh: either is a flicker.
     await page.evaluate(() => {
@@ -71,6 +81,7 @@ test('a viewer sees the counts, not the pipeline or the alerts, and the page fit
     expect(await stat(page, 'Esperadas')).toBeGreaterThan(0);
     expect(await page.getByText('Lectura de actas').count()).toBe(0);
     expect(await page.getByText('Alertas abiertas por severidad').count()).toBe(0);
+    expect(await page.getByRole('img', { name: /^Gráfico/ }).count()).toBe(0);
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await journey.check('election-night-phone');

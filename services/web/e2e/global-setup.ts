@@ -37,7 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
   }
   // What pnpm start runs: turbo's cache makes this a few seconds when nothing changed, and the
-  // suite never drives a stale build.
+  // suite never drives a stale build. Built as pnpm start builds, without vitest's NODE_ENV=test:
+  // with it Vite bundles React's development build, and turbo (whose cache key leaves NODE_ENV out)
+  // would then hand that build to pnpm start and the web bench too.
   execFileSync(
     'pnpm',
     [
@@ -50,7 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       '--filter=@castor/web...',
       '--output-logs=errors-only',
     ],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: undefined } },
   );
 
   // CASTOR_E2E_STATE_DIR keeps the state (and the loaded demo election) between local runs.

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, inject, test } from 'vitest';
 import { chromiumForThisFile } from './browser.js';
+import { expectChart } from './charts.js';
 
 const castor = inject('castor');
 const runJourney = chromiumForThisFile();
@@ -26,6 +27,8 @@ async function expectNumbers(page: Page): Promise<void> {
   expect(Number((figures[0] ?? '').replace(/\./g, ''))).toBeGreaterThan(0);
   const votes = page.locator('section[aria-labelledby="votes-title"] tbody tr');
   expect(await votes.count()).toBeGreaterThan(3);
+  // Beside the table, the same votes as bars: one per row at least (blancos and nulos included).
+  await expectChart(page, /^Gráfico de barras: votos en /, 3);
 }
 
 /** Opens the child in the first row by clicking the row (its votes cell, not the link). */

@@ -26,7 +26,7 @@ test('the demo admin signs in and lands on a populated election night', async ()
     expect(Number((await expected.textContent())?.replace(/\./g, ''))).toBeGreaterThan(0);
     await page.getByText(/Última actualización: /).waitFor();
     await page.getByText('Alertas abiertas por severidad').waitFor();
-    await page.getByRole('table').waitFor();
+    await page.getByRole('table', { name: 'Alertas más recientes' }).waitFor();
     await journey.check('election-night');
   });
 });
@@ -70,7 +70,14 @@ test('a session ended on the server mid-work sends the person to sign in again, 
     expect(logout.status).toBe(200);
 
     // The page's calls are refused, its silent refresh too.
-    for (const path of ['/api/results', '/api/pipeline/status', '/api/alerts', '/api/elections', '/api/auth/refresh']) {
+    for (const path of [
+      '/api/results',
+      '/api/pipeline/status',
+      '/api/pipeline/activity',
+      '/api/alerts',
+      '/api/elections',
+      '/api/auth/refresh',
+    ]) {
       journey.expectFailure(401, path);
     }
     const signIn = page.getByRole('heading', { name: 'Ingresar a CASTOR' });

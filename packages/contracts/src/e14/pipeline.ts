@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTimeSchema } from '../common.js';
 import { corporationSchema, electionCodeSchema } from './election.js';
 import { copySchema, providerReadingSchema } from './submission.js';
 import { departamentoCodeSchema, mesaKeySchema, municipioCodeSchema } from './territory.js';
@@ -211,3 +212,44 @@ export const pipelineStatusSchema = z.object({
   }),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
+
+/**
+ * The window the pipeline's activity covers: from an election's first document to now, at most
+ * this long (election night's last hours, as observers' and PREP sites show them)...
+ */
+export const PIPELINE_ACTIVITY_WINDOW_HOURS = 6;
+/** ...and at least this long, so documents that all arrived at once show as a spike against a quiet past. */
+export const PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES = 30;
+
+/** Bucket widths, narrowest first: the narrowest that keeps the window within MAX_BUCKETS. */
+export const PIPELINE_ACTIVITY_BUCKET_MINUTES = [1, 5] as const;
+export const PIPELINE_ACTIVITY_MAX_BUCKETS = 72;
+
+export const pipelineActivityQuerySchema = z.object({
+  election: electionCodeSchema,
+});
+
+export const pipelineActivityBucketSchema = z.object({
+  start: isoDateTimeSchema.describe('The bucket covers [start, start + bucketMinutes)'),
+  received: z.number().int().describe('Documents of the election created in the bucket'),
+  read: z.number().int().describe('Documents read and stored (state done) in the bucket'),
+  validated: z.number().int().describe('Of those read, the ones whose form passed every rule without review'),
+  backlog: z
+    .number()
+    .int()
+    .describe(
+      'Documents received and not yet finished at the end of the bucket (now for the last one); a document read again after a retry counts as waiting from its arrival',
+    ),
+});
+
+export const pipelineActivitySchema = z.object({
+  election: z.string(),
+  bucketMinutes: z.number().int(),
+  generatedAt: isoDateTimeSchema,
+  buckets: z
+    .array(pipelineActivityBucketSchema)
+    .describe(
+      `Oldest first, from the bucket of the election's first document (at least ${PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES} min, at most ${PIPELINE_ACTIVITY_WINDOW_HOURS} h back) to the current one; empty before any document`,
+    ),
+});
+export type PipelineActivity = z.infer<typeof pipelineActivitySchema>;

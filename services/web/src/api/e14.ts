@@ -2,6 +2,7 @@ import {
   alertListResponseSchema,
   type Corporation,
   corporationSchema,
+  pipelineActivitySchema,
   pipelineStatusSchema,
   resultsResponseSchema,
   type Severity,
@@ -34,6 +35,9 @@ export const e14Api = {
     request('/api/results', { query: { election, corporation, territory }, schema: resultsResponseSchema }),
 
   pipelineStatus: () => request('/api/pipeline/status', { schema: pipelineStatusSchema }),
+
+  pipelineActivity: (election: string) =>
+    request('/api/pipeline/activity', { query: { election }, schema: pipelineActivitySchema }),
 
   alerts: (query: {
     election: string;

@@ -98,6 +98,27 @@ export const t = {
     latestAlerts: 'Alertas más recientes',
     noAlerts: 'No hay alertas abiertas.',
     alertTerritory: (territory: string) => `Territorio ${territory}`,
+    activityTitle: 'Actas recibidas, leídas y validadas',
+    activity: {
+      received: 'Recibidas',
+      read: 'Leídas',
+      validated: 'Validadas',
+      backlog: 'En cola',
+      perBucket: (minutes: number) => `Actas cada ${minutes} min`,
+      time: 'Hora',
+      chartLabel: (minutes: number) =>
+        `Gráfico: actas recibidas, leídas y validadas cada ${minutes} min, y las que quedan en cola`,
+      summary: (from: string, minutes: number, received: string, read: string, validated: string, backlog: string) =>
+        `Desde las ${from}, en intervalos de ${minutes} min: ${received} actas recibidas, ${read} leídas y ${validated} validadas; ${backlog} en cola ahora.`,
+      peak: (count: string, time: string) => `Más actas recibidas en un intervalo: ${count}, a las ${time}.`,
+      tableCaption: 'Actividad por intervalo (se omiten los intervalos sin actividad)',
+      empty: 'Aún no llegan actas de esta elección: aquí se verá su ritmo de lectura.',
+    },
+    alertsChart: {
+      label: 'Gráfico de barras: alertas abiertas por severidad',
+      summary: (parts: string[]) => `Alertas abiertas: ${parts.join(', ')}.`,
+      part: (severity: string, count: string) => `${severity} ${count}`,
+    },
   },
   severities: {
     critical: 'Crítica',
@@ -560,6 +581,13 @@ export const t = {
     ofExpected: (share: string) => `${share} de las esperadas`,
     votesByList: 'Votos por lista',
     votesByCandidate: 'Votos por candidato',
+    votesChart: {
+      label: (territory: string) => `Gráfico de barras: votos en ${territory}`,
+      others: (count: number) => `Otras ${count}`,
+      summary: (leader: string, votes: string, share: string, counted: string) =>
+        `Encabeza ${leader} con ${votes} votos (${share}) de ${counted} votos por candidatos o listas.`,
+      noVotes: 'Aún no hay votos conciliados en este territorio.',
+    },
     downloadVotes: 'Descargar votos (CSV)',
     exportTable: 'Exportar tabla (CSV)',
     rowCount: (rows: number) => (rows === 1 ? '1 fila' : `${rows} filas`),

@@ -74,6 +74,9 @@ export const e14Documents = pgTable(
     index('e14_documents_claim_idx').on(table.state, table.priority, table.id),
     // A sender's documents stored in the last hour: the review-task budget per uploader.
     index('e14_documents_sender_finished_idx').on(table.submittedBy, table.finishedAt),
+    // An election's documents received and finished per time bucket: election night's activity chart.
+    index('e14_documents_election_created_idx').on(table.electionCode, table.createdAt),
+    index('e14_documents_election_finished_idx').on(table.electionCode, table.finishedAt),
     check('e14_documents_kind_check', sql`kind IN ('upload', 'url', 'registraduria')`),
     check(
       'e14_documents_state_check',

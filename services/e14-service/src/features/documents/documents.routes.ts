@@ -3,7 +3,11 @@ import {
   errorResponseSchema,
   idParamSchema,
   MAX_SHEET_PHOTOS,
+  PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES,
+  PIPELINE_ACTIVITY_WINDOW_HOURS,
   type ProcessFields,
+  pipelineActivityQuerySchema,
+  pipelineActivitySchema,
   pipelineStartResponseSchema,
   pipelineStatusSchema,
   processAcceptedSchema,
@@ -244,5 +248,19 @@ export const pipelineRoutes: ServicePlugin<DocumentsRouteOptions> = async (
       },
     },
     async () => documents.status(),
+  );
+
+  app.get(
+    '/activity',
+    {
+      config: { auth: { roles: ['admin', 'analyst'] }, rateLimit: rateLimit(readRate) },
+      schema: {
+        tags: ['pipeline'],
+        summary: `An election's documents received, read and validated per bucket (1 or 5 minutes) from its first document (at least ${PIPELINE_ACTIVITY_MIN_WINDOW_MINUTES} min, at most ${PIPELINE_ACTIVITY_WINDOW_HOURS} h back), and the backlog after each`,
+        querystring: pipelineActivityQuerySchema,
+        response: { 200: pipelineActivitySchema, 400: errorResponseSchema, 403: errorResponseSchema },
+      },
+    },
+    async (request) => documents.activity(request.query.election),
   );
 };

@@ -16,6 +16,7 @@ import { isAssigned, type WitnessAssignments } from '../../shared/witness-assign
 import type { DocumentRetriesRepository, RequeuedDocument } from './document-retries.repository.js';
 import type { DocumentRow, DocumentsRepository } from './documents.repository.js';
 import type { DocumentPipeline } from './pipeline.service.js';
+import type { PipelineActivityRepository } from './pipeline-activity.repository.js';
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -84,6 +85,7 @@ export interface DocumentsServiceDeps {
     'registraduriaClient' | 'inspect' | 'photosAsPdf' | 'poke' | 'start' | 'isRunning' | 'workerId' | 'status'
   >;
   retries: Pick<DocumentRetriesRepository, 'requeue'>;
+  activity: Pick<PipelineActivityRepository, 'activity'>;
   catalogs: Pick<ElectionCatalogs, 'requireElection'>;
   witnesses: Pick<WitnessAssignments, 'territoriesOf'>;
   /** Attempts of a new job before it is a dead letter. */
@@ -315,6 +317,11 @@ export class DocumentsService {
 
   status() {
     return this.deps.pipeline.status();
+  }
+
+  /** An election's documents received, read and validated over time, and the backlog after each bucket. */
+  activity(electionCode: string) {
+    return this.deps.activity.activity(electionCode);
   }
 }
 

@@ -10,7 +10,9 @@ import { PageSkeleton } from '../../components/PageSkeleton';
 import { SEVERITY_COLORS } from '../../components/severity';
 import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
-import { REFRESH_SECONDS, useOpenAlerts, usePipelineStatus, useResults } from './queries';
+import { ActivityChart } from './ActivityChart';
+import { AlertsChart } from './AlertsChart';
+import { REFRESH_SECONDS, useOpenAlerts, usePipelineActivity, usePipelineStatus, useResults } from './queries';
 
 const count = new Intl.NumberFormat('es-CO');
 const percent = new Intl.NumberFormat('es-CO', { style: 'percent', maximumFractionDigits: 1 });
@@ -52,6 +54,7 @@ export default function ElectionNightPage() {
       : election?.corporations[0];
   const results = useResults(election?.code, corporation);
   const pipeline = usePipelineStatus(role);
+  const activity = usePipelineActivity(election?.code, role);
   const alerts = useOpenAlerts(election?.code, role);
 
   if (elections.isPending) return <PageSkeleton />;
@@ -60,7 +63,7 @@ export default function ElectionNightPage() {
     return <EmptyState title={t.electionNight.noElections} hint={t.electionNight.noElectionsHint} />;
   }
   const coverage = results.data?.coverage;
-  const refreshing = results.isFetching || pipeline.isFetching || alerts.isFetching;
+  const refreshing = results.isFetching || pipeline.isFetching || activity.isFetching || alerts.isFetching;
   // Only the queries this role runs: refetch() would also run a disabled one (and get a 403).
   const refreshAll = () => void queryClient.invalidateQueries({ queryKey: ['e14'] });
 
@@ -153,6 +156,11 @@ export default function ElectionNightPage() {
               />
             </SimpleGrid>
           )}
+          <Title order={4} size="h5" mt="md" mb="xs">
+            {t.electionNight.activityTitle}
+          </Title>
+          {activity.isError && !activity.data && <ErrorMessage error={activity.error} />}
+          {activity.data && <ActivityChart activity={activity.data} />}
         </section>
       )}
 
@@ -167,10 +175,13 @@ export default function ElectionNightPage() {
           {alerts.isError && !alerts.data && <ErrorMessage error={alerts.error} />}
           {alerts.data && (
             <Stack>
-              <SimpleGrid cols={{ base: 2, md: 4 }}>
-                {alerts.data.bySeverity.map(({ severity, total }) => (
-                  <Stat key={severity} label={t.severities[severity]} value={total} />
-                ))}
+              <SimpleGrid cols={{ base: 1, md: 2 }}>
+                <SimpleGrid cols={2}>
+                  {alerts.data.bySeverity.map(({ severity, total }) => (
+                    <Stat key={severity} label={t.severities[severity]} value={total} />
+                  ))}
+                </SimpleGrid>
+                <AlertsChart bySeverity={alerts.data.bySeverity} />
               </SimpleGrid>
               {alerts.data.latest.length === 0 ? (
                 <Text size="sm">{t.electionNight.noAlerts}</Text>

@@ -29,6 +29,17 @@ export function usePipelineStatus(role: Role) {
   });
 }
 
+/** The election's documents received, read and validated per bucket, and the backlog after each. */
+export function usePipelineActivity(election: string | undefined, role: Role) {
+  return useQuery({
+    queryKey: ['e14', 'pipeline-activity', election],
+    queryFn: () => e14Api.pipelineActivity(election ?? ''),
+    enabled: Boolean(election) && PIPELINE_READERS.includes(role),
+    refetchInterval,
+    placeholderData: keepPreviousData,
+  });
+}
+
 /** Open alerts per severity (one count each) and the most severe, newest first. */
 export function useOpenAlerts(election: string | undefined, role: Role) {
   return useQuery({

@@ -24,6 +24,7 @@ import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
 import { ChildrenTable } from './ChildrenTable';
 import { ancestorsOf, fetchResultsCsv, useAncestorNames, useTerritoryResults } from './queries';
+import { VotesChart } from './VotesChart';
 
 const count = new Intl.NumberFormat('es-CO');
 const percent = new Intl.NumberFormat('es-CO', { style: 'percent', maximumFractionDigits: 1 });
@@ -253,7 +254,10 @@ function TerritoryResults({
           ) : (
             <ChildrenTable key={`${corporation}-${territory}`} results={data} linkTo={linkTo} />
           )}
-          <Votes results={data} />
+          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
+            <Votes results={data} />
+            <VotesChart results={data} />
+          </SimpleGrid>
         </Stack>
       )}
     </Stack>

@@ -1,0 +1,2 @@
+CREATE INDEX "e14_documents_election_created_idx" ON "e14_documents" USING btree ("election_code","created_at");--> statement-breakpoint
+CREATE INDEX "e14_documents_election_finished_idx" ON "e14_documents" USING btree ("election_code","finished_at");
