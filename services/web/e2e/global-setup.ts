@@ -38,7 +38,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
   }
   // What pnpm start runs: turbo's cache makes this a few seconds when nothing changed, and the
-  // suite never drives a stale build.
+  // suite never drives a stale build. Without vitest's NODE_ENV=test, under which Vite would
+  // bundle React's development build (double effects, slower): the suite drives what people get.
+  const buildEnv = { ...process.env };
+  delete buildEnv.NODE_ENV;
   execFileSync(
     'pnpm',
     [
@@ -51,7 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       '--filter=@castor/web...',
       '--output-logs=errors-only',
     ],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env: buildEnv },
   );
 
   // CASTOR_E2E_STATE_DIR keeps the state (and the loaded demo election) between local runs.
