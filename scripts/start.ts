@@ -374,9 +374,8 @@ main()
   .then(async (secrets) => {
     if (stopping) return;
     const demo = await loadDemoData(urls, secrets.values).catch((error: unknown) => {
-      const message = `demo data not loaded: ${error instanceof Error ? error.message : error}`;
-      if (!stopping) process.stderr.write(`${message}\n`);
-      return message;
+      if (!stopping) process.stderr.write(`demo data not loaded: ${error instanceof Error ? error.message : error}\n`);
+      return 'demo data not loaded (the error is printed above); the services keep running';
     });
     if (!stopping) printRunning(secrets, demo);
   })
