@@ -5,55 +5,27 @@
  * alerts), the READMEs' e14 examples run as written, and SIGTERM stops every process. Run after
  * `pnpm build`: `tsx scripts/smoke.ts`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startLauncher } from './launcher.js';
 import { readmeE14Examples } from './readme-examples.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'castor-smoke-'));
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  CASTOR_STATE_DIR: stateDir,
-  CORE_SERVICE_PORT: '0',
-  E14_SERVICE_PORT: '0',
-  WEB_PORT: '0',
-};
-for (const variable of ['DATABASE_URL', 'REDIS_URL']) delete env[variable];
-
-let output = '';
-/** Runs `pnpm start`'s launcher on the smoke test's state folder; `output` collects what it prints. */
-function startLauncher() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  return child;
-}
-let launcher = startLauncher();
+let launcher = startLauncher(stateDir);
 
 function fail(message: string): never {
-  process.stderr.write(`smoke test failed: ${message}\n--- launcher output ---\n${output}\n`);
-  launcher.kill('SIGKILL');
+  process.stderr.write(`smoke test failed: ${message}\n--- launcher output ---\n${launcher.output()}\n`);
+  launcher.child.kill('SIGKILL');
   process.exit(1);
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  return fail(`timed out waiting for ${what}`);
+/** The first match of `pattern` in what the launcher printed; the smoke test fails if it never comes. */
+async function printed(what: string, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const match = await launcher.waitFor(what, pattern, timeoutMs).catch((error: Error) => fail(error.message));
+  return match[1] ?? match[0];
 }
 
 async function call(
@@ -72,11 +44,11 @@ async function call(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const base = await until('"CASTOR is running"', () => /core-service\s+(http:\/\/\S+)/.exec(output)?.[1], 120_000);
+const base = await printed('"CASTOR is running"', /core-service\s+(http:\/\/\S+)/, 120_000);
 const expect = (condition: boolean, message: string) => condition || fail(message);
 
 // The one address a person opens: the built app, and /api/* routed to the services through it.
-const web = await until('the web address', () => /CASTOR is running: open (http:\/\/\S+)/.exec(output)?.[1], 10_000);
+const web = await printed('the web address', /CASTOR is running: open (http:\/\/\S+)/, 10_000);
 const page = await fetch(`${web}/noche-electoral`);
 const html = await page.text();
 expect(
@@ -110,7 +82,7 @@ expect(refreshed.status === 200, 'refresh');
 const token = String(refreshed.body.accessToken);
 expect((await call(base, '/api/auth/logout', { method: 'POST', token, body: {} })).status === 200, 'logout');
 expect((await call(base, '/api/auth/me', { token })).status === 401, 'token rejected after logout');
-const admin = /first admin:\s+(\S+)[\s\S]*its password:\s+(\S+)/.exec(output);
+const admin = /first admin:\s+(\S+)[\s\S]*its password:\s+(\S+)/.exec(launcher.output());
 expect(Boolean(admin), 'the first admin is printed');
 const adminLogin = await call(base, '/api/auth/login', {
   method: 'POST',
@@ -122,8 +94,8 @@ expect(
 );
 const adminToken = String(adminLogin.body.accessToken);
 
-const e14 = await until('e14-service', () => /e14-service\s+(http:\/\/\S+)/.exec(output)?.[1], 10_000);
-const demo = await until('the demo election', () => /demo election (\S+) loaded/.exec(output)?.[1], 600_000);
+const e14 = await printed('e14-service', /e14-service\s+(http:\/\/\S+)/, 10_000);
+const demo = await printed('the demo election', /demo election (\S+) loaded/, 600_000);
 expect((await call(e14, '/api/results?election=x&corporation=PRESIDENTE')).status === 401, 'e14 requires a token');
 const results = await call(e14, `/api/results?election=${demo}&corporation=PRESIDENTE`, { token: adminToken });
 const coverage = results.body.coverage as { mesasExpected: number; mesasIn: number } | undefined;
@@ -138,7 +110,9 @@ const alerts = await call(e14, `/api/alerts?election=${demo}`, { token: adminTok
 expect(alerts.status === 200 && (alerts.body.items as unknown[]).length > 0, `demo alerts listed (${alerts.status})`);
 
 // The demo scans go through the document pipeline (the bundled read workers and the local model).
-await until('the demo sheets', () => (/demo sheets uploaded/.test(output) ? true : undefined), 120_000);
+await printed('the demo sheets', /demo sheets uploaded/, 120_000);
+// Once the demo is in, the address to open is printed again, last, not buried under the loading logs.
+await printed('the address again after the demo', /demo sheets uploaded[\s\S]*CASTOR is running: open http/, 10_000);
 const readingDeadline = Date.now() + 180_000;
 let documents: Record<string, number> = {};
 while (Date.now() < readingDeadline) {
@@ -181,18 +155,16 @@ for (const { file, code } of examples.elections) {
 }
 
 async function stopLauncher(): Promise<void> {
-  launcher.kill('SIGTERM');
-  const code = await new Promise<number | null>((done) => launcher.once('exit', done));
-  expect(code === 0 && output.includes('stopped'), `clean stop (exit code ${code})`);
+  const code = await launcher.stop();
+  expect(code === 0 && launcher.output().includes('stopped'), `clean stop (exit code ${code})`);
 }
 await stopLauncher();
 
 // The first admin's password is printed only by the run that generated it; later runs say where it is kept.
-output = '';
-launcher = startLauncher();
-await until('the second start', () => (output.includes('Ctrl-C stops everything') ? true : undefined), 120_000);
+launcher = startLauncher(stateDir);
+await printed('the second start', /Ctrl-C stops everything/, 120_000);
 expect(
-  !output.includes(String(admin?.[2])) && /its password:\s+kept in \S*secrets\.env/.test(output),
+  !launcher.output().includes(String(admin?.[2])) && /its password:\s+kept in \S*secrets\.env/.test(launcher.output()),
   'a later start does not print the first admin password',
 );
 await stopLauncher();

@@ -262,32 +262,44 @@ async function startGateway(): Promise<string> {
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 }
 
-function printRunning(secrets: Secrets): void {
+/**
+ * The block a person looks for among the services' logs: the one address to open and how to sign
+ * in, framed, with what the demo data is doing. Printed once the services listen and again when
+ * the demo data is in, in one write so that no log line lands inside it.
+ */
+function printRunning(secrets: Secrets, demo: string): void {
   const password = secrets.generated
     ? `${secrets.values.ADMIN_PASSWORD}   (shown on this first run only; kept in ${secrets.file})`
     : `kept in ${secrets.file} (ADMIN_PASSWORD)`;
+  const framed = [
+    `CASTOR is running: open ${webUrl}`,
+    '',
+    `first admin:   ${secrets.values.ADMIN_EMAIL}`,
+    `its password:  ${password}`,
+    '',
+    demo,
+  ];
+  const width = Math.max(...framed.map((line) => line.length));
+  const rule = '═'.repeat(width + 4);
   process.stdout.write(
     [
       '',
-      `CASTOR is running: open ${webUrl}`,
-      '',
-      `  first admin:   ${secrets.values.ADMIN_EMAIL}`,
-      `  its password:  ${password}`,
-      '',
+      `╔${rule}╗`,
+      ...framed.map((line) => `║  ${line.padEnd(width)}  ║`),
+      `╚${rule}╝`,
       '  The services, for API clients (the address above routes /api/* to them too):',
       ...SERVICES.map(
         (service) =>
           `  ${service.name.padEnd(14)} ${urls[service.name]}  (API docs: ${urls[service.name]}/api/openapi.json)`,
       ),
-      '',
-      'Ctrl-C stops everything.',
+      '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
 }
 
 /** Starts everything; resolves with the secrets the services were given. */
-async function main(): Promise<Record<string, string>> {
+async function main(): Promise<Secrets> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   stopWhenOrphaned();
@@ -318,15 +330,18 @@ async function main(): Promise<Record<string, string>> {
     urls[service.name] = await startService(service, adminUrl, redis, secrets.values);
   }
   webUrl = await startGateway();
-  printRunning(secrets);
-  return secrets.values;
+  printRunning(secrets, `demo election ${demoElectionCode(DEMO_ELECTION_SEED)}: loading, the pages fill as it does`);
+  return secrets;
 }
 
-/** Signs in as the first admin and loads the demo election unless e14-service already holds it. */
-async function loadDemoData(urls: Record<string, string>, secrets: Record<string, string>): Promise<void> {
+/**
+ * Signs in as the first admin and loads the demo election unless e14-service already holds it;
+ * resolves with what the demo holds now.
+ */
+async function loadDemoData(urls: Record<string, string>, secrets: Record<string, string>): Promise<string> {
   const coreUrl = urls['core-service'];
   const e14Url = urls['e14-service'];
-  if (!coreUrl || !e14Url) return;
+  if (!coreUrl || !e14Url) throw new Error('the services have no URL');
   const login = await fetch(`${coreUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -339,7 +354,7 @@ async function loadDemoData(urls: Record<string, string>, secrets: Record<string
   const { items } = (await elections.json()) as { items: Array<{ code: string }> };
   if (items.some((election) => election.code === code)) {
     process.stdout.write(`demo election ${code} already loaded\n`);
-    return;
+    return `demo election ${code}: loaded on an earlier run`;
   }
   process.stdout.write(`loading demo election ${code} through e14-service's API (a minute or two)...\n`);
   const report = await loadDemoElection(target);
@@ -352,14 +367,17 @@ async function loadDemoData(urls: Record<string, string>, secrets: Record<string
   process.stdout.write(
     `demo sheets uploaded: ${sheets.documents.length} scanned E-14s queued for reading (GET /api/pipeline/status; review desk: GET /api/review/pending)\n`,
   );
+  return `demo election ${code}: loaded; its ${sheets.documents.length} scanned E-14s are being read for the review desk`;
 }
 
 main()
   .then(async (secrets) => {
     if (stopping) return;
-    await loadDemoData(urls, secrets).catch((error: unknown) => {
+    const demo = await loadDemoData(urls, secrets.values).catch((error: unknown) => {
       if (!stopping) process.stderr.write(`demo data not loaded: ${error instanceof Error ? error.message : error}\n`);
+      return 'demo data not loaded (the error is printed above); the services keep running';
     });
+    if (!stopping) printRunning(secrets, demo);
   })
   .catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

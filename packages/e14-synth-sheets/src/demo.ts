@@ -124,12 +124,26 @@ export function demoElectionCode(seed: number): string {
   return `DEMO-${seed}`;
 }
 
+/**
+ * A cell read badly (illegible, doubtful, over-written) is a review task with the crop of its scan.
+ * The demo's structured copies are sent with no scan, so on them such a cell would be a task no
+ * reviewer can do (the desk has nothing to show); its review desk is filled by the scanned sheets
+ * the pipeline reads instead (`processDemoSheets`).
+ */
+const NO_READING_FAULTS = { illegible_field: 0, low_confidence_field: 0, corrected_field: 0 };
+
 /** The generated demo election (lazy: sheets and feeds are built when asked for). */
 export function demoElection(
   seed = DEMO_ELECTION_SEED,
   corporations: Corporation[] = ['PRESIDENTE', 'SENADO', 'CAMARA'],
 ): SyntheticElection {
-  return generateElection({ seed, scale: 'demo', corporations, electionCode: demoElectionCode(seed) });
+  return generateElection({
+    seed,
+    scale: 'demo',
+    corporations,
+    electionCode: demoElectionCode(seed),
+    faultRates: NO_READING_FAULTS,
+  });
 }
 
 /**

@@ -17,7 +17,9 @@
  *   nacional down to a mesa. Reference: the browser's time on that territory's GET /api/results.
  *   Budget p95 < 300 ms per level.
  * Run from the repository root: `pnpm bench web` (or `node --import tsx services/web/bench/web.ts`).
- * CASTOR_BENCH_STATE_DIR keeps the started system's state (database, demo election) between runs.
+ * CASTOR_BENCH_STATE_DIR keeps the started system's state (database, demo election) between runs;
+ * CASTOR_BENCH_WEB_ONLY=resultsDrillDown (comma-separated keys of web.json) runs only those parts
+ * and prints their figures without rewriting web.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -527,7 +529,19 @@ async function measureResultsDrillDown(browser: Browser, castor: Castor) {
   }
 }
 
-export async function benchWeb(): Promise<Record<string, unknown>> {
+/** The parts, by their key in web.json; CASTOR_BENCH_WEB_ONLY names some to run only those. */
+const PARTS = ['signInJavaScript', 'electionNight', 'reviewDesk', 'resultsDrillDown'] as const;
+type Part = (typeof PARTS)[number];
+
+function partsToRun(): Part[] {
+  const only = process.env.CASTOR_BENCH_WEB_ONLY?.split(',').filter(Boolean);
+  if (!only) return [...PARTS];
+  const unknown = only.filter((name) => !PARTS.includes(name as Part));
+  if (unknown.length > 0) throw new Error(`CASTOR_BENCH_WEB_ONLY: unknown ${unknown.join(', ')}; known: ${PARTS}`);
+  return only as Part[];
+}
+
+export async function benchWeb(parts: readonly Part[] = PARTS): Promise<Record<string, unknown>> {
   const keptStateDir = process.env.CASTOR_BENCH_STATE_DIR;
   const stateDir = keptStateDir ? resolve(keptStateDir) : mkdtempSync(join(tmpdir(), 'castor-bench-web-'));
   mkdirSync(stateDir, { recursive: true });
@@ -537,24 +551,26 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();
-    const signInJavaScript = await measureSignInJavaScript(browser, castor);
-    const electionNight = await measureElectionNight(browser, castor);
-    const reviewDesk = await measureReviewDesk(browser, castor, stateDir);
-    const resultsDrillDown = await measureResultsDrillDown(browser, castor);
+    const opened = browser;
+    const measure: Record<Part, () => Promise<{ budget: unknown }>> = {
+      signInJavaScript: () => measureSignInJavaScript(opened, castor),
+      electionNight: () => measureElectionNight(opened, castor),
+      reviewDesk: () => measureReviewDesk(opened, castor, stateDir),
+      resultsDrillDown: () => measureResultsDrillDown(opened, castor),
+    };
+    const measured: Partial<Record<Part, { budget: unknown }>> = {};
+    for (const part of parts) measured[part] = await measure[part]();
     return {
       benchmark: 'web',
       date: new Date().toISOString(),
       machine: machine(),
       method: `headless Chromium ${browser.version()} (playwright-core) against CASTOR started as pnpm start does (e2e global setup, demo election ${castor.electionCode}; started in ${startSeconds} s), loopback`,
-      signInJavaScript,
-      electionNight,
-      reviewDesk,
-      resultsDrillDown,
+      ...measured,
       budgets: {
-        signInJavaScriptGzipKB: signInJavaScript.budget,
-        electionNightP95Ms: electionNight.budget,
-        reviewKeystrokeP95Ms: reviewDesk.budget,
-        resultsDrillDownP95MsPerLevel: resultsDrillDown.budget,
+        signInJavaScriptGzipKB: measured.signInJavaScript?.budget,
+        electionNightP95Ms: measured.electionNight?.budget,
+        reviewKeystrokeP95Ms: measured.reviewDesk?.budget,
+        resultsDrillDownP95MsPerLevel: measured.resultsDrillDown?.budget,
       },
     };
   } finally {
@@ -565,8 +581,12 @@ export async function benchWeb(): Promise<Record<string, unknown>> {
 }
 
 if (process.argv[1] && import.meta.filename === resolve(process.argv[1])) {
-  const result = await benchWeb();
-  mkdirSync(resolve(root, 'bench/results'), { recursive: true });
-  writeFileSync(resolve(root, 'bench/results/web.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const parts = partsToRun();
+  const result = await benchWeb(parts);
+  // A partial run is for working on one page: it prints its figures and leaves web.json whole.
+  if (parts.length === PARTS.length) {
+    mkdirSync(resolve(root, 'bench/results'), { recursive: true });
+    writeFileSync(resolve(root, 'bench/results/web.json'), `${JSON.stringify(result, null, 2)}\n`);
+  }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -134,3 +134,54 @@ test('an analyst drills from the country to a mesa, comes back up and exports th
     await childrenTable(page).getByRole('heading', { name: 'Departamentos' }).waitFor();
   });
 });
+
+test('pressing a territory starts loading it, and the table shown stays untouched until it arrives', async () => {
+  await runJourney(castor.url, 'results-drill-down', async (journey) => {
+    const { page } = journey;
+    await page.goto('/resultados');
+    await page.getByLabel('Correo electrónico').fill(castor.admin.email);
+    await page.getByLabel('Contraseña').fill(castor.admin.password);
+    await page.getByRole('button', { name: 'Ingresar' }).click();
+    await arrive(page, 'Nacional');
+
+    // A departamento's results are held back until the page has been looked at while they load.
+    const asked: string[] = [];
+    let answer = () => {};
+    const held = new Promise<void>((done) => {
+      answer = done;
+    });
+    await page.route(
+      (url) => url.pathname === '/api/results' && Boolean(url.searchParams.get('territory')),
+      async (route) => {
+        asked.push(new URL(route.request().url()).searchParams.get('territory') ?? '');
+        await held;
+        await route.continue();
+      },
+    );
+    const row = childRows(page).first();
+    const code = (await row.locator('td').first().textContent()) ?? '';
+    const name = (await row.getByRole('link').textContent()) ?? '';
+    const tbody = childrenTable(page).locator('tbody');
+    await tbody.evaluate((element) => {
+      (element as unknown as { shownBefore: boolean }).shownBefore = true;
+    });
+
+    // The press alone asks for the departamento: the request runs while the click completes.
+    const box = await row.locator('td').nth(2).boundingBox();
+    if (!box) throw new Error('the row is not on screen');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await expect.poll(() => asked).toEqual([code]);
+    await page.mouse.up();
+    await page.waitForURL((url) => url.searchParams.get('territorio') === code);
+
+    // While it loads, the country's table stays on screen, dimmed, the same elements (not redrawn).
+    await page.locator('[aria-busy="true"]').waitFor();
+    expect(await tbody.evaluate((element) => (element as unknown as { shownBefore?: boolean }).shownBefore)).toBe(true);
+    answer();
+    await arrive(page, name);
+    await childrenTable(page).getByRole('heading', { name: 'Municipios' }).waitFor();
+    // The click showed the press's answer: the departamento was asked for once.
+    expect(asked).toEqual([code]);
+  });
+});

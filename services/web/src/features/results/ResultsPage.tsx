@@ -14,6 +14,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { ElectionSummary } from '../../api/e14';
 import { EmptyState } from '../../components/EmptyState';
@@ -23,7 +24,7 @@ import { saveBlob } from '../../components/save-blob';
 import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
 import { ChildrenTable } from './ChildrenTable';
-import { ancestorsOf, fetchResultsCsv, useAncestorNames, useTerritoryResults } from './queries';
+import { ancestorsOf, fetchResultsCsv, useAncestorNames, usePrefetchTerritory, useTerritoryResults } from './queries';
 import { VotesChart } from './VotesChart';
 
 const count = new Intl.NumberFormat('es-CO');
@@ -187,12 +188,17 @@ function TerritoryResults({
 }) {
   const [params, setParams] = useSearchParams();
   const results = useTerritoryResults(election.code, corporation, territory);
-  const linkTo = (code: string) => {
-    const next = new URLSearchParams(params);
-    if (code) next.set(PARAM.territory, code);
-    else next.delete(PARAM.territory);
-    return `?${next.toString()}`;
-  };
+  const prefetch = usePrefetchTerritory(election.code, corporation);
+  // The same function while only the territory changes, so the memoized children table is not redrawn.
+  const otherParams = new URLSearchParams([...params].filter(([name]) => name !== PARAM.territory)).toString();
+  const linkTo = useCallback(
+    (code: string) => {
+      const next = new URLSearchParams(otherParams);
+      if (code) next.set(PARAM.territory, code);
+      return `?${next.toString()}`;
+    },
+    [otherParams],
+  );
   const choose = (name: string, value: string | null) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -252,7 +258,13 @@ function TerritoryResults({
           {data.level === 'mesa' ? (
             <Text size="sm">{t.results.mesaHasNoChildren}</Text>
           ) : (
-            <ChildrenTable key={`${corporation}-${territory}`} results={data} linkTo={linkTo} />
+            // Keyed by the results shown, not the URL: a new table (and sort) once they arrive.
+            <ChildrenTable
+              key={`${data.corporation}-${data.territory.code}`}
+              results={data}
+              linkTo={linkTo}
+              prefetch={prefetch}
+            />
           )}
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
             <Votes results={data} />

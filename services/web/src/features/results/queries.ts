@@ -1,5 +1,6 @@
 import { type Corporation, type ResultsResponse, resultsResponseSchema } from '@castor/contracts';
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 import { request, requestBlob } from '../../api/http';
 
 export type TerritoryChild = ResultsResponse['children'][number];
@@ -10,13 +11,34 @@ const resultsKey = (election: string, corporation: Corporation, territory: strin
 const fetchResults = (election: string, corporation: Corporation, territory: string) =>
   request('/api/results', { query: { election, corporation, territory }, schema: resultsResponseSchema });
 
-/** Votes, coverage and children of one territory ("" is nacional), from reconciled truth. */
-export function useTerritoryResults(election: string, corporation: Corporation, territory: string) {
-  return useQuery({
+/**
+ * A territory's results stay fresh a little while: long enough that the request a press on a
+ * territory's row starts (usePrefetchTerritory) is the one its page shows, not asked again.
+ */
+const RESULTS_FRESH_MS = 15_000;
+
+const territoryResults = (election: string, corporation: Corporation, territory: string) =>
+  queryOptions({
     queryKey: resultsKey(election, corporation, territory),
     queryFn: () => fetchResults(election, corporation, territory),
-    placeholderData: keepPreviousData,
+    staleTime: RESULTS_FRESH_MS,
   });
+
+/** Votes, coverage and children of one territory ("" is nacional), from reconciled truth. */
+export function useTerritoryResults(election: string, corporation: Corporation, territory: string) {
+  return useQuery({ ...territoryResults(election, corporation, territory), placeholderData: keepPreviousData });
+}
+
+/**
+ * Starts loading a territory's results before it is opened: from the press on its row, the request
+ * runs while the click completes and the page renders, instead of after.
+ */
+export function usePrefetchTerritory(election: string, corporation: Corporation): (territory: string) => void {
+  const queryClient = useQueryClient();
+  return useCallback(
+    (territory: string) => void queryClient.prefetchQuery(territoryResults(election, corporation, territory)),
+    [queryClient, election, corporation],
+  );
 }
 
 /** The codes above a territory, nacional first: "01-031-99" → "", "01", "01-031". */

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { t } from '../../i18n/es-CO';
 import { AnswerInput, KeyLegend } from './AnswerInput';
-import { reviewApi, useEscalatedTasks, useReviewerStats } from './queries';
+import { invalidateReviewState, reviewApi, useEscalatedTasks, useReviewerStats } from './queries';
 import { TaskFacts } from './TaskFacts';
 import { TaskImages } from './TaskImages';
 
@@ -27,7 +27,7 @@ export function DisagreementsPanel() {
     onSuccess: (_outcome, { task }) => {
       setDecided(t.review.disagreements.decided(task.field.label));
       setSelected(null);
-      void queryClient.invalidateQueries({ queryKey: ['review'] });
+      void invalidateReviewState(queryClient);
     },
   });
 

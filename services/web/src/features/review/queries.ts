@@ -64,6 +64,17 @@ const PENDING_KEY = ['review', 'pending'] as const;
 const imageKey = (path: string) => ['review', 'image', path] as const;
 
 /**
+ * After a decision: the queues and the accuracies change, never a crop (immutable), so the images
+ * are not downloaded again, a download the decided task's panel closing would also cut short.
+ */
+export function invalidateReviewState(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({
+    queryKey: ['review'],
+    predicate: (query) => query.queryKey[1] !== imageKey('')[1],
+  });
+}
+
+/**
  * The leased task and the one after it; they change only when the desk moves on (never behind the
  * reviewer's back on focus). An empty desk asks again every `emptyPollSeconds`.
  */
