@@ -50,7 +50,15 @@ export interface Journey {
   expectFailure(status: number, path: string): void;
   /** Screenshots the page as it is now and fails on serious or critical accessibility violations. */
   check(name: string): Promise<void>;
+  /**
+   * Resolves once no request of the page has been in flight for a moment: leaving a page earlier
+   * would cut its downloads short (an app cancels what a page it leaves still fetches).
+   */
+  quiet(): Promise<void>;
 }
+
+/** How long no request may be in flight for the page to count as quiet. */
+const QUIET_MS = 300;
 
 /**
  * Runs one journey in a fresh browser context. It fails on anything unexpected seen on the way;
@@ -77,6 +85,15 @@ export async function runJourney(
   const isExpected = (status: number, url: string) =>
     expected.some((failure) => failure.status === status && new URL(url).pathname === failure.path);
 
+  let inFlight = 0;
+  page.on('request', () => {
+    inFlight += 1;
+  });
+  for (const settled of ['requestfinished', 'requestfailed'] as const) {
+    page.on(settled, () => {
+      inFlight -= 1;
+    });
+  }
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) =>
     problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`),
@@ -99,6 +116,13 @@ export async function runJourney(
   const journey: Journey = {
     page,
     expectFailure: (status, path) => expected.push({ status, path }),
+    async quiet() {
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < QUIET_MS) {
+        if (inFlight > 0) quietSince = Date.now();
+        await new Promise((done) => setTimeout(done, 50));
+      }
+    },
     async check(pageName) {
       shots += 1;
       await page.screenshot({

@@ -60,8 +60,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // CASTOR_E2E_STATE_DIR keeps the state (and the loaded demo election) between local runs.
   const keptStateDir = process.env.CASTOR_E2E_STATE_DIR;
   const stateDir = keptStateDir ? resolve(keptStateDir) : mkdtempSync(join(tmpdir(), 'castor-e2e-'));
-  // Short review leases, so the review journey sees the desk renew the lease of the cell on screen.
-  const launcher = startLauncher(stateDir, { E14_REVIEW_LEASE_SECONDS: '24' });
+  const launcher = startLauncher(stateDir, {
+    // Short review leases, so the review journey sees the desk renew the lease of the cell on screen.
+    E14_REVIEW_LEASE_SECONDS: '24',
+    // Every journey signs in from 127.0.0.1, far more often than one person would (core-service's
+    // own tests hold the sign-in budget to its default).
+    RATE_LIMIT_AUTH: '300/minute',
+  });
   const stop = async () => {
     await launcher.stop();
     if (!keptStateDir) rmSync(stateDir, { recursive: true, force: true });

@@ -38,7 +38,7 @@ test('on a phone every page fits the screen and the navigation opens from its bu
         await page.getByRole('button', { name: 'Abrir la navegación' }).click();
         await navigation.getByRole('link', { name: link }).click();
         await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
-        await page.waitForLoadState('networkidle');
+        await journey.quiet();
         expect(await sidewaysOverflow(page), `${heading} is wider than the phone`).toBe(0);
         await journey.check(heading.toLowerCase().replaceAll(' ', '-'));
       }
