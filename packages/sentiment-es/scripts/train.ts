@@ -6,6 +6,7 @@
 //
 // SENTIMP21_CSV overrides where sp_simple.csv is read from (default: the shared data folder beside
 // the repository).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -283,6 +284,10 @@ ${Math.round(throughputTexts.reduce((sum, text) => sum + text.length, 0) / throu
 See the package README ("Figures and their limits").
 `;
 writeFileSync(join(reportsDirectory, 'evaluation.md'), markdown);
+// In the repository's format (aligned tables, short arrays on one line), so lint passes as written.
+execFileSync(join(repositoryRoot, 'node_modules', '.bin', 'biome'), ['format', '--write', reportsDirectory], {
+  stdio: 'ignore',
+});
 console.log(
   `model ${relative(repositoryRoot, modelPath)}: test macro-F1 ${percent(test.model.macroF1)} (baseline ${percent(test.baseline.macroF1)}), challenge ${percent(challengeResult.model.macroF1)} (baseline ${percent(challengeResult.baseline.macroF1)}), ${postsPerSecond} posts/s`,
 );
