@@ -1,0 +1,160 @@
+import { createRng } from '@castor/seeded-random';
+import { extractFeatures, RULE_FEATURES, RULE_PRIOR } from './features.js';
+import { spanishLexicon } from './lexicon.js';
+import { createVocabulary, SENTIMENT_LABELS, type SentimentLabel, sparseRow, type Vocabulary } from './model.js';
+import { type SoftmaxExample, type SoftmaxWeights, trainSoftmax } from './softmax.js';
+
+export interface LabelledPost {
+  text: string;
+  label: SentimentLabel;
+}
+
+export interface TrainingOptions {
+  /** L2 pull of the rule weights towards RULE_PRIOR. */
+  ruleL2: number;
+  /** L2 pull of the n-gram weights towards zero. */
+  ngramL2: number;
+  /** An n-gram bucket enters the vocabulary when this many training posts have it. */
+  minDocumentFrequency: number;
+  iterations: number;
+  learningRate: number;
+}
+
+export interface TrainedModel {
+  weights: SoftmaxWeights;
+  vocabulary: Vocabulary;
+  losses: number[];
+}
+
+/** RULE_PRIOR as a weight matrix (label rows × rule features). */
+export function rulePriorMatrix(): Float64Array {
+  const prior = new Float64Array(SENTIMENT_LABELS.length * RULE_FEATURES.length);
+  RULE_FEATURES.forEach((feature, d) => {
+    const row = RULE_PRIOR[feature];
+    row?.forEach((value, c) => {
+      prior[c * RULE_FEATURES.length + d] = value;
+    });
+  });
+  return prior;
+}
+
+/** Trains on posts; classes weigh the same in the loss whatever their share of the posts. */
+export function trainSentimentModel(posts: readonly LabelledPost[], options: TrainingOptions): TrainedModel {
+  const lexicon = spanishLexicon();
+  const features = posts.map((post) => extractFeatures(post.text, lexicon));
+  const documentFrequency = new Map<number, number>();
+  for (const post of features)
+    for (const bucket of post.buckets.keys()) documentFrequency.set(bucket, (documentFrequency.get(bucket) ?? 0) + 1);
+  const vocabulary = createVocabulary(
+    [...documentFrequency].filter(([, count]) => count >= options.minDocumentFrequency).map(([bucket]) => bucket),
+  );
+  const perClass = SENTIMENT_LABELS.map((label) => posts.filter((post) => post.label === label).length);
+  const examples: SoftmaxExample[] = posts.map((post, i) => {
+    const label = SENTIMENT_LABELS.indexOf(post.label);
+    const postFeatures = features[i] as (typeof features)[number];
+    return {
+      dense: postFeatures.rules,
+      sparse: sparseRow(postFeatures, vocabulary),
+      label,
+      weight: posts.length / (SENTIMENT_LABELS.length * (perClass[label] as number)),
+    };
+  });
+  const { weights, losses } = trainSoftmax(examples, {
+    classes: SENTIMENT_LABELS.length,
+    denseSize: RULE_FEATURES.length,
+    sparseSize: vocabulary.buckets.length,
+    denseL2: options.ruleL2,
+    sparseL2: options.ngramL2,
+    densePrior: rulePriorMatrix(),
+    iterations: options.iterations,
+    learningRate: options.learningRate,
+  });
+  return { weights, vocabulary, losses };
+}
+
+/** Indices of each label, shuffled by the seed: the basis of stratified splits. */
+function shuffledByLabel(labels: readonly SentimentLabel[], seed: string): number[][] {
+  const rng = createRng(seed);
+  return SENTIMENT_LABELS.map((label) =>
+    rng.shuffle(labels.flatMap((candidate, index) => (candidate === label ? [index] : []))),
+  );
+}
+
+/** A stratified, seeded split: `share` of each label goes to the test side. */
+export function stratifiedSplit(
+  labels: readonly SentimentLabel[],
+  share: number,
+  seed: string,
+): { train: number[]; test: number[] } {
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const indices of shuffledByLabel(labels, seed)) {
+    const testCount = Math.round(indices.length * share);
+    test.push(...indices.slice(0, testCount));
+    train.push(...indices.slice(testCount));
+  }
+  return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
+}
+
+/** k stratified, seeded folds: each label's indices dealt round-robin. */
+export function stratifiedFolds(labels: readonly SentimentLabel[], folds: number, seed: string): number[][] {
+  const result: number[][] = Array.from({ length: folds }, () => []);
+  for (const indices of shuffledByLabel(labels, seed)) {
+    indices.forEach((index, position) => {
+      result[position % folds]?.push(index);
+    });
+  }
+  return result.map((fold) => fold.sort((a, b) => a - b));
+}
+
+/**
+ * Rows of a CSV file (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks), the
+ * first row being the header.
+ */
+export function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += char;
+  }
+  if (quoted) throw new Error('CSV ends inside a quoted field');
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  const [header, ...body] = rows.filter((cells) => cells.some((cell) => cell !== ''));
+  if (!header) return [];
+  return body.map((cells, line) => {
+    if (cells.length !== header.length)
+      throw new Error(`CSV row ${line + 2}: ${cells.length} fields, expected ${header.length}`);
+    return Object.fromEntries(header.map((name, i) => [name, cells[i] as string]));
+  });
+}
+
+const SENTIMP_LABELS: Record<string, SentimentLabel> = { '-1': 'negative', '0': 'neutral', '1': 'positive' };
+
+/** SentiMP-21's sp_simple.csv (tweet_id, full_text, final_label in -1/0/1). */
+export function parseSentimp(csv: string): LabelledPost[] {
+  return parseCsv(csv).map((row, i) => {
+    const label = SENTIMP_LABELS[row.final_label ?? ''];
+    if (!label || !row.full_text)
+      throw new Error(`SentiMP-21 row ${i + 2}: no text or an unknown label "${row.final_label}"`);
+    return { text: row.full_text, label };
+  });
+}
