@@ -89,11 +89,11 @@ export async function runJourney(
   page.on('request', () => {
     inFlight += 1;
   });
-  for (const settled of ['requestfinished', 'requestfailed'] as const) {
-    page.on(settled, () => {
-      inFlight -= 1;
-    });
-  }
+  const settled = () => {
+    inFlight -= 1;
+  };
+  page.on('requestfinished', settled);
+  page.on('requestfailed', settled);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) =>
     problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`),
