@@ -34,6 +34,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { machine } from '../../../bench/support.js';
 import { launchBrowser } from '../e2e/browser.js';
+import { castorApi } from '../e2e/castor-api.js';
 import startCastorForE2e, { type Castor } from '../e2e/global-setup.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -108,19 +109,6 @@ function e14DatabaseUrl(stateDir: string): string {
     ?.trim();
   if (!port) throw new Error(`no port in ${stateDir}/pg/postmaster.pid`);
   return `postgres://castor:castor-embedded@127.0.0.1:${port}/e14_db`;
-}
-
-async function api<T>(castor: Castor, path: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${castor.url}${path}`, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 async function newContext(browser: Browser, castor: Castor): Promise<BrowserContext> {
@@ -301,14 +289,14 @@ async function seedReviewTasks(stateDir: string) {
 
 /** A reviewer account, the way an admin makes one: an invitation, then registration with its token. */
 async function inviteReviewer(castor: Castor) {
-  const { accessToken } = await api<{ accessToken: string }>(castor, '/api/auth/login', { body: castor.admin });
+  const { accessToken } = await castorApi<{ accessToken: string }>(castor, '/api/auth/login', { body: castor.admin });
   const email = `bench-reviewer-${Date.now()}@castor.test`;
   const password = 'una clave de revisión larga';
-  const { invitationToken } = await api<{ invitationToken: string }>(castor, '/api/users/invitations', {
+  const { invitationToken } = await castorApi<{ invitationToken: string }>(castor, '/api/users/invitations', {
     token: accessToken,
     body: { email, role: 'reviewer' },
   });
-  await api(castor, '/api/auth/register', {
+  await castorApi(castor, '/api/auth/register', {
     body: { email, password, name: 'Revisora de benchmark', invitationToken },
   });
   return { email, password };
@@ -405,8 +393,10 @@ async function measureReviewDesk(browser: Browser, castor: Castor, stateDir: str
 
 /** Loads the national-scale election through the gateway's intake, unless a kept state holds it. */
 async function loadNationalElection(castor: Castor) {
-  const { accessToken } = await api<{ accessToken: string }>(castor, '/api/auth/login', { body: castor.admin });
-  const { items } = await api<{ items: Array<{ code: string }> }>(castor, '/api/elections', { token: accessToken });
+  const { accessToken } = await castorApi<{ accessToken: string }>(castor, '/api/auth/login', { body: castor.admin });
+  const { items } = await castorApi<{ items: Array<{ code: string }> }>(castor, '/api/elections', {
+    token: accessToken,
+  });
   if (items.some((item) => item.code === DRILL_DOWN_ELECTION)) return { alreadyLoaded: true };
   const election = generateElection({
     seed: 14,

@@ -3,6 +3,7 @@ import type { Alert } from '@castor/contracts';
 import type { Page } from 'playwright-core';
 import { expect, inject, test } from 'vitest';
 import { chromiumForThisFile } from './browser.js';
+import { castorApi } from './castor-api.js';
 
 const castor = inject('castor');
 const runJourney = chromiumForThisFile();
@@ -21,19 +22,6 @@ async function filter(page: Page, label: string, option: string, query: string):
   expect(listed.status()).toBe(200);
 }
 
-async function api<T>(path: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${castor.url}${path}`, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 /**
  * An alert on the over-written cells of a transmisión copy: the demo election loads claveros and
  * delegados as data and the transmisión copies only as scanned E-14s, read in the background
@@ -43,7 +31,8 @@ async function alertOnAScan(token: string): Promise<Alert> {
   const deadline = Date.now() + 150_000;
   for (;;) {
     for (let offset = 0, total = 1; offset < total; offset += 1_000) {
-      const page = await api<{ total: number; items: Alert[] }>(
+      const page = await castorApi<{ total: number; items: Alert[] }>(
+        castor,
         `/api/alerts?election=${castor.electionCode}&rule=corrections&limit=1000&offset=${offset}`,
         { token },
       );
@@ -166,7 +155,7 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
 });
 
 test('a shared link opens one alert on its scanned page, its cells boxed and its sentence in Spanish', async () => {
-  const { accessToken } = await api<{ accessToken: string }>('/api/auth/login', { body: castor.admin });
+  const { accessToken } = await castorApi<{ accessToken: string }>(castor, '/api/auth/login', { body: castor.admin });
   const alert = await alertOnAScan(accessToken);
   await runJourney(castor.url, 'alert-link', async (journey) => {
     const { page } = journey;

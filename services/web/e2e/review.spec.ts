@@ -1,32 +1,20 @@
 import type { Page } from 'playwright-core';
 import { expect, inject, test } from 'vitest';
 import { chromiumForThisFile } from './browser.js';
+import { castorApi } from './castor-api.js';
 
 const castor = inject('castor');
 const runJourney = chromiumForThisFile();
-
-async function api<T>(path: string, init: { token?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${castor.url}${path}`, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /** A reviewer account, the way an admin makes one: an invitation, then registration with its token. */
 async function inviteReviewer(adminToken: string, name: string) {
   const email = `${name}-${Date.now()}@castor.test`;
   const password = 'una clave de revisión larga';
-  const { invitationToken } = await api<{ invitationToken: string }>('/api/users/invitations', {
+  const { invitationToken } = await castorApi<{ invitationToken: string }>(castor, '/api/users/invitations', {
     token: adminToken,
     body: { email, role: 'reviewer' },
   });
-  await api('/api/auth/register', { body: { email, password, name, invitationToken } });
+  await castorApi(castor, '/api/auth/register', { body: { email, password, name, invitationToken } });
   return { email, password };
 }
 
@@ -86,9 +74,9 @@ const myFigure = (page: Page, label: string) =>
  */
 async function pendingTask(token: string, wanted: number | undefined) {
   for (let attempt = 0; attempt < 10; attempt += 1) {
-    const { task } = await api<{ task: LeasedTask }>('/api/review/pending', { token });
+    const { task } = await castorApi<{ task: LeasedTask }>(castor, '/api/review/pending', { token });
     if (wanted === undefined || task.taskId === wanted) return task;
-    await api(`/api/review/tasks/${task.taskId}/skip`, { token, body: { leaseToken: task.lease.token } });
+    await castorApi(castor, `/api/review/tasks/${task.taskId}/skip`, { token, body: { leaseToken: task.lease.token } });
   }
   throw new Error(`task ${wanted} was not handed out`);
 }
@@ -106,10 +94,14 @@ async function cropsShown(page: Page, leased?: Leased) {
 }
 
 test('two reviewers clear a review cell by keyboard: blind double entry agrees and the cell leaves the queue; the desk keeps the lease, preloads the next cell and skips one', async () => {
-  const { accessToken: adminToken } = await api<{ accessToken: string }>('/api/auth/login', { body: castor.admin });
+  const { accessToken: adminToken } = await castorApi<{ accessToken: string }>(castor, '/api/auth/login', {
+    body: castor.admin,
+  });
   // The demo's scanned sheets are read in the background: wait for their first review cells.
   for (let attempt = 0; ; attempt += 1) {
-    const queue = await api<{ tasks: unknown[] }>('/api/review/tasks?status=pending&limit=1', { token: adminToken });
+    const queue = await castorApi<{ tasks: unknown[] }>(castor, '/api/review/tasks?status=pending&limit=1', {
+      token: adminToken,
+    });
     if (queue.tasks.length > 0) break;
     if (attempt > 60) throw new Error('the demo produced no review task in a minute');
     await new Promise((done) => setTimeout(done, 1_000));
@@ -184,12 +176,12 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
   // Three more reviewers read one cell three ways: it waits for an admin's decision.
   let disputed: number | undefined;
   for (const [index, value] of [1, 2, 3].entries()) {
-    const { accessToken } = await api<{ accessToken: string }>('/api/auth/login', {
+    const { accessToken } = await castorApi<{ accessToken: string }>(castor, '/api/auth/login', {
       body: await inviteReviewer(adminToken, `desempate-${index}`),
     });
     const task = await pendingTask(accessToken, disputed);
     disputed ??= task.taskId;
-    await api('/api/review/submit', {
+    await castorApi(castor, '/api/review/submit', {
       token: accessToken,
       body: { taskId: task.taskId, leaseToken: task.lease.token, value },
     });
@@ -216,13 +208,17 @@ test('two reviewers clear a review cell by keyboard: blind double entry agrees a
     await page.getByRole('cell', { name: 'lector-b' }).first().waitFor();
     await journey.check('review-reviewers');
   });
-  const decided = await api<{ status: string }>(`/api/review/tasks/${disputed}`, { token: adminToken });
+  const decided = await castorApi<{ status: string }>(castor, `/api/review/tasks/${disputed}`, { token: adminToken });
   expect(decided.status).toBe('done');
 
-  const closed = await api<{ status: string }>(`/api/review/tasks/${taskId}`, { token: adminToken });
+  const closed = await castorApi<{ status: string }>(castor, `/api/review/tasks/${taskId}`, { token: adminToken });
   expect(closed.status).toBe('done');
-  const queue = await api<{ tasks: Array<{ taskId: number }> }>('/api/review/tasks?status=pending&limit=500', {
-    token: adminToken,
-  });
+  const queue = await castorApi<{ tasks: Array<{ taskId: number }> }>(
+    castor,
+    '/api/review/tasks?status=pending&limit=500',
+    {
+      token: adminToken,
+    },
+  );
   expect(queue.tasks.map((task) => task.taskId)).not.toContain(taskId);
 });
