@@ -1,10 +1,10 @@
+import { alertMessage, numberName } from '@castor/alert-wording';
 import type { Alert as AlertRecord, ClaimsPacket } from '@castor/contracts';
 import { Alert, Anchor, Badge, Grid, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/http';
 import { useSession } from '../../api/session';
-import { alertMessage, numberName } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';

@@ -1,8 +1,8 @@
+import { fieldName } from '@castor/alert-wording';
 import type { Alert, ClaimsPacket, CropRef } from '@castor/contracts';
 import { Box, Paper, SimpleGrid, Skeleton, Text } from '@mantine/core';
 import { useRef } from 'react';
 import { ApiError } from '../../api/http';
-import { fieldName } from '../../components/alert-message';
 import { useObjectUrl } from '../../components/use-object-url';
 import { errorMessage, t } from '../../i18n/es-CO';
 import { type PageImage, usePageImage } from './queries';

@@ -1,6 +1,6 @@
 import { type Alert, RULE_IDS, type RuleId } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
-import { type AlertText, alertMessage } from '../src/components/alert-message';
+import { type AlertText, alertMessage } from '../src/index.js';
 
 const evidence = (fields: string[] = [], more: Partial<Alert['evidence']> = {}): Alert['evidence'] => ({
   fields,
@@ -12,7 +12,7 @@ const evidence = (fields: string[] = [], more: Partial<Alert['evidence']> = {}):
 /**
  * One alert of every rule, as e14-service raises it (numbers and evidence), with what its Spanish
  * sentence must say. Typed by RuleId and checked against RULE_IDS: a new rule without a sentence
- * in es-CO.ts, or without a case here, fails.
+ * in src/es-CO.ts, or without a case here, fails.
  */
 const CASES: Record<RuleId, { alert: AlertText; says: string[] }> = {
   nivelacion: {
