@@ -63,11 +63,22 @@ function factsOf(alert: AlertText): AlertFacts {
   };
 }
 
+/** A field an alert comparing sources names (`candidate:7`) and the sheet cell it is read from (`votes.3-1`). */
+export interface ComparedField {
+  field: string;
+  path: string | null;
+}
+
 /**
  * An alert in Spanish from its rule and numbers (the API's `message` is English, for logs and
- * machines): the rule's sentence, or a generic one naming a rule it does not know.
+ * machines): the rule's sentence, or a generic one naming a rule it does not know. Given the
+ * mesa's compared fields (a claims packet's `comparedFields`), a field compared between sources
+ * is named by its sheet cell ("votos de la opción 3-1" rather than the candidate's id).
  */
-export function alertMessage(alert: AlertText): string {
+export function alertMessage(alert: AlertText, comparedFields: readonly ComparedField[] = []): string {
   const message = messages[alert.rule];
-  return message ? message(factsOf(alert)) : words.unknownRuleMessage(alert.rule);
+  if (!message) return words.unknownRuleMessage(alert.rule);
+  const pathOf = new Map(comparedFields.map((link) => [link.field, link.path]));
+  const fields = alert.evidence.fields.map((field) => pathOf.get(field) ?? field);
+  return message(factsOf({ ...alert, evidence: { ...alert.evidence, fields } }));
 }

@@ -1,2 +1,2 @@
-export { type AlertText, alertMessage, fieldName, numberName } from './alert-message.js';
+export { type AlertText, alertMessage, type ComparedField, fieldName, numberName } from './alert-message.js';
 export { type AlertFacts, alertWording } from './es-CO.js';

@@ -211,6 +211,16 @@ describe('alertMessage', () => {
     expect(message).not.toMatch(ENGLISH);
   });
 
+  it('names a field compared between sources by its sheet cell when given the link', () => {
+    const { alert } = CASES.copies_differ;
+    const links = [
+      { field: 'candidate:6', path: 'votes.3-1' },
+      { field: 'urna', path: 'nivelacion.urna' },
+    ];
+    expect(alertMessage(alert, links)).toContain('no coinciden en votos de la opción 3-1, votos en la urna;');
+    expect(alertMessage(alert, [{ field: 'candidate:6', path: null }])).toContain('votos del candidato (id 6)');
+  });
+
   it('names a rule it does not know in a generic Spanish sentence, never in English', () => {
     const message = alertMessage({ rule: 'ballot_stuffing_v9', copy: null, numbers: { x: 1 }, evidence: evidence() });
     expect(message).toContain('ballot_stuffing_v9');

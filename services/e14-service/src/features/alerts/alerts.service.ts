@@ -108,16 +108,6 @@ function comparedFieldsOf(
   return [...scalars, ...options];
 }
 
-/**
- * An alert in Spanish for the packet, naming a compared field by the sheet row it is read from
- * ("votos de la opción 3-1" rather than the candidate's id), as the packet's tables do.
- */
-function describe(alert: Alert, comparedFields: ClaimsPacket['comparedFields']): string {
-  const pathOf = new Map(comparedFields.map((link) => [link.field, link.path]));
-  const fields = alert.evidence.fields.map((field) => pathOf.get(field) ?? field);
-  return alertMessage({ ...alert, evidence: { ...alert.evidence, fields } });
-}
-
 const toPlace = (mesaKey: string, info: MesaPlace): ClaimsPacket['mesa'] => ({
   key: mesaKey as ClaimsPacket['mesa']['key'],
   departamento: { code: info.depCode, name: info.depName },
@@ -207,7 +197,7 @@ export class AlertsService {
         : null,
       discrepancies: evidence.alerts.map((row) => {
         const alert = toAlert(catalog.code, row);
-        return { ...alert, description: describe(alert, comparedFields) };
+        return { ...alert, description: alertMessage(alert, comparedFields) };
       }),
       comparedFields,
       versions: evidence.forms.map((form) => toVersion(catalog, form)),
