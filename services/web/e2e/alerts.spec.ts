@@ -150,7 +150,7 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     // sheet's rows, so the rows of the ballot it is about are marked.
     const inAlert = sources.locator('tbody tr', { has: page.getByText('En la alerta', { exact: true }) });
     const marked = await inAlert.locator('th').allTextContents();
-    expect(marked.some((row) => /^votes\.\d/.test(row))).toBe(true);
+    expect(marked.some((row) => row.startsWith('votos de la opción '))).toBe(true);
     await page.getByRole('heading', { name: 'Trazabilidad de la mesa' }).waitFor();
     await journey.check('alert-evidence');
 
@@ -161,6 +161,12 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     const html = await download(page, 'Descargar HTML');
     expect(html.name).toMatch(new RegExp(`${mesaKey}\\.html$`));
     expect(html.text).toContain(`mesa ${mesaKey}`);
+    // The packet a lawyer files describes each alert in Spanish, never with the API's English message.
+    const packet = JSON.parse(json.text) as { discrepancies: Array<Alert & { description: string }> };
+    for (const alert of packet.discrepancies) {
+      expect(html.text).toContain(alert.description);
+      expect(html.text).not.toContain(alert.message);
+    }
 
     // The reason is required: without it nothing is sent.
     const status = page.getByTestId('alert-status');

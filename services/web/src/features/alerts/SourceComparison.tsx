@@ -1,3 +1,4 @@
+import { fieldName } from '@castor/alert-wording';
 import type { Alert, ClaimsPacket } from '@castor/contracts';
 import { Badge, Group, Switch, Table, Text } from '@mantine/core';
 import { useState } from 'react';
@@ -103,7 +104,7 @@ export function SourceComparison({ packet, alert }: { packet: ClaimsPacket; aler
                 <Table.Tr key={key} data-differs={differs || undefined}>
                   <Table.Th scope="row" fw={500} style={{ whiteSpace: 'nowrap' }}>
                     <Group gap={4} wrap="nowrap">
-                      <span>{key}</span>
+                      <span title={key}>{fieldName(key)}</span>
                       {differs && (
                         <Badge size="xs" color="red.9" styles={UNTRUNCATED}>
                           {t.alerts.differs}
