@@ -116,6 +116,11 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     await sources.getByRole('table').waitFor();
     expect(await sources.locator('thead th').count()).toBeGreaterThanOrEqual(3);
     expect(await sources.locator('tbody tr[data-differs]').count()).toBeGreaterThan(0);
+    // The alert names the candidates it compares (candidate:<id>); the packet links them to the
+    // sheet's rows, so the rows of the ballot it is about are marked.
+    const inAlert = sources.locator('tbody tr', { has: page.getByText('En la alerta', { exact: true }) });
+    const marked = await inAlert.locator('th').allTextContents();
+    expect(marked.some((row) => row.startsWith('votos de la opción '))).toBe(true);
     await page.getByRole('heading', { name: 'Trazabilidad de la mesa' }).waitFor();
     await journey.check('alert-evidence');
 
@@ -126,6 +131,12 @@ test('a lawyer filters the alerts, reads a mesa evidence, takes its claims packe
     const html = await download(page, 'Descargar HTML');
     expect(html.name).toMatch(new RegExp(`${mesaKey}\\.html$`));
     expect(html.text).toContain(`mesa ${mesaKey}`);
+    // The packet a lawyer files describes each alert in Spanish, never with the API's English message.
+    const packet = JSON.parse(json.text) as { discrepancies: Array<Alert & { description: string }> };
+    for (const alert of packet.discrepancies) {
+      expect(html.text).toContain(alert.description);
+      expect(html.text).not.toContain(alert.message);
+    }
 
     // The reason is required: without it nothing is sent.
     const status = page.getByTestId('alert-status');

@@ -308,7 +308,27 @@ export const claimsPacketSchema = z.object({
       discrepancies: z.unknown(),
     })
     .nullable(),
-  discrepancies: z.array(alertSchema),
+  discrepancies: z.array(
+    alertSchema.extend({
+      description: z
+        .string()
+        .describe('The alert in Spanish (es-CO), as the printed packet says it; `message` stays English for machines'),
+    }),
+  ),
+  comparedFields: z
+    .array(
+      z.object({
+        field: z.string().describe('As an alert comparing sources names it in evidence.fields: urna, candidate:<id>'),
+        path: z
+          .string()
+          .nullable()
+          .describe('The cell of the sheet it is read from, as versions[].fields name it: nivelacion.urna, votes.3-1'),
+        row: z.string().describe('Its key in versions[].numbers and official[].numbers: urna, votes.3-1'),
+      }),
+    )
+    .describe(
+      'The link between the names of copies_differ and official_differs alerts and the cells and rows of the versions, one per field the sources of the mesa compare',
+    ),
   versions: z.array(
     z.object({
       formId: z.number().int(),

@@ -101,7 +101,8 @@ export interface FieldDifference {
 
 const SCALARS = ['sufragantes', 'urna', 'incinerados', 'blancos', 'nulos', 'noMarcados'] as const;
 
-const SCALAR_OF_PATH: Readonly<Record<string, (typeof SCALARS)[number]>> = {
+/** The compared scalars by the sheet cell each is read from. */
+export const SCALAR_OF_PATH: Readonly<Record<string, (typeof SCALARS)[number]>> = {
   'nivelacion.sufragantes': 'sufragantes',
   'nivelacion.urna': 'urna',
   'nivelacion.incinerados': 'incinerados',
@@ -109,6 +110,9 @@ const SCALAR_OF_PATH: Readonly<Record<string, (typeof SCALARS)[number]>> = {
   nulos: 'nulos',
   noMarcados: 'noMarcados',
 };
+
+/** A ballot option as `differences` names it, by candidate id (its sheet row path depends on the ballot). */
+export const candidateField = (candidateId: number) => `candidate:${candidateId}`;
 
 /**
  * The compared fields (as `differences` names them) of some sheet field paths; `voteRows` gives the
@@ -124,7 +128,7 @@ export function comparedFieldsOf(
     const scalar = SCALAR_OF_PATH[path];
     const candidateId = candidateOf.get(path);
     if (scalar) fields.add(scalar);
-    else if (candidateId !== undefined) fields.add(`candidate:${candidateId}`);
+    else if (candidateId !== undefined) fields.add(candidateField(candidateId));
   }
   return fields;
 }
@@ -156,7 +160,7 @@ export function differences(
   const candidateIds = new Set<number>();
   for (const source of sources) for (const id of source.numbers.votes.keys()) candidateIds.add(id);
   for (const id of [...candidateIds].sort((a, b) => a - b))
-    compare(`candidate:${id}`, (numbers) => numbers.votes.get(id));
+    compare(candidateField(id), (numbers) => numbers.votes.get(id));
   return result;
 }
 

@@ -1,9 +1,11 @@
+import { alertMessage } from '@castor/alert-wording';
 import type { Alert, ClaimsPacket, Corporation } from '@castor/contracts';
 import { alertSchema } from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
 import type pg from 'pg';
 import type { z } from 'zod';
 import { withTransaction } from '../../db/client.js';
+import { candidateField, SCALAR_OF_PATH } from '../../domain/reconciliation-policy.js';
 import { appendAudit, readAuditHead } from '../../shared/audit-chain.js';
 import type { ElectionCatalog, ElectionCatalogs } from '../../shared/election-catalog.js';
 import { numbersOf } from '../../shared/mesa-reconciler.js';
@@ -59,7 +61,7 @@ function numbersRecord(catalog: ElectionCatalog, row: StoredNumbers): Record<str
 
 function optionLabel(catalog: ElectionCatalog, id: number): string {
   const candidate = catalog.candidates.get(id);
-  if (!candidate) return `candidate:${id}`;
+  if (!candidate) return candidateField(id);
   return candidate.candidateNumber === null
     ? `votes.${candidate.ballotNumber}`
     : `votes.${candidate.ballotNumber}-${candidate.candidateNumber}`;
@@ -87,6 +89,24 @@ const toVersion = (catalog: ElectionCatalog, form: FormVersion): ClaimsPacket['v
     crop: (field.crop ?? null) as FieldCrop | null,
   })),
 });
+
+/**
+ * Each field the sources of a mesa are compared on (`differences`), with the sheet cell it is read
+ * from and its row among a source's numbers: a copies_differ alert names `candidate:7` where a
+ * version names the cell `votes.3-1`.
+ */
+function comparedFieldsOf(
+  catalog: ElectionCatalog,
+  sources: ReadonlyArray<Pick<StoredNumbers, 'candidateIds'>>,
+): ClaimsPacket['comparedFields'] {
+  const scalars = Object.entries(SCALAR_OF_PATH).map(([path, field]) => ({ field, path, row: field }));
+  const candidateIds = [...new Set(sources.flatMap((source) => source.candidateIds))].sort((a, b) => a - b);
+  const options = candidateIds.map((id) => {
+    const row = optionLabel(catalog, id);
+    return { field: candidateField(id), path: catalog.candidates.has(id) ? row : null, row };
+  });
+  return [...scalars, ...options];
+}
 
 const toPlace = (mesaKey: string, info: MesaPlace): ClaimsPacket['mesa'] => ({
   key: mesaKey as ClaimsPacket['mesa']['key'],
@@ -159,6 +179,7 @@ export class AlertsService {
       evidence.alerts.map((alert) => alert.id),
     );
     const { truth } = evidence;
+    const comparedFields = comparedFieldsOf(catalog, [...evidence.forms, ...evidence.official]);
     return {
       format: 'castor-claims-packet/1',
       generatedAt: new Date().toISOString(),
@@ -174,7 +195,11 @@ export class AlertsService {
             discrepancies: truth.discrepancies,
           }
         : null,
-      discrepancies: evidence.alerts.map((row) => toAlert(catalog.code, row)),
+      discrepancies: evidence.alerts.map((row) => {
+        const alert = toAlert(catalog.code, row);
+        return { ...alert, description: alertMessage(alert, comparedFields) };
+      }),
+      comparedFields,
       versions: evidence.forms.map((form) => toVersion(catalog, form)),
       official: evidence.official.map((row) => ({
         source: row.source,

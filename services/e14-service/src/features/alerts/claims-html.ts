@@ -1,4 +1,5 @@
-import type { ClaimsPacket } from '@castor/contracts';
+import { fieldName, numberName, alertWording as words } from '@castor/alert-wording';
+import type { ClaimsPacket, Copy, MesaStatus } from '@castor/contracts';
 
 const escapeHtml = (value: unknown) =>
   String(value ?? '').replace(
@@ -11,6 +12,23 @@ const table = (headers: readonly string[], rows: ReadonlyArray<readonly unknown[
     .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 
+const count = new Intl.NumberFormat('es-CO', { maximumFractionDigits: 4 });
+
+/** Where a version came from in Spanish; a source without a name as it is. */
+const sourceName = (source: string) => words.sources[source] ?? source;
+
+/** A form's or mesa's status in Spanish; a status without a name as it is. */
+const statusName = (status: string) => words.mesaStatuses[status as MesaStatus] ?? status;
+
+/** An alert's numbers in words: "Datos que difieren: 2 · Copias comparadas: 3". */
+const numbersText = (numbers: Record<string, number | null>) =>
+  Object.entries(numbers)
+    .map(([name, value]) => `${numberName(name)}: ${value === null ? '—' : count.format(value)}`)
+    .join(' · ');
+
+const versionLabel = (version: { source: string; copy: Copy; version: number }) =>
+  `${sourceName(version.source)} · ${words.copies[version.copy]} · versión ${version.version}`;
+
 /**
  * The claims packet as a printable page (Spanish, for the lawyer filing the reclamación). Print
  * it to PDF from any browser; the JSON form is the machine-verifiable original.
@@ -20,10 +38,10 @@ export function claimsPacketHtml(packet: ClaimsPacket): string {
   const numberKeys = [...new Set(packet.versions.flatMap((version) => Object.keys(version.numbers)))];
   const sources = [
     ...packet.versions.map((version) => ({
-      label: `${version.source} · ${version.copy} · v${version.version}`,
+      label: versionLabel(version),
       numbers: version.numbers,
     })),
-    ...packet.official.map((row) => ({ label: row.source, numbers: row.numbers })),
+    ...packet.official.map((row) => ({ label: `Oficial · ${sourceName(row.source)}`, numbers: row.numbers })),
   ];
   return `<!doctype html>
 <html lang="es"><head><meta charset="utf-8">
@@ -43,41 +61,48 @@ Departamento ${escapeHtml(mesa.departamento.code)} ${escapeHtml(mesa.departament
 Zona ${escapeHtml(mesa.zona)} · Puesto ${escapeHtml(mesa.puesto.code)} ${escapeHtml(mesa.puesto.name)} · Mesa ${escapeHtml(mesa.mesa)} · Habilitados ${escapeHtml(mesa.habilitados)}<br>
 Generado ${escapeHtml(packet.generatedAt)}</p>
 <h2>Resultado reconciliado</h2>
-<p>${packet.truth ? `Estado: <b>${escapeHtml(packet.truth.status)}</b> · formulario elegido ${escapeHtml(packet.truth.formId)} · política v${escapeHtml(packet.truth.policyVersion)}` : 'Sin formularios recibidos.'}</p>
+<p>${packet.truth ? `Estado: <b>${escapeHtml(statusName(packet.truth.status))}</b> · formulario elegido ${escapeHtml(packet.truth.formId ?? '—')} · política de reconciliación, versión ${escapeHtml(packet.truth.policyVersion)}` : 'Sin formularios recibidos.'}</p>
 <h2>Discrepancias y alertas (${packet.discrepancies.length})</h2>
 ${table(
   ['#', 'Regla', 'Severidad', 'Estado', 'Descripción', 'Cifras'],
   packet.discrepancies.map((alert) => [
     alert.id,
-    `${alert.rule} v${alert.ruleVersion}`,
-    alert.severity,
-    alert.status,
-    alert.message,
-    JSON.stringify(alert.numbers),
+    `${words.rules[alert.rule]} (${alert.rule}, versión ${alert.ruleVersion})`,
+    words.severities[alert.severity],
+    words.statuses[alert.status],
+    alert.description,
+    numbersText(alert.numbers),
   ]),
 )}
 <h2>Cifras por fuente</h2>
 ${table(
-  ['Campo', ...sources.map((source) => source.label)],
-  numberKeys.map((key) => [key, ...sources.map((source) => source.numbers[key] ?? '—')]),
+  ['Dato', ...sources.map((source) => source.label)],
+  numberKeys.map((key) => [
+    fieldName(key),
+    ...sources.map((source) => {
+      const value = source.numbers[key];
+      return value === undefined || value === null ? '—' : count.format(value);
+    }),
+  ]),
 )}
 <h2>Versiones recibidas</h2>
 ${table(
-  ['Formulario', 'Fuente', 'Copia', 'Versión', 'Recibido', 'Estado', 'Hash del contenido', 'Hash del documento'],
+  ['Formulario', 'Fuente', 'Copia', 'Versión', 'Recibido', 'Estado', 'Huella del contenido', 'Huella del documento'],
   packet.versions.map((version) => [
     version.formId,
-    version.source,
-    version.copy,
+    sourceName(version.source),
+    words.copies[version.copy],
     version.version,
     version.receivedAt,
-    version.status,
+    statusName(version.status),
     version.contentHash,
     version.documentHash ?? '—',
   ]),
 )}
 <h2>Trazabilidad (registro de auditoría encadenado)</h2>
+<p>La acción y la entidad de cada entrada se citan tal como quedaron en la cadena, que es lo que su huella verifica.</p>
 ${table(
-  ['#', 'Fecha', 'Actor', 'Acción', 'Entidad', 'Hash'],
+  ['#', 'Fecha', 'Quién', 'Acción', 'Entidad', 'Huella'],
   packet.auditTrail.map((entry) => [
     entry.seq,
     entry.at,

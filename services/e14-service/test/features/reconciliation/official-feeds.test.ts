@@ -106,4 +106,43 @@ describe('reconciliation, official feeds, alerts and claims', () => {
     expect(html.body.indexOf('no una prueba de fraude')).toBeLessThan(html.body.indexOf('Discrepancias y alertas'));
     expect(html.body).toContain(packet.auditHead.hash);
   });
+
+  it('claims packet: a lawyer reads each alert in Spanish; the JSON keeps the English message beside it', async () => {
+    const query = `election=${ELECTION}&corporation=GOBERNADOR`;
+    const packet = (await get(e14, `/api/claims/${OFFICIAL_FEED_MESA}?${query}`, admin)).json();
+    const [alert] = packet.discrepancies;
+    expect(alert.message).toMatch(/disagree on/);
+    expect(alert.description).toMatch(
+      /^El acta y los datos oficiales \(delegados, preconteo, escrutinio\) no coinciden en votos de la opción 1, votos de la opción 2\.$/,
+    );
+    const html = (await get(e14, `/api/claims/${OFFICIAL_FEED_MESA}?${query}&format=html`, admin)).body;
+    expect(html).toContain(alert.description);
+    expect(html).not.toContain(alert.message);
+    // Its rule, severity and status, and the numbers it carries, in words too.
+    expect(html).toMatch(/Difiere del dato oficial \(official_differs, versión \d+\)/);
+    expect(html).toContain('<td>Alta</td>');
+    expect(html).toContain('Datos que difieren: 2');
+    expect(html).not.toMatch(/>(high|open|resolved|acknowledged|validated|needs_review)</);
+  });
+
+  it('claims packet: links the fields a copies_differ alert names to the cells and rows of the versions', async () => {
+    const packet = (
+      await get(e14, `/api/claims/${COPIES_DIFFER_MESA}?election=${ELECTION}&corporation=GOBERNADOR`, admin)
+    ).json();
+    const alert = packet.discrepancies.find((item: { rule: string }) => item.rule === 'copies_differ');
+    expect(alert.evidence.fields).toHaveLength(2);
+    type Link = { field: string; path: string | null; row: string };
+    const links = alert.evidence.fields.map((field: string) =>
+      packet.comparedFields.find((link: Link) => link.field === field),
+    );
+    // candidate:<id> is the option the sheet prints in its vote rows: the cell and the row are votes.<option>.
+    expect(links.map((link: Link) => link.path)).toEqual(['votes.1', 'votes.2']);
+    expect(links.map((link: Link) => link.row)).toEqual(['votes.1', 'votes.2']);
+    expect(packet.versions).toHaveLength(3);
+    for (const version of packet.versions) {
+      const rowValues = links.map((link: Link) => version.numbers[link.row]);
+      expect(rowValues).toEqual(version.copy === 'delegados' ? [110, 90] : [120, 80]);
+    }
+    expect(packet.comparedFields).toContainEqual({ field: 'urna', path: 'nivelacion.urna', row: 'urna' });
+  });
 });

@@ -1,10 +1,10 @@
+import { alertMessage, numberName } from '@castor/alert-wording';
 import type { Alert as AlertRecord, ClaimsPacket } from '@castor/contracts';
 import { Alert, Anchor, Badge, Grid, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/http';
 import { useSession } from '../../api/session';
-import { alertMessage, numberName } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -38,7 +38,7 @@ function Section({ id, title, hint, children }: { id: string; title: string; hin
 }
 
 /** The rule that fired, what it says and the numbers it used. */
-function RuleNumbers({ alert }: { alert: AlertRecord }) {
+function RuleNumbers({ alert, packet }: { alert: AlertRecord; packet: ClaimsPacket | undefined }) {
   return (
     <Stack gap="xs">
       <Group gap="xs">
@@ -54,7 +54,7 @@ function RuleNumbers({ alert }: { alert: AlertRecord }) {
         </Text>
       </Group>
       <Text size="sm" data-testid="alert-message">
-        {alertMessage(alert)}
+        {alertMessage(alert, packet?.comparedFields)}
       </Text>
       {Object.keys(alert.numbers).length > 0 && (
         <Table withTableBorder verticalSpacing={2} fz="sm" w="auto">
@@ -100,7 +100,7 @@ function OtherAlerts({ packet, alert }: { packet: ClaimsPacket; alert: AlertReco
               {t.alerts.rules[other.rule]}
             </Anchor>
             <Text size="sm" truncate>
-              {alertMessage(other)}
+              {other.description}
             </Text>
           </Group>
         ))}
@@ -149,7 +149,7 @@ export function AlertEvidence({ alertId }: { alertId: string }) {
       <Grid gap="sm">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Section id="rule" title={t.alerts.ruleTitle}>
-            <RuleNumbers alert={alert} />
+            <RuleNumbers alert={alert} packet={packet.data} />
           </Section>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>

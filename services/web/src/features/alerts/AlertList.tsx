@@ -1,8 +1,8 @@
+import { alertMessage } from '@castor/alert-wording';
 import { ALERT_STATUSES, type Corporation, RULE_IDS, type RuleId, SEVERITIES, type Severity } from '@castor/contracts';
 import { Anchor, Badge, Button, Group, Paper, Select, Table, Text } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import type { ElectionSummary } from '../../api/e14';
-import { alertMessage } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';

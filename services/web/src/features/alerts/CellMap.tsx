@@ -1,10 +1,11 @@
+import { fieldName } from '@castor/alert-wording';
 import type { Alert, ClaimsPacket, CropRef } from '@castor/contracts';
 import { Box, Paper, SimpleGrid, Skeleton, Text } from '@mantine/core';
 import { useRef } from 'react';
 import { ApiError } from '../../api/http';
-import { fieldName } from '../../components/alert-message';
 import { useObjectUrl } from '../../components/use-object-url';
 import { errorMessage, t } from '../../i18n/es-CO';
+import { alertFieldsIn } from './alert-fields';
 import { type PageImage, usePageImage } from './queries';
 
 interface Cell {
@@ -31,6 +32,7 @@ const PAGE_VIEW_HEIGHT = 560;
 /** The pages of the versions the alert names that hold its cells, each with every cell read on it. */
 function pagesOf(packet: ClaimsPacket, alert: Alert): PageCells[] {
   const named = new Set([alert.formId, ...alert.evidence.sources.map((source) => source.formId)]);
+  const { paths } = alertFieldsIn(packet, alert);
   const versions = packet.versions.some((version) => named.has(version.formId))
     ? packet.versions.filter((version) => named.has(version.formId))
     : packet.versions;
@@ -56,7 +58,7 @@ function pagesOf(packet: ClaimsPacket, alert: Alert): PageCells[] {
         path: field.path,
         crop,
         highlighted:
-          alert.evidence.fields.includes(field.path) ||
+          paths.has(field.path) ||
           alert.evidence.crops.some((cell) => cell.field === field.path || sameSpot(cell.crop, crop)),
       });
     }

@@ -1,7 +1,9 @@
+import { fieldName } from '@castor/alert-wording';
 import type { Alert, ClaimsPacket } from '@castor/contracts';
 import { Badge, Group, Switch, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { t } from '../../i18n/es-CO';
+import { alertFieldsIn } from './alert-fields';
 import { UNTRUNCATED } from './badges';
 
 const count = new Intl.NumberFormat('es-CO');
@@ -32,11 +34,16 @@ function sourcesOf(packet: ClaimsPacket): Source[] {
 }
 
 /**
- * Whether a row of the comparison is one the alert is about: its numbers name it, or one of its
- * field paths ends with it ("nivelacion.urna" is the row "urna").
+ * Whether a row of the comparison is one the alert is about: its numbers name it, one of its field
+ * paths ends with it ("nivelacion.urna" is the row "urna"), or the packet links a field it compares
+ * to the row ("candidate:7" is the row "votes.3-1").
  */
-function inAlert(alert: Alert, key: string): boolean {
-  return key in alert.numbers || alert.evidence.fields.some((field) => field === key || field.endsWith(`.${key}`));
+function inAlert(alert: Alert, rows: ReadonlySet<string>, key: string): boolean {
+  return (
+    key in alert.numbers ||
+    rows.has(key) ||
+    alert.evidence.fields.some((field) => field === key || field.endsWith(`.${key}`))
+  );
 }
 
 /**
@@ -58,8 +65,9 @@ function compare(sources: Source[], key: string) {
 export function SourceComparison({ packet, alert }: { packet: ClaimsPacket; alert: Alert }) {
   const sources = sourcesOf(packet);
   const keys = [...new Set(sources.flatMap((source) => Object.keys(source.numbers)))];
+  const { rows } = alertFieldsIn(packet, alert);
   // The rows worth a look first: a sheet has a row per candidate, most of them agreeing.
-  const notable = keys.filter((key) => compare(sources, key).differs || inAlert(alert, key));
+  const notable = keys.filter((key) => compare(sources, key).differs || inAlert(alert, rows, key));
   const [showAll, setShowAll] = useState(notable.length === 0);
   const shown = showAll ? keys : notable;
   if (sources.length === 0) return <Text size="sm">{t.alerts.noSources}</Text>;
@@ -96,13 +104,13 @@ export function SourceComparison({ packet, alert }: { packet: ClaimsPacket; aler
                 <Table.Tr key={key} data-differs={differs || undefined}>
                   <Table.Th scope="row" fw={500} style={{ whiteSpace: 'nowrap' }}>
                     <Group gap={4} wrap="nowrap">
-                      <span>{key}</span>
+                      <span title={key}>{fieldName(key)}</span>
                       {differs && (
                         <Badge size="xs" color="red.9" styles={UNTRUNCATED}>
                           {t.alerts.differs}
                         </Badge>
                       )}
-                      {inAlert(alert, key) && (
+                      {inAlert(alert, rows, key) && (
                         <Badge size="xs" color="dark" variant="outline" styles={UNTRUNCATED}>
                           {t.alerts.inAlert}
                         </Badge>

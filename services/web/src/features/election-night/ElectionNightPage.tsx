@@ -1,9 +1,9 @@
+import { alertMessage } from '@castor/alert-wording';
 import type { Corporation } from '@castor/contracts';
 import { Badge, Button, Group, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSession } from '../../api/session';
-import { alertMessage } from '../../components/alert-message';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';

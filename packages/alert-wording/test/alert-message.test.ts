@@ -1,6 +1,6 @@
 import { type Alert, RULE_IDS, type RuleId } from '@castor/contracts';
 import { describe, expect, it } from 'vitest';
-import { type AlertText, alertMessage } from '../src/components/alert-message';
+import { type AlertText, alertMessage } from '../src/index.js';
 
 const evidence = (fields: string[] = [], more: Partial<Alert['evidence']> = {}): Alert['evidence'] => ({
   fields,
@@ -12,7 +12,7 @@ const evidence = (fields: string[] = [], more: Partial<Alert['evidence']> = {}):
 /**
  * One alert of every rule, as e14-service raises it (numbers and evidence), with what its Spanish
  * sentence must say. Typed by RuleId and checked against RULE_IDS: a new rule without a sentence
- * in es-CO.ts, or without a case here, fails.
+ * in src/es-CO.ts, or without a case here, fails.
  */
 const CASES: Record<RuleId, { alert: AlertText; says: string[] }> = {
   nivelacion: {
@@ -209,6 +209,16 @@ describe('alertMessage', () => {
     expect(message).not.toContain('aún no describe');
     for (const fragment of says) expect(message).toContain(fragment);
     expect(message).not.toMatch(ENGLISH);
+  });
+
+  it('names a field compared between sources by its sheet cell when given the link', () => {
+    const { alert } = CASES.copies_differ;
+    const links = [
+      { field: 'candidate:6', path: 'votes.3-1' },
+      { field: 'urna', path: 'nivelacion.urna' },
+    ];
+    expect(alertMessage(alert, links)).toContain('no coinciden en votos de la opción 3-1, votos en la urna;');
+    expect(alertMessage(alert, [{ field: 'candidate:6', path: null }])).toContain('votos del candidato (id 6)');
   });
 
   it('names a rule it does not know in a generic Spanish sentence, never in English', () => {
