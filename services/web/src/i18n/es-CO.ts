@@ -1,6 +1,10 @@
 import { alertWording } from '@castor/alert-wording';
 import type { DocumentState, ErrorCode, Role } from '@castor/contracts';
 
+/** A version's source and copy in words, as the claims packet names them ("Escaneo · Transmisión"). */
+const sourceAndCopy = (source: string, copy: string) =>
+  `${alertWording.sources[source] ?? source} · ${alertWording.copies[copy as keyof typeof alertWording.copies] ?? copy}`;
+
 /**
  * Every string the app shows, nested by page. A page reads `t.<page>.<key>`; what varies with
  * data is a function of it. API error codes map to sentences in `errors`; a code without one
@@ -162,14 +166,14 @@ export const t = {
     showAgreeing: (count: number) => `Mostrar también los ${count} datos en que las fuentes coinciden`,
     inAlert: 'En la alerta',
     field: 'Campo',
-    version: (source: string, copy: string, version: number) => `${source} · ${copy} · v${version}`,
-    official: (source: string) => `Oficial · ${source}`,
+    version: (source: string, copy: string, version: number) => `${sourceAndCopy(source, copy)} · versión ${version}`,
+    official: (source: string) => `Oficial · ${alertWording.sources[source] ?? source}`,
     truth: 'Elegida como verdad',
     noSources: 'Esta mesa aún no tiene actas recibidas ni datos oficiales.',
     cellsTitle: 'Celdas de la alerta en el acta',
     cellsHint:
       'Cada página escaneada, con las celdas de la alerta enmarcadas en rojo. Una versión sin escaneo (llegó como datos) muestra solo la posición de sus celdas: en rojo las de la alerta, en gris las demás.',
-    cellsPage: (source: string, page: number) => `${source}, página ${page}`,
+    cellsPage: (source: string, copy: string, page: number) => `${sourceAndCopy(source, copy)}, página ${page}`,
     cellsLabel: (fields: string) => `Celdas de la alerta: ${fields}`,
     pageAlt: (page: string, fields: string) =>
       `Acta escaneada, ${page}, con las celdas de la alerta enmarcadas: ${fields}`,

@@ -48,7 +48,7 @@ function pagesOf(packet: ClaimsPacket, alert: Alert): PageCells[] {
           formId: version.formId,
           page: field.crop.page,
           scanned: version.documentHash !== null,
-          label: t.alerts.cellsPage(`${version.source} · ${version.copy}`, field.crop.page),
+          label: t.alerts.cellsPage(version.source, version.copy, field.crop.page),
           cells: [],
         };
         pages.set(key, page);

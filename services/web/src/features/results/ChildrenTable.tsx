@@ -146,6 +146,8 @@ export const ChildrenTable = memo(function ChildrenTable({
                     ) : column.id === 'status' && child.mesaStatus ? (
                       <Badge
                         size="sm"
+                        // A badge's label may shrink to an ellipsis; a table column sizes to that.
+                        miw="max-content"
                         color={MESA_STATUS_COLORS[child.mesaStatus]}
                         autoContrast={child.mesaStatus === 'needs_review'}
                       >
