@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTimeSchema } from '../common.js';
+import { decimalIntegerSchema, isoDateTimeSchema } from '../common.js';
 import { corporationSchema, electionCodeSchema } from './election.js';
 import { copySchema, providerReadingSchema } from './submission.js';
 import { departamentoCodeSchema, mesaKeySchema, municipioCodeSchema } from './territory.js';
@@ -143,6 +143,24 @@ export const documentResponseSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type DocumentResponse = z.infer<typeof documentResponseSchema>;
+
+/** The most documents one page of GET /api/e14/documents holds. */
+export const SENT_DOCUMENTS_PAGE_MAX = 100;
+
+export const sentDocumentsQuerySchema = z.object({
+  election: electionCodeSchema.optional().describe('Only documents of this election'),
+  before: decimalIntegerSchema({ min: 1, max: Number.MAX_SAFE_INTEGER })
+    .optional()
+    .describe('Paging: the nextBefore of the previous page (documents with a smaller id)'),
+  limit: decimalIntegerSchema({ min: 1, max: SENT_DOCUMENTS_PAGE_MAX }).default(20),
+});
+export type SentDocumentsQuery = z.infer<typeof sentDocumentsQuerySchema>;
+
+export const sentDocumentsResponseSchema = z.object({
+  documents: z.array(documentResponseSchema).describe("The caller's own documents, newest first"),
+  nextBefore: z.number().int().nullable().describe('Pass as before for the next page; null: this is the last page'),
+});
+export type SentDocumentsResponse = z.infer<typeof sentDocumentsResponseSchema>;
 
 export const queueTableRequestSchema = z.object({
   electionCode: electionCodeSchema,

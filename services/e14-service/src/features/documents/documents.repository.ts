@@ -477,6 +477,20 @@ export class DocumentsRepository {
     return rows.rows.map((row) => row.mesa_key);
   }
 
+  /**
+   * The documents `submittedBy` sent, newest first, `limit` of them below id `before`. Within the
+   * sender index (submitted_by, finished_at): one sender's documents are few enough to sort by id.
+   */
+  async listSentBy(query: { submittedBy: string; election?: string; before?: number; limit: number }) {
+    const result = await this.pool.query<Record<string, unknown>>(
+      `SELECT * FROM e14_documents
+       WHERE submitted_by = $1 AND ($2::text IS NULL OR election_code = $2) AND ($3::bigint IS NULL OR id < $3)
+       ORDER BY id DESC LIMIT $4`,
+      [query.submittedBy, query.election ?? null, query.before ?? null, query.limit],
+    );
+    return result.rows.map(toDocumentRow);
+  }
+
   async findById(id: number): Promise<DocumentRow | null> {
     const result = await this.pool.query<Record<string, unknown>>('SELECT * FROM e14_documents WHERE id = $1', [id]);
     const row = result.rows[0];

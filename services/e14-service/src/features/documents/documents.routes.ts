@@ -16,6 +16,8 @@ import {
   queueDepartmentRequestSchema,
   queueResponseSchema,
   queueTableRequestSchema,
+  sentDocumentsQuerySchema,
+  sentDocumentsResponseSchema,
 } from '@castor/contracts';
 import { httpError, principal, type RateSpec, type ServicePlugin } from '@castor/service-kit';
 import type { FastifyRequest } from 'fastify';
@@ -141,9 +143,24 @@ function postQueueFile(
   );
 }
 
-/** `/api/e14/documents`: queue a scanned E-14; a queued document; retry a failed one. */
+/** `/api/e14/documents`: queue a scanned E-14; the caller's own documents; a queued document; retry a failed one. */
 export const documentsRoutes: ServicePlugin<DocumentsRouteOptions> = async (app, options) => {
   postQueueFile(app, options, QUEUE_FILE_SUMMARY);
+
+  app.get(
+    '',
+    {
+      config: { auth: { roles: ['admin', 'analyst', 'reviewer', 'witness'] }, rateLimit: rateLimit(options.readRate) },
+      schema: {
+        tags: ['pipeline'],
+        summary:
+          "The caller's own documents (what they sent, whatever their role), newest first, a page at a time (before: the previous page's nextBefore)",
+        querystring: sentDocumentsQuerySchema,
+        response: { 200: sentDocumentsResponseSchema, 400: errorResponseSchema, 403: errorResponseSchema },
+      },
+    },
+    async (request) => options.documents.sentDocuments(principal(request), request.query),
+  );
 
   app.get(
     '/:id',

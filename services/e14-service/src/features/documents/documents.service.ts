@@ -5,6 +5,8 @@ import {
   type ProcessAccepted,
   type ProcessFields,
   parseMesaKey,
+  type SentDocumentsQuery,
+  type SentDocumentsResponse,
   mesaKey as toMesaKey,
 } from '@castor/contracts';
 import type { DocumentKind } from '@castor/e14-sheets';
@@ -275,6 +277,22 @@ export class DocumentsService {
       throw httpError('FORBIDDEN', 'Witnesses see the documents they sent');
     }
     return toDocumentResponse(row);
+  }
+
+  /** The caller's own documents, newest first, a page at a time (whatever their role: staff see theirs too). */
+  async sentDocuments(user: Actor, query: SentDocumentsQuery): Promise<SentDocumentsResponse> {
+    // One more than asked: whether a next page exists without counting.
+    const rows = await this.deps.documents.listSentBy({
+      submittedBy: actorName(user),
+      election: query.election,
+      before: query.before,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      documents: page.map(toDocumentResponse),
+      nextBefore: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+    };
   }
 
   /**
