@@ -80,8 +80,9 @@ test('the admin uploads a scanned E-14 and sees it read, and a file that is no E
     await page.getByRole('link', { name: 'Subir actas' }).waitFor();
     await page.goto('/subir-actas');
     await page.getByRole('heading', { name: 'Subir actas E-14' }).waitFor();
-    await page.getByText('Aún no ha enviado nada.', { exact: false }).waitFor();
-    await journey.check('empty');
+    // The admin's uploads of earlier runs (a kept state folder) may be listed: the witness starts empty.
+    await page.getByRole('heading', { name: 'Sus envíos' }).waitFor();
+    await journey.check('before-sending');
 
     await page.getByLabel('Mesa').fill(sheet.mesa);
     await page.getByRole('combobox', { name: 'Corporación', exact: true }).click();
@@ -139,9 +140,11 @@ test('an invited witness uploads for their own mesa only', async () => {
     await page.getByLabel('Correo electrónico').fill(witness.email);
     await page.getByLabel('Contraseña').fill(witness.password);
     await page.getByRole('button', { name: 'Ingresar' }).click();
-    // Uploading is the witness's one page: they land on it.
+    // Uploading is the witness's one page: they land on it, nothing sent yet.
     await page.getByRole('heading', { name: 'Subir actas E-14' }).waitFor();
     expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Subir actas']);
+    await page.getByText('Aún no ha enviado nada.', { exact: false }).waitFor();
+    await journey.check('empty');
 
     // The mesa field offers their mesa, and refuses another before anything is sent.
     const mesa = page.getByRole('combobox', { name: 'Mesa', exact: true });
@@ -160,9 +163,19 @@ test('an invited witness uploads for their own mesa only', async () => {
     await page.getByRole('option', { name: 'Presidencia', exact: true }).click();
     await page.getByRole('button', { name: 'Enviar 1 archivo' }).click();
     const row = page.getByRole('row', { name: /acta\.pdf/ });
-    await row.getByText(/Recibido y en cola de lectura \(documento \d+\)\./).waitFor();
+    const queued = row.getByText(/Recibido y en cola de lectura \(documento \d+\)\./);
+    await queued.waitFor();
+    const documentId = (await queued.textContent())?.match(/documento (\d+)/)?.[1];
     await row.getByText('Leída', { exact: true }).waitFor({ timeout: 75_000 });
     await row.getByText(`Mesa ${own.mesa}`).waitFor();
     await journey.check('read');
+
+    // After a reload the session's list is gone, but the API still lists the sheet and its reading.
+    await page.reload();
+    const listed = page.getByRole('row', { name: new RegExp(`Documento ${documentId}\\b`) });
+    await listed.getByText('Leída', { exact: true }).waitFor();
+    await listed.getByText(`Mesa ${own.mesa}`).waitFor();
+    await listed.getByText(/^Enviado el /).waitFor();
+    await journey.check('reloaded');
   });
 });

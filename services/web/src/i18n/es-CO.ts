@@ -337,8 +337,11 @@ export const t = {
         : documents === 1
           ? 'Enviar 1 archivo'
           : `Enviar ${documents} archivos`,
-    sentTitle: 'Envíos de esta sesión',
+    sentTitle: 'Sus envíos',
     nothingSent: 'Aún no ha enviado nada. Elija los archivos del acta y pulse Enviar.',
+    sentDocument: (id: number) => `Documento ${id}`,
+    sentAt: (when: string) => `Enviado el ${when}`,
+    olderSent: 'Ver envíos anteriores',
     columns: { file: 'Archivo', sent: 'Envío', read: 'Lectura' },
     pagesOfOneSheet: (pages: number) => `${pages} páginas de una hoja · `,
     outcome: {

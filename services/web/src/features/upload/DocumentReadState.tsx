@@ -28,13 +28,10 @@ function detailOf(document: DocumentResponse): string | null {
   return null;
 }
 
-/** The reading of one queued document, asked again until it settles (read, quarantined, failed). */
-export function DocumentReadState({ documentId }: { documentId: number }) {
-  const document = useDocument(documentId);
-  if (document.isPending) return <Loader size="xs" aria-label={t.states.loading} />;
-  if (document.isError) return <Text size="sm">{t.upload.read.unknown}</Text>;
-  const { state, mesaKey } = document.data;
-  const detail = detailOf(document.data);
+/** What the pipeline made of one document: its state in words, why it stopped or what it stored, its mesa. */
+export function DocumentReading({ document }: { document: DocumentResponse }) {
+  const { state, mesaKey } = document;
+  const detail = detailOf(document);
   return (
     <div>
       <Group gap={6} wrap="nowrap">
@@ -51,4 +48,12 @@ export function DocumentReadState({ documentId }: { documentId: number }) {
       {mesaKey && <Text size="xs">{t.upload.read.mesa(mesaKey)}</Text>}
     </div>
   );
+}
+
+/** The reading of one queued document, asked again until it settles (read, quarantined, failed). */
+export function DocumentReadState({ documentId }: { documentId: number }) {
+  const document = useDocument(documentId);
+  if (document.isPending) return <Loader size="xs" aria-label={t.states.loading} />;
+  if (document.isError) return <Text size="sm">{t.upload.read.unknown}</Text>;
+  return <DocumentReading document={document.data} />;
 }

@@ -2,6 +2,7 @@ import {
   COPIES,
   type Copy,
   type Corporation,
+  type DocumentResponse,
   MAX_SHEET_PHOTOS,
   mesaKeySchema,
   type ProcessAccepted,
@@ -13,6 +14,7 @@ import {
   FileButton,
   Grid,
   Group,
+  Loader,
   Paper,
   Progress,
   Select,
@@ -22,6 +24,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { type CSSProperties, type DragEvent, useRef, useState } from 'react';
 import { ApiError } from '../../api/http';
 import { useSession } from '../../api/session';
@@ -31,8 +34,8 @@ import { PageSkeleton } from '../../components/PageSkeleton';
 import { READABLE_DESCRIPTION } from '../../components/readable-description';
 import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
-import { DocumentReadState } from './DocumentReadState';
-import { useWitnessAssignments } from './queries';
+import { DocumentReading, DocumentReadState } from './DocumentReadState';
+import { SENT_DOCUMENTS_KEY, useSentDocuments, useWitnessAssignments } from './queries';
 import { reasonOf } from './reason';
 import { uploadDocument } from './upload-request';
 
@@ -46,6 +49,7 @@ const READABLE_ERRORS = { '--mantine-color-error': 'var(--mantine-color-red-9)' 
 
 const size = new Intl.NumberFormat('es-CO', { maximumFractionDigits: 1 });
 const percent = new Intl.NumberFormat('es-CO', { style: 'percent' });
+const dateTime = new Intl.DateTimeFormat('es-CO', { dateStyle: 'medium', timeStyle: 'short' });
 
 function sizeOf(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -97,10 +101,28 @@ function OutcomeCell({ outcome }: { outcome: Outcome }) {
   );
 }
 
+/** A document sent earlier (another session, before a reload): the API keeps no file name, so its number. */
+function SentDocumentRow({ document }: { document: DocumentResponse }) {
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <Text size="sm">{t.upload.sentDocument(document.id)}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{t.upload.sentAt(dateTime.format(new Date(document.createdAt)))}</Text>
+      </Table.Td>
+      <Table.Td>
+        <DocumentReading document={document} />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
 /**
  * Witnesses and staff send scanned E-14s or phone photos of them: several files at once (one
  * request each), or the photos of one sheet's pages together; each shows its upload progress, the
- * API's answer in words, then what the pipeline read.
+ * API's answer in words, then what the pipeline read. Below this session's, the documents they sent
+ * before (from the API), so a reload loses none.
  */
 export default function UploadPage() {
   const user = useSession()?.user;
@@ -109,6 +131,8 @@ export default function UploadPage() {
   const [chosenElection, setChosenElection] = useState<string | null>(null);
   const election = elections.data?.find((item) => item.code === chosenElection) ?? elections.data?.[0];
   const assignments = useWitnessAssignments(user?.id ?? '', election?.code, isWitness);
+  const sent = useSentDocuments(election?.code);
+  const queryClient = useQueryClient();
   const [corporation, setCorporation] = useState<Corporation | null>(null);
   const [copy, setCopy] = useState<Copy | null>(null);
   const [mesa, setMesa] = useState('');
@@ -181,6 +205,7 @@ export default function UploadPage() {
       try {
         const accepted = await uploadDocument(form, (progress) => update(key, { kind: 'sending', progress }));
         update(key, { kind: 'accepted', accepted });
+        void queryClient.invalidateQueries({ queryKey: SENT_DOCUMENTS_KEY });
       } catch (error) {
         const code = error instanceof ApiError ? error.code : 'fallback';
         const message = error instanceof Error ? error.message : t.errors.fallback;
@@ -188,6 +213,14 @@ export default function UploadPage() {
       }
     }
   };
+
+  // This session's rows say more (file names, progress): a document it sent is shown there only.
+  const sentThisSession = new Set(
+    sendings.flatMap((item) => (item.outcome.kind === 'accepted' ? [item.outcome.accepted.documentId] : [])),
+  );
+  const sentBefore = (sent.data?.pages ?? [])
+    .flatMap((page) => page.documents)
+    .filter((document) => !sentThisSession.has(document.id));
 
   const mesaField = isWitness ? (
     <Autocomplete
@@ -339,7 +372,10 @@ export default function UploadPage() {
             <Title order={3} size="h5" id="upload-sent" mb="sm">
               {t.upload.sentTitle}
             </Title>
-            {sendings.length === 0 ? (
+            {sent.isError && <ErrorMessage error={sent.error} onRetry={() => void sent.refetch()} />}
+            {sent.isPending && sendings.length === 0 ? (
+              <Loader size="sm" aria-label={t.states.loading} />
+            ) : sendings.length === 0 && sentBefore.length === 0 ? (
               <Text size="sm">{t.upload.nothingSent}</Text>
             ) : (
               <Table.ScrollContainer minWidth={560}>
@@ -377,9 +413,22 @@ export default function UploadPage() {
                         </Table.Td>
                       </Table.Tr>
                     ))}
+                    {sentBefore.map((document) => (
+                      <SentDocumentRow key={document.id} document={document} />
+                    ))}
                   </Table.Tbody>
                 </Table>
               </Table.ScrollContainer>
+            )}
+            {sent.hasNextPage && (
+              <Button
+                variant="default"
+                mt="sm"
+                loading={sent.isFetchingNextPage}
+                onClick={() => void sent.fetchNextPage()}
+              >
+                {t.upload.olderSent}
+              </Button>
             )}
           </Paper>
         </Grid.Col>

@@ -1,5 +1,10 @@
-import { type DocumentState, documentResponseSchema, witnessAssignmentsResponseSchema } from '@castor/contracts';
-import { useQuery } from '@tanstack/react-query';
+import {
+  type DocumentState,
+  documentResponseSchema,
+  sentDocumentsResponseSchema,
+  witnessAssignmentsResponseSchema,
+} from '@castor/contracts';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { request } from '../../api/http';
 import { DOCUMENTS_PATH } from './upload-request';
 
@@ -32,5 +37,30 @@ export function useDocument(documentId: number) {
     queryKey: ['e14', 'document', documentId],
     queryFn: () => request(`${DOCUMENTS_PATH}/${documentId}`, { schema: documentResponseSchema }),
     refetchInterval: (query) => (query.state.data && isSettled(query.state.data.state) ? false : POLL_MS),
+  });
+}
+
+/** The key of the signed-in user's own documents, every election's. */
+export const SENT_DOCUMENTS_KEY = ['e14', 'sent-documents'] as const;
+
+/**
+ * The signed-in user's own documents of an election, newest first, a page at a time; asked again
+ * every few seconds while any of them is still being read.
+ */
+export function useSentDocuments(election: string | undefined) {
+  return useInfiniteQuery({
+    enabled: Boolean(election),
+    queryKey: [...SENT_DOCUMENTS_KEY, election],
+    queryFn: ({ pageParam }) =>
+      request(DOCUMENTS_PATH, {
+        query: { election, before: pageParam },
+        schema: sentDocumentsResponseSchema,
+      }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (page) => page.nextBefore ?? undefined,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.documents.some((document) => !isSettled(document.state)))
+        ? POLL_MS
+        : false,
   });
 }
