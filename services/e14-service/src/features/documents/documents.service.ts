@@ -77,6 +77,7 @@ export interface DocumentsServiceDeps {
     | 'addMesas'
     | 'resume'
     | 'sentBy'
+    | 'listSentBy'
     | 'findById'
     | 'mesaStatus'
     | 'mesaKeysUnder'
