@@ -373,10 +373,12 @@ export default function UploadPage() {
               {t.upload.sentTitle}
             </Title>
             {sent.isError && <ErrorMessage error={sent.error} onRetry={() => void sent.refetch()} />}
-            {sent.isPending && sendings.length === 0 ? (
-              <Loader size="sm" aria-label={t.states.loading} />
-            ) : sendings.length === 0 && sentBefore.length === 0 ? (
-              <Text size="sm">{t.upload.nothingSent}</Text>
+            {sendings.length === 0 && sentBefore.length === 0 ? (
+              sent.isPending ? (
+                <Loader size="sm" aria-label={t.states.loading} />
+              ) : (
+                !sent.isError && <Text size="sm">{t.upload.nothingSent}</Text>
+              )
             ) : (
               <Table.ScrollContainer minWidth={560}>
                 <Table striped verticalSpacing={6} aria-labelledby="upload-sent">
