@@ -46,6 +46,7 @@ test('on a phone every page fits the screen and the navigation opens from its bu
       // A witness on the upload page can take the photo with the phone's camera.
       await page.getByRole('button', { name: 'Abrir la navegación' }).click();
       await navigation.getByRole('link', { name: 'Subir actas' }).click();
+      await page.getByRole('heading', { name: 'Subir actas E-14', level: 2 }).waitFor();
       expect(await page.locator('input[type=file][capture=environment]').count()).toBe(1);
     },
     'phone',

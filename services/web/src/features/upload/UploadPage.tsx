@@ -1,12 +1,4 @@
-import {
-  COPIES,
-  type Copy,
-  type Corporation,
-  type DocumentResponse,
-  MAX_SHEET_PHOTOS,
-  mesaKeySchema,
-  type ProcessAccepted,
-} from '@castor/contracts';
+import { COPIES, type Copy, type Corporation, MAX_SHEET_PHOTOS, mesaKeySchema } from '@castor/contracts';
 import {
   Autocomplete,
   Button,
@@ -14,12 +6,9 @@ import {
   FileButton,
   Grid,
   Group,
-  Loader,
   Paper,
-  Progress,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -34,88 +23,21 @@ import { PageSkeleton } from '../../components/PageSkeleton';
 import { READABLE_DESCRIPTION } from '../../components/readable-description';
 import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
-import { DocumentReading, DocumentReadState } from './DocumentReadState';
-import { SENT_DOCUMENTS_KEY, useSentDocuments, useWitnessAssignments } from './queries';
-import { reasonOf } from './reason';
+import { sizeOf } from './file-size';
+import { SENT_DOCUMENTS_KEY, useWitnessAssignments } from './queries';
+import { type Outcome, type Sending, SentPanel } from './SentPanel';
 import { uploadDocument } from './upload-request';
 
 /** The files a picker offers; the API reads PDF, JPEG and PNG (it says so when a file is none). */
 const PICKER_ACCEPT = 'application/pdf,image/jpeg,image/png';
 const CAMERA_ACCEPT = 'image/jpeg,application/pdf';
 
-/** Mantine draws descriptions in its dimmed grey, under 4.5:1 on white: these hints must be read. */
-/** Its error red is under 4.5:1 on white too: the form's errors (and fields in error) use a darker one. */
+/** Mantine's error red is under 4.5:1 on white: the form's errors (and fields in error) use a darker one. */
 const READABLE_ERRORS = { '--mantine-color-error': 'var(--mantine-color-red-9)' } as CSSProperties;
-
-const size = new Intl.NumberFormat('es-CO', { maximumFractionDigits: 1 });
-const percent = new Intl.NumberFormat('es-CO', { style: 'percent' });
-const dateTime = new Intl.DateTimeFormat('es-CO', { dateStyle: 'medium', timeStyle: 'short' });
-
-function sizeOf(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  return bytes < 1_048_576 ? `${size.format(bytes / 1024)} KB` : `${size.format(bytes / 1_048_576)} MB`;
-}
-
-type Outcome =
-  | { kind: 'sending'; progress: number }
-  | { kind: 'accepted'; accepted: ProcessAccepted }
-  | { kind: 'refused'; code: string; message: string };
-
-/** One request: one file, or the photos of one sheet's pages. */
-interface Sending {
-  key: number;
-  names: string[];
-  bytes: number;
-  outcome: Outcome;
-}
 
 /** A mesa a witness may send for: one of their mesas, or a mesa inside a puesto (or above) assigned to them. */
 function isAssigned(territories: readonly string[], mesa: string): boolean {
   return territories.some((territory) => mesa === territory || mesa.startsWith(`${territory}-`));
-}
-
-function OutcomeCell({ outcome }: { outcome: Outcome }) {
-  if (outcome.kind === 'sending') {
-    const label = t.upload.outcome.sending(percent.format(outcome.progress));
-    return (
-      <Stack gap={4}>
-        <Text size="sm">{label}</Text>
-        <Progress value={outcome.progress * 100} size="sm" aria-label={label} />
-      </Stack>
-    );
-  }
-  if (outcome.kind === 'refused') {
-    return (
-      <Text size="sm" c="red.9">
-        {t.upload.outcome.refused(reasonOf(outcome.code, outcome.message))}
-      </Text>
-    );
-  }
-  const { accepted } = outcome;
-  return (
-    <Text size="sm">
-      {accepted.duplicate
-        ? t.upload.outcome.duplicate(accepted.documentId)
-        : t.upload.outcome.queued(accepted.documentId)}
-    </Text>
-  );
-}
-
-/** A document sent earlier (another session, before a reload): the API keeps no file name, so its number. */
-function SentDocumentRow({ document }: { document: DocumentResponse }) {
-  return (
-    <Table.Tr>
-      <Table.Td>
-        <Text size="sm">{t.upload.sentDocument(document.id)}</Text>
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm">{t.upload.sentAt(dateTime.format(new Date(document.createdAt)))}</Text>
-      </Table.Td>
-      <Table.Td>
-        <DocumentReading document={document} />
-      </Table.Td>
-    </Table.Tr>
-  );
 }
 
 /**
@@ -131,7 +53,6 @@ export default function UploadPage() {
   const [chosenElection, setChosenElection] = useState<string | null>(null);
   const election = elections.data?.find((item) => item.code === chosenElection) ?? elections.data?.[0];
   const assignments = useWitnessAssignments(user?.id ?? '', election?.code, isWitness);
-  const sent = useSentDocuments(election?.code);
   const queryClient = useQueryClient();
   const [corporation, setCorporation] = useState<Corporation | null>(null);
   const [copy, setCopy] = useState<Copy | null>(null);
@@ -213,14 +134,6 @@ export default function UploadPage() {
       }
     }
   };
-
-  // This session's rows say more (file names, progress): a document it sent is shown there only.
-  const sentThisSession = new Set(
-    sendings.flatMap((item) => (item.outcome.kind === 'accepted' ? [item.outcome.accepted.documentId] : [])),
-  );
-  const sentBefore = (sent.data?.pages ?? [])
-    .flatMap((page) => page.documents)
-    .filter((document) => !sentThisSession.has(document.id));
 
   const mesaField = isWitness ? (
     <Autocomplete
@@ -368,71 +281,7 @@ export default function UploadPage() {
           </Paper>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <Paper withBorder p="md" radius="md" component="section" aria-labelledby="upload-sent">
-            <Title order={3} size="h5" id="upload-sent" mb="sm">
-              {t.upload.sentTitle}
-            </Title>
-            {sent.isError && <ErrorMessage error={sent.error} onRetry={() => void sent.refetch()} />}
-            {sendings.length === 0 && sentBefore.length === 0 ? (
-              sent.isPending ? (
-                <Loader size="sm" aria-label={t.states.loading} />
-              ) : (
-                !sent.isError && <Text size="sm">{t.upload.nothingSent}</Text>
-              )
-            ) : (
-              <Table.ScrollContainer minWidth={560}>
-                <Table striped verticalSpacing={6} aria-labelledby="upload-sent">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th w="30%">{t.upload.columns.file}</Table.Th>
-                      <Table.Th w="30%">{t.upload.columns.sent}</Table.Th>
-                      <Table.Th>{t.upload.columns.read}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody aria-live="polite">
-                    {sendings.map((item) => (
-                      <Table.Tr key={item.key}>
-                        <Table.Td maw={220}>
-                          {item.names.map((name) => (
-                            <Text key={name} size="sm" truncate>
-                              {name}
-                            </Text>
-                          ))}
-                          <Text size="xs">
-                            {item.names.length > 1 ? t.upload.pagesOfOneSheet(item.names.length) : ''}
-                            {sizeOf(item.bytes)}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <OutcomeCell outcome={item.outcome} />
-                        </Table.Td>
-                        <Table.Td>
-                          {item.outcome.kind === 'accepted' ? (
-                            <DocumentReadState documentId={item.outcome.accepted.documentId} />
-                          ) : (
-                            <Text size="sm">—</Text>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                    {sentBefore.map((document) => (
-                      <SentDocumentRow key={document.id} document={document} />
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-            {sent.hasNextPage && (
-              <Button
-                variant="default"
-                mt="sm"
-                loading={sent.isFetchingNextPage}
-                onClick={() => void sent.fetchNextPage()}
-              >
-                {t.upload.olderSent}
-              </Button>
-            )}
-          </Paper>
+          <SentPanel sendings={sendings} election={election?.code} />
         </Grid.Col>
       </Grid>
     </Stack>
