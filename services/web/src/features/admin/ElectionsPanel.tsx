@@ -1,21 +1,10 @@
 import { CORPORATIONS, type divipolImportResponseSchema } from '@castor/contracts';
-import {
-  Button,
-  FileInput,
-  Group,
-  MultiSelect,
-  Paper,
-  Progress,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, FileInput, Group, MultiSelect, Progress, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { z } from 'zod';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { FormCard } from '../../components/FormCard';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { READABLE_DESCRIPTION } from '../../components/readable-description';
 import { useElections } from '../../components/use-elections';
@@ -67,87 +56,68 @@ function ImportForm() {
 
   const uploading = importDivipol.isPending && progress < 1;
   return (
-    <Paper withBorder p="sm" radius="md">
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <Title order={3} size="h5">
-            {words.importTitle}
-          </Title>
-          <Group align="flex-start" gap="sm">
-            <TextInput
-              label={words.code}
-              required
-              value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
-              w={200}
-            />
-            <TextInput
-              label={words.name}
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              w={280}
-            />
-            <TextInput
-              label={words.date}
-              type="date"
-              required
-              value={date}
-              onChange={(e) => setDate(e.currentTarget.value)}
-              w={170}
-            />
-            <MultiSelect
-              label={words.corporations}
-              data={corporationOptions}
-              value={corporations}
-              onChange={setCorporations}
-              required
-              w={340}
-            />
-          </Group>
-          <Group align="flex-start" gap="sm">
-            <FileInput
-              label={words.mesasFile}
-              clearButtonProps={{ 'aria-label': words.clearFile(words.mesasFile) }}
-              description={words.mesasHint}
-              styles={READABLE_DESCRIPTION}
-              accept=".csv,.json,text/csv,application/json"
-              required
-              clearable
-              value={mesas}
-              onChange={setMesas}
-              w={360}
-            />
-            <FileInput
-              label={words.candidatesFile}
-              clearButtonProps={{ 'aria-label': words.clearFile(words.candidatesFile) }}
-              description={words.candidatesHint}
-              styles={READABLE_DESCRIPTION}
-              accept=".csv,text/csv"
-              clearable
-              value={candidates}
-              onChange={setCandidates}
-              w={360}
-            />
-          </Group>
-          <Group>
-            <Button type="submit" disabled={!complete} loading={importDivipol.isPending}>
-              {words.import}
-            </Button>
-          </Group>
-          <div aria-live="polite">
-            {importDivipol.isPending && (
-              <Stack gap={4}>
-                <Progress value={progress * 100} animated={!uploading} aria-label={words.progressLabel} />
-                <Text size="sm">{uploading ? words.uploading(Math.round(progress * 100)) : words.importing}</Text>
-              </Stack>
-            )}
-            {importDivipol.isError && <ErrorMessage error={importDivipol.error} />}
-            {importDivipol.isSuccess && <ImportOutcome outcome={importDivipol.data} />}
-          </div>
-        </Stack>
-      </form>
-    </Paper>
+    <FormCard title={words.importTitle} onSubmit={submit}>
+      <Group align="flex-start" gap="sm">
+        <TextInput label={words.code} required value={code} onChange={(e) => setCode(e.currentTarget.value)} w={200} />
+        <TextInput label={words.name} required value={name} onChange={(e) => setName(e.currentTarget.value)} w={280} />
+        <TextInput
+          label={words.date}
+          type="date"
+          required
+          value={date}
+          onChange={(e) => setDate(e.currentTarget.value)}
+          w={170}
+        />
+        <MultiSelect
+          label={words.corporations}
+          data={corporationOptions}
+          value={corporations}
+          onChange={setCorporations}
+          required
+          w={340}
+        />
+      </Group>
+      <Group align="flex-start" gap="sm">
+        <FileInput
+          label={words.mesasFile}
+          clearButtonProps={{ 'aria-label': words.clearFile(words.mesasFile) }}
+          description={words.mesasHint}
+          styles={READABLE_DESCRIPTION}
+          accept=".csv,.json,text/csv,application/json"
+          required
+          clearable
+          value={mesas}
+          onChange={setMesas}
+          w={360}
+        />
+        <FileInput
+          label={words.candidatesFile}
+          clearButtonProps={{ 'aria-label': words.clearFile(words.candidatesFile) }}
+          description={words.candidatesHint}
+          styles={READABLE_DESCRIPTION}
+          accept=".csv,text/csv"
+          clearable
+          value={candidates}
+          onChange={setCandidates}
+          w={360}
+        />
+      </Group>
+      <Group>
+        <Button type="submit" disabled={!complete} loading={importDivipol.isPending}>
+          {words.import}
+        </Button>
+      </Group>
+      <div aria-live="polite">
+        {importDivipol.isPending && (
+          <Stack gap={4}>
+            <Progress value={progress * 100} animated={!uploading} aria-label={words.progressLabel} />
+            <Text size="sm">{uploading ? words.uploading(Math.round(progress * 100)) : words.importing}</Text>
+          </Stack>
+        )}
+        {importDivipol.isError && <ErrorMessage error={importDivipol.error} />}
+        {importDivipol.isSuccess && <ImportOutcome outcome={importDivipol.data} />}
+      </div>
+    </FormCard>
   );
 }
 

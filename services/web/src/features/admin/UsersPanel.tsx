@@ -1,22 +1,10 @@
 import { ROLES, type Role, type User } from '@castor/contracts';
-import {
-  Alert,
-  Badge,
-  Button,
-  CopyButton,
-  Group,
-  Modal,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, CopyButton, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useSession } from '../../api/session';
+import { ActionStatus } from '../../components/ActionStatus';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { FormCard } from '../../components/FormCard';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { REGISTER_PATH, registrationLink } from '../../components/registration-link';
 import { t } from '../../i18n/es-CO';
@@ -42,63 +30,56 @@ function InviteForm() {
   }
 
   return (
-    <Paper withBorder p="sm" radius="md">
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <Title order={3} size="h5">
-            {words.inviteTitle}
-          </Title>
-          <Group align="flex-end" gap="sm">
-            <TextInput
-              label={words.email}
-              type="email"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.currentTarget.value)}
-              w={300}
-            />
-            <Select
-              label={words.role}
-              data={roleOptions}
-              value={role}
-              onChange={(value) => isRole(value) && setRole(value)}
-              allowDeselect={false}
-              w={180}
-            />
-            <Button type="submit" loading={invite.isPending}>
-              {words.invite}
-            </Button>
-          </Group>
-          <div aria-live="polite">
-            {invite.isError && <ErrorMessage error={invite.error} />}
-            {invitation && (
-              <Outcome color="teal" heading={words.invited(invitation.email, t.roles[invitation.role])}>
-                <Stack gap="xs">
-                  <Text size="sm">{words.shownOnce(REGISTER_PATH, formatDateTime(invitation.expiresAt))}</Text>
-                  <Group gap="xs" wrap="nowrap">
-                    <TextInput
-                      label={words.link}
-                      value={link}
-                      readOnly
-                      onFocus={(event) => event.currentTarget.select()}
-                      flex={1}
-                      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-                    />
-                    <CopyButton value={link}>
-                      {({ copied, copy }) => (
-                        <Button mt={24} variant={copied ? 'filled' : 'default'} color="teal" onClick={copy}>
-                          {copied ? words.copied : words.copy}
-                        </Button>
-                      )}
-                    </CopyButton>
-                  </Group>
-                </Stack>
-              </Outcome>
-            )}
-          </div>
-        </Stack>
-      </form>
-    </Paper>
+    <FormCard title={words.inviteTitle} onSubmit={submit}>
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          label={words.email}
+          type="email"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.currentTarget.value)}
+          w={300}
+        />
+        <Select
+          label={words.role}
+          data={roleOptions}
+          value={role}
+          onChange={(value) => isRole(value) && setRole(value)}
+          allowDeselect={false}
+          w={180}
+        />
+        <Button type="submit" loading={invite.isPending}>
+          {words.invite}
+        </Button>
+      </Group>
+      <div aria-live="polite">
+        {invite.isError && <ErrorMessage error={invite.error} />}
+        {invitation && (
+          <Outcome color="teal" heading={words.invited(invitation.email, t.roles[invitation.role])}>
+            <Stack gap="xs">
+              <Text size="sm">{words.shownOnce(REGISTER_PATH, formatDateTime(invitation.expiresAt))}</Text>
+              <Group gap="xs" wrap="nowrap">
+                <TextInput
+                  label={words.link}
+                  value={link}
+                  readOnly
+                  onFocus={(event) => event.currentTarget.select()}
+                  flex={1}
+                  styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                />
+                <CopyButton value={link}>
+                  {({ copied, copy }) => (
+                    <Button mt={24} variant={copied ? 'filled' : 'default'} color="teal" onClick={copy}>
+                      {copied ? words.copied : words.copy}
+                    </Button>
+                  )}
+                </CopyButton>
+              </Group>
+            </Stack>
+          </Outcome>
+        )}
+      </div>
+    </FormCard>
   );
 }
 
@@ -122,14 +103,7 @@ export function UsersPanel() {
   return (
     <Stack gap="md">
       <InviteForm />
-      <div aria-live="polite">
-        {done && (
-          <Alert color="teal" variant="light" p="xs">
-            <Text size="sm">{done}</Text>
-          </Alert>
-        )}
-        {update.isError && <ErrorMessage error={update.error} />}
-      </div>
+      <ActionStatus done={done} error={update.isError ? update.error : null} />
       {users.isPending ? (
         <PageSkeleton />
       ) : users.isError ? (

@@ -1,21 +1,10 @@
 import { territoryCodeSchema, type User } from '@castor/contracts';
-import {
-  Alert,
-  Badge,
-  Button,
-  CloseButton,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { ActionStatus } from '../../components/ActionStatus';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { FormCard } from '../../components/FormCard';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { READABLE_DESCRIPTION } from '../../components/readable-description';
 import { useElections } from '../../components/use-elections';
@@ -70,62 +59,48 @@ export function WitnessesPanel() {
 
   return (
     <Stack gap="md">
-      <Paper withBorder p="sm" radius="md">
-        <form onSubmit={assign}>
-          <Stack gap="sm">
-            <Title order={3} size="h5">
-              {words.assignTitle}
-            </Title>
-            <Group align="flex-start" gap="sm">
-              <Select
-                label={t.upload.election}
-                data={(elections.data ?? []).map((item) => ({
-                  value: item.code,
-                  label: `${item.name} (${item.code})`,
-                }))}
-                value={election}
-                onChange={setChosenElection}
-                allowDeselect={false}
-                w={260}
-              />
-              <Select
-                label={words.witness}
-                placeholder={words.witnessPlaceholder}
-                data={people
-                  .filter((user) => !user.disabled)
-                  .map((user) => ({ value: user.id, label: `${user.name} · ${user.email}` }))}
-                value={witnessId}
-                onChange={setWitnessId}
-                searchable
-                required
-                nothingFoundMessage={words.noWitnesses}
-                w={320}
-              />
-              <TextInput
-                label={words.territory}
-                description={words.territoryHint}
-                styles={READABLE_DESCRIPTION}
-                value={territory}
-                onChange={(event) => setTerritory(event.currentTarget.value)}
-                error={invalid}
-                required
-                w={240}
-              />
-              <Button type="submit" mt={24} loading={save.isPending} disabled={!witnessId}>
-                {words.assign}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Paper>
-      <div aria-live="polite">
-        {done && (
-          <Alert color="teal" variant="light" p="xs">
-            <Text size="sm">{done}</Text>
-          </Alert>
-        )}
-        {save.isError && <ErrorMessage error={save.error} />}
-      </div>
+      <FormCard title={words.assignTitle} onSubmit={assign}>
+        <Group align="flex-start" gap="sm">
+          <Select
+            label={t.upload.election}
+            data={(elections.data ?? []).map((item) => ({
+              value: item.code,
+              label: `${item.name} (${item.code})`,
+            }))}
+            value={election}
+            onChange={setChosenElection}
+            allowDeselect={false}
+            w={260}
+          />
+          <Select
+            label={words.witness}
+            placeholder={words.witnessPlaceholder}
+            data={people
+              .filter((user) => !user.disabled)
+              .map((user) => ({ value: user.id, label: `${user.name} · ${user.email}` }))}
+            value={witnessId}
+            onChange={setWitnessId}
+            searchable
+            required
+            nothingFoundMessage={words.noWitnesses}
+            w={320}
+          />
+          <TextInput
+            label={words.territory}
+            description={words.territoryHint}
+            styles={READABLE_DESCRIPTION}
+            value={territory}
+            onChange={(event) => setTerritory(event.currentTarget.value)}
+            error={invalid}
+            required
+            w={240}
+          />
+          <Button type="submit" mt={24} loading={save.isPending} disabled={!witnessId}>
+            {words.assign}
+          </Button>
+        </Group>
+      </FormCard>
+      <ActionStatus done={done} error={save.isError ? save.error : null} />
       {people.length === 0 ? (
         <EmptyState title={words.noWitnesses} hint={words.noWitnessesHint} />
       ) : (

@@ -1,7 +1,8 @@
 import type { ReviewAnswer, ReviewTask } from '@castor/contracts';
-import { Alert, Button, Grid, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Grid, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { ActionStatus } from '../../components/ActionStatus';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -39,14 +40,7 @@ export function DisagreementsPanel() {
   return (
     <Stack gap="md">
       <Text size="sm">{t.review.disagreements.intro}</Text>
-      <div aria-live="polite">
-        {decided && (
-          <Alert color="teal" variant="light" p="xs">
-            <Text size="sm">{decided}</Text>
-          </Alert>
-        )}
-        {decide.isError && <ErrorMessage error={decide.error} />}
-      </div>
+      <ActionStatus done={decided} error={decide.isError ? decide.error : null} />
       {tasks.length === 0 ? (
         <EmptyState title={t.review.disagreements.empty} hint={t.review.disagreements.emptyHint} />
       ) : (

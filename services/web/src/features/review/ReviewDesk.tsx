@@ -1,8 +1,9 @@
 import type { ReviewAnswer, ReviewOutcome, ReviewTask } from '@castor/contracts';
-import { Alert, Grid, Paper, Stack, Text } from '@mantine/core';
+import { Grid, Paper, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { ApiError } from '../../api/http';
+import { ActionStatus } from '../../components/ActionStatus';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -102,14 +103,10 @@ export function ReviewDesk() {
 
   return (
     <Stack gap="md">
-      <div aria-live="polite">
-        {notice?.kind === 'done' && (
-          <Alert color="teal" variant="light" p="xs">
-            <Text size="sm">{notice.text}</Text>
-          </Alert>
-        )}
-        {notice?.kind === 'error' && <ErrorMessage error={notice.error} />}
-      </div>
+      <ActionStatus
+        done={notice?.kind === 'done' ? notice.text : null}
+        error={notice?.kind === 'error' ? notice.error : null}
+      />
       {!task ? (
         <Grid>
           <Grid.Col span={{ base: 12, md: 8 }}>
