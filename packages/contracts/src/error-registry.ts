@@ -1,4 +1,5 @@
 import { CORE_ERROR_STATUS } from './core/errors.js';
+import { DASHBOARD_ERROR_STATUS } from './dashboard/errors.js';
 import { E14_ERROR_STATUS } from './e14/errors.js';
 import { type ErrorStatus, SHARED_ERROR_STATUS } from './errors.js';
 
@@ -10,6 +11,7 @@ export const ERROR_STATUS_GROUPS = {
   shared: SHARED_ERROR_STATUS,
   core: CORE_ERROR_STATUS,
   e14: E14_ERROR_STATUS,
+  dashboard: DASHBOARD_ERROR_STATUS,
 } as const;
 
 /** Every registered code with its status: the one place a code's HTTP status is decided. */
@@ -17,6 +19,7 @@ export const ERROR_STATUS = {
   ...SHARED_ERROR_STATUS,
   ...CORE_ERROR_STATUS,
   ...E14_ERROR_STATUS,
+  ...DASHBOARD_ERROR_STATUS,
 } as const satisfies Record<string, ErrorStatus>;
 
 /** Any error code a CASTOR service may answer with. */

@@ -1,0 +1,15 @@
+import type { ErrorStatus } from '../errors.js';
+
+/**
+ * dashboard-ia's error codes, each with its one HTTP status. Stable: clients branch on them, so a
+ * code is never renamed or reused and its status never changes; add new codes instead. The shared
+ * codes it also answers (VALIDATION_FAILED, FORBIDDEN, ...) live in `../errors.ts`.
+ */
+export const DASHBOARD_ERROR_STATUS = {
+  // a candidate, rival or tracked query the request names does not exist
+  CANDIDATE_UNKNOWN: 404,
+  // a post import: a line that is not a post (its line number is in the details)
+  IMPORT_LINE_INVALID: 400,
+  IMPORT_FORMAT_UNSUPPORTED: 415,
+  IMPORT_TOO_LARGE: 413,
+} as const satisfies Record<string, ErrorStatus>;
