@@ -13,4 +13,12 @@ export const DASHBOARD_ERROR_STATUS = {
   IMPORT_LINE_INVALID: 400,
   IMPORT_FORMAT_UNSUPPORTED: 415,
   IMPORT_TOO_LARGE: 413,
+  // a stored analysis the URL names does not exist (or is another user's)
+  ANALYSIS_UNKNOWN: 404,
+  // the team: a member or task the URL or body names does not exist; a user id already linked
+  TEAM_MEMBER_UNKNOWN: 404,
+  TEAM_MEMBER_USER_TAKEN: 409,
+  TEAM_TASK_UNKNOWN: 404,
+  // a member may move their own tasks only (status); the rest is for admins and analysts
+  TEAM_TASK_NOT_OWNER: 403,
 } as const satisfies Record<string, ErrorStatus>;
