@@ -8,6 +8,7 @@ import type { ErrorStatus } from '../errors.js';
 export const DASHBOARD_ERROR_STATUS = {
   // a candidate, rival or tracked query the request names does not exist
   CANDIDATE_UNKNOWN: 404,
+  CANDIDATE_EXISTS: 409,
   // a post import: a line that is not a post (its line number is in the details)
   IMPORT_LINE_INVALID: 400,
   IMPORT_FORMAT_UNSUPPORTED: 415,

@@ -1,1 +1,3 @@
+export * from './candidates.js';
 export * from './errors.js';
+export * from './posts.js';
