@@ -297,6 +297,21 @@ describe('LlmClient against the real SDKs and loopback servers', () => {
     }
   });
 
+  it('shares one call among identical questions asked at once', async () => {
+    openai.setHandler(() => ({ kind: 'json', content: { label: 'positivo', confidence: 0.9 } }));
+    openai.script({ kind: 'json', content: { label: 'positivo', confidence: 0.9 } }, { delayMs: 200 });
+    const client = createLlmClient(config());
+
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => client.complete(request(), offlineLabel)),
+      client.complete(request('Otra pregunta'), offlineLabel),
+    ]);
+
+    expect(answers.slice(0, 5).every((answer) => answer.provider === 'openai' && !answer.cached)).toBe(true);
+    expect(openai.completions).toHaveLength(2);
+    expect(client.ledger.totals().overall.calls).toBe(2);
+  });
+
   it('keeps token and cost totals per provider and model with OpenAI prompt-cache tokens priced apart', async () => {
     openai.script({
       kind: 'json',

@@ -6,7 +6,7 @@ import { ResponseCache } from '../core/response-cache.js';
 import { UsageLedger } from '../core/usage-ledger.js';
 import type { LlmConfig } from './config.js';
 import { createTextProvider, type TextProvider } from './providers.js';
-import { structuredOutputOf } from './structured-output.js';
+import { type StructuredOutput, structuredOutputOf } from './structured-output.js';
 import type { LlmClient, LlmLogger, StructuredCompletion, StructuredCompletionRequest } from './types.js';
 
 export interface LlmClientDependencies {
@@ -31,6 +31,10 @@ export class FallbackLlmClient implements LlmClient {
   readonly #cache: ResponseCache;
   readonly #config: LlmConfig;
   readonly #log: LlmLogger | undefined;
+  readonly #inFlight = new Map<
+    string,
+    { answer: Promise<StructuredCompletion<unknown>>; signal: AbortSignal | undefined }
+  >();
 
   constructor(config: LlmConfig, dependencies: LlmClientDependencies = {}) {
     this.#config = config;
@@ -88,6 +92,25 @@ export class FallbackLlmClient implements LlmClient {
     const promptHash = createHash('sha256')
       .update(JSON.stringify([request.system, output.jsonSchema, request.prompt]))
       .digest('hex');
+    // The same question asked again while it is being answered (a dashboard opened by many at once)
+    // shares the one call, when both can be cancelled together (same signal or none).
+    const questionKey = `${request.task}:${promptHash}`;
+    const pending = this.#inFlight.get(questionKey);
+    if (pending && pending.signal === request.signal) return pending.answer as Promise<StructuredCompletion<T>>;
+    const answer = this.#answer(request, offline, output, promptHash);
+    if (!pending) {
+      this.#inFlight.set(questionKey, { answer, signal: request.signal });
+      answer.finally(() => this.#inFlight.delete(questionKey)).catch(() => undefined);
+    }
+    return answer;
+  }
+
+  async #answer<T>(
+    request: StructuredCompletionRequest<T>,
+    offline: () => T | Promise<T>,
+    output: StructuredOutput,
+    promptHash: string,
+  ): Promise<StructuredCompletion<T>> {
     const cacheKey = (provider: TextProvider) => `${provider.name}:${provider.model}:${request.task}:${promptHash}`;
 
     const started = performance.now();
