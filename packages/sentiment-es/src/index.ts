@@ -25,8 +25,11 @@ export {
   type SentimentModel,
   type SentimentScore,
   saveModelFile,
+  scoreFromProbabilities,
   toModelFile,
 } from './model.js';
+export { mapModelLabels, OnnxModelError, type OnnxProviderOptions, onnxSentimentProvider } from './providers/onnx.js';
+export { offlineSentimentProvider, type ProviderScore, type SentimentProvider } from './providers/provider.js';
 export { lossAndGradient, type SoftmaxExample, type SoftmaxWeights, trainSoftmax } from './softmax.js';
 export { splitHashtag, tokenize } from './text.js';
 export {

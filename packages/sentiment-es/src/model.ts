@@ -51,6 +51,14 @@ export interface SentimentScore {
   probabilities: Record<SentimentLabel, number>;
 }
 
+/** The most probable label (a tie goes to the earlier of negative, neutral, positive) and P(positive) − P(negative). */
+export function scoreFromProbabilities(probabilities: Record<SentimentLabel, number>): SentimentScore {
+  const { negative, neutral, positive } = probabilities;
+  const label: SentimentLabel =
+    positive > negative && positive > neutral ? 'positive' : neutral > negative ? 'neutral' : 'negative';
+  return { label, score: positive - negative, probabilities: { negative, neutral, positive } };
+}
+
 export interface SentimentModel {
   modelName: string;
   modelVersion: string;
@@ -174,12 +182,7 @@ export function createSentimentModel(file: ModelFile): SentimentModel {
         const features = extractFeatures(text, lexicon);
         predictInto(weights, features.rules, sparseRow(features, vocabulary), probabilities);
         const [negative, neutral, positive] = probabilities as unknown as [number, number, number];
-        const best = positive > negative && positive > neutral ? 2 : neutral > negative ? 1 : 0;
-        return {
-          label: SENTIMENT_LABELS[best] as SentimentLabel,
-          score: positive - negative,
-          probabilities: { negative, neutral, positive },
-        };
+        return scoreFromProbabilities({ negative, neutral, positive });
       });
     },
   };
