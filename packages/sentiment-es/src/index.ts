@@ -28,6 +28,17 @@ export {
   scoreFromProbabilities,
   toModelFile,
 } from './model.js';
+export {
+  LLM_SENTIMENT_PROMPT_VERSION,
+  LLM_SENTIMENT_SYSTEM_PROMPT,
+  LLM_SENTIMENT_TASK,
+  type LlmClient,
+  type LlmProviderOptions,
+  type LlmSentimentAnswer,
+  llmSentimentAnswerSchema,
+  llmSentimentPrompt,
+  llmSentimentProvider,
+} from './providers/llm.js';
 export { mapModelLabels, OnnxModelError, type OnnxProviderOptions, onnxSentimentProvider } from './providers/onnx.js';
 export { offlineSentimentProvider, type ProviderScore, type SentimentProvider } from './providers/provider.js';
 export { lossAndGradient, type SoftmaxExample, type SoftmaxWeights, trainSoftmax } from './softmax.js';
