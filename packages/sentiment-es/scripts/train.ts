@@ -22,8 +22,10 @@ import {
   meanAndDeviation,
   parseSentimp,
   SENTIMENT_LABELS,
+  SENTIMP_SPLIT,
   type SentimentLabel,
   saveModelFile,
+  sentimpCsvPath,
   stratifiedFolds,
   stratifiedSplit,
   type TrainingOptions,
@@ -34,12 +36,11 @@ import { readChallengeSet } from '../test/challenge-set.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = join(packageRoot, '..', '..');
-const dataPath =
-  process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv');
+const dataPath = sentimpCsvPath();
 
-const SPLIT_SEED = 'sentiment-es/sentimp21/split-v1';
+const SPLIT_SEED = SENTIMP_SPLIT.seed;
 const FOLD_SEED = 'sentiment-es/sentimp21/folds-v1';
-const TEST_SHARE = 0.2;
+const TEST_SHARE = SENTIMP_SPLIT.testShare;
 const FOLDS = 5;
 
 const BASE_OPTIONS = { iterations: 300, learningRate: 0.05 } as const;

@@ -1,6 +1,13 @@
 export { baselineLabels } from './baseline.js';
 export { COLOMBIAN_LEXICON } from './colombian-lexicon.js';
 export {
+  type Agreement,
+  type Distillation,
+  type DistillationInput,
+  type DistillationReport,
+  distillSentiment,
+} from './distillation.js';
+export {
   extractFeatures,
   FEATURE_SPEC,
   type PostFeatures,
@@ -9,11 +16,12 @@ export {
   type RuleFeature,
 } from './features.js';
 export { type Lexicon, lookUpWord, spanishLexicon } from './lexicon.js';
-export { type ClassMetrics, type Evaluation, evaluate, meanAndDeviation } from './metrics.js';
+export { type ClassMetrics, cohenKappa, type Evaluation, evaluate, meanAndDeviation } from './metrics.js';
 export {
   CURRENT_MODEL_VERSION,
   createSentimentModel,
   loadSentimentModel,
+  MODEL_VERSION_PATTERN,
   MODELS_DIRECTORY,
   type ModelFile,
   modelFileName,
@@ -47,6 +55,9 @@ export {
   type LabelledPost,
   parseCsv,
   parseSentimp,
+  SENTIMP_SPLIT,
+  sentimpCsvPath,
+  sentimpTrainingPosts,
   stratifiedFolds,
   stratifiedSplit,
   type TrainedModel,

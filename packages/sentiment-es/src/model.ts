@@ -20,12 +20,15 @@ export function modelFileName(version: string): string {
   return `${OFFLINE_MODEL_NAME}-${version}.json`;
 }
 
+export const MODEL_VERSION_PATTERN = /^v\d+(?:\+distilled-\d{8}-[0-9a-f]{8})?$/;
+
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 export const modelFileSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   name: z.string().min(1),
-  version: z.string().regex(/^v\d+$/),
+  /** "v1", or a model distilled from it: "v1+distilled-20261206-1a2b3c4d". */
+  version: z.string().regex(MODEL_VERSION_PATTERN),
   createdAt: z.string(),
   featureSpec: z.string(),
   labels: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
