@@ -41,6 +41,11 @@ const BENCHMARKS: Benchmark[] = [
     args: ['--out', 'bench/results/e14-accuracy.json'],
   },
   { name: 'web', script: 'services/web/bench/web.ts' },
+  {
+    name: 'sentiment',
+    script: 'packages/sentiment-es/scripts/bench-throughput.ts',
+    args: ['--out', 'bench/results/sentiment.json'],
+  },
 ];
 
 const wanted = process.argv.slice(2);
