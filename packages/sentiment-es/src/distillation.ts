@@ -15,7 +15,7 @@ export interface DistillationInput {
   seed: string;
   /** The model to improve (its file): its training options are reused and its version is bumped. */
   baseModel: ModelFile;
-  /** The base model's own training data (for v1: `sentimpTrainingPosts` of SentiMP-21). */
+  /** The base model's own training data (for v1: `sentimpSplit(parseSentimp(csv)).train` of SentiMP-21). */
   trainingPosts: readonly LabelledPost[];
   /** Share of the sample held out to measure agreement, never trained on. Default 0.2. */
   heldOutShare?: number;

@@ -49,15 +49,14 @@ export {
 } from './providers/llm.js';
 export { mapModelLabels, OnnxModelError, type OnnxProviderOptions, onnxSentimentProvider } from './providers/onnx.js';
 export { offlineSentimentProvider, type ProviderScore, type SentimentProvider } from './providers/provider.js';
+export { SENTIMP_SPLIT, sentimpSplit } from './sentimp-split.js';
 export { lossAndGradient, type SoftmaxExample, type SoftmaxWeights, trainSoftmax } from './softmax.js';
 export { splitHashtag, tokenize } from './text.js';
 export {
   type LabelledPost,
   parseCsv,
   parseSentimp,
-  SENTIMP_SPLIT,
   sentimpCsvPath,
-  sentimpTrainingPosts,
   stratifiedFolds,
   stratifiedSplit,
   type TrainedModel,

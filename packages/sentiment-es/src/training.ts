@@ -170,24 +170,10 @@ export function parseSentimp(csv: string): LabelledPost[] {
   });
 }
 
-/** How SentiMP-21 is split for the committed model: the same seed gives the same 20 % test posts. */
-export const SENTIMP_SPLIT = { seed: 'sentiment-es/sentimp21/split-v1', testShare: 0.2 } as const;
-
 /** SentiMP-21's sp_simple.csv: SENTIMP21_CSV, else the shared data folder beside the repository. */
 export function sentimpCsvPath(): string {
   const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   return (
     process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv')
   );
-}
-
-/** The SentiMP-21 posts the committed model was trained on (its training side of SENTIMP_SPLIT). */
-export function sentimpTrainingPosts(csv: string): LabelledPost[] {
-  const posts = parseSentimp(csv);
-  const split = stratifiedSplit(
-    posts.map((post) => post.label),
-    SENTIMP_SPLIT.testShare,
-    SENTIMP_SPLIT.seed,
-  );
-  return split.train.map((index) => posts[index] as LabelledPost);
 }

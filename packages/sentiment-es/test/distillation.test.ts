@@ -4,15 +4,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createSentimentModel,
   distillSentiment,
+  type LabelledPost,
   type LlmClient,
   llmSentimentProvider,
   type ModelFile,
   modelFileSchema,
   offlineSentimentProvider,
+  parseSentimp,
   readModelFile,
   type SentimentLabel,
   sentimpCsvPath,
-  sentimpTrainingPosts,
+  sentimpSplit,
 } from '../src/index.js';
 
 /**
@@ -57,10 +59,10 @@ function campaignPosts(count: number, seed: string): string[] {
 }
 
 let baseModel: ModelFile;
-let trainingPosts: ReturnType<typeof sentimpTrainingPosts>;
+let trainingPosts: LabelledPost[];
 beforeAll(async () => {
   baseModel = await readModelFile();
-  trainingPosts = sentimpTrainingPosts(readFileSync(sentimpCsvPath(), 'utf8'));
+  trainingPosts = sentimpSplit(parseSentimp(readFileSync(sentimpCsvPath(), 'utf8'))).train;
 });
 
 describe('distillSentiment', () => {
