@@ -25,6 +25,7 @@ import {
   SENTIMP_SPLIT,
   type SentimentLabel,
   saveModelFile,
+  sentimpCsvPath,
   sentimpSplit,
   stratifiedFolds,
   type TrainingOptions,
@@ -35,8 +36,7 @@ import { readChallengeSet } from '../test/challenge-set.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = join(packageRoot, '..', '..');
-const dataPath =
-  process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv');
+const dataPath = sentimpCsvPath();
 
 const FOLD_SEED = 'sentiment-es/sentimp21/folds-v1';
 const FOLDS = 5;
