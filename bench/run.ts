@@ -42,11 +42,6 @@ const BENCHMARKS: Benchmark[] = [
   },
   { name: 'dashboard-nlp', script: 'services/dashboard-ia/bench/nlp.ts' },
   { name: 'web', script: 'services/web/bench/web.ts' },
-  {
-    name: 'sentiment',
-    script: 'packages/sentiment-es/scripts/bench-throughput.ts',
-    args: ['--out', 'bench/results/sentiment.json'],
-  },
 ];
 
 const wanted = process.argv.slice(2);

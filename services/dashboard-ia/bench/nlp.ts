@@ -61,16 +61,12 @@ async function sentimentQuality() {
   };
 }
 
-/** Posts per second over `texts`, best of three passes after a warm-up pass. */
-function throughput(texts: readonly string[], score: (batch: readonly string[]) => unknown): number {
-  const BATCH = 1_000;
-  const pass = () => {
-    const started = performance.now();
-    for (let start = 0; start < texts.length; start += BATCH) score(texts.slice(start, start + BATCH));
-    return texts.length / ((performance.now() - started) / 1000);
-  };
-  pass();
-  return Math.max(pass(), pass(), pass());
+/** Seconds of this process's CPU time `run` takes: a shared machine's other loads stay out of it. */
+function cpuSeconds(run: () => void): number {
+  const before = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
 }
 
 async function sentimentSpeed() {
@@ -78,13 +74,21 @@ async function sentimentSpeed() {
     (post) => post.text,
   );
   const model = await loadSentimentModel();
-  const offline = throughput(texts, (batch) => model.score(batch));
-  const baseline = throughput(texts, (batch) => baselineLabels(batch));
+  model.score(texts.slice(0, 2_000)); // warm-up: JIT and lexicon caches
+  const offline = texts.length / cpuSeconds(() => model.score(texts));
+  // The reference is slow (a fuzzy look-up per unknown word): a tenth of the posts is enough.
+  const referenceTexts = texts.slice(0, Math.floor(texts.length / 10));
+  baselineLabels(referenceTexts.slice(0, 200));
+  const baseline = referenceTexts.length / cpuSeconds(() => baselineLabels(referenceTexts));
   return {
     posts: texts.length,
-    method: 'in-process, batches of 1,000 synthetic posts, best of 3 passes after a warm-up, one core',
+    method: 'in-process, one core, posts per second of CPU time on the synthetic conversation after a warm-up',
     offlinePostsPerSecond: Math.round(offline),
-    reference: { name: 'multilang-sentiment 2.0.0', postsPerSecond: Math.round(baseline) },
+    reference: {
+      name: 'multilang-sentiment 2.0.0',
+      posts: referenceTexts.length,
+      postsPerSecond: Math.round(baseline),
+    },
     ratioToReference: round(offline / baseline),
     budget: { postsPerSecond: { min: 5_000, met: offline >= 5_000 } },
   };
