@@ -1,1 +1,2 @@
+export * from './bots.js';
 export * from './errors.js';
