@@ -226,14 +226,16 @@ export function metricsAt(scores: readonly number[], positive: readonly number[]
 }
 
 /**
- * The threshold a model flags at: the one of highest F1 on out-of-fold scores, so it is chosen on
- * rows the scoring forest never trained on and never on the held-out test rows.
+ * The threshold a model flags at: the one of highest Youden's J (recall minus false-positive rate)
+ * on out-of-fold scores, so it is chosen on rows the scoring forest never trained on and never on
+ * the held-out rows. J weighs both classes alike whatever their shares; F1 on the spammer class
+ * would favour recall on this spammer-heavy data at the cost of flagging a quarter of real people.
  */
-export function bestF1Threshold(scores: readonly number[], positive: readonly number[]): ThresholdMetrics {
+export function bestYoudenThreshold(scores: readonly number[], positive: readonly number[]): ThresholdMetrics {
   let best = metricsAt(scores, positive, 0.5);
   for (const threshold of new Set(scores)) {
     const candidate = metricsAt(scores, positive, threshold);
-    if (candidate.f1 > best.f1) best = candidate;
+    if (candidate.recall - candidate.falsePositiveRate > best.recall - best.falsePositiveRate) best = candidate;
   }
   return best;
 }

@@ -91,7 +91,9 @@ export function createBotModel(file: BotModelFile): BotModel {
         return {
           userId: user.id,
           likelihood: prediction,
-          suspected: prediction >= file.threshold,
+          // A score that had to fill in features is shown but never flags: the medians of the
+          // spammer-heavy training data would make a bare user object look like a spammer.
+          suspected: missing.length === 0 && prediction >= file.threshold,
           drivers,
           missing,
           model: file.name,

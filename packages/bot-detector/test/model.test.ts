@@ -61,7 +61,10 @@ describe('the committed model', () => {
       }),
     );
     expect(auc).toBeGreaterThan(bar);
-    for (const score of scores) expect(score.suspected).toBe(score.likelihood >= model.threshold);
+    for (const score of scores) {
+      expect(score.missing).toEqual([]);
+      expect(score.suspected).toBe(score.likelihood >= model.threshold);
+    }
   });
 
   it('explains each score with its five largest contributions, which add up to it', () => {
@@ -107,13 +110,14 @@ describe('the committed model', () => {
     expect(good?.drivers[0]?.contribution).toBeLessThan(0);
   });
 
-  it('fills what a minimal user object lacks with the training medians and says so', () => {
+  it('fills what a minimal user object lacks with the training medians, says so and does not flag it', () => {
     const [score] = model.score([{ id: '12', username: 'jack', name: 'jack' }], now);
     expect(score?.missing).toEqual(
       expect.arrayContaining(['default_profile_image', 'account_age_days', 'followers', 'tweets_per_day']),
     );
     expect(score?.likelihood).toBeGreaterThanOrEqual(0);
     expect(score?.likelihood).toBeLessThanOrEqual(1);
+    expect(score?.suspected).toBe(false);
   });
 });
 

@@ -48,7 +48,9 @@ export const botDriverSchema = z.object({
 export const botScoreSchema = z.object({
   userId: z.string(),
   likelihood: z.number().min(0).max(1).describe('Estimated probability that the account is a spam bot'),
-  suspected: z.boolean().describe('likelihood at or above the model threshold'),
+  suspected: z
+    .boolean()
+    .describe('likelihood at or above the model threshold, with no model feature missing from the user object'),
   drivers: z.array(botDriverSchema).max(5).describe('The features that moved the likelihood most, largest first'),
   missing: z.array(z.string()).describe('Model features the user object lacked, filled with the training median'),
   model: z.string(),
