@@ -27,6 +27,7 @@ export {
   saveModelFile,
   toModelFile,
 } from './model.js';
+export { SENTIMP_SPLIT, sentimpSplit } from './sentimp-split.js';
 export { lossAndGradient, type SoftmaxExample, type SoftmaxWeights, trainSoftmax } from './softmax.js';
 export { splitHashtag, tokenize } from './text.js';
 export {
