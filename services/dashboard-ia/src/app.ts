@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { loadBotModel } from '@castor/bot-detector';
 import { loadSentimentModel } from '@castor/sentiment-es';
 import {
   createServiceApp,
@@ -8,6 +9,7 @@ import {
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
 import type { DashboardConfig } from './config.js';
+import { botsRoutes } from './features/bots/bots.routes.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
@@ -58,6 +60,7 @@ export async function buildDashboardApp(
     log: app.log,
   });
 
+  await app.register(botsRoutes, { prefix: '/api/bots', model: loadBotModel() });
   await app.register(candidatesRoutes, {
     prefix: '/api/campaign/candidates',
     repository: new CandidatesRepository(app.pg),
