@@ -170,10 +170,10 @@ export function parseSentimp(csv: string): LabelledPost[] {
   });
 }
 
-/** SentiMP-21's sp_simple.csv: SENTIMP21_CSV, else the shared data folder beside the repository. */
+/** SentiMP-21's sp_simple.csv: SENTIMP21_CSV, else the copy this package keeps (data/sentimp21, CC BY-SA 4.0). */
 export function sentimpCsvPath(): string {
-  const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   return (
-    process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv')
+    process.env.SENTIMP21_CSV ??
+    join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'sentimp21', 'sp_simple.csv')
   );
 }

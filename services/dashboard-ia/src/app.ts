@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { loadBotModel } from '@castor/bot-detector';
 import { offlineSentimentProvider } from '@castor/sentiment-es';
 import {
   createServiceApp,
@@ -8,12 +9,14 @@ import {
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
 import type { DashboardConfig } from './config.js';
+import { botsRoutes } from './features/bots/bots.routes.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
 import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
 import { SentimentScores } from './features/sentiment/sentiment-scores.js';
+import { authorBotScorer } from './shared/author-bots.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
 
@@ -53,14 +56,16 @@ export async function buildDashboardApp(
 
   const posts = new PostStore(app.pg);
   const sentiment = await offlineSentimentProvider();
+  const botModel = loadBotModel();
   const scoring = new PostScoring({
     pool: app.pg,
     sentiment,
-    bots: undefined,
+    bots: authorBotScorer(botModel),
     batch: config.DASHBOARD_SCORING_BATCH,
     log: app.log,
   });
 
+  await app.register(botsRoutes, { prefix: '/api/bots', model: botModel });
   await app.register(candidatesRoutes, {
     prefix: '/api/campaign/candidates',
     repository: new CandidatesRepository(app.pg),
