@@ -12,6 +12,9 @@ import { CandidatesRepository } from './features/candidates/candidates.repositor
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
+import { TeamRepository } from './features/team/team.repository.js';
+import { teamRoutes } from './features/team/team.routes.js';
+import { TeamService } from './features/team/team.service.js';
 import { PostScoring, type PostSentimentScorer } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
 
@@ -31,7 +34,7 @@ export interface DashboardApp {
 
 /**
  * Builds dashboard-ia: the service kit (tokens verified locally with core's JWKS) plus the
- * followed candidates, post imports and the background analysis of what is stored.
+ * followed candidates, post imports, the background analysis of what is stored and the campaign team.
  */
 export async function buildDashboardApp(
   config: DashboardConfig,
@@ -71,6 +74,12 @@ export async function buildDashboardApp(
       limits: { maxPosts: config.DASHBOARD_IMPORT_MAX_POSTS, ...IMPORT_THREAD },
       onStored: () => scoring.kick(),
     }),
+  });
+
+  await app.register(teamRoutes, {
+    prefix: '/api/team',
+    team: new TeamService(new TeamRepository(app.pg)),
+    exportRate: config.RATE_LIMIT_DASHBOARD_READ,
   });
 
   // What an earlier run stored and did not score yet (it stopped midway) is scored now.
