@@ -16,6 +16,9 @@ import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
 import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
 import { SentimentScores } from './features/sentiment/sentiment-scores.js';
+import { TeamRepository } from './features/team/team.repository.js';
+import { teamRoutes } from './features/team/team.routes.js';
+import { TeamService } from './features/team/team.service.js';
 import { authorBotScorer } from './shared/author-bots.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
@@ -36,7 +39,7 @@ export interface DashboardApp {
 
 /**
  * Builds dashboard-ia: the service kit (tokens verified locally with core's JWKS) plus the
- * followed candidates, post imports and the background analysis of what is stored.
+ * followed candidates, post imports, the background analysis of what is stored and the campaign team.
  */
 export async function buildDashboardApp(
   config: DashboardConfig,
@@ -84,6 +87,11 @@ export async function buildDashboardApp(
   await app.register(sentimentRoutes, {
     prefix: '/api/sentiment',
     scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
+  });
+  await app.register(teamRoutes, {
+    prefix: '/api/team',
+    team: new TeamService(new TeamRepository(app.pg)),
+    exportRate: config.RATE_LIMIT_DASHBOARD_READ,
   });
 
   // What an earlier run stored and did not score yet (it stopped midway) is scored now.
