@@ -77,6 +77,14 @@ export interface ExportedPost {
   author_suspected_bot: boolean;
 }
 
+/** What the statement counts per interval besides the series' own figures (the totals are their sums). */
+interface BucketCounts {
+  all: number;
+  bots: number;
+  unscored: number;
+  engagement: number | string;
+}
+
 const HASHTAG_PATTERN = '#([[:alnum:]_]+)';
 /** Tokens of a query that must appear as written: "#CepedaPresidente", "@ABDELAESPRIELLA". */
 const LITERAL_TOKEN = /(?<![\p{L}\p{N}_])[#@][\p{L}\p{N}_]+/gu;
@@ -102,63 +110,71 @@ const SELECTIONS = {
 } as const;
 
 /**
- * Every figure of an analysis in one statement: the selection is read once (a materialised CTE)
- * and each aggregate is a pass over it in memory, the counts with FILTER clauses so bots left out
- * and bots counted come from the same pass. $4 excludeBots, $5 granularity, $6 top N.
+ * Every figure of an analysis in one statement: the selection is read once into a materialised
+ * CTE of narrow rows (no text; the top posts' texts are fetched by id) and each aggregate is a pass
+ * over it in memory, the counts with FILTER clauses so bots left out and bots counted come from
+ * the same pass. $4 excludeBots, $5 granularity, $6 top N.
  */
 function conversationStatement(selection: keyof typeof SELECTIONS): string {
+  // The denominator of the share of voice: every followed candidate's links in the period, an
+  // index-only count unless bots are left out (then each link's post says whether it is a bot's).
+  // An InitPlan in a CASE branch not taken is never run.
   const allCandidatesPosts =
     selection === 'candidate'
-      ? `(SELECT count(*)::int FROM post_candidates pc JOIN posts p ON p.id = pc.post_id
-           WHERE pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz
-             AND NOT ($4::boolean AND p.author_suspected_bot))`
+      ? `CASE WHEN $4::boolean
+           THEN (SELECT count(*)::int FROM post_candidates pc JOIN posts p ON p.id = pc.post_id
+                  WHERE pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz
+                    AND NOT p.author_suspected_bot)
+           ELSE (SELECT count(*)::int FROM post_candidates pc
+                  WHERE pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz) END`
       : 'NULL::int';
+  const keep = 'NOT ($4::boolean AND bot)';
   return `
     WITH selection AS MATERIALIZED (
-      SELECT p.id, p.author_id, p.posted_at, p.text, p.likes + p.reposts + p.replies + p.quotes AS engagement,
-             p.sentiment_label AS label, p.sentiment_score AS score, p.author_suspected_bot AS bot
-        FROM ${SELECTIONS[selection].source} WHERE ${SELECTIONS[selection].condition}),
-    kept AS (SELECT * FROM selection WHERE NOT ($4::boolean AND bot))
+      SELECT p.id, p.author_id, p.posted_at, p.likes + p.reposts + p.replies + p.quotes AS engagement,
+             p.sentiment_label AS label, p.author_suspected_bot AS bot,
+             -- The hashtags, read here so the rows kept in memory are narrow (no text).
+             CASE WHEN strpos(p.text, '#') > 0
+                  THEN ARRAY(SELECT DISTINCT lower(match[1]) FROM regexp_matches(p.text, '${HASHTAG_PATTERN}', 'g') AS match)
+             END AS tags
+        FROM ${SELECTIONS[selection].source} WHERE ${SELECTIONS[selection].condition})
+    , by_author AS MATERIALIZED (
+      SELECT author_id, count(*)::int AS posts, sum(engagement)::bigint AS engagement
+        FROM selection WHERE ${keep} GROUP BY author_id)
     SELECT
-      (SELECT json_build_object(
-                'all', count(*)::int,
-                'bots', count(*) FILTER (WHERE bot)::int,
-                'posts', count(*) FILTER (WHERE NOT ($4::boolean AND bot))::int,
-                'authors', count(DISTINCT author_id) FILTER (WHERE NOT ($4::boolean AND bot))::int,
-                'engagement', coalesce(sum(engagement) FILTER (WHERE NOT ($4::boolean AND bot)), 0)::bigint,
-                'positive', count(*) FILTER (WHERE NOT ($4::boolean AND bot) AND label = 'positive')::int,
-                'neutral', count(*) FILTER (WHERE NOT ($4::boolean AND bot) AND label = 'neutral')::int,
-                'negative', count(*) FILTER (WHERE NOT ($4::boolean AND bot) AND label = 'negative')::int,
-                'unscored', count(*) FILTER (WHERE NOT ($4::boolean AND bot) AND label IS NULL)::int)
-         FROM selection) AS totals,
+      -- Per interval, the counts before (all, bots) and after leaving bots out; the totals are their sums.
       (SELECT coalesce(json_agg(json_build_object(
-                'bucket', bucket, 'posts', posts, 'positive', positive, 'neutral', neutral,
-                'negative', negative, 'botPosts', bot_posts) ORDER BY bucket), '[]')
-         FROM (SELECT date_trunc($5::text, posted_at, 'UTC') AS bucket, count(*)::int AS posts,
-                      count(*) FILTER (WHERE label = 'positive')::int AS positive,
-                      count(*) FILTER (WHERE label = 'neutral')::int AS neutral,
-                      count(*) FILTER (WHERE label = 'negative')::int AS negative,
-                      count(*) FILTER (WHERE bot)::int AS bot_posts
-                 FROM kept GROUP BY 1) AS buckets) AS series,
+                'bucket', bucket, 'all', all_posts, 'bots', bots, 'posts', posts, 'positive', positive,
+                'neutral', neutral, 'negative', negative, 'unscored', unscored, 'botPosts', bot_posts,
+                'engagement', engagement) ORDER BY bucket), '[]')
+         FROM (SELECT date_trunc($5::text, posted_at, 'UTC') AS bucket, count(*)::int AS all_posts,
+                      count(*) FILTER (WHERE bot)::int AS bots,
+                      count(*) FILTER (WHERE ${keep})::int AS posts,
+                      count(*) FILTER (WHERE ${keep} AND label = 'positive')::int AS positive,
+                      count(*) FILTER (WHERE ${keep} AND label = 'neutral')::int AS neutral,
+                      count(*) FILTER (WHERE ${keep} AND label = 'negative')::int AS negative,
+                      count(*) FILTER (WHERE ${keep} AND label IS NULL)::int AS unscored,
+                      count(*) FILTER (WHERE ${keep} AND bot)::int AS bot_posts,
+                      coalesce(sum(engagement) FILTER (WHERE ${keep}), 0)::bigint AS engagement
+                 FROM selection GROUP BY 1) AS buckets) AS series,
+      (SELECT count(*)::int FROM by_author) AS authors,
       (SELECT coalesce(json_agg(json_build_object(
-                'id', t.id, 'text', t.text, 'authorId', t.author_id, 'authorUsername', a.username,
+                'id', t.id, 'text', p.text, 'authorId', t.author_id, 'authorUsername', a.username,
                 'postedAt', t.posted_at, 'engagement', t.engagement, 'sentiment', t.label,
-                'sentimentScore', t.score, 'suspectedBot', t.bot)
+                'sentimentScore', p.sentiment_score, 'suspectedBot', t.bot)
                 ORDER BY t.engagement DESC, t.posted_at DESC, t.id), '[]')
-         FROM (SELECT * FROM kept ORDER BY engagement DESC, posted_at DESC, id LIMIT $6::int) AS t
-         JOIN authors a ON a.id = t.author_id) AS top_posts,
+         FROM (SELECT * FROM selection WHERE ${keep} ORDER BY engagement DESC, posted_at DESC, id LIMIT $6::int) AS t
+         JOIN posts p ON p.id = t.id JOIN authors a ON a.id = t.author_id) AS top_posts,
       (SELECT coalesce(json_agg(json_build_object(
                 'id', t.author_id, 'username', a.username, 'posts', t.posts, 'engagement', t.engagement,
                 'botLikelihood', a.bot_likelihood, 'suspectedBot', coalesce(a.bot_suspected, false))
                 ORDER BY t.posts DESC, t.engagement DESC, t.author_id), '[]')
-         FROM (SELECT author_id, count(*)::int AS posts, sum(engagement)::bigint AS engagement FROM kept
-                GROUP BY author_id ORDER BY posts DESC, engagement DESC, author_id LIMIT $6::int) AS t
+         FROM (SELECT * FROM by_author ORDER BY posts DESC, engagement DESC, author_id LIMIT $6::int) AS t
          JOIN authors a ON a.id = t.author_id) AS top_authors,
       (SELECT coalesce(json_agg(json_build_object('tag', tag, 'posts', posts) ORDER BY posts DESC, tag), '[]')
-         FROM (SELECT lower(match[1]) AS tag, count(DISTINCT kept.id)::int AS posts
-                 FROM kept, regexp_matches(kept.text, '${HASHTAG_PATTERN}', 'g') AS match
-                WHERE strpos(kept.text, '#') > 0
-                GROUP BY 1 ORDER BY posts DESC, tag LIMIT $6::int) AS tags) AS topics,
+         FROM (SELECT tag, count(*)::int AS posts FROM selection, unnest(tags) AS tag
+                WHERE ${keep} AND tags IS NOT NULL
+                GROUP BY tag ORDER BY posts DESC, tag LIMIT $6::int) AS counted) AS topics,
       ${allCandidatesPosts} AS all_candidates_posts`;
 }
 
@@ -218,8 +234,8 @@ export class MediaRepository {
       options.top,
     ];
     const { rows } = await this.pool.query<{
-      totals: ConversationRow['totals'];
-      series: ConversationRow['series'];
+      series: Array<ConversationRow['series'][number] & BucketCounts>;
+      authors: number;
       top_posts: ConversationRow['topPosts'];
       top_authors: ConversationRow['topAuthors'];
       topics: ConversationRow['topics'];
@@ -231,13 +247,38 @@ export class MediaRepository {
     );
     const row = rows[0];
     if (!row) throw new Error('the conversation statement returned no row');
+    const totals = {
+      all: 0,
+      bots: 0,
+      posts: 0,
+      authors: row.authors,
+      engagement: 0,
+      positive: 0,
+      neutral: 0,
+      negative: 0,
+      unscored: 0,
+    };
+    for (const point of row.series) {
+      totals.all += point.all;
+      totals.bots += point.bots;
+      totals.posts += point.posts;
+      totals.engagement += Number(point.engagement);
+      totals.positive += point.positive;
+      totals.neutral += point.neutral;
+      totals.negative += point.negative;
+      totals.unscored += point.unscored;
+    }
     return {
-      totals: { ...row.totals, engagement: Number(row.totals.engagement) },
-      series: row.series,
-      topPosts: row.top_posts.map((post) => ({
-        ...post,
-        postedAt: new Date(post.postedAt).toISOString(),
+      totals,
+      series: row.series.map(({ bucket, posts, positive, neutral, negative, botPosts }) => ({
+        bucket,
+        posts,
+        positive,
+        neutral,
+        negative,
+        botPosts,
       })),
+      topPosts: row.top_posts.map((post) => ({ ...post, postedAt: new Date(post.postedAt).toISOString() })),
       topAuthors: row.top_authors.map((author) => ({ ...author, engagement: Number(author.engagement) })),
       topics: row.topics,
       allCandidatesPosts: row.all_candidates_posts,
