@@ -237,24 +237,29 @@ async function seed(
     });
   }
   const BATCH = 20_000;
-  await withTransaction(pool, (client) => store.save(client, authors, []));
-  for (let start = 0; start < posts.length; start += BATCH) {
-    await withTransaction(pool, (client) => store.save(client, [], posts.slice(start, start + BATCH)));
-  }
-  // Every post scored and one author in twenty a suspected bot, as the background analysis leaves them.
-  await pool.query(
-    `UPDATE posts SET sentiment_label = (ARRAY['negative', 'neutral', 'positive'])[1 + abs(hashtext(id)) % 3],
-                      sentiment_score = (abs(hashtext(id)) % 1000) / 1000.0, sentiment_model = 'bench@1'`,
-  );
-  await pool.query(
-    `UPDATE authors SET bot_likelihood = (abs(hashtext(id)) % 100) / 100.0, bot_suspected = abs(hashtext(id)) % 20 = 0`,
-  );
-  await pool.query(
-    'UPDATE posts SET author_suspected_bot = true FROM authors a WHERE a.id = posts.author_id AND a.bot_suspected',
-  );
-  await pool.query('VACUUM ANALYZE posts');
-  await pool.query('VACUUM ANALYZE post_candidates');
-  await pool.query('VACUUM ANALYZE authors');
+  const save = (someAuthors: IncomingAuthor[], somePosts: IncomingPost[]) =>
+    withTransaction(pool, async (client) => {
+      await client.query('SET LOCAL statement_timeout = 0');
+      await store.save(client, someAuthors, somePosts);
+    });
+  await save(authors, []);
+  for (let start = 0; start < posts.length; start += BATCH) await save([], posts.slice(start, start + BATCH));
+  // Every post scored and one author in twenty a suspected bot, as the background analysis leaves
+  // them; in one transaction without the service's statement timeout (100,000 rows on a busy box).
+  await withTransaction(pool, async (client) => {
+    await client.query('SET LOCAL statement_timeout = 0');
+    await client.query(
+      `UPDATE posts SET sentiment_label = (ARRAY['negative', 'neutral', 'positive'])[1 + abs(hashtext(id)) % 3],
+                        sentiment_score = (abs(hashtext(id)) % 1000) / 1000.0, sentiment_model = 'bench@1'`,
+    );
+    await client.query(
+      `UPDATE authors SET bot_likelihood = (abs(hashtext(id)) % 100) / 100.0, bot_suspected = abs(hashtext(id)) % 20 = 0`,
+    );
+    await client.query(
+      'UPDATE posts SET author_suspected_bot = true FROM authors a WHERE a.id = posts.author_id AND a.bot_suspected',
+    );
+    await client.query('ANALYZE posts, post_candidates, authors');
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
