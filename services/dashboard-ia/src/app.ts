@@ -9,11 +9,19 @@ import {
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
 import type { DashboardConfig } from './config.js';
+import { OfflineSummaryWriter } from './domain/analysis-summary.js';
 import { botsRoutes } from './features/bots/bots.routes.js';
+import { CampaignRepository } from './features/campaign/campaign.repository.js';
+import { campaignRoutes } from './features/campaign/campaign.routes.js';
+import { CampaignService } from './features/campaign/campaign.service.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
+import { AnalysesRepository } from './features/media/analyses.repository.js';
+import { MediaRepository } from './features/media/media.repository.js';
+import { mediaRoutes } from './features/media/media.routes.js';
+import { MediaService } from './features/media/media.service.js';
 import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
 import { SentimentScores } from './features/sentiment/sentiment-scores.js';
 import { TeamRepository } from './features/team/team.repository.js';
@@ -92,6 +100,17 @@ export async function buildDashboardApp(
     prefix: '/api/team',
     team: new TeamService(new TeamRepository(app.pg)),
     exportRate: config.RATE_LIMIT_DASHBOARD_READ,
+  });
+  const analyses = new AnalysesRepository(app.pg);
+  const media = new MediaService(new MediaRepository(app.pg), analyses, new OfflineSummaryWriter());
+  await app.register(mediaRoutes, { prefix: '/api/media', media, rate: config.RATE_LIMIT_DASHBOARD_READ });
+  await app.register(campaignRoutes, {
+    prefix: '/api/campaign',
+    rate: config.RATE_LIMIT_DASHBOARD_READ,
+    campaign: new CampaignService(new CampaignRepository(app.pg), {
+      conversation: (request) => media.conversation(request),
+      record: (entry) => analyses.record(entry),
+    }),
   });
 
   // What an earlier run stored and did not score yet (it stopped midway) is scored now.
