@@ -100,6 +100,11 @@ export class PostScoring {
         [ids, labels, values, model],
       );
       await client.query(
+        `UPDATE post_candidates SET sentiment_label = u.label
+           FROM unnest($1::text[], $2::text[]) AS u(id, label) WHERE post_candidates.post_id = u.id`,
+        [ids, labels],
+      );
+      await client.query(
         `INSERT INTO sentiment_scores (post_id, model, version, label, score)
          SELECT u.id, $4, $5, u.label, u.score FROM unnest($1::text[], $2::text[], $3::real[]) AS u(id, label, score)
          ON CONFLICT (post_id, model, version) DO UPDATE SET label = EXCLUDED.label, score = EXCLUDED.score, scored_at = now()`,
@@ -141,6 +146,12 @@ export class PostScoring {
         `UPDATE posts SET author_suspected_bot = u.suspected
            FROM unnest($1::text[], $2::boolean[]) AS u(id, suspected)
           WHERE posts.author_id = u.id AND posts.author_suspected_bot IS DISTINCT FROM u.suspected`,
+        [ids, suspected],
+      );
+      await client.query(
+        `UPDATE post_candidates SET author_suspected_bot = u.suspected
+           FROM unnest($1::text[], $2::boolean[]) AS u(id, suspected)
+          WHERE post_candidates.author_id = u.id AND post_candidates.author_suspected_bot IS DISTINCT FROM u.suspected`,
         [ids, suspected],
       );
       return rows.length;

@@ -48,6 +48,13 @@ const CHUNK = 5_000;
 
 export const textHash = (text: string) => createHash('sha256').update(text).digest('base64url');
 
+const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
+
+/** A post's distinct hashtags, lower case as written (accents kept, for display), without '#'. */
+export function hashtagsAsWritten(text: string): string[] {
+  return [...new Set([...text.matchAll(HASHTAG)].map((match) => (match[1] as string).toLowerCase()))];
+}
+
 /**
  * Writes posts and their authors from X or an import, in the caller's transaction, by `unnest` (one
  * statement per 5,000 rows), and links each post to the candidates its text matches. A post already
@@ -138,12 +145,13 @@ export class PostStore {
   /** Inserts new posts (the author's bot flag copied onto them) and refreshes the counts of known ones; returns how many were new. */
   private async upsertPosts(client: pg.PoolClient, posts: readonly IncomingPost[]): Promise<number> {
     const { rows } = await client.query<{ inserted: boolean }>(
-      `INSERT INTO posts (id, author_id, text, posted_at, lang, likes, reposts, replies, quotes, source, text_hash, author_suspected_bot)
+      `INSERT INTO posts (id, author_id, text, posted_at, lang, likes, reposts, replies, quotes, source, text_hash,
+                          author_suspected_bot, hashtags)
        SELECT u.id, u.author_id, u.text, u.posted_at, u.lang, u.likes, u.reposts, u.replies, u.quotes, u.source, u.text_hash,
-              COALESCE(a.bot_suspected, false)
+              COALESCE(a.bot_suspected, false), string_to_array(NULLIF(u.hashtags, ''), ' ')
          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::int[], $8::int[],
-                     $9::int[], $10::text[], $11::text[])
-              AS u(id, author_id, text, posted_at, lang, likes, reposts, replies, quotes, source, text_hash)
+                     $9::int[], $10::text[], $11::text[], $12::text[])
+              AS u(id, author_id, text, posted_at, lang, likes, reposts, replies, quotes, source, text_hash, hashtags)
          LEFT JOIN authors a ON a.id = u.author_id
        ON CONFLICT (id) DO UPDATE SET
          likes = EXCLUDED.likes, reposts = EXCLUDED.reposts, replies = EXCLUDED.replies, quotes = EXCLUDED.quotes
@@ -160,7 +168,16 @@ export class PostStore {
         posts.map((p) => p.quotes),
         posts.map((p) => p.source),
         posts.map((p) => textHash(p.text)),
+        // A post's hashtags as one space-separated string: unnest cannot carry an array per row.
+        posts.map((p) => hashtagsAsWritten(p.text).join(' ')),
       ],
+    );
+    // The candidates' copies of a known post's engagement follow its fresh counts.
+    await client.query(
+      `UPDATE post_candidates pc SET engagement = u.engagement
+         FROM unnest($1::text[], $2::int[]) AS u(id, engagement)
+        WHERE pc.post_id = u.id AND pc.engagement <> u.engagement`,
+      [posts.map((p) => p.id), posts.map((p) => p.likes + p.reposts + p.replies + p.quotes)],
     );
     return rows.filter((row) => row.inserted).length;
   }
@@ -173,26 +190,27 @@ export class PostStore {
     byCandidate: Map<string, number>,
   ): Promise<void> {
     const candidateIds: string[] = [];
-    const postedAt: string[] = [];
     const postIds: string[] = [];
     for (const post of posts) {
       const found = matcher.match({ text: post.text, authorUsername: usernames.get(post.authorId) ?? '' });
       for (const id of post.candidateIds) found.add(id);
       for (const id of found) {
         candidateIds.push(id);
-        postedAt.push(post.postedAt.toISOString());
         postIds.push(post.id);
       }
     }
     if (postIds.length === 0) return;
     const { rows } = await client.query<{ candidate_id: string; links: number }>(
       `WITH linked AS (
-         INSERT INTO post_candidates (candidate_id, posted_at, post_id)
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[])
+         INSERT INTO post_candidates (candidate_id, posted_at, post_id, author_id, engagement, sentiment_label,
+                                      author_suspected_bot, hashtags)
+         SELECT u.candidate_id, p.posted_at, p.id, p.author_id, p.likes + p.reposts + p.replies + p.quotes,
+                p.sentiment_label, p.author_suspected_bot, p.hashtags
+           FROM unnest($1::uuid[], $2::text[]) AS u(candidate_id, post_id) JOIN posts p ON p.id = u.post_id
          ON CONFLICT DO NOTHING
          RETURNING candidate_id)
        SELECT candidate_id, count(*)::int AS links FROM linked GROUP BY candidate_id`,
-      [candidateIds, postedAt, postIds],
+      [candidateIds, postIds],
     );
     for (const row of rows) byCandidate.set(row.candidate_id, (byCandidate.get(row.candidate_id) ?? 0) + row.links);
   }

@@ -32,8 +32,8 @@ const COUNTS = (keep: string) => `json_build_object(
 
 /**
  * Every followed candidate's counts over the period and the previous one, in one statement: the
- * links of both periods are read once (post_candidates in posted_at order per candidate, joined to
- * posts by id), grouped by candidate and period with FILTER clauses, and the series of the
+ * links of both periods are read once (post_candidates in posted_at order per candidate, each link
+ * carrying what is counted), grouped by candidate and period with FILTER clauses, and the series of the
  * candidates compared is a second pass over the same rows. $1 previous period's start, $2 the
  * period's start, $3 its end, $4 excludeBots, $5 granularity, $6 the candidates in the series.
  */
@@ -41,13 +41,11 @@ const CANDIDATES_CONVERSATION = {
   name: 'dashboard-campaign-candidates-conversation',
   text: `
     WITH links AS MATERIALIZED (
-      SELECT pc.candidate_id, pc.posted_at, pc.posted_at >= $2::timestamptz AS current, p.author_id,
-             p.likes + p.reposts + p.replies + p.quotes AS engagement, p.sentiment_label AS label,
-             p.author_suspected_bot AS bot
+      SELECT pc.candidate_id, pc.posted_at, pc.posted_at >= $2::timestamptz AS current, pc.author_id,
+             pc.engagement, pc.sentiment_label AS label, pc.author_suspected_bot AS bot
         FROM candidates c
         JOIN post_candidates pc ON pc.candidate_id = c.id
-                               AND pc.posted_at >= $1::timestamptz AND pc.posted_at < $3::timestamptz
-        JOIN posts p ON p.id = pc.post_id)
+                               AND pc.posted_at >= $1::timestamptz AND pc.posted_at < $3::timestamptz)
     SELECT
       (SELECT coalesce(json_agg(json_build_object('candidateId', candidate_id, 'current', current, 'counts', counts)), '[]')
          FROM (SELECT candidate_id, current, ${COUNTS('NOT ($4::boolean AND bot)')} AS counts

@@ -85,29 +85,37 @@ interface BucketCounts {
   engagement: number | string;
 }
 
-const HASHTAG_PATTERN = '#([[:alnum:]_]+)';
 /** Tokens of a query that must appear as written: "#CepedaPresidente", "@ABDELAESPRIELLA". */
 const LITERAL_TOKEN = /(?<![\p{L}\p{N}_])[#@][\p{L}\p{N}_]+/gu;
 
 /**
  * The selection, by index: a candidate's posts are one range of post_candidates' primary key
- * (candidate, posted_at) joined to posts by id; a query is the GIN full-text index with the period
- * and, for a #hashtag or @account, a recheck that the token is written as such (the parser drops
- * '#' and '@'). $1 candidate id or query, $2 from, $3 to, $7 the query's literal tokens.
+ * (candidate, posted_at), whose rows carry what is counted (no join); a query is the GIN full-text
+ * index with the period and, for a #hashtag or @account, a recheck that the token is written as
+ * such (the parser drops '#' and '@'). $1 candidate id or query, $2 from, $3 to, $7 the query's
+ * literal tokens. `figures` are the narrow columns the statement counts; the export reads `source`.
  */
 const SELECTIONS = {
   candidate: {
+    figures: `SELECT pc.post_id AS id, pc.author_id, pc.posted_at, pc.engagement, pc.sentiment_label AS label,
+                     pc.author_suspected_bot AS bot, pc.hashtags AS tags
+                FROM post_candidates pc
+               WHERE pc.candidate_id = $1::uuid AND pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz`,
     source: 'post_candidates pc JOIN posts p ON p.id = pc.post_id',
     condition: 'pc.candidate_id = $1::uuid AND pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz',
   },
   query: {
+    figures: '',
     source: 'posts p',
     condition: `to_tsvector('spanish', p.text) @@ websearch_to_tsquery('spanish', $1::text)
                 AND p.posted_at >= $2::timestamptz AND p.posted_at < $3::timestamptz
                 AND NOT EXISTS (SELECT 1 FROM unnest($7::text[]) AS literal(token)
                                  WHERE strpos(lower(p.text), literal.token) = 0)`,
   },
-} as const;
+};
+SELECTIONS.query.figures = `SELECT p.id, p.author_id, p.posted_at, p.likes + p.reposts + p.replies + p.quotes AS engagement,
+                                   p.sentiment_label AS label, p.author_suspected_bot AS bot, p.hashtags AS tags
+                              FROM posts p WHERE ${SELECTIONS.query.condition}`;
 
 /**
  * Every figure of an analysis in one statement: the selection is read once into a materialised
@@ -116,28 +124,16 @@ const SELECTIONS = {
  * the same pass. $4 excludeBots, $5 granularity, $6 top N.
  */
 function conversationStatement(selection: keyof typeof SELECTIONS): string {
-  // The denominator of the share of voice: every followed candidate's links in the period, an
-  // index-only count unless bots are left out (then each link's post says whether it is a bot's).
-  // An InitPlan in a CASE branch not taken is never run.
+  // The denominator of the share of voice: every followed candidate's links in the period.
   const allCandidatesPosts =
     selection === 'candidate'
-      ? `CASE WHEN $4::boolean
-           THEN (SELECT count(*)::int FROM post_candidates pc JOIN posts p ON p.id = pc.post_id
-                  WHERE pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz
-                    AND NOT p.author_suspected_bot)
-           ELSE (SELECT count(*)::int FROM post_candidates pc
-                  WHERE pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz) END`
+      ? `(SELECT count(*)::int FROM post_candidates pc
+           WHERE pc.posted_at >= $2::timestamptz AND pc.posted_at < $3::timestamptz
+             AND NOT ($4::boolean AND pc.author_suspected_bot))`
       : 'NULL::int';
   const keep = 'NOT ($4::boolean AND bot)';
   return `
-    WITH selection AS MATERIALIZED (
-      SELECT p.id, p.author_id, p.posted_at, p.likes + p.reposts + p.replies + p.quotes AS engagement,
-             p.sentiment_label AS label, p.author_suspected_bot AS bot,
-             -- The hashtags, read here so the rows kept in memory are narrow (no text).
-             CASE WHEN strpos(p.text, '#') > 0
-                  THEN ARRAY(SELECT DISTINCT lower(match[1]) FROM regexp_matches(p.text, '${HASHTAG_PATTERN}', 'g') AS match)
-             END AS tags
-        FROM ${SELECTIONS[selection].source} WHERE ${SELECTIONS[selection].condition})
+    WITH selection AS MATERIALIZED (${SELECTIONS[selection].figures})
     , by_author AS MATERIALIZED (
       SELECT author_id, count(*)::int AS posts, sum(engagement)::bigint AS engagement
         FROM selection WHERE ${keep} GROUP BY author_id)

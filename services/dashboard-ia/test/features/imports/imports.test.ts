@@ -86,6 +86,17 @@ describe('POST /api/media/import', () => {
     expect(bots.rows[0]).toEqual({ n: 3, model: 'castor-bots' });
     const unscored = await service.app.pg.query('SELECT count(*)::int AS n FROM authors WHERE bot_likelihood IS NULL');
     expect(unscored.rows[0].n).toBe(0);
+    // The candidates' links carry what the analyses count, kept in step with the post and its author.
+    const links = await service.app.pg.query(
+      `SELECT pc.post_id, pc.sentiment_label = p.sentiment_label AS same_label,
+              pc.author_suspected_bot = p.author_suspected_bot AS same_flag,
+              pc.engagement = p.likes + p.reposts + p.replies + p.quotes AS same_engagement, pc.hashtags
+         FROM post_candidates pc JOIN posts p ON p.id = pc.post_id ORDER BY pc.post_id`,
+    );
+    expect(links.rows).toHaveLength(4);
+    for (const link of links.rows)
+      expect(link).toMatchObject({ same_label: true, same_flag: true, same_engagement: true });
+    expect(links.rows.find((link) => link.post_id === '2')?.hashtags).toEqual(['cepedapresidente']);
 
     const again = await send(csv);
     expect(again.statusCode).toBe(200);
@@ -119,6 +130,8 @@ describe('POST /api/media/import', () => {
     });
     const { rows } = await service.app.pg.query<{ likes: number }>("SELECT likes FROM posts WHERE id = '4'");
     expect(rows[0]?.likes).toBe(9);
+    const link = await service.app.pg.query("SELECT engagement FROM post_candidates WHERE post_id = '1'");
+    expect(link.rows[0]?.engagement).toBe(3);
   });
 
   it('refuses a bad line with its number and stores nothing of that file', async () => {

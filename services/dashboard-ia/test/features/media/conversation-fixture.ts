@@ -128,6 +128,11 @@ export async function importConversation(
   await service.app.pg.query(
     'UPDATE posts SET author_suspected_bot = a.bot_suspected FROM authors a WHERE a.id = posts.author_id',
   );
+  // The candidates' links carry the post's label and flag, as the background scoring keeps them.
+  await service.app.pg.query(
+    `UPDATE post_candidates pc SET sentiment_label = p.sentiment_label, author_suspected_bot = p.author_suspected_bot
+       FROM posts p WHERE p.id = pc.post_id`,
+  );
 }
 
 /** What the analysis of `posts` (already selected) should say, derived from the fixture. */
