@@ -11,6 +11,16 @@ export const dashboardEnvSchema = z.object({
   DASHBOARD_SCORING_BATCH: envInt(2_000, 10, 100_000).describe(
     'Posts (and authors) scored per step by the background analysis after an import or a read from X',
   ),
+  DASHBOARD_SPIKE_CHECK_MS: envInt(300_000, 1_000, 86_400_000).describe(
+    'How often spike alerts are checked besides after each scoring pass (milliseconds)',
+  ),
+  DASHBOARD_TREND_MIN_Z: z.coerce
+    .number()
+    .min(1)
+    .max(20)
+    .default(3)
+    .describe('The z-score (Anscombe-transformed counts against the smoothed baseline) a trend must reach'),
+  DASHBOARD_TREND_MIN_AUTHORS: envInt(5, 1, 10_000).describe('Distinct authors (bots left out) a trend needs'),
   RATE_LIMIT_DASHBOARD_READ: envRate('3000/minute').describe(
     'Budget per signed-in user for the analyses, trends and exports',
   ),
