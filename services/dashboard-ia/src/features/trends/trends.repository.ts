@@ -23,7 +23,7 @@ export interface NewSpikeAlert {
 }
 
 const SPIKE_COLUMNS = `s.id, s.kind, s.term, c.slug AS candidate, s."window",
-  s.window_start AS "windowStart", s.volume, s.baseline, s.z_score AS "zScore", s.authors, s.detected_at AS "detectedAt"`;
+  s.window_start AS "windowStart", s.volume, s.baseline, s.z_score AS "zScore", s.authors, s.created_at AS "detectedAt"`;
 
 interface SpikeRow extends Omit<SpikeAlert, 'windowStart' | 'detectedAt'> {
   windowStart: Date;
@@ -119,7 +119,7 @@ export class TrendsRepository {
     const { rows } = await this.pool.query<SpikeRow>(
       `SELECT ${SPIKE_COLUMNS} FROM spike_alerts s LEFT JOIN candidates c ON c.id = s.candidate_id
         WHERE $1::uuid IS NULL OR s.candidate_id = $1
-        ORDER BY s.detected_at DESC, s.z_score DESC LIMIT $2`,
+        ORDER BY s.created_at DESC, s.z_score DESC LIMIT $2`,
       [candidateId, limit],
     );
     return rows.map(toSpike);
