@@ -81,7 +81,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set([
 
 const MIN_WORD_LENGTH = 3;
 const DIGITS = /^\p{N}+$/u;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[ -~\s]*$/;
 /**
  * On folded text: URLs and mentions (dropped), hashtags, words, and what breaks a phrase (punctuation,
  * line breaks, emoji: anything else between two words but spaces). One pass of one plain regex:
