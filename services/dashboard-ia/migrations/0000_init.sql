@@ -84,6 +84,11 @@ CREATE TABLE "post_candidates" (
 	"candidate_id" uuid NOT NULL,
 	"posted_at" timestamp with time zone NOT NULL,
 	"post_id" text NOT NULL,
+	"author_id" text NOT NULL,
+	"engagement" integer DEFAULT 0 NOT NULL,
+	"sentiment_label" text,
+	"author_suspected_bot" boolean DEFAULT false NOT NULL,
+	"hashtags" text[],
 	CONSTRAINT "post_candidates_candidate_id_posted_at_post_id_pk" PRIMARY KEY("candidate_id","posted_at","post_id")
 );
 --> statement-breakpoint
@@ -113,6 +118,7 @@ CREATE TABLE "posts" (
 	"sentiment_score" real,
 	"sentiment_model" text,
 	"author_suspected_bot" boolean DEFAULT false NOT NULL,
+	"hashtags" text[],
 	"ingested_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "posts_source_check" CHECK (source IN ('x', 'import')),
 	CONSTRAINT "posts_sentiment_label_check" CHECK (sentiment_label IN ('negative', 'neutral', 'positive'))
@@ -152,6 +158,7 @@ CREATE TABLE "spike_alerts" (
 	"candidate_id" uuid,
 	"kind" text NOT NULL,
 	"term" text NOT NULL,
+	"window" text NOT NULL,
 	"window_start" timestamp with time zone NOT NULL,
 	"volume" integer NOT NULL,
 	"baseline" real NOT NULL,
@@ -202,15 +209,20 @@ ALTER TABLE "team_tasks" ADD CONSTRAINT "team_tasks_owner_id_team_members_id_fk"
 ALTER TABLE "spike_alerts" ADD CONSTRAINT "spike_alerts_candidate_id_candidates_id_fk" FOREIGN KEY ("candidate_id") REFERENCES "public"."candidates"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "x_refresh_jobs" ADD CONSTRAINT "x_refresh_jobs_query_id_tracked_queries_id_fk" FOREIGN KEY ("query_id") REFERENCES "public"."tracked_queries"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "analyses_created_idx" ON "analyses" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "analyses_requested_by_created_idx" ON "analyses" USING btree ("requested_by","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE UNIQUE INDEX "candidates_slug_key" ON "candidates" USING btree ("slug");--> statement-breakpoint
 CREATE UNIQUE INDEX "tracked_queries_candidate_kind_value_key" ON "tracked_queries" USING btree ("candidate_id","kind","value");--> statement-breakpoint
 CREATE INDEX "tracked_queries_active_idx" ON "tracked_queries" USING btree ("active");--> statement-breakpoint
 CREATE INDEX "authors_unscored_idx" ON "authors" USING btree ("id") WHERE bot_likelihood IS NULL;--> statement-breakpoint
 CREATE INDEX "post_candidates_post_idx" ON "post_candidates" USING btree ("post_id");--> statement-breakpoint
+CREATE INDEX "post_candidates_author_idx" ON "post_candidates" USING btree ("author_id");--> statement-breakpoint
+CREATE INDEX "post_candidates_posted_at_idx" ON "post_candidates" USING btree ("posted_at");--> statement-breakpoint
 CREATE INDEX "posts_posted_at_idx" ON "posts" USING btree ("posted_at");--> statement-breakpoint
 CREATE INDEX "posts_author_idx" ON "posts" USING btree ("author_id");--> statement-breakpoint
 CREATE INDEX "posts_unscored_idx" ON "posts" USING btree ("posted_at") WHERE sentiment_label IS NULL;--> statement-breakpoint
+CREATE INDEX "posts_text_search_idx" ON "posts" USING gin (to_tsvector('spanish', "text"));--> statement-breakpoint
 CREATE INDEX "team_tasks_owner_idx" ON "team_tasks" USING btree ("owner_id");--> statement-breakpoint
 CREATE INDEX "spike_alerts_detected_idx" ON "spike_alerts" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "spike_alerts_term_idx" ON "spike_alerts" USING btree ("term","kind","window","window_start");--> statement-breakpoint
 CREATE INDEX "x_reads_day_idx" ON "x_reads" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "x_refresh_jobs_due_idx" ON "x_refresh_jobs" USING btree ("due_at");

@@ -10,6 +10,7 @@ import {
 } from '@castor/service-kit';
 import type { DashboardConfig } from './config.js';
 import { OfflineSummaryWriter } from './domain/analysis-summary.js';
+import { DEFAULT_TREND_RULE } from './domain/trends.js';
 import { botsRoutes } from './features/bots/bots.routes.js';
 import { CampaignRepository } from './features/campaign/campaign.repository.js';
 import { campaignRoutes } from './features/campaign/campaign.routes.js';
@@ -27,6 +28,10 @@ import { SentimentScores } from './features/sentiment/sentiment-scores.js';
 import { TeamRepository } from './features/team/team.repository.js';
 import { teamRoutes } from './features/team/team.routes.js';
 import { TeamService } from './features/team/team.service.js';
+import { SpikeDetector } from './features/trends/spike-detector.js';
+import { TrendsRepository } from './features/trends/trends.repository.js';
+import { trendsRoutes } from './features/trends/trends.routes.js';
+import { TrendsService } from './features/trends/trends.service.js';
 import { authorBotScorer } from './shared/author-bots.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
@@ -36,6 +41,8 @@ export const SERVICE_VERSION = '0.1.0';
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
 
 const MB = 1_048_576;
+/** An import's scoring batches within this make one spike check. */
+const SPIKE_DEBOUNCE_MS = 1_000;
 /** Heap and time one import's parsing thread may use (a 64 MB CSV parses in ~3 s with ~400 MB). */
 const IMPORT_THREAD = { heapMb: 512, timeoutMs: 120_000 };
 
@@ -43,6 +50,8 @@ export interface DashboardApp {
   app: ServiceApp;
   posts: PostStore;
   scoring: PostScoring;
+  trends: TrendsService;
+  spikes: SpikeDetector;
 }
 
 /**
@@ -68,18 +77,40 @@ export async function buildDashboardApp(
   const posts = new PostStore(app.pg);
   const sentiment = await offlineSentimentProvider();
   const botModel = loadBotModel();
+  const trendsRepository = new TrendsRepository(app.pg);
+  const trends = new TrendsService(trendsRepository, {
+    minZ: config.DASHBOARD_TREND_MIN_Z,
+    minAuthors: config.DASHBOARD_TREND_MIN_AUTHORS,
+    smoothing: DEFAULT_TREND_RULE.smoothing,
+  });
+  const spikes = new SpikeDetector({
+    pool: app.pg,
+    trends,
+    repository: trendsRepository,
+    metrics: app.metrics,
+    log: app.log,
+    checkEveryMs: config.DASHBOARD_SPIKE_CHECK_MS,
+    debounceMs: SPIKE_DEBOUNCE_MS,
+  });
   const scoring = new PostScoring({
     pool: app.pg,
     sentiment,
     bots: authorBotScorer(botModel),
     batch: config.DASHBOARD_SCORING_BATCH,
     log: app.log,
+    onScored: () => spikes.request(),
   });
 
   await app.register(botsRoutes, { prefix: '/api/bots', model: botModel });
   await app.register(candidatesRoutes, {
     prefix: '/api/campaign/candidates',
     repository: new CandidatesRepository(app.pg),
+  });
+  await app.register(trendsRoutes, {
+    prefix: '/api/campaign',
+    trends,
+    repository: trendsRepository,
+    rate: config.RATE_LIMIT_DASHBOARD_READ,
   });
   await app.register(importsRoutes, {
     prefix: '/api/media',
@@ -114,7 +145,13 @@ export async function buildDashboardApp(
   });
 
   // What an earlier run stored and did not score yet (it stopped midway) is scored now.
-  app.addHook('onReady', async () => scoring.kick());
-  app.addHook('onClose', async () => scoring.idle());
-  return { app, posts, scoring };
+  app.addHook('onReady', async () => {
+    scoring.kick();
+    spikes.start();
+  });
+  app.addHook('onClose', async () => {
+    await scoring.idle();
+    await spikes.stop();
+  });
+  return { app, posts, scoring, trends, spikes };
 }

@@ -14,6 +14,16 @@ export const dashboardEnvSchema = z.object({
   CACHE_TTL_SENTIMENT: envInt(604_800, 1, 2_592_000).describe(
     "Seconds a text's sentiment score stays cached for POST /api/sentiment/score (per model and version)",
   ),
+  DASHBOARD_SPIKE_CHECK_MS: envInt(300_000, 1_000, 86_400_000).describe(
+    'How often spike alerts are checked besides after each scoring pass (milliseconds)',
+  ),
+  DASHBOARD_TREND_MIN_Z: z.coerce
+    .number()
+    .min(1)
+    .max(20)
+    .default(3)
+    .describe('The z-score (Anscombe-transformed counts against the smoothed baseline) a trend must reach'),
+  DASHBOARD_TREND_MIN_AUTHORS: envInt(5, 1, 10_000).describe('Distinct authors (bots left out) a trend needs'),
   RATE_LIMIT_DASHBOARD_READ: envRate('3000/minute').describe(
     'Budget per signed-in user for the analyses, trends and exports',
   ),

@@ -5,6 +5,7 @@ import { candidateSlugSchema } from './candidates.js';
 
 export const TREND_KINDS = ['term', 'hashtag', 'topic'] as const;
 export const TREND_WINDOWS = ['1h', '6h', '24h', '7d'] as const;
+export type TrendWindow = (typeof TREND_WINDOWS)[number];
 
 /**
  * `GET /api/campaign/trending`: what rises now against its smoothed baseline, per candidate or
@@ -44,6 +45,8 @@ export const spikeAlertSchema = z.object({
   kind: z.enum(['term', 'hashtag', 'topic', 'volume']),
   term: z.string(),
   candidate: candidateSlugSchema.nullable(),
+  /** The window length the rise was seen over. */
+  window: z.enum(TREND_WINDOWS),
   windowStart: isoDateTimeSchema,
   volume: z.number().int(),
   baseline: z.number(),

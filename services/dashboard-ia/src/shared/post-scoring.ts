@@ -38,6 +38,8 @@ export class PostScoring {
       bots: AuthorBotScorer | undefined;
       batch: number;
       log: FastifyBaseLogger;
+      /** After a pass that scored something (spike detection looks at the new posts). */
+      onScored?: (scored: { posts: number; authors: number }) => void;
     },
   ) {}
 
@@ -48,7 +50,9 @@ export class PostScoring {
       return;
     }
     this.running = this.drain()
-      .then(() => undefined)
+      .then((scored) => {
+        if (scored.posts + scored.authors > 0) this.options.onScored?.(scored);
+      })
       .catch((error: unknown) => this.options.log.error({ err: error }, 'scoring stored posts failed'))
       .finally(() => {
         this.running = undefined;

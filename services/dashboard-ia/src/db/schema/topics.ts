@@ -23,6 +23,8 @@ export const spikeAlerts = pgTable(
     candidateId: uuid('candidate_id').references(() => candidates.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     term: text('term').notNull(),
+    /** The window length the rise was seen over ('1h', '24h'): one spike is alerted once per length. */
+    window: text('window').notNull(),
     windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
     volume: integer('volume').notNull(),
     baseline: real('baseline').notNull(),
@@ -33,5 +35,6 @@ export const spikeAlerts = pgTable(
   (table) => [
     check('spike_alerts_kind_check', sql`kind IN ('term', 'hashtag', 'topic', 'volume')`),
     index('spike_alerts_detected_idx').on(table.detectedAt),
+    index('spike_alerts_term_idx').on(table.term, table.kind, table.window, table.windowStart),
   ],
 );
