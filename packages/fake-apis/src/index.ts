@@ -32,3 +32,4 @@ export {
   startFakeRegistraduria,
   syntheticTransmissionCode,
 } from './registraduria.js';
+export * from './x.js';
