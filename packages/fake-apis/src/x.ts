@@ -58,6 +58,8 @@ export interface XScriptOptions {
   times?: number;
   /** Only requests to this endpoint (default: any). */
   endpoint?: XEndpoint;
+  /** Only requests this accepts (e.g. later pages: `(url) => url.searchParams.has('next_token')`). */
+  when?: (url: URL) => boolean;
   delayMs?: number;
 }
 
@@ -430,6 +432,7 @@ interface ScriptStep {
   reply: FakeXReply;
   remaining: number;
   endpoint: XEndpoint | null;
+  when: ((url: URL) => boolean) | null;
   delayMs: number | null;
 }
 
@@ -462,8 +465,10 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const usersById = () => new Map(corpus.users.map((user) => [user.id, user]));
   const sortedPosts = () => [...corpus.posts].sort((a, b) => compareIds(b.id, a.id));
 
-  const nextStep = (endpoint: XEndpoint): ScriptStep | null => {
-    const position = steps.findIndex((step) => step.endpoint === null || step.endpoint === endpoint);
+  const nextStep = (endpoint: XEndpoint, url: URL): ScriptStep | null => {
+    const position = steps.findIndex(
+      (step) => (step.endpoint === null || step.endpoint === endpoint) && (step.when === null || step.when(url)),
+    );
     const step = steps[position];
     if (!step) return null;
     step.remaining -= 1;
@@ -761,7 +766,7 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       return;
     }
     state.remaining -= 1;
-    const step = nextStep(target.endpoint);
+    const step = nextStep(target.endpoint, url);
     await server.wait(step?.delayMs ?? latencyMs);
     const reply = step?.reply;
     if (reply?.kind === 'hang') {
@@ -825,9 +830,9 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     addUsers(users) {
       corpus.users.push(...users);
     },
-    script(reply, { times = 1, endpoint, delayMs } = {}) {
+    script(reply, { times = 1, endpoint, when, delayMs } = {}) {
       if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
-      steps.push({ reply, remaining: times, endpoint: endpoint ?? null, delayMs: delayMs ?? null });
+      steps.push({ reply, remaining: times, endpoint: endpoint ?? null, when: when ?? null, delayMs: delayMs ?? null });
     },
     setRateLimit(endpoint, { limit, remaining, resetInSeconds = WINDOW_SECONDS }) {
       const current = rateLimit(endpoint);

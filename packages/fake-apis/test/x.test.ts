@@ -223,6 +223,12 @@ describe('fake X API v2 with the real twitter-api-v2 client', () => {
     const withoutMeta = await v2.search('Cepeda');
     expect(withoutMeta.meta).toBeUndefined();
 
+    // `when` picks the request a step answers: here the second page, not the first.
+    fake.script({ kind: 'error', status: 500 }, { when: (url) => url.searchParams.has('next_token') });
+    const firstPage = await v2.search('Cepeda', { max_results: 100 });
+    expect(firstPage.tweets).toHaveLength(100);
+    expect(((await rejection(firstPage.fetchNext())) as ApiResponseError).code).toBe(500);
+
     // Scripts are used up: the corpus answers again.
     expect((await v2.search('Cepeda')).tweets.length).toBe(10);
   });
