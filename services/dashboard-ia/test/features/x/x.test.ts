@@ -171,6 +171,48 @@ describe('X ingestion: pagination, storage and budget figures', () => {
     expect(refused.statusCode).toBe(403);
     expect((await refresh(h, { candidate: 'nadie' })).json().error.code).toBe('CANDIDATE_UNKNOWN');
   });
+  it('follows an account: looks its profile up, reads its posts and the posts mentioning it', async () => {
+    const outlet = h.fake.corpus.users.find((user) => user.username === 'NoticiasRegion') as { id: string };
+    const created = await h.service.app.inject({
+      method: 'POST',
+      url: '/api/campaign/candidates',
+      headers: { authorization: `Bearer ${h.analyst}` },
+      payload: { slug: 'noticias', name: 'Noticias Región', queries: [{ kind: 'account', value: '@NoticiasRegion' }] },
+    });
+    expect(created.statusCode).toBe(201);
+    const usersBefore = (await budget(h)).json().day.usersRead;
+    const expected = h.fake.corpus.posts.filter(
+      (post) =>
+        (post.author_id === outlet.id || (post.entities?.mentions ?? []).some((mention) => mention.id === outlet.id)) &&
+        !(post.referenced_tweets ?? []).some((reference) => reference.type === 'retweeted'),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+
+    const response = await refresh(h, { candidate: 'noticias' });
+    expect(response.statusCode).toBe(200);
+    const runs = response.json().runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({
+      candidate: 'noticias',
+      query: '(from:noticiasregion OR @noticiasregion) lang:es -is:retweet',
+      outcome: 'done',
+      postsRead: expected.length,
+    });
+    const lookups = h.fake.requests.filter((exchange) => exchange.path.startsWith('/2/users/by'));
+    expect(lookups).toHaveLength(1);
+    expect(new URL(lookups[0]?.path ?? '', 'http://x').searchParams.get('usernames')).toBe('noticiasregion');
+    const profile = await h.service.app.pg.query<{ followers: number; verified_type: string }>(
+      `SELECT followers, verified_type FROM authors WHERE id = $1`,
+      [outlet.id],
+    );
+    expect(profile.rows[0]?.verified_type).toBe('business');
+    const linked = await h.service.app.pg.query<{ id: string }>(
+      `SELECT pc.post_id AS id FROM post_candidates pc JOIN candidates c ON c.id = pc.candidate_id WHERE c.slug = 'noticias'`,
+    );
+    expect(linked.rows.map((row) => row.id).sort()).toEqual(expected.map((post) => post.id).sort());
+    // The lookup's profile is counted (and priced) as a user read.
+    expect((await budget(h)).json().day.usersRead).toBeGreaterThan(usersBefore);
+  });
 });
 
 describe('X ingestion: the budget is enforced before the call', () => {
