@@ -53,6 +53,8 @@ const entryPoints = [
   { in: 'src/cli.ts', out: 'cli' },
   // e14-service's file threads: its SheetThreads pool starts dist/sheet-worker.js.
   { in: 'src/shared/sheet-threads/sheet-worker.ts', out: 'sheet-worker' },
+  // dashboard-ia's post imports are parsed in a thread that starts dist/post-file-worker.js.
+  { in: 'src/features/imports/post-file-worker.ts', out: 'post-file-worker' },
 ].filter((entry) => existsSync(resolve(serviceDir, entry.in)));
 
 rmSync(distDir, { recursive: true, force: true });

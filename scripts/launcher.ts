@@ -29,6 +29,7 @@ export function startLauncher(stateDir: string, settings: Record<string, string>
     CASTOR_STATE_DIR: stateDir,
     CORE_SERVICE_PORT: '0',
     E14_SERVICE_PORT: '0',
+    DASHBOARD_IA_PORT: '0',
     WEB_PORT: '0',
   };
   // NODE_ENV too: vitest sets it to test, and a person's pnpm start runs without it.

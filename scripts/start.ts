@@ -87,6 +87,15 @@ const SERVICES: ServiceSpec[] = [
       ...IMAGE_DECODING_ALLOCATOR_ENV,
     }),
   },
+  {
+    name: 'dashboard-ia',
+    dir: 'services/dashboard-ia',
+    port: 5003,
+    database: 'dashboard_db',
+    databaseRole: 'castor_dashboard',
+    redisDb: 2,
+    env: () => ({}),
+  },
 ];
 
 interface Secrets {
@@ -256,7 +265,7 @@ async function startGateway(): Promise<string> {
   const host = process.env.HOST ?? '127.0.0.1';
   gateway = await createGateway({
     distDir: resolve(root, 'services/web/dist'),
-    upstreams: { core: urls['core-service'], e14: urls['e14-service'] },
+    upstreams: { core: urls['core-service'], e14: urls['e14-service'], dashboard: urls['dashboard-ia'] },
   });
   await gateway.listen({ port, host });
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;

@@ -32,3 +32,4 @@ export {
   serviceOptionsFromEnv,
 } from './service.js';
 export { FallbackStore, type KeyValueStore, MemoryStore, RedisStore } from './store.js';
+export { withTransaction } from './transaction.js';

@@ -8,8 +8,17 @@ import type { ErrorStatus } from '../errors.js';
 export const DASHBOARD_ERROR_STATUS = {
   // a candidate, rival or tracked query the request names does not exist
   CANDIDATE_UNKNOWN: 404,
+  CANDIDATE_EXISTS: 409,
   // a post import: a line that is not a post (its line number is in the details)
   IMPORT_LINE_INVALID: 400,
   IMPORT_FORMAT_UNSUPPORTED: 415,
   IMPORT_TOO_LARGE: 413,
+  // a stored analysis the URL names does not exist (or is another user's)
+  ANALYSIS_UNKNOWN: 404,
+  // the team: a member or task the URL or body names does not exist; a user id already linked
+  TEAM_MEMBER_UNKNOWN: 404,
+  TEAM_MEMBER_USER_TAKEN: 409,
+  TEAM_TASK_UNKNOWN: 404,
+  // a member may move their own tasks only (status); the rest is for admins and analysts
+  TEAM_TASK_NOT_OWNER: 403,
 } as const satisfies Record<string, ErrorStatus>;

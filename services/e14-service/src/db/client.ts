@@ -8,18 +8,5 @@ export function createDb(pool: pg.Pool | pg.PoolClient): E14Db {
   return drizzle(pool, { schema });
 }
 
-/** Runs `work` in one transaction on one pooled connection; rolls back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+/** Shared by every service; re-exported so e14's features keep one import for their database helpers. */
+export { withTransaction } from '@castor/service-kit';

@@ -1,0 +1,89 @@
+import { fileURLToPath } from 'node:url';
+import { loadSentimentModel } from '@castor/sentiment-es';
+import {
+  createServiceApp,
+  remoteAuth,
+  type ServiceApp,
+  type ServiceOptions,
+  serviceOptionsFromEnv,
+} from '@castor/service-kit';
+import type { DashboardConfig } from './config.js';
+import { CandidatesRepository } from './features/candidates/candidates.repository.js';
+import { candidatesRoutes } from './features/candidates/candidates.routes.js';
+import { importsRoutes } from './features/imports/imports.routes.js';
+import { ImportsService } from './features/imports/imports.service.js';
+import { PostScoring, type PostSentimentScorer } from './shared/post-scoring.js';
+import { PostStore } from './shared/post-store.js';
+
+export const SERVICE_NAME = 'dashboard-ia';
+export const SERVICE_VERSION = '0.1.0';
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+
+const MB = 1_048_576;
+/** Heap and time one import's parsing thread may use (a 64 MB CSV parses in ~3 s with ~400 MB). */
+const IMPORT_THREAD = { heapMb: 512, timeoutMs: 120_000 };
+
+export interface DashboardApp {
+  app: ServiceApp;
+  posts: PostStore;
+  scoring: PostScoring;
+}
+
+/**
+ * Builds dashboard-ia: the service kit (tokens verified locally with core's JWKS) plus the
+ * followed candidates, post imports and the background analysis of what is stored.
+ */
+export async function buildDashboardApp(
+  config: DashboardConfig,
+  overrides: Pick<ServiceOptions, 'logger'> & { migrationsFolder?: string } = {},
+): Promise<DashboardApp> {
+  const app = await createServiceApp({
+    ...serviceOptionsFromEnv(config, {
+      name: SERVICE_NAME,
+      version: SERVICE_VERSION,
+      description:
+        'The public conversation about the candidates: posts from X within a read budget or from imports, Spanish sentiment, bot likelihood, trends, rivals, and the campaign team.',
+      migrationsFolder: overrides.migrationsFolder ?? MIGRATIONS_FOLDER,
+    }),
+    ...(overrides.logger === undefined ? {} : { logger: overrides.logger }),
+    auth: remoteAuth(config),
+  });
+
+  const posts = new PostStore(app.pg);
+  const scoring = new PostScoring({
+    pool: app.pg,
+    sentiment: await offlineSentiment(),
+    bots: undefined,
+    batch: config.DASHBOARD_SCORING_BATCH,
+    log: app.log,
+  });
+
+  await app.register(candidatesRoutes, {
+    prefix: '/api/campaign/candidates',
+    repository: new CandidatesRepository(app.pg),
+  });
+  await app.register(importsRoutes, {
+    prefix: '/api/media',
+    bodyLimitBytes: config.DASHBOARD_IMPORT_BODY_LIMIT_MB * MB,
+    imports: new ImportsService({
+      pool: app.pg,
+      store: posts,
+      limits: { maxPosts: config.DASHBOARD_IMPORT_MAX_POSTS, ...IMPORT_THREAD },
+      onStored: () => scoring.kick(),
+    }),
+  });
+
+  // What an earlier run stored and did not score yet (it stopped midway) is scored now.
+  app.addHook('onReady', async () => scoring.kick());
+  app.addHook('onClose', async () => scoring.idle());
+  return { app, posts, scoring };
+}
+
+async function offlineSentiment(): Promise<PostSentimentScorer> {
+  const model = await loadSentimentModel();
+  return {
+    name: model.modelName,
+    version: model.modelVersion,
+    score: async (texts) => model.score(texts),
+  };
+}
