@@ -7,3 +7,4 @@ export * from './posts.js';
 export * from './sentiment-labels.js';
 export * from './team.js';
 export * from './trends.js';
+export * from './x.js';
