@@ -109,13 +109,11 @@ export class XReads {
 
   /** A window X announced as exhausted (here or on another replica) is a rate limit until it resets. */
   private async checkWindow(endpoint: Endpoint): Promise<void> {
-    const reset = await this.deps.store.get(`x:window:${endpoint}`);
-    if (reset === null) return;
-    const waitMs = untilReset(Number(reset));
-    if (Number(reset) * 1000 <= Date.now()) return;
+    const reset = Number(await this.deps.store.get(`x:window:${endpoint}`));
+    if (!(reset * 1000 > Date.now())) return;
     throw new ProviderError('PROVIDER_RATE_LIMITED', 'x', `X rate limit on ${endpoint} until its reset`, {
       status: 429,
-      retryAfterMs: waitMs,
+      retryAfterMs: untilReset(reset),
     });
   }
 
