@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Resilience } from '@castor/resilience';
-import { loadSentimentModel } from '@castor/sentiment-es';
+import { offlineSentimentProvider } from '@castor/sentiment-es';
 import {
   createServiceApp,
   remoteAuth,
@@ -13,12 +13,14 @@ import { CandidatesRepository } from './features/candidates/candidates.repositor
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
+import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
+import { SentimentScores } from './features/sentiment/sentiment-scores.js';
 import { XRepository } from './features/x/x.repository.js';
 import { xRoutes } from './features/x/x.routes.js';
 import { XService } from './features/x/x.service.js';
 import { classifyXError, XClient } from './features/x/x-client.js';
 import { XReads } from './features/x/x-reads.js';
-import { PostScoring, type PostSentimentScorer } from './shared/post-scoring.js';
+import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
 
 export const SERVICE_NAME = 'dashboard-ia';
@@ -57,9 +59,10 @@ export async function buildDashboardApp(
   });
 
   const posts = new PostStore(app.pg);
+  const sentiment = await offlineSentimentProvider();
   const scoring = new PostScoring({
     pool: app.pg,
-    sentiment: await offlineSentiment(),
+    sentiment,
     bots: undefined,
     batch: config.DASHBOARD_SCORING_BATCH,
     log: app.log,
@@ -85,19 +88,15 @@ export async function buildDashboardApp(
   app.addHook('onReady', async () => x.start());
   app.addHook('onClose', async () => x.stop());
 
+  await app.register(sentimentRoutes, {
+    prefix: '/api/sentiment',
+    scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
+  });
+
   // What an earlier run stored and did not score yet (it stopped midway) is scored now.
   app.addHook('onReady', async () => scoring.kick());
   app.addHook('onClose', async () => scoring.idle());
   return { app, posts, scoring, x };
-}
-
-async function offlineSentiment(): Promise<PostSentimentScorer> {
-  const model = await loadSentimentModel();
-  return {
-    name: model.modelName,
-    version: model.modelVersion,
-    score: async (texts) => model.score(texts),
-  };
 }
 
 /**
