@@ -33,3 +33,4 @@ export {
   startFakeRegistraduria,
   syntheticTransmissionCode,
 } from './registraduria.js';
+export * from './x.js';

@@ -183,6 +183,7 @@ CREATE TABLE "x_reads" (
 	"query" text,
 	"reserved" integer NOT NULL,
 	"used" integer,
+	"users_read" integer DEFAULT 0 NOT NULL,
 	"status" text DEFAULT 'reserved' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"settled_at" timestamp with time zone,
@@ -196,7 +197,8 @@ CREATE TABLE "x_refresh_jobs" (
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"since_id" text,
 	"last_error" text,
-	"last_run_at" timestamp with time zone
+	"last_run_at" timestamp with time zone,
+	"parked_at" timestamp with time zone
 );
 --> statement-breakpoint
 ALTER TABLE "bot_scores" ADD CONSTRAINT "bot_scores_author_id_authors_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."authors"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { loadBotModel } from '@castor/bot-detector';
+import { Resilience } from '@castor/resilience';
 import { offlineSentimentProvider } from '@castor/sentiment-es';
 import {
   createServiceApp,
@@ -32,6 +33,11 @@ import { SpikeDetector } from './features/trends/spike-detector.js';
 import { TrendsRepository } from './features/trends/trends.repository.js';
 import { trendsRoutes } from './features/trends/trends.routes.js';
 import { TrendsService } from './features/trends/trends.service.js';
+import { XRepository } from './features/x/x.repository.js';
+import { xRoutes } from './features/x/x.routes.js';
+import { XService } from './features/x/x.service.js';
+import { classifyXError, XClient } from './features/x/x-client.js';
+import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
@@ -52,6 +58,7 @@ export interface DashboardApp {
   scoring: PostScoring;
   trends: TrendsService;
   spikes: SpikeDetector;
+  x: XService;
 }
 
 /**
@@ -123,6 +130,11 @@ export async function buildDashboardApp(
     }),
   });
 
+  const x = xService(app, config, posts, () => scoring.kick());
+  await app.register(xRoutes, { prefix: '/api/media/x', x });
+  app.addHook('onReady', async () => x.start());
+  app.addHook('onClose', async () => x.stop());
+
   await app.register(sentimentRoutes, {
     prefix: '/api/sentiment',
     scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
@@ -153,5 +165,60 @@ export async function buildDashboardApp(
     await scoring.idle();
     await spikes.stop();
   });
-  return { app, posts, scoring, trends, spikes };
+  return { app, posts, scoring, trends, spikes, x };
+}
+
+/**
+ * Reading X: the ledger and jobs in PostgreSQL, the answers cached in the service store, and the
+ * client only when TWITTER_BEARER_TOKEN is set (without it the budget route says X is not configured).
+ */
+function xService(app: ServiceApp, config: DashboardConfig, posts: PostStore, onStored: () => void): XService {
+  const repository = new XRepository(app.pg);
+  const limits = { daily: config.TWITTER_DAILY_TWEET_LIMIT, monthly: config.TWITTER_MONTHLY_TWEET_LIMIT };
+  const reads =
+    config.TWITTER_BEARER_TOKEN === undefined
+      ? null
+      : new XReads({
+          client: new XClient({
+            bearerToken: config.TWITTER_BEARER_TOKEN,
+            baseUrl: config.TWITTER_API_BASE_URL,
+            timeoutMs: config.TWITTER_TIMEOUT_MS,
+          }),
+          ledger: repository,
+          store: app.store,
+          resilience: new Resilience({
+            provider: 'x',
+            // The client times each request itself (TWITTER_TIMEOUT_MS).
+            attemptTimeoutMs: null,
+            maxAttempts: config.TWITTER_MAX_ATTEMPTS,
+            initialDelayMs: config.TWITTER_RETRY_INITIAL_DELAY_MS,
+            maxDelayMs: 30_000,
+            maxRetryAfterMs: config.TWITTER_RATE_LIMIT_MAX_WAIT_SECONDS * 1000,
+            breakerThreshold: 5,
+            halfOpenAfterMs: 30_000,
+            classify: classifyXError,
+            onRetry: ({ attempt, delayMs, error }) =>
+              app.log.warn({ attempt, delayMs, code: error.code, status: error.status }, 'X request retried'),
+          }),
+          limits,
+          cacheTtlSeconds: config.CACHE_TTL_TWITTER,
+        });
+  return new XService({
+    pool: app.pg,
+    repository,
+    reads,
+    posts,
+    onStored,
+    settings: {
+      limits,
+      prices: config.TWITTER_PRICING_JSON,
+      intervalMinutes: config.TWITTER_REFRESH_INTERVAL_MINUTES === 0 ? null : config.TWITTER_REFRESH_INTERVAL_MINUTES,
+      pollMs: config.TWITTER_REFRESH_POLL_MS,
+      maxPagesPerRun: config.TWITTER_REFRESH_MAX_PAGES,
+      maxAttempts: config.TWITTER_REFRESH_MAX_ATTEMPTS,
+      leaseSeconds: config.TWITTER_REFRESH_LEASE_SECONDS,
+      queryFilters: config.TWITTER_QUERY_FILTERS,
+    },
+    log: app.log,
+  });
 }

@@ -1,9 +1,75 @@
-import { authVerifierEnv, baseServiceEnv, envInt, envPort, envRate, loadConfig } from '@castor/service-kit';
+import { type XPriceTable, xPriceTableSchema } from '@castor/contracts';
+import { authVerifierEnv, baseServiceEnv, envInt, envPort, envRate, envUrl, loadConfig } from '@castor/service-kit';
 import { z } from 'zod';
+import { X_DEFAULT_PRICES } from './domain/x-budget.js';
+
+/** Reading X (Twitter) API v2: without TWITTER_BEARER_TOKEN nothing is read and imports are the way in. */
+const xEnv = {
+  TWITTER_BEARER_TOKEN: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe('App-only bearer token of the X API v2; unset = nothing is read from X (imports still work)'),
+  TWITTER_API_BASE_URL: envUrl(['https', 'http'])
+    .default('https://api.x.com')
+    .describe('X API origin (tests and offline runs point it at a loopback fake)'),
+  TWITTER_DAILY_TWEET_LIMIT: envInt(500, 0, 10_000_000).describe(
+    'Posts that may be read from X per UTC day; each search reserves its max_results before the call',
+  ),
+  TWITTER_MONTHLY_TWEET_LIMIT: envInt(15_000, 0, 100_000_000).describe(
+    'Posts that may be read from X per UTC calendar month',
+  ),
+  TWITTER_PRICING_JSON: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return X_DEFAULT_PRICES;
+      try {
+        return xPriceTableSchema.partial().strict().parse(JSON.parse(value)) as Partial<XPriceTable>;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"postRead":0.005,"userRead":0.01} (USD)' });
+        return z.NEVER;
+      }
+    })
+    .transform((prices): XPriceTable => ({ ...X_DEFAULT_PRICES, ...prices }))
+    .describe(
+      'JSON {postRead, userRead}: USD per post and per user profile X returns, over the built-in pay-per-use prices (0.005 and 0.01)',
+    ),
+  CACHE_TTL_TWITTER: envInt(900, 1, 7 * 86_400).describe(
+    'How long an X answer is kept and served again for the same request, seconds (a repeated read costs nothing)',
+  ),
+  TWITTER_REFRESH_INTERVAL_MINUTES: envInt(60, 0, 7 * 24 * 60).describe(
+    'Minutes between scheduled refreshes of each tracked query (only with TWITTER_BEARER_TOKEN); 0 = only on POST /api/media/x/refresh',
+  ),
+  TWITTER_REFRESH_POLL_MS: envInt(30_000, 50, 3_600_000).describe('How often the refresh jobs are polled'),
+  TWITTER_REFRESH_MAX_PAGES: envInt(5, 1, 1_000).describe(
+    'Search pages (up to 100 posts each) one refresh of a query may read',
+  ),
+  TWITTER_REFRESH_MAX_ATTEMPTS: envInt(5, 1, 100).describe(
+    'Failed refreshes in a row after which a query is parked until a manual refresh or a restart',
+  ),
+  TWITTER_REFRESH_LEASE_SECONDS: envInt(900, 30, 86_400).describe(
+    "How long a worker holds a refresh job; a crashed worker's job returns after it",
+  ),
+  TWITTER_RATE_LIMIT_MAX_WAIT_SECONDS: envInt(60, 0, 900).describe(
+    'Longest wait for an X rate-limit window to reset inside a refresh; a longer one reschedules the job at the reset',
+  ),
+  TWITTER_TIMEOUT_MS: envInt(15_000, 1_000, 120_000).describe('Timeout of one X request'),
+  TWITTER_MAX_ATTEMPTS: envInt(4, 1, 10).describe(
+    'Attempts per X request on 429, 5xx and timeouts, the first included',
+  ),
+  TWITTER_RETRY_INITIAL_DELAY_MS: envInt(500, 1, 60_000).describe('First backoff between attempts of an X request'),
+  TWITTER_QUERY_FILTERS: z
+    .string()
+    .default('lang:es -is:retweet')
+    .describe('X search operators added to every tracked query (a retweet repeats a post and would be paid again)'),
+};
 
 export const dashboardEnvSchema = z.object({
   ...baseServiceEnv,
   ...authVerifierEnv,
+  ...xEnv,
   PORT: envPort(5003).describe('HTTP port of dashboard-ia'),
   REDIS_KEY_PREFIX: z.string().default('castor:dashboard:').describe('Prefix of every Redis key dashboard-ia writes'),
   DASHBOARD_IMPORT_BODY_LIMIT_MB: envInt(64, 1, 1_024).describe('Largest CSV or JSONL export of posts accepted'),

@@ -23,4 +23,10 @@ export const DASHBOARD_ERROR_STATUS = {
   TEAM_TASK_UNKNOWN: 404,
   // a member may move their own tasks only (status); the rest is for admins and analysts
   TEAM_TASK_NOT_OWNER: 403,
+  // reading X: the daily or monthly read budget is spent (details: resetsAt, retryAfterSeconds)
+  X_BUDGET_EXHAUSTED: 429,
+  // X refused the bearer token (TWITTER_BEARER_TOKEN)
+  X_AUTH_FAILED: 502,
+  // X is not configured (no TWITTER_BEARER_TOKEN): posts come from imports only
+  X_NOT_CONFIGURED: 503,
 } as const satisfies Record<string, ErrorStatus>;

@@ -9,3 +9,4 @@ export * from './sentiment.js';
 export * from './sentiment-labels.js';
 export * from './team.js';
 export * from './trends.js';
+export * from './x.js';

@@ -16,6 +16,8 @@ export const xReads = pgTable(
     query: text('query'),
     reserved: integer('reserved').notNull(),
     used: integer('used'),
+    /** User profiles X returned (lookups, and the authors of a search page): billed apart from posts. */
+    usersRead: integer('users_read').notNull().default(0),
     status: text('status').notNull().default('reserved'),
     createdAt: createdAt(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
@@ -39,6 +41,8 @@ export const xRefreshJobs = pgTable(
     sinceId: text('since_id'),
     lastError: text('last_error'),
     lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    /** Set when retrying cannot help (X refused the token, too many failures): skipped until a manual refresh or a restart. */
+    parkedAt: timestamp('parked_at', { withTimezone: true }),
   },
   (table) => [index('x_refresh_jobs_due_idx').on(table.dueAt)],
 );
