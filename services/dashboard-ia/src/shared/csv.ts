@@ -9,7 +9,12 @@ export type CsvCell = string | number | boolean | null | undefined;
  * text others typed (task titles, post texts). The UTF-8 byte order mark makes Excel read accents right.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  return stringify([header, ...rows], { bom: true, escape_formulas: true, record_delimiter: 'unix' });
+  return stringify([header, ...rows], {
+    bom: true,
+    escape_formulas: true,
+    record_delimiter: 'unix',
+    cast: { boolean: String },
+  });
 }
 
 /** Sends `csv` as a download named `filename` (ASCII, chosen by the route, never by the caller). */

@@ -31,11 +31,4 @@ describe('termsOf', () => {
     expect(termKind('#debate')).toBe('hashtag');
     expect(termKind('paz total')).toBe('term');
   });
-
-  it('is fast enough for 100,000 posts', () => {
-    const text = 'Cepeda y De La Espriella en el #DebatePresidencial hablaron de la reforma a la salud y la paz total';
-    const started = performance.now();
-    for (let index = 0; index < 100_000; index++) termsOf(`${text} ${index}`);
-    expect(performance.now() - started).toBeLessThan(10_000);
-  });
 });

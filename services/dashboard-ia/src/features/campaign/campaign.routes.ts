@@ -8,6 +8,7 @@ import {
 } from '@castor/contracts';
 import { principal, type RateSpec, type ServicePlugin } from '@castor/service-kit';
 import { z } from 'zod';
+import { sendCsv } from '../../shared/csv.js';
 import type { CampaignService } from './campaign.service.js';
 import { rivalsCsv, rivalsCsvFilename } from './rivals-csv.js';
 
@@ -66,10 +67,7 @@ export const campaignRoutes: ServicePlugin<{ campaign: CampaignService; rate: Ra
     },
     async (request, reply) => {
       const comparison = await campaign.compare({ ...request.query, granularity: 'day' }, undefined);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${rivalsCsvFilename(comparison)}"`)
-        .send(rivalsCsv(comparison));
+      return sendCsv(reply, rivalsCsvFilename(comparison), rivalsCsv(comparison));
     },
   );
 };

@@ -1,5 +1,5 @@
 import type { ConversationMeasures, RivalsComparison } from '@castor/contracts';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../shared/csv.js';
 
 const MEASURES: ReadonlyArray<keyof ConversationMeasures> = [
   'posts',
@@ -37,7 +37,7 @@ export function rivalsCsv(comparison: RivalsComparison): string {
     comparison.excludeBots,
     ...MEASURES.flatMap((measure) => [entry.measures[measure], entry.previous[measure], entry.change[measure]]),
   ]);
-  return stringify([header, ...lines], { escape_formulas: true, cast: { boolean: String } });
+  return toCsv(header, lines);
 }
 
 export function rivalsCsvFilename(comparison: RivalsComparison): string {

@@ -1,5 +1,5 @@
 import type { TrendingResponse } from '@castor/contracts';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../shared/csv.js';
 
 const HEADER = ['tipo', 'tendencia', 'terminos', 'candidato', 'volumen', 'linea_base', 'z', 'autores', 'publicaciones'];
 
@@ -8,22 +8,19 @@ const HEADER = ['tipo', 'tendencia', 'terminos', 'candidato', 'volumen', 'linea_
  * = + - @ (a hashtag, a post's text) are prefixed with ' so a spreadsheet never runs them.
  */
 export function trendsCsv(response: TrendingResponse): string {
-  return stringify(
-    [
-      HEADER,
-      ...response.trends.map((trend) => [
-        trend.kind,
-        trend.term,
-        trend.terms.join(' | '),
-        trend.candidate ?? '',
-        trend.volume,
-        trend.baseline.toFixed(2),
-        trend.zScore.toFixed(2),
-        trend.authors,
-        trend.posts.map((post) => post.id).join(' '),
-      ]),
-    ],
-    { escape_formulas: true, bom: true },
+  return toCsv(
+    HEADER,
+    response.trends.map((trend) => [
+      trend.kind,
+      trend.term,
+      trend.terms.join(' | '),
+      trend.candidate ?? '',
+      trend.volume,
+      trend.baseline.toFixed(2),
+      trend.zScore.toFixed(2),
+      trend.authors,
+      trend.posts.map((post) => post.id).join(' '),
+    ]),
   );
 }
 

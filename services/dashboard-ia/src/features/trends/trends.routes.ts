@@ -8,6 +8,7 @@ import {
 } from '@castor/contracts';
 import { httpError, type RateSpec, type ServicePlugin } from '@castor/service-kit';
 import type { z } from 'zod';
+import { sendCsv } from '../../shared/csv.js';
 import type { TrendsRepository } from './trends.repository.js';
 import type { TrendsService } from './trends.service.js';
 import { trendsCsv, trendsCsvFilename } from './trends-csv.js';
@@ -88,10 +89,7 @@ export const trendsRoutes: ServicePlugin<{
     },
     async (request, reply) => {
       const response = await trending(request.query);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${trendsCsvFilename(request.query.candidate, response)}"`)
-        .send(trendsCsv(response));
+      return sendCsv(reply, trendsCsvFilename(request.query.candidate, response), trendsCsv(response));
     },
   );
 
