@@ -160,6 +160,7 @@ export async function buildDashboardApp(
   app.addHook('onReady', async () => {
     scoring.kick();
     spikes.start();
+    trends.warm().catch((error: unknown) => app.log.warn({ err: error }, 'warming the trends term cache failed'));
   });
   app.addHook('onClose', async () => {
     await scoring.idle();

@@ -19,6 +19,8 @@ const TOPIC_TERMS = 60;
 const POSTS_PER_TREND = 5;
 /** A post's terms are extracted once; its text never changes. 500,000 posts is ~150 MB at most. */
 const TERM_CACHE_POSTS = 500_000;
+/** Posts whose terms are extracted between two yields of the event loop (~30 ms of work). */
+const EXTRACTION_BATCH = 2_000;
 
 export interface TrendsQuery {
   candidate: { id: string; slug: string } | null;
@@ -121,11 +123,24 @@ export class TrendsService {
     return this.repository.spikes(candidateId, limit);
   }
 
-  /** Each post's terms, from the cache or extracted now (texts read in one query). */
+  /**
+   * Fills the term cache with the widest window's posts (7 days and its baseline), in the
+   * background after start, so the first trends asked for do not pay for extracting them.
+   */
+  async warm(at = new Date()): Promise<void> {
+    await this.compute({ candidate: null, window: '7d', at, includeBots: true, limit: 1 });
+  }
+
+  /**
+   * Each post's terms, from the cache or extracted now (texts read in batches, the event loop
+   * yielded between them, so a cold cache never holds other requests for long).
+   */
   private async termsOf(ids: readonly string[]): Promise<Array<readonly string[]>> {
     const missing = ids.filter((id) => !this.termCache.has(id));
-    if (missing.length > 0) {
-      for (const [id, text] of await this.repository.texts(missing)) this.remember(id, termsOf(text));
+    for (let start = 0; start < missing.length; start += EXTRACTION_BATCH) {
+      const batch = missing.slice(start, start + EXTRACTION_BATCH);
+      for (const [id, text] of await this.repository.texts(batch)) this.remember(id, termsOf(text));
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return ids.map((id) => this.termCache.get(id) ?? []);
   }
