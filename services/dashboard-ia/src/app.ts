@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { createLlmClient, type LlmClient, PricingTable, UsageLedger } from '@castor/ai-providers';
 import { loadBotModel } from '@castor/bot-detector';
-import { offlineSentimentProvider } from '@castor/sentiment-es';
 import {
   createServiceApp,
   remoteAuth,
@@ -8,13 +8,15 @@ import {
   type ServiceOptions,
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
-import type { DashboardConfig } from './config.js';
+import { type DashboardConfig, llmConfigOf } from './config.js';
 import { botsRoutes } from './features/bots/bots.routes.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
 import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
+import { SentimentModelsRepository } from './features/sentiment/sentiment-models.repository.js';
+import { SentimentModelsService } from './features/sentiment/sentiment-models.service.js';
 import { SentimentScores } from './features/sentiment/sentiment-scores.js';
 import { TeamRepository } from './features/team/team.repository.js';
 import { teamRoutes } from './features/team/team.routes.js';
@@ -22,6 +24,7 @@ import { TeamService } from './features/team/team.service.js';
 import { authorBotScorer } from './shared/author-bots.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
+import { ServiceSentiment } from './shared/sentiment-provider.js';
 
 export const SERVICE_NAME = 'dashboard-ia';
 export const SERVICE_VERSION = '0.1.0';
@@ -35,6 +38,10 @@ export interface DashboardApp {
   app: ServiceApp;
   posts: PostStore;
   scoring: PostScoring;
+  /** The one text LLM client (sentiment, media summaries); offline when no provider is configured. */
+  llm: LlmClient;
+  /** The configured sentiment provider, switching when another distilled model is activated. */
+  sentiment: ServiceSentiment;
 }
 
 /**
@@ -58,7 +65,14 @@ export async function buildDashboardApp(
   });
 
   const posts = new PostStore(app.pg);
-  const sentiment = await offlineSentimentProvider();
+  const llmConfig = llmConfigOf(config);
+  const llm = createLlmClient(llmConfig, {
+    store: app.store,
+    ledger: new UsageLedger(new PricingTable(llmConfig.prices)),
+    log: app.log,
+  });
+  const sentimentModels = new SentimentModelsRepository(app.pg);
+  const sentiment = await ServiceSentiment.create({ config, llm, models: sentimentModels, log: app.log });
   const botModel = loadBotModel();
   const scoring = new PostScoring({
     pool: app.pg,
@@ -67,6 +81,8 @@ export async function buildDashboardApp(
     batch: config.DASHBOARD_SCORING_BATCH,
     log: app.log,
   });
+
+  const modelsService = new SentimentModelsService(sentimentModels, sentiment, () => scoring.kick());
 
   await app.register(botsRoutes, { prefix: '/api/bots', model: botModel });
   await app.register(candidatesRoutes, {
@@ -87,6 +103,7 @@ export async function buildDashboardApp(
   await app.register(sentimentRoutes, {
     prefix: '/api/sentiment',
     scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
+    models: modelsService,
   });
   await app.register(teamRoutes, {
     prefix: '/api/team',
@@ -94,8 +111,23 @@ export async function buildDashboardApp(
     exportRate: config.RATE_LIMIT_DASHBOARD_READ,
   });
 
-  // What an earlier run stored and did not score yet (it stopped midway) is scored now.
-  app.addHook('onReady', async () => scoring.kick());
-  app.addHook('onClose', async () => scoring.idle());
-  return { app, posts, scoring };
+  // A model activated on another replica or by the CLI is picked up here on the next check.
+  const pollModels = setInterval(() => {
+    sentiment
+      .refresh()
+      .then((switched) => (switched ? modelsService.rescoreStale() : 0))
+      .catch((error: unknown) => app.log.warn({ err: error }, 'checking the active sentiment model failed'));
+  }, config.SENTIMENT_MODEL_POLL_MS).unref();
+
+  // What an earlier run stored and did not score yet (it stopped midway), or scored with an offline
+  // version no longer active (one activated while no replica ran), is scored now.
+  app.addHook('onReady', async () => {
+    await modelsService.rescoreStale();
+    scoring.kick();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(pollModels);
+    await scoring.idle();
+  });
+  return { app, posts, scoring, llm, sentiment };
 }

@@ -21,4 +21,6 @@ export const DASHBOARD_ERROR_STATUS = {
   TEAM_TASK_UNKNOWN: 404,
   // a member may move their own tasks only (status); the rest is for admins and analysts
   TEAM_TASK_NOT_OWNER: 403,
+  // a sentiment model version the URL names was never distilled here
+  SENTIMENT_MODEL_UNKNOWN: 404,
 } as const satisfies Record<string, ErrorStatus>;
