@@ -58,7 +58,10 @@ export class SentimentModelsRepository {
         const found = await client.query(`SELECT 1 FROM sentiment_models WHERE version = $1 FOR UPDATE`, [version]);
         if (found.rowCount === 0) return false;
       }
-      await client.query(`UPDATE sentiment_models SET active = (version = $1) WHERE active OR version = $1`, [version]);
+      await client.query(
+        `UPDATE sentiment_models SET active = (version IS NOT DISTINCT FROM $1::text) WHERE active OR version = $1`,
+        [version],
+      );
       return true;
     });
   }
