@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { createLlmClient, type LlmClient, PricingTable, UsageLedger } from '@castor/ai-providers';
 import { loadBotModel } from '@castor/bot-detector';
 import { Resilience } from '@castor/resilience';
-import { offlineSentimentProvider } from '@castor/sentiment-es';
 import {
   createServiceApp,
   remoteAuth,
@@ -9,7 +9,7 @@ import {
   type ServiceOptions,
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
-import type { DashboardConfig } from './config.js';
+import { type DashboardConfig, llmConfigOf } from './config.js';
 import { OfflineSummaryWriter } from './domain/analysis-summary.js';
 import { DEFAULT_TREND_RULE } from './domain/trends.js';
 import { botsRoutes } from './features/bots/bots.routes.js';
@@ -25,6 +25,8 @@ import { MediaRepository } from './features/media/media.repository.js';
 import { mediaRoutes } from './features/media/media.routes.js';
 import { MediaService } from './features/media/media.service.js';
 import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
+import { SentimentModelsRepository } from './features/sentiment/sentiment-models.repository.js';
+import { SentimentModelsService } from './features/sentiment/sentiment-models.service.js';
 import { SentimentScores } from './features/sentiment/sentiment-scores.js';
 import { TeamRepository } from './features/team/team.repository.js';
 import { teamRoutes } from './features/team/team.routes.js';
@@ -39,8 +41,10 @@ import { XService } from './features/x/x.service.js';
 import { classifyXError, XClient } from './features/x/x-client.js';
 import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
+import { LlmSummaryWriter } from './shared/llm-summary-writer.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
+import { ServiceSentiment } from './shared/sentiment-provider.js';
 
 export const SERVICE_NAME = 'dashboard-ia';
 export const SERVICE_VERSION = '0.1.0';
@@ -59,6 +63,10 @@ export interface DashboardApp {
   trends: TrendsService;
   spikes: SpikeDetector;
   x: XService;
+  /** The one text LLM client (sentiment, media summaries); offline when no provider is configured. */
+  llm: LlmClient;
+  /** The configured sentiment provider, switching when another distilled model is activated. */
+  sentiment: ServiceSentiment;
 }
 
 /**
@@ -82,7 +90,14 @@ export async function buildDashboardApp(
   });
 
   const posts = new PostStore(app.pg);
-  const sentiment = await offlineSentimentProvider();
+  const llmConfig = llmConfigOf(config);
+  const llm = createLlmClient(llmConfig, {
+    store: app.store,
+    ledger: new UsageLedger(new PricingTable(llmConfig.prices)),
+    log: app.log,
+  });
+  const sentimentModels = new SentimentModelsRepository(app.pg);
+  const sentiment = await ServiceSentiment.create({ config, llm, models: sentimentModels, log: app.log });
   const botModel = loadBotModel();
   const trendsRepository = new TrendsRepository(app.pg);
   const trends = new TrendsService(trendsRepository, {
@@ -107,6 +122,8 @@ export async function buildDashboardApp(
     log: app.log,
     onScored: () => spikes.request(),
   });
+
+  const modelsService = new SentimentModelsService(sentimentModels, sentiment, () => scoring.kick());
 
   await app.register(botsRoutes, { prefix: '/api/bots', model: botModel });
   await app.register(candidatesRoutes, {
@@ -138,6 +155,7 @@ export async function buildDashboardApp(
   await app.register(sentimentRoutes, {
     prefix: '/api/sentiment',
     scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
+    models: modelsService,
   });
   await app.register(teamRoutes, {
     prefix: '/api/team',
@@ -145,7 +163,11 @@ export async function buildDashboardApp(
     exportRate: config.RATE_LIMIT_DASHBOARD_READ,
   });
   const analyses = new AnalysesRepository(app.pg);
-  const media = new MediaService(new MediaRepository(app.pg), analyses, new OfflineSummaryWriter());
+  const media = new MediaService(
+    new MediaRepository(app.pg),
+    analyses,
+    new LlmSummaryWriter(llm, new OfflineSummaryWriter()),
+  );
   await app.register(mediaRoutes, { prefix: '/api/media', media, rate: config.RATE_LIMIT_DASHBOARD_READ });
   await app.register(campaignRoutes, {
     prefix: '/api/campaign',
@@ -156,17 +178,28 @@ export async function buildDashboardApp(
     }),
   });
 
-  // What an earlier run stored and did not score yet (it stopped midway) is scored now.
+  // A model activated on another replica or by the CLI is picked up here on the next check.
+  const pollModels = setInterval(() => {
+    sentiment
+      .refresh()
+      .then((switched) => (switched ? modelsService.rescoreStale() : 0))
+      .catch((error: unknown) => app.log.warn({ err: error }, 'checking the active sentiment model failed'));
+  }, config.SENTIMENT_MODEL_POLL_MS).unref();
+
+  // What an earlier run stored and did not score yet (it stopped midway), or scored with an offline
+  // version no longer active (one activated while no replica ran), is scored now.
   app.addHook('onReady', async () => {
+    await modelsService.rescoreStale();
     scoring.kick();
     spikes.start();
     trends.warm().catch((error: unknown) => app.log.warn({ err: error }, 'warming the trends term cache failed'));
   });
   app.addHook('onClose', async () => {
+    clearInterval(pollModels);
     await scoring.idle();
     await spikes.stop();
   });
-  return { app, posts, scoring, trends, spikes, x };
+  return { app, posts, scoring, trends, spikes, x, llm, sentiment };
 }
 
 /**

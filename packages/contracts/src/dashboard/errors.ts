@@ -29,4 +29,6 @@ export const DASHBOARD_ERROR_STATUS = {
   X_AUTH_FAILED: 502,
   // X is not configured (no TWITTER_BEARER_TOKEN): posts come from imports only
   X_NOT_CONFIGURED: 503,
+  // a sentiment model version the URL names was never distilled here
+  SENTIMENT_MODEL_UNKNOWN: 404,
 } as const satisfies Record<string, ErrorStatus>;

@@ -9,6 +9,8 @@ const cachedScoreSchema = z.object({
   score: z.number(),
   model: z.string(),
   version: z.string(),
+  provider: z.enum(['offline', 'onnx', 'llm']),
+  fallback: z.string().optional(),
 });
 
 /** Where a text's score by `provider` is cached: its name, version and the text's SHA-256. */
@@ -42,8 +44,10 @@ export class SentimentScores {
       const fresh = await this.provider.score(missing);
       await Promise.all(
         missing.map((text, i) => {
-          const { label, score, model, version } = fresh[i] as (typeof fresh)[number];
-          const value = { label, score, model, version };
+          const { label, score, model, version, fallback } = fresh[i] as (typeof fresh)[number];
+          // A fallback score came from the offline model standing in for the provider.
+          const provider = fallback === undefined ? this.provider.kind : 'offline';
+          const value = { label, score, model, version, provider, ...(fallback === undefined ? {} : { fallback }) };
           known.set(text, value);
           return this.store.set(sentimentCacheKey(this.provider, text), JSON.stringify(value), this.ttlSeconds);
         }),

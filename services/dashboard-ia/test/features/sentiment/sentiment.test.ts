@@ -21,7 +21,7 @@ describe('POST /api/sentiment/score', () => {
       payload: payload as Record<string, unknown>,
     });
 
-  it("scores texts in order with the offline model, its model and version on each, and caches each text's score", async () => {
+  it("scores texts in order with the offline model, saying so (provider offline, model and version) on each, and caches each text's score", async () => {
     const texts = [
       'No está mal la propuesta del alcalde',
       'Qué boleta el concejo 🤡',
@@ -35,6 +35,7 @@ describe('POST /api/sentiment/score', () => {
       score: score.score,
       model: 'castor-sentiment-es-offline',
       version: 'v1',
+      provider: 'offline',
     }));
     expect(response.json()).toEqual({ scores: [...expected, expected[1]] });
 
@@ -46,7 +47,13 @@ describe('POST /api/sentiment/score', () => {
     expect(ttl).toBeLessThanOrEqual(120);
 
     // A cached score is answered from the cache, not recomputed.
-    const planted = { label: 'positive', score: 0.5, model: 'castor-sentiment-es-offline', version: 'v1' };
+    const planted = {
+      label: 'positive',
+      score: 0.5,
+      model: 'castor-sentiment-es-offline',
+      version: 'v1',
+      provider: 'offline',
+    };
     await service.app.store.set(key, JSON.stringify(planted), 60);
     expect((await send({ texts: [texts[0]] })).json()).toEqual({ scores: [planted] });
   });
