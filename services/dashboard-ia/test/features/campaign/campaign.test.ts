@@ -112,7 +112,7 @@ describe('/api/campaign analyses', () => {
     });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="rivales-2026-05-01-2026-05-15.csv"');
-    const rows = parse(csv.body, { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(csv.body, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(rows.map((row) => row.candidate)).toEqual(['cepeda', 'fajardo']);
     const fajardoNow = measuresOf('fajardo', current, true);
     const fajardoBefore = measuresOf('fajardo', previous, true);
