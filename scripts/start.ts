@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDemoConversation } from '@castor/conversation-synth';
 import {
   databaseUrl,
   ensureDatabases,
@@ -276,7 +277,7 @@ async function startGateway(): Promise<string> {
  * in, framed, with what the demo data is doing. Printed once the services listen and again when
  * the demo data is in, in one write so that no log line lands inside it.
  */
-function printRunning(secrets: Secrets, demo: string): void {
+function printRunning(secrets: Secrets, demo: readonly string[]): void {
   const password = secrets.generated
     ? `${secrets.values.ADMIN_PASSWORD}   (shown on this first run only; kept in ${secrets.file})`
     : `kept in ${secrets.file} (ADMIN_PASSWORD)`;
@@ -286,7 +287,7 @@ function printRunning(secrets: Secrets, demo: string): void {
     `first admin:   ${secrets.values.ADMIN_EMAIL}`,
     `its password:  ${password}`,
     '',
-    demo,
+    ...demo,
   ];
   const width = Math.max(...framed.map((line) => line.length));
   const rule = '═'.repeat(width + 4);
@@ -339,25 +340,46 @@ async function main(): Promise<Secrets> {
     urls[service.name] = await startService(service, adminUrl, redis, secrets.values);
   }
   webUrl = await startGateway();
-  printRunning(secrets, `demo election ${demoElectionCode(DEMO_ELECTION_SEED)}: loading, the pages fill as it does`);
+  printRunning(secrets, [
+    `demo election ${demoElectionCode(DEMO_ELECTION_SEED)}: loading, the pages fill as it does`,
+    'demo conversation (posts about fictional candidates): loading',
+  ]);
   return secrets;
 }
 
-/**
- * Signs in as the first admin and loads the demo election unless e14-service already holds it;
- * resolves with what the demo holds now.
- */
-async function loadDemoData(urls: Record<string, string>, secrets: Record<string, string>): Promise<string> {
+/** The first admin's access token, for loading the demo data through the services' own APIs. */
+async function adminToken(secrets: Record<string, string>): Promise<string> {
   const coreUrl = urls['core-service'];
-  const e14Url = urls['e14-service'];
-  if (!coreUrl || !e14Url) throw new Error('the services have no URL');
+  if (!coreUrl) throw new Error('core-service has no URL');
   const login = await fetch(`${coreUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: secrets.ADMIN_EMAIL, password: secrets.ADMIN_PASSWORD }),
   });
   if (!login.ok) throw new Error(`the first admin could not sign in (${login.status})`);
-  const target = { baseUrl: e14Url, token: ((await login.json()) as { accessToken: string }).accessToken };
+  return ((await login.json()) as { accessToken: string }).accessToken;
+}
+
+/**
+ * Loads the demo conversation (fictional candidates, six weeks of posts with a debate night and a
+ * bot network) through dashboard-ia's import unless it already holds it.
+ */
+async function loadDemoConversationData(token: string): Promise<string> {
+  const baseUrl = urls['dashboard-ia'];
+  if (!baseUrl) throw new Error('dashboard-ia has no URL');
+  const report = await loadDemoConversation({ baseUrl, token });
+  if (!report.loaded) return 'demo conversation: loaded on an earlier run';
+  process.stdout.write(
+    `demo conversation loaded: ${report.candidates} candidates, ${report.posts} posts (scored in the background)\n`,
+  );
+  return `demo conversation: ${report.posts} posts about ${report.candidates} fictional candidates`;
+}
+
+/** Loads the demo election unless e14-service already holds it; resolves with what the demo holds now. */
+async function loadDemoElectionData(token: string): Promise<string> {
+  const e14Url = urls['e14-service'];
+  if (!e14Url) throw new Error('e14-service has no URL');
+  const target = { baseUrl: e14Url, token };
   const code = demoElectionCode(DEMO_ELECTION_SEED);
   const elections = await fetch(`${e14Url}/api/elections`, { headers: { authorization: `Bearer ${target.token}` } });
   const { items } = (await elections.json()) as { items: Array<{ code: string }> };
@@ -382,11 +404,15 @@ async function loadDemoData(urls: Record<string, string>, secrets: Record<string
 main()
   .then(async (secrets) => {
     if (stopping) return;
-    const demo = await loadDemoData(urls, secrets.values).catch((error: unknown) => {
-      if (!stopping) process.stderr.write(`demo data not loaded: ${error instanceof Error ? error.message : error}\n`);
-      return 'demo data not loaded (the error is printed above); the services keep running';
-    });
-    if (!stopping) printRunning(secrets, demo);
+    // Each demo loads on its own: one failing leaves the other (and the services) running.
+    const notLoaded = (what: string) => (error: unknown) => {
+      if (!stopping) process.stderr.write(`${what} not loaded: ${error instanceof Error ? error.message : error}\n`);
+      return `${what} not loaded (the error is printed above); the services keep running`;
+    };
+    const token = adminToken(secrets.values);
+    const conversation = await token.then(loadDemoConversationData).catch(notLoaded('demo conversation'));
+    const election = await token.then(loadDemoElectionData).catch(notLoaded('demo election'));
+    if (!stopping) printRunning(secrets, [election, conversation]);
   })
   .catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
