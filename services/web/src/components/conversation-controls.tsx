@@ -1,6 +1,7 @@
 import type { CampaignCandidate } from '@castor/contracts';
 import { Select, Switch } from '@mantine/core';
 import { t } from '../i18n/es-CO';
+import { READABLE_DESCRIPTION } from './readable-description';
 
 export const PERIOD_DAYS = ['7', '14', '30', '90'] as const;
 export type PeriodDays = (typeof PERIOD_DAYS)[number];
@@ -63,6 +64,7 @@ export function WithoutBotsSwitch({ checked, onChange }: { checked: boolean; onC
     <Switch
       label={t.dashboard.withoutBots}
       description={t.dashboard.withoutBotsHint}
+      styles={READABLE_DESCRIPTION}
       checked={checked}
       onChange={(event) => onChange(event.currentTarget.checked)}
     />

@@ -678,6 +678,7 @@ export const t = {
     title: 'Importar publicaciones',
     hint: 'Una exportación CSV (con encabezado) o JSONL: id, created_at, text, author_id, author_username y, si las tiene, las cifras del autor y el candidato.',
     file: 'Archivo CSV o JSONL',
+    clearFile: 'Quitar el archivo elegido',
     submit: 'Importar',
     done: (stored: string, received: string, authors: string) =>
       `Se guardaron ${stored} de ${received} publicaciones nuevas, de ${authors} autores.`,

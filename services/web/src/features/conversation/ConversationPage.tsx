@@ -110,7 +110,7 @@ function TopPosts({ posts }: { posts: MediaAnalysis['topPosts'] }) {
                   <Table.Td>
                     @{post.authorUsername}
                     {post.suspectedBot && (
-                      <Badge ml={4} size="xs" color="orange" variant="light">
+                      <Badge ml={4} size="xs" color="yellow">
                         {t.dashboard.suspectedBot}
                       </Badge>
                     )}

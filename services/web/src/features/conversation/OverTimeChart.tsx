@@ -35,8 +35,21 @@ export function OverTimeChart({ analysis }: { analysis: MediaAnalysis }) {
         axisTick: { alignWithLabel: true },
       },
       yAxis: [
-        { type: 'value', name: t.dashboard.measures.posts, minInterval: 1, axisLabel: { formatter: chartNumber } },
-        { type: 'value', name: t.dashboard.measures.net, min: -1, max: 1, splitLine: { show: false } },
+        {
+          type: 'value',
+          name: t.dashboard.measures.posts,
+          nameTextStyle: { align: 'left' },
+          minInterval: 1,
+          axisLabel: { formatter: chartNumber },
+        },
+        {
+          type: 'value',
+          name: t.dashboard.measures.net,
+          nameTextStyle: { align: 'right' },
+          min: -1,
+          max: 1,
+          splitLine: { show: false },
+        },
       ],
       series: [
         bars(

@@ -43,6 +43,7 @@ export function PostImportCard() {
       <Text size="sm">{t.postImport.hint}</Text>
       <FileInput
         label={t.postImport.file}
+        clearButtonProps={{ 'aria-label': t.postImport.clearFile }}
         accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson"
         value={file}
         onChange={(chosen) => {
