@@ -46,7 +46,7 @@ test('an analyst reads the conversation about a candidate with and without bots,
       page.waitForResponse(
         (response) => isAnalyze(response.url()) && response.request().postDataJSON()?.excludeBots === true,
       ),
-      page.getByText('Sin bots', { exact: true }).click(),
+      page.getByRole('switch', { name: 'Sin bots' }).check(),
     ]);
     expect(withoutBotsAnswer.status()).toBe(200);
     await expect.poll(() => figure(page, 'Publicaciones')).toBeLessThan(posts);

@@ -27,7 +27,7 @@ export function OverTimeChart({ analysis }: { analysis: MediaAnalysis }) {
     });
     return {
       tooltip: { trigger: 'axis', valueFormatter: chartNumber },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { top: 56, left: 8, right: 8, bottom: 28, containLabel: true },
       xAxis: {
         type: 'category',

@@ -17,6 +17,7 @@ import { DownloadButton } from '../../components/DownloadButton';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
+import { READABLE_CAPTION } from '../../components/readable-description';
 import { useCandidates } from '../../components/use-candidates';
 import { t } from '../../i18n/es-CO';
 
@@ -35,7 +36,7 @@ const MEASURES: readonly { key: Measure; format: (value: number | null) => strin
   { key: 'botShare', format: formatShare, change: 'points' },
 ];
 
-const ARROWS = { up: '▲', down: '▼', same: '＝', none: '' } as const;
+const ARROWS = { up: '▲', down: '▼', same: '=', none: '' } as const;
 
 /** A change as an arrow and words ("▲ sube 25 %"), coloured too, never by colour alone. */
 function Change({ change, kind }: { change: number | null; kind: ChangeKind }) {
@@ -53,7 +54,7 @@ function Change({ change, kind }: { change: number | null; kind: ChangeKind }) {
 function MeasuresTable({ comparison }: { comparison: RivalsComparison }) {
   return (
     <Table.ScrollContainer minWidth={160 + comparison.candidates.length * 150}>
-      <Table withTableBorder withColumnBorders striped fz="sm" captionSide="top">
+      <Table withTableBorder withColumnBorders striped fz="sm" captionSide="top" styles={READABLE_CAPTION}>
         <Table.Caption>
           {t.rivals.tableCaption(formatDay(comparison.period.from), formatDay(comparison.period.to))}
         </Table.Caption>
@@ -94,7 +95,7 @@ function PostsChart({ comparison }: { comparison: RivalsComparison }) {
     const palette = [theme.colors.indigo[8], theme.colors.orange[8], theme.colors.teal[8], theme.colors.grape[7]];
     return {
       tooltip: { trigger: 'axis', valueFormatter: chartNumber },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       grid: { top: 56, left: 8, right: 8, bottom: 28, containLabel: true },
       xAxis: { type: 'category', data: comparison.series.map((point) => formatDay(point.bucket)) },
       yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: chartNumber } },

@@ -5,7 +5,8 @@ import { ActionStatus } from '../../components/ActionStatus';
 import { t } from '../../i18n/es-CO';
 import { useMoveTask } from './queries';
 
-const PRIORITY_COLORS = { low: 'gray', medium: 'blue', high: 'orange', urgent: 'red' } as const;
+// Shades that keep the badge's text above 4.5:1 (autoContrast picks black on yellow, white on the rest).
+const PRIORITY_COLORS = { low: 'gray.7', medium: 'blue.8', high: 'yellow', urgent: 'red.9' } as const;
 
 function TaskCard({
   task,
@@ -25,7 +26,7 @@ function TaskCard({
           <Text size="sm" fw={600}>
             {task.title}
           </Text>
-          <Badge size="sm" color={PRIORITY_COLORS[task.priority]}>
+          <Badge size="sm" color={PRIORITY_COLORS[task.priority]} style={{ flexShrink: 0 }}>
             {t.team.priorities[task.priority]}
           </Badge>
         </Group>

@@ -8,6 +8,7 @@ import { formatCount, formatDateTime } from '../../components/conversation-forma
 import { DownloadButton } from '../../components/DownloadButton';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
+import { READABLE_CAPTION } from '../../components/readable-description';
 import { useCandidates } from '../../components/use-candidates';
 import { t } from '../../i18n/es-CO';
 
@@ -17,7 +18,7 @@ function TrendPosts({ trend }: { trend: Trend }) {
   const c = t.conversation.columns;
   return (
     <Table.ScrollContainer minWidth={560}>
-      <Table striped fz="sm" verticalSpacing={4} captionSide="top">
+      <Table striped fz="sm" verticalSpacing={4} captionSide="top" styles={READABLE_CAPTION}>
         <Table.Caption>{t.trends.postsOf(trend.term)}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -54,7 +55,7 @@ function TrendList({ trends }: { trends: Trend[] }) {
         >
           <Accordion.Control>
             <Group gap="xs" wrap="wrap">
-              <Badge variant="light">{t.trends.kinds[trend.kind]}</Badge>
+              <Badge>{t.trends.kinds[trend.kind]}</Badge>
               <Text fw={700}>{trend.term}</Text>
               {trend.kind === 'topic' && <Text size="sm">({trend.terms.join(', ')})</Text>}
               <Text size="sm">
@@ -83,7 +84,7 @@ function SpikeList({ spikes, names }: { spikes: SpikeAlert[]; names: Map<string,
       {spikes.map((spike) => (
         <Paper key={spike.id} component="li" withBorder p="xs" radius="md">
           <Group gap="xs" wrap="wrap">
-            <Badge color="orange">{t.trends.spikeKinds[spike.kind]}</Badge>
+            <Badge color="yellow">{t.trends.spikeKinds[spike.kind]}</Badge>
             <Text size="sm" fw={600}>
               {spike.candidate ? (names.get(spike.candidate) ?? spike.candidate) : t.trends.overall}
             </Text>
