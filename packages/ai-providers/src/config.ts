@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ANTHROPIC_PRICES, type ModelPrice, pricingTableSchema } from './core/pricing.js';
+import { ANTHROPIC_PRICES, type ModelPrice, pricingFromEnv } from './core/pricing.js';
 
 /**
  * Environment of the Claude Vision reader. The API key comes from the environment only and is
@@ -81,19 +81,7 @@ export function anthropicReaderConfigFromEnv(env: NodeJS.ProcessEnv = process.en
     throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const values = parsed.data;
-  let overrides: Record<string, ModelPrice> = {};
-  if (values.ANTHROPIC_PRICING_JSON) {
-    let json: unknown;
-    try {
-      json = JSON.parse(values.ANTHROPIC_PRICING_JSON);
-    } catch {
-      throw new Error('invalid environment: ANTHROPIC_PRICING_JSON is not JSON');
-    }
-    const pricing = pricingTableSchema.safeParse(json);
-    if (!pricing.success)
-      throw new Error(`invalid environment: ANTHROPIC_PRICING_JSON: ${pricing.error.issues[0]?.message}`);
-    overrides = pricing.data;
-  }
+  const overrides = pricingFromEnv('ANTHROPIC_PRICING_JSON', values.ANTHROPIC_PRICING_JSON);
   const prices = { ...ANTHROPIC_PRICES, ...overrides };
   if (!values.ANTHROPIC_API_KEY) {
     return { configured: false, reason: 'ANTHROPIC_API_KEY is not set: Claude Vision is off', prices };

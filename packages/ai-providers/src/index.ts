@@ -38,3 +38,14 @@ export {
   e14ToolInputJsonSchema,
   e14ToolInputSchema,
 } from './e14/reader-v2.js';
+export { createLlmClient, FallbackLlmClient, type LlmClientDependencies } from './llm/client.js';
+export { type LlmConfig, type LlmProviderConfig, llmConfigFromEnv, llmEnvSchema } from './llm/config.js';
+export { LOCAL_MODEL_PRICE, OPENAI_PRICES } from './llm/prices.js';
+export { classifyOpenAiError } from './llm/providers.js';
+export type {
+  LlmClient,
+  LlmLogger,
+  LlmProviderName,
+  StructuredCompletion,
+  StructuredCompletionRequest,
+} from './llm/types.js';

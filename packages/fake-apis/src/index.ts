@@ -17,6 +17,7 @@ export {
 } from './anthropic.js';
 export type { RecordedExchange } from './http.js';
 export { imageTokens, type SniffedImage, sniffImage } from './images.js';
+export * from './openai.js';
 export { grayscalePng } from './png.js';
 export {
   DEFAULT_INDEX_PATH,

@@ -22,10 +22,12 @@ import {
   meanAndDeviation,
   parseSentimp,
   SENTIMENT_LABELS,
+  SENTIMP_SPLIT,
   type SentimentLabel,
   saveModelFile,
+  sentimpCsvPath,
+  sentimpSplit,
   stratifiedFolds,
-  stratifiedSplit,
   type TrainingOptions,
   toModelFile,
   trainSentimentModel,
@@ -34,12 +36,9 @@ import { readChallengeSet } from '../test/challenge-set.js';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repositoryRoot = join(packageRoot, '..', '..');
-const dataPath =
-  process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv');
+const dataPath = sentimpCsvPath();
 
-const SPLIT_SEED = 'sentiment-es/sentimp21/split-v1';
 const FOLD_SEED = 'sentiment-es/sentimp21/folds-v1';
-const TEST_SHARE = 0.2;
 const FOLDS = 5;
 
 const BASE_OPTIONS = { iterations: 300, learningRate: 0.05 } as const;
@@ -100,10 +99,7 @@ function comparison(model: Evaluation, baseline: Evaluation) {
 const started = performance.now();
 const csv = readFileSync(dataPath, 'utf8');
 const posts = parseSentimp(csv);
-const labels = posts.map((post) => post.label);
-const split = stratifiedSplit(labels, TEST_SHARE, SPLIT_SEED);
-const trainPosts = split.train.map((index) => posts[index] as LabelledPost);
-const testPosts = split.test.map((index) => posts[index] as LabelledPost);
+const { train: trainPosts, test: testPosts } = sentimpSplit(posts);
 const folds = stratifiedFolds(
   trainPosts.map((post) => post.label),
   FOLDS,
@@ -154,7 +150,7 @@ const file = toModelFile(trained.weights, trained.vocabulary, {
     dataSha256,
     trainPosts: trainPosts.length,
     testPosts: testPosts.length,
-    splitSeed: SPLIT_SEED,
+    splitSeed: SENTIMP_SPLIT.seed,
     configuration: describe(chosen.options),
     options: chosen.options,
     vocabulary: trained.vocabulary.buckets.length,
@@ -204,10 +200,10 @@ const report = {
     sha256: dataSha256,
     posts: posts.length,
     perLabel: Object.fromEntries(
-      SENTIMENT_LABELS.map((label) => [label, labels.filter((value) => value === label).length]),
+      SENTIMENT_LABELS.map((label) => [label, posts.filter((post) => post.label === label).length]),
     ),
-    testShare: TEST_SHARE,
-    splitSeed: SPLIT_SEED,
+    testShare: SENTIMP_SPLIT.testShare,
+    splitSeed: SENTIMP_SPLIT.seed,
     folds: FOLDS,
     foldSeed: FOLD_SEED,
   },
@@ -253,7 +249,7 @@ Written by \`pnpm --filter @castor/sentiment-es train\`; figures in reports/eval
 ${report.baseline}, measured in the same run on the same texts.
 
 Data: SentiMP-21 (${posts.length} tweets by Spanish members of parliament, 2021; CC BY-SA 4.0): a
-stratified ${TEST_SHARE * 100} % test split (${testPosts.length} posts, seed \`${SPLIT_SEED}\`) never seen in training or
+stratified ${SENTIMP_SPLIT.testShare * 100} % test split (${testPosts.length} posts, seed \`${SENTIMP_SPLIT.seed}\`) never seen in training or
 model selection; ${FOLDS}-fold stratified cross-validation on the other ${trainPosts.length} chose the configuration.
 
 Chosen: ${report.chosenConfiguration}.

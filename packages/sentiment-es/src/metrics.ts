@@ -47,3 +47,20 @@ export function meanAndDeviation(values: readonly number[]): { mean: number; sd:
   const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(values.length - 1, 1);
   return { mean, sd: Math.sqrt(variance) };
 }
+
+/**
+ * Cohen's kappa between two labellings of the same posts: their agreement beyond what their label
+ * shares would give by chance (1 the same labels, 0 chance level).
+ */
+export function cohenKappa(first: readonly SentimentLabel[], second: readonly SentimentLabel[]): number {
+  const { accuracy: observed, confusion } = evaluate(first, second);
+  const total = first.length;
+  if (total === 0) return 0;
+  let expected = 0;
+  SENTIMENT_LABELS.forEach((_, c) => {
+    const firstShare = (confusion[c] as number[]).reduce((sum, count) => sum + count, 0) / total;
+    const secondShare = confusion.reduce((sum, row) => sum + (row[c] as number), 0) / total;
+    expected += firstShare * secondShare;
+  });
+  return expected === 1 ? (observed === 1 ? 1 : 0) : (observed - expected) / (1 - expected);
+}

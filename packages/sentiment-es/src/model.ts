@@ -20,12 +20,15 @@ export function modelFileName(version: string): string {
   return `${OFFLINE_MODEL_NAME}-${version}.json`;
 }
 
+export const MODEL_VERSION_PATTERN = /^v\d+(?:\+distilled-\d{8}-[0-9a-f]{8})?$/;
+
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 export const modelFileSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   name: z.string().min(1),
-  version: z.string().regex(/^v\d+$/),
+  /** "v1", or a model distilled from it: "v1+distilled-20261206-1a2b3c4d". */
+  version: z.string().regex(MODEL_VERSION_PATTERN),
   createdAt: z.string(),
   featureSpec: z.string(),
   labels: z.tuple([z.literal('negative'), z.literal('neutral'), z.literal('positive')]),
@@ -49,6 +52,14 @@ export interface SentimentScore {
   /** P(positive) − P(negative): -1 (negative) .. 1 (positive). */
   score: number;
   probabilities: Record<SentimentLabel, number>;
+}
+
+/** The most probable label (a tie goes to the earlier of negative, neutral, positive) and P(positive) − P(negative). */
+export function scoreFromProbabilities(probabilities: Record<SentimentLabel, number>): SentimentScore {
+  const { negative, neutral, positive } = probabilities;
+  const label: SentimentLabel =
+    positive > negative && positive > neutral ? 'positive' : neutral > negative ? 'neutral' : 'negative';
+  return { label, score: positive - negative, probabilities: { negative, neutral, positive } };
 }
 
 export interface SentimentModel {
@@ -174,12 +185,7 @@ export function createSentimentModel(file: ModelFile): SentimentModel {
         const features = extractFeatures(text, lexicon);
         predictInto(weights, features.rules, sparseRow(features, vocabulary), probabilities);
         const [negative, neutral, positive] = probabilities as unknown as [number, number, number];
-        const best = positive > negative && positive > neutral ? 2 : neutral > negative ? 1 : 0;
-        return {
-          label: SENTIMENT_LABELS[best] as SentimentLabel,
-          score: positive - negative,
-          probabilities: { negative, neutral, positive },
-        };
+        return scoreFromProbabilities({ negative, neutral, positive });
       });
     },
   };

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRng } from '@castor/seeded-random';
 import { extractFeatures, RULE_FEATURES, RULE_PRIOR } from './features.js';
 import { spanishLexicon } from './lexicon.js';
@@ -7,6 +9,8 @@ import { type SoftmaxExample, type SoftmaxWeights, trainSoftmax } from './softma
 export interface LabelledPost {
   text: string;
   label: SentimentLabel;
+  /** Weight of this post in the loss before class balancing (1 when absent). */
+  weight?: number;
 }
 
 export interface TrainingOptions {
@@ -38,7 +42,10 @@ export function rulePriorMatrix(): Float64Array {
   return prior;
 }
 
-/** Trains on posts; classes weigh the same in the loss whatever their share of the posts. */
+/**
+ * Trains on posts; classes weigh the same in the loss whatever their share of the posts (a post's
+ * own weight counts towards its class's share, so weighted posts keep the classes balanced).
+ */
 export function trainSentimentModel(posts: readonly LabelledPost[], options: TrainingOptions): TrainedModel {
   const lexicon = spanishLexicon();
   const features = posts.map((post) => extractFeatures(post.text, lexicon));
@@ -48,7 +55,11 @@ export function trainSentimentModel(posts: readonly LabelledPost[], options: Tra
   const vocabulary = createVocabulary(
     [...documentFrequency].filter(([, count]) => count >= options.minDocumentFrequency).map(([bucket]) => bucket),
   );
-  const perClass = SENTIMENT_LABELS.map((label) => posts.filter((post) => post.label === label).length);
+  const weightOf = (post: LabelledPost) => post.weight ?? 1;
+  const perClass = SENTIMENT_LABELS.map((label) =>
+    posts.reduce((sum, post) => sum + (post.label === label ? weightOf(post) : 0), 0),
+  );
+  const totalWeight = perClass.reduce((sum, weight) => sum + weight, 0);
   const examples: SoftmaxExample[] = posts.map((post, i) => {
     const label = SENTIMENT_LABELS.indexOf(post.label);
     const postFeatures = features[i] as (typeof features)[number];
@@ -56,7 +67,7 @@ export function trainSentimentModel(posts: readonly LabelledPost[], options: Tra
       dense: postFeatures.rules,
       sparse: sparseRow(postFeatures, vocabulary),
       label,
-      weight: posts.length / (SENTIMENT_LABELS.length * (perClass[label] as number)),
+      weight: (weightOf(post) * totalWeight) / (SENTIMENT_LABELS.length * (perClass[label] as number)),
     };
   });
   const { weights, losses } = trainSoftmax(examples, {
@@ -157,4 +168,12 @@ export function parseSentimp(csv: string): LabelledPost[] {
       throw new Error(`SentiMP-21 row ${i + 2}: no text or an unknown label "${row.final_label}"`);
     return { text: row.full_text, label };
   });
+}
+
+/** SentiMP-21's sp_simple.csv: SENTIMP21_CSV, else the shared data folder beside the repository. */
+export function sentimpCsvPath(): string {
+  const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  return (
+    process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv')
+  );
 }

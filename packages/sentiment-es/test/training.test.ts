@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cohenKappa,
   createSentimentModel,
   evaluate,
   type LabelledPost,
@@ -89,6 +90,36 @@ describe('trainSentimentModel', () => {
     const predicted = model.score(['zorblat otra', 'quimbeta otra', 'fradul otra']).map((score) => score.label);
     expect(predicted).toEqual(['negative', 'positive', 'neutral']);
   });
+
+  it('weighs a post by its weight, the classes staying balanced', () => {
+    const quick = { ...options, iterations: 40 };
+    const plain = trainSentimentModel(posts, quick);
+    // The same weight on every post changes nothing: only the ratios between posts count.
+    const doubled = trainSentimentModel(
+      posts.map((post) => ({ ...post, weight: 2 })),
+      quick,
+    );
+    expect(Array.from(doubled.weights.sparse)).toEqual(
+      Array.from(plain.weights.sparse).map((w) => expect.closeTo(w, 9)),
+    );
+    // A heavier "zorblat plan" pulls "plan" towards negative against its lighter positive and neutral uses.
+    const heavy = trainSentimentModel(
+      posts.map((post) => (post.text === 'zorblat plan' ? { ...post, weight: 10 } : post)),
+      quick,
+    );
+    const modelOf = (trained: typeof plain) =>
+      createSentimentModel(
+        toModelFile(trained.weights, trained.vocabulary, {
+          version: 'v9',
+          createdAt: '',
+          training: {},
+          attribution: [],
+        }),
+      );
+    const [plainPlan] = modelOf(plain).score(['plan']);
+    const [heavyPlan] = modelOf(heavy).score(['plan']);
+    expect(heavyPlan?.probabilities.negative).toBeGreaterThan((plainPlan?.probabilities.negative as number) + 0.05);
+  });
 });
 
 describe('evaluate', () => {
@@ -107,5 +138,16 @@ describe('evaluate', () => {
     expect(evaluation.macroF1).toBeCloseTo((2 / 3 + 2 / 3 + 2 / 3) / 3);
     expect(evaluation.accuracy).toBeCloseTo(4 / 6);
     expect(SENTIMENT_LABELS).toEqual(['negative', 'neutral', 'positive']);
+  });
+});
+
+describe('cohenKappa', () => {
+  it('is agreement beyond chance: 1 for the same labels, 0.5 here by hand, 0 or below at chance', () => {
+    const first: SentimentLabel[] = ['negative', 'negative', 'positive', 'positive'];
+    expect(cohenKappa(first, first)).toBe(1);
+    // Observed 3/4; chance 1/2 · 1/4 + 1/2 · 3/4 = 1/2; kappa (3/4 − 1/2) / (1 − 1/2).
+    expect(cohenKappa(first, ['negative', 'positive', 'positive', 'positive'])).toBeCloseTo(0.5);
+    expect(cohenKappa(first, ['positive', 'positive', 'negative', 'negative'])).toBeCloseTo(-1);
+    expect(cohenKappa(first, ['neutral', 'neutral', 'neutral', 'neutral'])).toBe(0);
   });
 });

@@ -92,7 +92,16 @@ describe('PostgreSQL going away under a request', () => {
   it('answers 503 when every pooled connection is busy past the connect timeout', async () => {
     // poolMax is 2: two slow requests hold both connections, the third waits for one and gives up.
     const held = [app.inject({ method: 'GET', url: '/slow' }), app.inject({ method: 'GET', url: '/slow' })];
-    await sleep(200);
+    // Both must hold their connection before the third asks (a fixed pause lost this race on a busy machine).
+    for (let running = 0, attempt = 0; running < 2; attempt += 1) {
+      if (attempt > 200) throw new Error('the two slow queries never both started');
+      await sleep(25);
+      const result = await admin.query(
+        `SELECT count(*)::int AS running FROM pg_stat_activity
+          WHERE query LIKE '%kit-terminate-me%' AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      running = result.rows[0].running;
+    }
     expectUnavailable(await app.inject({ method: 'GET', url: '/drizzle' }));
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                         WHERE query LIKE '%kit-terminate-me%' AND pid <> pg_backend_pid()`);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadSentimentModel } from '@castor/sentiment-es';
+import { offlineSentimentProvider } from '@castor/sentiment-es';
 import {
   createServiceApp,
   remoteAuth,
@@ -12,7 +12,9 @@ import { CandidatesRepository } from './features/candidates/candidates.repositor
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
-import { PostScoring, type PostSentimentScorer } from './shared/post-scoring.js';
+import { sentimentRoutes } from './features/sentiment/sentiment.routes.js';
+import { SentimentScores } from './features/sentiment/sentiment-scores.js';
+import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
 
 export const SERVICE_NAME = 'dashboard-ia';
@@ -50,9 +52,10 @@ export async function buildDashboardApp(
   });
 
   const posts = new PostStore(app.pg);
+  const sentiment = await offlineSentimentProvider();
   const scoring = new PostScoring({
     pool: app.pg,
-    sentiment: await offlineSentiment(),
+    sentiment,
     bots: undefined,
     batch: config.DASHBOARD_SCORING_BATCH,
     log: app.log,
@@ -73,17 +76,13 @@ export async function buildDashboardApp(
     }),
   });
 
+  await app.register(sentimentRoutes, {
+    prefix: '/api/sentiment',
+    scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
+  });
+
   // What an earlier run stored and did not score yet (it stopped midway) is scored now.
   app.addHook('onReady', async () => scoring.kick());
   app.addHook('onClose', async () => scoring.idle());
   return { app, posts, scoring };
-}
-
-async function offlineSentiment(): Promise<PostSentimentScorer> {
-  const model = await loadSentimentModel();
-  return {
-    name: model.modelName,
-    version: model.modelVersion,
-    score: async (texts) => model.score(texts),
-  };
 }

@@ -11,6 +11,9 @@ export const dashboardEnvSchema = z.object({
   DASHBOARD_SCORING_BATCH: envInt(2_000, 10, 100_000).describe(
     'Posts (and authors) scored per step by the background analysis after an import or a read from X',
   ),
+  CACHE_TTL_SENTIMENT: envInt(604_800, 1, 2_592_000).describe(
+    "Seconds a text's sentiment score stays cached for POST /api/sentiment/score (per model and version)",
+  ),
   RATE_LIMIT_DASHBOARD_READ: envRate('3000/minute').describe(
     'Budget per signed-in user for the analyses, trends and exports',
   ),

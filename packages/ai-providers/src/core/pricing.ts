@@ -42,8 +42,8 @@ export const ANTHROPIC_PRICES: Readonly<Record<string, ModelPrice>> = {
   'claude-haiku-4-5': price(1, 5, 1.25, 0.1),
 };
 
-/** A dated snapshot ("claude-haiku-4-5-20251001") is billed like its alias. */
-const DATED_SNAPSHOT = /-\d{8}$/;
+/** A dated snapshot ("claude-haiku-4-5-20251001", "gpt-4o-2024-08-06") is billed like its alias. */
+const DATED_SNAPSHOT = /-(\d{8}|\d{4}-\d{2}-\d{2})$/;
 
 export class PricingTable {
   private readonly prices: Map<string, ModelPrice>;
@@ -76,4 +76,18 @@ export class PricingTable {
       1_000_000
     );
   }
+}
+
+/** Parses a `{model: price}` table from an environment variable; throws naming the variable. */
+export function pricingFromEnv(variable: string, raw: string | undefined): Record<string, ModelPrice> {
+  if (!raw) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error(`invalid environment: ${variable} is not JSON`);
+  }
+  const pricing = pricingTableSchema.safeParse(json);
+  if (!pricing.success) throw new Error(`invalid environment: ${variable}: ${pricing.error.issues[0]?.message}`);
+  return pricing.data;
 }

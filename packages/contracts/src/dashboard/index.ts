@@ -4,6 +4,7 @@ export * from './candidates.js';
 export * from './errors.js';
 export * from './media.js';
 export * from './posts.js';
+export * from './sentiment.js';
 export * from './sentiment-labels.js';
 export * from './team.js';
 export * from './trends.js';
