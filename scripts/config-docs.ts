@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coreEnvSchema } from '@castor/core-service/config';
+import { dashboardEnvSchema } from '@castor/dashboard-ia/config';
 import { e14EnvSchema } from '@castor/e14-service/config';
 import type { z } from 'zod';
 
@@ -18,6 +19,7 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const SERVICES: Array<{ name: string; schema: z.ZodObject }> = [
   { name: 'core-service', schema: coreEnvSchema },
   { name: 'e14-service', schema: e14EnvSchema },
+  { name: 'dashboard-ia', schema: dashboardEnvSchema },
 ];
 
 interface Variable {

@@ -1,5 +1,5 @@
 /**
- * The e14-service examples of the READMEs, so the smoke test can run them against `pnpm start`:
+ * The e14-service and dashboard-ia examples of the READMEs, so the smoke test can run them against `pnpm start`:
  * a README that names an election the launcher does not load (or a route that moved) fails CI.
  */
 import { readFileSync } from 'node:fs';
@@ -42,6 +42,46 @@ export function readmeE14Examples(root: string): ReadmeExamples {
         examples.gets.push({ file, path });
       }
       for (const [, code = ''] of filled.matchAll(ELECTION_CODE)) examples.elections.push({ file, code });
+    }
+  }
+  return examples;
+}
+
+/** A request to dashboard-ia as the examples write it: `curl -s [-XPOST] "$D/api/…" [-H …] [-d '…' | --data-binary $'…']`. */
+const DASHBOARD_CALL = /^curl -s (-XPOST )?"\$D(\/api\/[^"\s]*)"(.*)$/gm;
+const CONTENT_TYPE = /-H '(?:content-type|Content-Type): ([^']+)'/;
+const JSON_BODY = /-d '([^']*)'/;
+/** A body in bash's $'…' quoting, where \n is a newline. */
+const ANSI_C_BODY = /--data-binary \$'([^']*)'/;
+
+export interface DashboardExample {
+  file: string;
+  method: 'GET' | 'POST';
+  path: string;
+  contentType?: string;
+  body?: string;
+}
+
+/** The dashboard-ia requests of the READMEs' `sh` blocks, in the order written, bodies included. */
+export function readmeDashboardExamples(root: string): DashboardExample[] {
+  const examples: DashboardExample[] = [];
+  for (const file of READMES) {
+    const text = readFileSync(resolve(root, file), 'utf8');
+    for (const [, block = ''] of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
+      for (const [, post, path = '', rest = ''] of block.matchAll(DASHBOARD_CALL)) {
+        if (path.includes('$')) throw new Error(`${file}: example ${path} uses a variable`);
+        if (!post) {
+          examples.push({ file, method: 'GET', path });
+          continue;
+        }
+        const json = JSON_BODY.exec(rest)?.[1];
+        const binary = ANSI_C_BODY.exec(rest)?.[1]?.replaceAll('\\n', '\n');
+        const body = json ?? binary;
+        if (body === undefined) throw new Error(`${file}: POST ${path} has no body the smoke test can read`);
+        const contentType = CONTENT_TYPE.exec(rest)?.[1] ?? (rest.includes('"$J"') ? 'application/json' : undefined);
+        if (contentType === undefined) throw new Error(`${file}: POST ${path} names no content type`);
+        examples.push({ file, method: 'POST', path, contentType, body });
+      }
     }
   }
   return examples;

@@ -2,7 +2,8 @@
  * Proves the README's promise on this machine: `pnpm start` with nothing configured brings the
  * system up on an embedded PostgreSQL, serves the web app on one address that routes /api/* to
  * the services, a person can register, sign in, call /api/auth/me, refresh and sign out, e14-service accepts core's tokens and fills up with the demo election (results and
- * alerts), the READMEs' e14 examples run as written, and SIGTERM stops every process. Run after
+ * alerts), dashboard-ia is healthy and accepts core's tokens, the READMEs' e14 and dashboard-ia
+ * examples run as written, and SIGTERM stops every process. Run after
  * `pnpm build`: `tsx scripts/smoke.ts`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLauncher } from './launcher.js';
-import { readmeE14Examples } from './readme-examples.js';
+import { readmeDashboardExamples, readmeE14Examples } from './readme-examples.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const stateDir = mkdtempSync(join(tmpdir(), 'castor-smoke-'));
@@ -94,6 +95,20 @@ expect(
 );
 const adminToken = String(adminLogin.body.accessToken);
 
+// dashboard-ia: healthy, reachable through the web address, and it accepts core's tokens.
+const dashboard = await printed('dashboard-ia', /dashboard-ia\s+(http:\/\/\S+)/, 10_000);
+const dashboardHealth = await call(dashboard, '/api/health');
+expect(
+  dashboardHealth.status === 200 && dashboardHealth.body.service === 'dashboard-ia',
+  `dashboard-ia /api/health (${dashboardHealth.status} ${JSON.stringify(dashboardHealth.body)})`,
+);
+expect((await call(dashboard, '/api/campaign/candidates')).status === 401, 'dashboard-ia requires a token');
+const candidates = await call(web, '/api/campaign/candidates', { token: adminToken });
+expect(
+  candidates.status === 200 && Array.isArray(candidates.body.candidates),
+  `the admin's GET /api/campaign/candidates through the web address (${candidates.status})`,
+);
+
 const e14 = await printed('e14-service', /e14-service\s+(http:\/\/\S+)/, 10_000);
 const demo = await printed('the demo election', /demo election (\S+) loaded/, 600_000);
 expect((await call(e14, '/api/results?election=x&corporation=PRESIDENTE')).status === 401, 'e14 requires a token');
@@ -154,6 +169,25 @@ for (const { file, code } of examples.elections) {
   );
 }
 
+// The READMEs' dashboard-ia examples, as written and in order (follow a candidate, import posts, read).
+const dashboardExamples = readmeDashboardExamples(root);
+expect(
+  dashboardExamples.some((example) => example.path === '/api/media/import'),
+  "the README's dashboard-ia import example found",
+);
+for (const { file, method, path, contentType, body } of dashboardExamples) {
+  const response = await fetch(`${dashboard}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${readmeToken}`,
+      ...(contentType === undefined ? {} : { 'content-type': contentType }),
+    },
+    body: body ?? null,
+  });
+  const answer = await response.text();
+  expect(response.ok, `${file}: ${method} ${path} answered ${response.status} ${answer}`);
+}
+
 async function stopLauncher(): Promise<void> {
   const code = await launcher.stop();
   expect(code === 0 && launcher.output().includes('stopped'), `clean stop (exit code ${code})`);
@@ -170,5 +204,5 @@ expect(
 await stopLauncher();
 rmSync(stateDir, { recursive: true, force: true });
 process.stdout.write(
-  'smoke test passed: start, web app and /api through its address, register, login, me, refresh, logout, admin, e14 demo results and alerts, demo scans read, clean stop, no password on restart\n',
+  'smoke test passed: start, web app and /api through its address, register, login, me, refresh, logout, admin, dashboard-ia health and admin request, e14 demo results and alerts, demo scans read, README examples, clean stop, no password on restart\n',
 );

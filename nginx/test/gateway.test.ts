@@ -1,7 +1,7 @@
 /**
  * The gateway as deployed: the real nginx binary running nginx/nginx.conf (only addresses, ports
  * and file locations rewritten for loopback) with a self-signed certificate from dev-cert.sh, in
- * front of a real core-service and a real e14-service, serving the web app's real build
+ * front of a real core-service, a real e14-service and a real dashboard-ia, serving the web app's real build
  * (services/web/dist, built once here when it is missing) as the image does.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { type DashboardUnderTest, startDashboardForTests } from '@castor/dashboard-ia/testing';
 import { findFreePort } from '@castor/dev-infra';
 import { type E14UnderTest, startE14ForTests } from '@castor/e14-service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,8 @@ interface Answer {
 }
 
 let e14: E14UnderTest;
+let dashboard: DashboardUnderTest;
+let dashboardUrl: string;
 let nginx: ChildProcess;
 let workDir: string;
 let ca: Buffer;
@@ -170,14 +173,14 @@ beforeAll(async () => {
 
   e14 = await startE14ForTests();
   e14Url = await e14.app.listen({ host: '127.0.0.1', port: 0 });
+  // dashboard-ia verifies tokens of its own core (its test harness starts one): its requests here
+  // carry that core's tokens, which is enough to show nginx hands them to dashboard-ia.
+  dashboard = await startDashboardForTests();
+  dashboardUrl = await dashboard.app.listen({ host: '127.0.0.1', port: 0 });
   httpPort = await findFreePort();
   httpsPort = await findFreePort();
-  const unusedPort = await findFreePort();
   const configPath = join(workDir, 'nginx.conf');
-  writeFileSync(
-    configPath,
-    loopbackConfig({ core: e14.core.url, e14: e14Url, dashboard: `http://127.0.0.1:${unusedPort}` }),
-  );
+  writeFileSync(configPath, loopbackConfig({ core: e14.core.url, e14: e14Url, dashboard: dashboardUrl }));
   nginx = spawn('nginx', ['-p', `${workDir}/`, '-c', configPath, '-g', 'daemon off;'], { stdio: 'ignore' });
   await waitForPort(httpsPort);
 });
@@ -189,6 +192,7 @@ afterAll(async () => {
     await exited;
   }
   await e14?.close();
+  await dashboard?.close();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -228,8 +232,36 @@ describe('gateway (real nginx)', () => {
     expect(JSON.parse(elections.body)).toEqual({ items: [] });
     // nginx names the request; the service answers with the same id.
     expect(elections.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
-    // The dashboard prefix goes to dashboard-ia, which is not running here.
-    expect((await call('/api/media/mentions')).status).toBe(502);
+  });
+
+  it("routes dashboard-ia's prefixes to it, authenticated requests included", async () => {
+    const { token } = await dashboard.token('analyst');
+    const authorization = { authorization: `Bearer ${token}` };
+    const candidates = await call('/api/campaign/candidates', { headers: authorization });
+    expect(candidates.status).toBe(200);
+    expect(JSON.parse(candidates.body)).toEqual({ candidates: [] });
+    expect(candidates.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    const members = await call('/api/team/members', { headers: authorization });
+    expect(members.status).toBe(200);
+    expect(JSON.parse(members.body)).toEqual({ members: [] });
+    const tasksCsv = await call('/api/team/tasks.csv', { headers: authorization });
+    expect(tasksCsv.status).toBe(200);
+    expect(tasksCsv.headers['content-disposition']).toMatch(/^attachment; filename="tareas-equipo-/);
+    // Unsigned, the import route and the team's routes are refused by dashboard-ia itself (its JSON error).
+    for (const [method, path] of [
+      ['POST', '/api/media/import'],
+      ['GET', '/api/team/tasks'],
+    ] as const) {
+      const refused = await call(path, { method, headers: { 'content-type': 'text/csv' }, body: 'id\n' });
+      expect(refused.status, path).toBe(401);
+      expect(JSON.parse(refused.body).error.code, path).toBe('AUTH_REQUIRED');
+    }
+    // Prefixes whose routes other issues add reach dashboard-ia too: its own 404, not nginx's.
+    for (const path of ['/api/sentiment', '/api/bots/accounts', '/api/media/mentions', '/api/advisor']) {
+      const answer = await call(path, { headers: authorization });
+      expect(answer.status, path).toBe(404);
+      expect(JSON.parse(answer.body).error.code, path).toBe('ROUTE_NOT_FOUND');
+    }
   });
 
   it('keeps internal endpoints internal and unknown API paths unrouted', async () => {
@@ -238,6 +270,11 @@ describe('gateway (real nginx)', () => {
     }
     // The services do serve /api/metrics, on the internal network only.
     expect((await fetch(`${e14Url}/api/metrics`)).status).toBe(200);
+    expect((await fetch(`${dashboardUrl}/api/metrics`)).status).toBe(200);
+    for (const path of ['/api/media/metrics', '/api/team/metrics', '/api/sentiment/metrics']) {
+      expect((await call(path)).status, path).toBe(404);
+      expect((await call(path)).body, path).not.toContain('ROUTE_NOT_FOUND');
+    }
   });
 
   it('answers bursts on authentication with 429 per client address', async () => {

@@ -1,1 +1,2 @@
 export { createKeyedRng, createRng, Rng } from './rng.js';
+export { stratifiedFolds, stratifiedSplit } from './stratified.js';

@@ -4,8 +4,8 @@
 //
 //   pnpm --filter @castor/sentiment-es train
 //
-// SENTIMP21_CSV overrides where sp_simple.csv is read from (default: the shared data folder beside
-// the repository).
+// SENTIMP21_CSV overrides where sp_simple.csv is read from (default: the package's data/sentimp21
+// copy, CC BY-SA 4.0).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

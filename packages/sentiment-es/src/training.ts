@@ -1,6 +1,5 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '@castor/seeded-random';
 import { extractFeatures, RULE_FEATURES, RULE_PRIOR } from './features.js';
 import { spanishLexicon } from './lexicon.js';
 import { createVocabulary, SENTIMENT_LABELS, type SentimentLabel, sparseRow, type Vocabulary } from './model.js';
@@ -83,40 +82,8 @@ export function trainSentimentModel(posts: readonly LabelledPost[], options: Tra
   return { weights, vocabulary, losses };
 }
 
-/** Indices of each label, shuffled by the seed: the basis of stratified splits. */
-function shuffledByLabel(labels: readonly SentimentLabel[], seed: string): number[][] {
-  const rng = createRng(seed);
-  return SENTIMENT_LABELS.map((label) =>
-    rng.shuffle(labels.flatMap((candidate, index) => (candidate === label ? [index] : []))),
-  );
-}
-
-/** A stratified, seeded split: `share` of each label goes to the test side. */
-export function stratifiedSplit(
-  labels: readonly SentimentLabel[],
-  share: number,
-  seed: string,
-): { train: number[]; test: number[] } {
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const indices of shuffledByLabel(labels, seed)) {
-    const testCount = Math.round(indices.length * share);
-    test.push(...indices.slice(0, testCount));
-    train.push(...indices.slice(testCount));
-  }
-  return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
-}
-
-/** k stratified, seeded folds: each label's indices dealt round-robin. */
-export function stratifiedFolds(labels: readonly SentimentLabel[], folds: number, seed: string): number[][] {
-  const result: number[][] = Array.from({ length: folds }, () => []);
-  for (const indices of shuffledByLabel(labels, seed)) {
-    indices.forEach((index, position) => {
-      result[position % folds]?.push(index);
-    });
-  }
-  return result.map((fold) => fold.sort((a, b) => a - b));
-}
+/** Stratified, seeded splits and folds (the same rows for the same labels and seed, in every package). */
+export { stratifiedFolds, stratifiedSplit } from '@castor/seeded-random';
 
 /**
  * Rows of a CSV file (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks), the
@@ -170,10 +137,10 @@ export function parseSentimp(csv: string): LabelledPost[] {
   });
 }
 
-/** SentiMP-21's sp_simple.csv: SENTIMP21_CSV, else the shared data folder beside the repository. */
+/** SentiMP-21's sp_simple.csv: SENTIMP21_CSV, else the copy this package keeps (data/sentimp21, CC BY-SA 4.0). */
 export function sentimpCsvPath(): string {
-  const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   return (
-    process.env.SENTIMP21_CSV ?? join(repositoryRoot, '..', 'shared', 'data', 'sentiment', 'sentimp21', 'sp_simple.csv')
+    process.env.SENTIMP21_CSV ??
+    join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'sentimp21', 'sp_simple.csv')
   );
 }

@@ -7,7 +7,7 @@
  * - the service from its production bundle in its own process: idle memory, an import of 100,000
  *   posts through POST /api/media/import, the background scoring, then POST /api/media/analyze
  *   over them (p50/p95), and the peak memory.
- * Run from the repository root: `pnpm bench dashboard-nlp` (needs ../shared/data beside the checkout).
+ * Run from the repository root: `pnpm bench dashboard-nlp`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import {
   loadSentimentModel,
   parseSentimp,
   SENTIMENT_LABELS,
+  sentimpCsvPath,
   sentimpSplit,
 } from '@castor/sentiment-es';
 import pg from 'pg';
@@ -27,7 +28,6 @@ import { machine } from '../../../bench/support.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const out = new URL('../../../bench/results/dashboard-nlp.json', import.meta.url);
-const sentimpPath = new URL('../../../../shared/data/sentiment/sentimp21/sp_simple.csv', import.meta.url);
 const STORED_POSTS = Number(process.env.BENCH_DASHBOARD_POSTS ?? 100_000);
 const ANALYZE_REQUESTS = 200;
 
@@ -43,7 +43,7 @@ const quality = (evaluation: Evaluation) => ({
 });
 
 async function sentimentQuality() {
-  const { test } = sentimpSplit(parseSentimp(readFileSync(sentimpPath, 'utf8')));
+  const { test } = sentimpSplit(parseSentimp(readFileSync(sentimpCsvPath(), 'utf8')));
   const model = await loadSentimentModel();
   const actual = test.map((post) => post.label);
   const texts = test.map((post) => post.text);

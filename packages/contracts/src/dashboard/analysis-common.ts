@@ -10,6 +10,7 @@ export const sentimentLabelSchema = z.enum(SENTIMENT_LABEL_VALUES);
 
 export const GRANULARITIES = ['hour', 'day', 'week'] as const;
 export const granularitySchema = z.enum(GRANULARITIES);
+export type Granularity = z.infer<typeof granularitySchema>;
 
 /**
  * A period asked for: `from` inclusive, `to` exclusive, both ISO date-times with an offset. Either
@@ -75,3 +76,9 @@ export const botFilterSchema = z.object({
   excludeBots: z.boolean(),
   suspectedBotPosts: z.number().int(),
 });
+
+/** `excludeBots` written in a URL (the CSV exports): 'true' or 'false'. */
+export const excludeBotsQuerySchema = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');

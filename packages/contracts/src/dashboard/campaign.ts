@@ -3,6 +3,7 @@ import {
   botFilterSchema,
   candidateRefSchema,
   checkPeriod,
+  excludeBotsQuerySchema,
   granularitySchema,
   periodInputShape,
   periodSchema,
@@ -53,6 +54,27 @@ export const rivalsCompareRequestSchema = z
     }
   });
 export type RivalsCompareRequest = z.input<typeof rivalsCompareRequestSchema>;
+
+/**
+ * `GET /api/campaign/rivals/compare.csv?candidates=a,b&from&to&excludeBots`: the same comparison as
+ * CSV, candidates comma-separated (default: all followed).
+ */
+export const rivalsCompareCsvQuerySchema = z
+  .object({
+    candidates: z
+      .string()
+      .transform((list) => list.split(',').map((slug) => slug.trim()))
+      .pipe(z.array(candidateSlugSchema).min(2).max(8))
+      .optional(),
+    ...periodInputShape,
+    excludeBots: excludeBotsQuerySchema,
+  })
+  .superRefine((value, context) => {
+    checkPeriod(value, context);
+    if (value.candidates && new Set(value.candidates).size !== value.candidates.length) {
+      context.addIssue({ code: 'custom', path: ['candidates'], message: 'a candidate is named twice' });
+    }
+  });
 
 export const rivalsComparisonSchema = z.object({
   id: z.uuid(),

@@ -13,6 +13,8 @@ export const DASHBOARD_ERROR_STATUS = {
   IMPORT_LINE_INVALID: 400,
   IMPORT_FORMAT_UNSUPPORTED: 415,
   IMPORT_TOO_LARGE: 413,
+  // a media query made only of words too common to search for ("de la", "y")
+  ANALYSIS_QUERY_UNSEARCHABLE: 400,
   // a stored analysis the URL names does not exist (or is another user's)
   ANALYSIS_UNKNOWN: 404,
   // the team: a member or task the URL or body names does not exist; a user id already linked

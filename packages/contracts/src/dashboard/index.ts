@@ -1,4 +1,5 @@
 export * from './analysis-common.js';
+export * from './bots.js';
 export * from './campaign.js';
 export * from './candidates.js';
 export * from './errors.js';

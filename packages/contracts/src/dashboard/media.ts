@@ -4,6 +4,7 @@ import {
   botFilterSchema,
   candidateRefSchema,
   checkPeriod,
+  excludeBotsQuerySchema,
   granularitySchema,
   periodInputShape,
   periodSchema,
@@ -12,6 +13,14 @@ import {
 } from './analysis-common.js';
 import { candidateSlugSchema } from './candidates.js';
 
+/** A free query over the stored posts: words, a #hashtag or an @account (Spanish full-text search). */
+export const mediaQuerySchema = z
+  .string()
+  .trim()
+  .min(2, { message: 'a query is at least 2 characters' })
+  .max(200)
+  .refine((text) => /[\p{L}\p{N}]/u.test(text), { message: 'a query needs at least one letter or digit' });
+
 /**
  * `POST /api/media/analyze`: the conversation about a candidate, or about any text query over the
  * stored posts (words, a #hashtag or an @account), over a period.
@@ -19,13 +28,7 @@ import { candidateSlugSchema } from './candidates.js';
 export const mediaAnalyzeRequestSchema = z
   .object({
     candidate: candidateSlugSchema.optional(),
-    query: z
-      .string()
-      .trim()
-      .min(2, { message: 'a query is at least 2 characters' })
-      .max(200)
-      .refine((text) => /[\p{L}\p{N}]/u.test(text), { message: 'a query needs at least one letter or digit' })
-      .optional(),
+    query: mediaQuerySchema.optional(),
     ...periodInputShape,
     granularity: granularitySchema.default('day'),
     excludeBots: z.boolean().default(false),
@@ -124,11 +127,13 @@ export const analysisParamsSchema = z.object({ id: uuidSchema });
 export const postsExportQuerySchema = z
   .object({
     candidate: candidateSlugSchema.optional(),
-    query: z.string().trim().min(2).max(200).optional(),
+    query: mediaQuerySchema.optional(),
     ...periodInputShape,
-    excludeBots: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((value) => value === 'true'),
+    excludeBots: excludeBotsQuerySchema,
   })
-  .superRefine(checkPeriod);
+  .superRefine((value, context) => {
+    checkPeriod(value, context);
+    if (value.candidate === undefined && value.query === undefined) {
+      context.addIssue({ code: 'custom', path: ['candidate'], message: 'name a candidate or a query' });
+    }
+  });

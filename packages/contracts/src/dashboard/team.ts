@@ -4,6 +4,9 @@ import { decimalIntegerSchema, emailSchema, isoDateTimeSchema, uuidSchema } from
 export const TEAM_ROLES = ['coordinator', 'analyst', 'communications', 'field', 'volunteer'] as const;
 export const TASK_STATUSES = ['todo', 'in_progress', 'blocked', 'done'] as const;
 export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
 /** A territory as campaigns name it: a departamento or municipio name or DIVIPOLA code ("Valle del Cauca", "76-001"). */
 const territorySchema = z.string().trim().min(2).max(120);
@@ -28,7 +31,15 @@ export const createTeamMemberSchema = z.object({
   role: z.enum(TEAM_ROLES),
   territory: territorySchema.optional(),
 });
-export const updateTeamMemberSchema = createTeamMemberSchema
+/** A change to a member; `null` clears the email, the territory or the link to a CASTOR account. */
+export const updateTeamMemberSchema = z
+  .object({
+    name: createTeamMemberSchema.shape.name,
+    email: emailSchema.nullable(),
+    userId: createTeamMemberSchema.shape.userId.unwrap().nullable(),
+    role: z.enum(TEAM_ROLES),
+    territory: territorySchema.nullable(),
+  })
   .partial()
   .refine((value) => Object.keys(value).length > 0, {
     message: 'change at least one field',
@@ -92,5 +103,7 @@ export const teamTaskListQuerySchema = z.object({
     .transform((value) => value === 'true'),
   limit: decimalIntegerSchema({ min: 1, max: 500 }).default(200),
 });
+/** The CSV export takes the list's filters and holds every matching task. */
+export const teamTaskExportQuerySchema = teamTaskListQuerySchema.omit({ limit: true });
 export const teamTaskListSchema = z.object({ tasks: z.array(teamTaskSchema) });
 export const teamIdParamsSchema = z.object({ id: uuidSchema });

@@ -56,6 +56,8 @@ export const analyses = pgTable(
   (table) => [
     check('analyses_kind_check', sql`kind IN ('media', 'campaign', 'rivals')`),
     index('analyses_created_idx').on(table.createdAt),
+    // A user's history, newest first (keyset by created_at).
+    index('analyses_requested_by_created_idx').on(table.requestedBy, table.createdAt.desc()),
   ],
 );
 

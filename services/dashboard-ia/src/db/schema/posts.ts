@@ -79,6 +79,8 @@ export const posts = pgTable(
     index('posts_posted_at_idx').on(table.postedAt),
     index('posts_author_idx').on(table.authorId),
     index('posts_unscored_idx').on(table.postedAt).where(sql`sentiment_label IS NULL`),
+    // A free media query (words, #hashtag, @account) is Spanish full-text search over this expression.
+    index('posts_text_search_idx').using('gin', sql`to_tsvector('spanish', ${table.text})`),
   ],
 );
 

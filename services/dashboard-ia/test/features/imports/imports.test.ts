@@ -79,6 +79,13 @@ describe('POST /api/media/import', () => {
     }
     const scores = await service.app.pg.query('SELECT count(*)::int AS n FROM sentiment_scores');
     expect(scores.rows[0].n).toBe(5);
+    // Every author is scored by the bot model, its drivers kept; the posts carry the author's flag.
+    const bots = await service.app.pg.query<{ n: number; model: string }>(
+      'SELECT count(*)::int AS n, min(model) AS model FROM bot_scores',
+    );
+    expect(bots.rows[0]).toEqual({ n: 3, model: 'castor-bots' });
+    const unscored = await service.app.pg.query('SELECT count(*)::int AS n FROM authors WHERE bot_likelihood IS NULL');
+    expect(unscored.rows[0].n).toBe(0);
 
     const again = await send(csv);
     expect(again.statusCode).toBe(200);

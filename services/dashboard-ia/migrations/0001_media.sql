@@ -1,0 +1,2 @@
+CREATE INDEX "analyses_requested_by_created_idx" ON "analyses" USING btree ("requested_by","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "posts_text_search_idx" ON "posts" USING gin (to_tsvector('spanish', "text"));
