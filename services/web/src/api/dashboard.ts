@@ -94,6 +94,7 @@ export const dashboardApi = {
   history: (query: { kind?: 'media' | 'campaign' | 'rivals'; limit?: number; before?: string } = {}) =>
     request('/api/media/history', { query, schema: mediaHistoryResponseSchema }),
 
+  /** The stored posts as CSV (admins and analysts). */
   postsCsv: (query: PostsExportQuery) =>
     requestBlob('/api/media/posts.csv', { query: { ...query, excludeBots: flag(query.excludeBots) } }),
 
@@ -103,7 +104,11 @@ export const dashboardApi = {
   compareRivals: (body: RivalsCompareRequest, signal?: AbortSignal) =>
     request('/api/campaign/rivals/compare', { method: 'POST', body, schema: rivalsComparisonSchema, signal }),
 
-  rivalsCsv: (body: RivalsCompareRequest) => requestBlob('/api/campaign/rivals/compare.csv', { method: 'POST', body }),
+  /** The comparison as CSV (admins and analysts): every followed candidate over the period. */
+  rivalsCsv: (query: PostsExportQuery) =>
+    requestBlob('/api/campaign/rivals/compare.csv', {
+      query: { from: query.from, to: query.to, excludeBots: flag(query.excludeBots) },
+    }),
 
   trending: (query: TrendingQuery, signal?: AbortSignal) =>
     request('/api/campaign/trending', {

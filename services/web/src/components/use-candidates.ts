@@ -1,3 +1,4 @@
+import type { Role } from '@castor/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { dashboardApi } from '../api/dashboard';
 
@@ -5,3 +6,6 @@ import { dashboardApi } from '../api/dashboard';
 export function useCandidates() {
   return useQuery({ queryKey: ['dashboard', 'candidates'], queryFn: dashboardApi.candidates, staleTime: 60_000 });
 }
+
+/** The roles dashboard-ia lets import posts, export CSVs and read the X budget. */
+export const CAMPAIGN_OPERATORS: readonly Role[] = ['admin', 'analyst'];

@@ -15,11 +15,11 @@ import { DownloadButton } from '../../components/DownloadButton';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
-import { useCandidates } from '../../components/use-candidates';
+import { CAMPAIGN_OPERATORS, useCandidates } from '../../components/use-candidates';
 import { t } from '../../i18n/es-CO';
 import { OverTimeChart } from './OverTimeChart';
 import { PostImportCard } from './PostImportCard';
-import { OPERATORS, useMediaAnalysis } from './queries';
+import { useMediaAnalysis } from './queries';
 import { XBudgetCard } from './XBudgetCard';
 
 function Measure({ label, value, hint }: { label: string; value: string; hint?: string }) {
@@ -195,10 +195,11 @@ export default function ConversationPage() {
   const candidate = chosen ?? candidates.data?.[0]?.slug ?? null;
   const period = periodOf(days);
   const analysis = useMediaAnalysis(candidate, period, withoutBots);
+  // Importing, the X budget and the exports are for admins and analysts (dashboard-ia's rule).
+  const operator = CAMPAIGN_OPERATORS.includes(role);
 
   if (candidates.isPending) return <PageSkeleton />;
   if (candidates.isError) return <ErrorMessage error={candidates.error} onRetry={() => void candidates.refetch()} />;
-  const operator = OPERATORS.includes(role);
 
   return (
     <Stack gap="lg">
@@ -216,7 +217,7 @@ export default function ConversationPage() {
               <PeriodSelect value={days} onChange={setDays} />
               <WithoutBotsSwitch checked={withoutBots} onChange={setWithoutBots} />
             </Group>
-            {candidate && (
+            {candidate && operator && (
               <DownloadButton
                 label={t.conversation.downloadPosts}
                 filename={`publicaciones-${candidate}${withoutBots ? '-sin-bots' : ''}.csv`}

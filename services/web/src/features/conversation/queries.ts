@@ -2,8 +2,7 @@ import type { Role } from '@castor/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { dashboardApi } from '../../api/dashboard';
 
-/** The roles dashboard-ia lets import posts and read the X budget. */
-export const OPERATORS: readonly Role[] = ['admin', 'analyst'];
+import { CAMPAIGN_OPERATORS } from '../../components/use-candidates';
 
 export function useMediaAnalysis(candidate: string | null, period: { from: string; to: string }, excludeBots: boolean) {
   return useQuery({
@@ -20,7 +19,7 @@ export function useXBudget(role: Role) {
   return useQuery({
     queryKey: ['dashboard', 'x-budget'],
     queryFn: dashboardApi.xBudget,
-    enabled: OPERATORS.includes(role),
+    enabled: CAMPAIGN_OPERATORS.includes(role),
     refetchInterval: 60_000,
   });
 }

@@ -3,6 +3,7 @@ import { Group, Paper, Stack, Table, Text, Title, useMantineTheme, VisuallyHidde
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { dashboardApi } from '../../api/dashboard';
+import { useSession } from '../../api/session';
 import { Chart, type ChartOption, chartNumber } from '../../components/Chart';
 import { type PeriodDays, PeriodSelect, periodOf, WithoutBotsSwitch } from '../../components/conversation-controls';
 import {
@@ -18,7 +19,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { READABLE_CAPTION } from '../../components/readable-description';
-import { useCandidates } from '../../components/use-candidates';
+import { CAMPAIGN_OPERATORS, useCandidates } from '../../components/use-candidates';
 import { t } from '../../i18n/es-CO';
 
 type Measure = keyof ConversationMeasures;
@@ -145,6 +146,9 @@ function PostsChart({ comparison }: { comparison: RivalsComparison }) {
 
 /** Every followed candidate side by side, each measure against the period before. */
 export default function RivalsPage() {
+  const role = useSession()?.user.role ?? 'viewer';
+  // dashboard-ia exports to admins and analysts only.
+  const exporter = CAMPAIGN_OPERATORS.includes(role);
   const candidates = useCandidates();
   const [days, setDays] = useState<PeriodDays>('14');
   const [withoutBots, setWithoutBots] = useState(false);
@@ -175,11 +179,13 @@ export default function RivalsPage() {
               <PeriodSelect value={days} onChange={setDays} />
               <WithoutBotsSwitch checked={withoutBots} onChange={setWithoutBots} />
             </Group>
-            <DownloadButton
-              label={t.rivals.download}
-              filename={`rivales${withoutBots ? '-sin-bots' : ''}.csv`}
-              fetchFile={() => dashboardApi.rivalsCsv(request)}
-            />
+            {exporter && (
+              <DownloadButton
+                label={t.rivals.download}
+                filename={`rivales${withoutBots ? '-sin-bots' : ''}.csv`}
+                fetchFile={() => dashboardApi.rivalsCsv(request)}
+              />
+            )}
           </Group>
           {comparison.isError && !comparison.data && (
             <ErrorMessage error={comparison.error} onRetry={() => void comparison.refetch()} />
