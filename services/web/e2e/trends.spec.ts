@@ -54,4 +54,4 @@ test("a debate's hashtag rises with the posts behind it, and raises a spike aler
     expect(csv.text).toContain(data.burstTag);
     await journey.quiet();
   });
-});
+}, 420_000);
