@@ -51,6 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       'build',
       '--filter=@castor/core-service...',
       '--filter=@castor/e14-service...',
+      '--filter=@castor/dashboard-ia...',
       '--filter=@castor/web...',
       '--output-logs=errors-only',
     ],

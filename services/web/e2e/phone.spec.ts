@@ -8,6 +8,10 @@ const runJourney = chromiumForThisFile();
 /** Every page of the navigation, by the label a person taps, and the heading it opens on. */
 const PAGES = [
   { link: 'Resultados', heading: 'Resultados por territorio' },
+  { link: 'Conversación', heading: 'Conversación' },
+  { link: 'Rivales', heading: 'Rivales' },
+  { link: 'Tendencias', heading: 'Tendencias' },
+  { link: 'Equipo', heading: 'Equipo' },
   { link: 'Revisión', heading: 'Mesa de revisión' },
   { link: 'Alertas', heading: 'Alertas' },
   { link: 'Subir actas', heading: 'Subir actas E-14' },

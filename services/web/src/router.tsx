@@ -17,6 +17,10 @@ const AlertsPage = lazy(() => import('./features/alerts/AlertsPage'));
 const UploadPage = lazy(() => import('./features/upload/UploadPage'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 const ResultsPage = lazy(() => import('./features/results/ResultsPage'));
+const ConversationPage = lazy(() => import('./features/conversation/ConversationPage'));
+const RivalsPage = lazy(() => import('./features/rivals/RivalsPage'));
+const TrendsPage = lazy(() => import('./features/trends/TrendsPage'));
+const TeamPage = lazy(() => import('./features/team/TeamPage'));
 
 export const SIGN_IN_PATH = '/ingresar';
 
@@ -25,6 +29,9 @@ interface PageRoute extends NavItem {
   /** A deeper address the page also answers, under its path: one item of it, as a link to share. */
   itemPath?: string;
 }
+
+/** Who sees the campaign's pages (dashboard-ia's readers): not reviewers or witnesses. */
+const CAMPAIGN_ROLES: readonly Role[] = ['admin', 'analyst', 'viewer'];
 
 /**
  * Every signed-in page, in navigation order: its path, its label, the roles that see it (in the
@@ -42,6 +49,30 @@ const PAGES: readonly PageRoute[] = [
     label: t.results.nav,
     roles: ['admin', 'analyst', 'reviewer', 'viewer'],
     element: <ResultsPage />,
+  },
+  {
+    path: 'conversacion',
+    label: t.conversation.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <ConversationPage />,
+  },
+  {
+    path: 'rivales',
+    label: t.rivals.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <RivalsPage />,
+  },
+  {
+    path: 'tendencias',
+    label: t.trends.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <TrendsPage />,
+  },
+  {
+    path: 'equipo',
+    label: t.team.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <TeamPage />,
   },
   {
     path: 'revision',

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    /** The API's structured context (an import's refused line, a validation's fields). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,7 +24,7 @@ function clientError(status: number, code: ClientErrorCode, message: string): Ap
 
 export interface RequestOptions<T> {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Sent as JSON. */
+  /** Sent as JSON; a Blob is sent as it is, with its own type (a CSV file to import). */
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   /** Parses the response; a body that does not match is RESPONSE_INVALID, not trusted. */
@@ -41,15 +43,17 @@ async function send(path: string, options: SendOptions, accessToken?: string): P
     if (value !== undefined) query.set(name, String(value));
   }
   const url = query.size > 0 ? `${path}?${query}` : path;
+  const { body } = options;
+  const contentType = body === undefined ? undefined : body instanceof Blob ? body.type : 'application/json';
   try {
     return await fetch(url, {
       method: options.method ?? 'GET',
       headers: {
         accept: 'application/json',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(contentType ? { 'content-type': contentType } : {}),
         ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: body === undefined || body instanceof Blob ? body : JSON.stringify(body),
       signal: options.signal,
     });
   } catch (error) {
@@ -61,8 +65,8 @@ async function send(path: string, options: SendOptions, accessToken?: string): P
 async function errorOf(response: Response): Promise<ApiError> {
   const body = errorResponseSchema.safeParse(await response.json().catch(() => undefined));
   if (body.success) {
-    const { code, message, requestId } = body.data.error;
-    return new ApiError(response.status, code, message, requestId);
+    const { code, message, requestId, details } = body.data.error;
+    return new ApiError(response.status, code, message, requestId, details);
   }
   return clientError(response.status, 'RESPONSE_INVALID', `HTTP ${response.status} without an error body`);
 }
@@ -124,8 +128,11 @@ export async function request<T>(path: string, options: RequestOptions<T>): Prom
   return parse(await sendSignedIn(path, options), options.schema);
 }
 
-/** A file the API renders (the printable claims packet), fetched with the session, as a Blob. */
-export async function requestBlob(path: string, options: Pick<SendOptions, 'query' | 'signal'> = {}): Promise<Blob> {
+/** A file the API renders (the printable claims packet, a CSV export), fetched with the session, as a Blob. */
+export async function requestBlob(
+  path: string,
+  options: Pick<SendOptions, 'query' | 'signal' | 'method' | 'body'> = {},
+): Promise<Blob> {
   return (await sendSignedIn(path, options)).blob();
 }
 
