@@ -83,6 +83,8 @@ interface Person {
   following: number;
   tweets: number;
   description: string;
+  /** X's default image for accounts that never set one: a bot signal the model reads from the URL. */
+  profileImageUrl: string;
 }
 
 function human(run: string, index: number): Person {
@@ -95,6 +97,7 @@ function human(run: string, index: number): Person {
     following: 250 + index * 11,
     tweets: 4_000 + index * 101,
     description: 'Periodista y lectora. Opiniones propias.',
+    profileImageUrl: `https://pbs.twimg.com/profile_images/${index}/foto_normal.jpg`,
   };
 }
 
@@ -109,6 +112,7 @@ function bot(run: string, index: number, now: number): Person {
     following: 4_900,
     tweets: 48_000 + index * 900,
     description: '',
+    profileImageUrl: 'https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png',
   };
 }
 
@@ -118,6 +122,7 @@ const authorColumns = (person: Person) => ({
   author_name: person.name,
   author_created_at: person.createdAt,
   author_description: person.description,
+  author_profile_image_url: person.profileImageUrl,
   author_followers: person.followers,
   author_following: person.following,
   author_tweets: person.tweets,

@@ -21,32 +21,12 @@ import {
   teamTaskSchema,
   trendingResponseSchema,
   type updateTeamTaskSchema,
+  xBudgetResponseSchema,
 } from '@castor/contracts';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { request, requestBlob } from './http';
 
-/**
- * GET /api/media/x/budget: the X read budget. Its contract (dashboard/x.ts) arrives with the X
- * ingestion; until then this is its shape as the app reads it (the fields the gauge shows).
- */
-const xReadWindowSchema = z.object({
-  limit: z.number().int(),
-  used: z.number().int(),
-  reserved: z.number().int(),
-  remaining: z.number().int(),
-  costUsd: z.number(),
-  remainingCostUsd: z.number(),
-  resetsAt: z.string(),
-});
-export const xBudgetSchema = z.object({
-  configured: z.boolean(),
-  reason: z.string().nullable(),
-  currency: z.string(),
-  day: xReadWindowSchema,
-  month: xReadWindowSchema,
-});
-export type XBudget = z.infer<typeof xBudgetSchema>;
-export type XReadWindow = z.infer<typeof xReadWindowSchema>;
+export type { XBudgetResponse as XBudget, XReadWindow } from '@castor/contracts';
 
 export type TrendWindow = (typeof TREND_WINDOWS)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -143,5 +123,5 @@ export const dashboardApi = {
 
   tasksCsv: () => requestBlob('/api/team/tasks.csv'),
 
-  xBudget: () => request('/api/media/x/budget', { schema: xBudgetSchema }),
+  xBudget: () => request('/api/media/x/budget', { schema: xBudgetResponseSchema }),
 };
