@@ -29,6 +29,7 @@ export const CSV_COLUMNS = [
   'author_name',
   'author_created_at',
   'author_description',
+  'author_profile_image_url',
   'author_followers',
   'author_following',
   'author_tweets',
