@@ -62,3 +62,70 @@ export async function startCoreForTests(
     },
   };
 }
+
+/** What a service that trusts core's tokens gives the shared harness below. */
+export interface ServiceBehindCoreSpec<
+  Config,
+  App extends { app: { ready(): PromiseLike<unknown>; close(): PromiseLike<unknown> } },
+> {
+  /** The test-support template its database is cloned from ("e14", "dashboard"). */
+  database: string;
+  /** The variable that shows the service's log while debugging a test (E14_TEST_LOG, ...). */
+  logVariable: string;
+  loadConfig(env: Record<string, string>): Config;
+  build(config: Config, overrides: { logger?: false }): Promise<App>;
+  /** The service's own settings, over the harness's (and under the test's). */
+  defaults?: Record<string, string>;
+}
+
+export type ServiceBehindCore<Config, App> = App & {
+  config: Config;
+  core: CoreUnderTest;
+  database: TestDatabase;
+  /** A real access token from core for a new user with `role`, and that user's id. */
+  token(role: Role): Promise<{ token: string; userId: string }>;
+  close(): Promise<void>;
+};
+
+/**
+ * A real core-service (listening, so the service fetches its JWKS and revocation feed over HTTP)
+ * and a real service built by `spec`, each on a fresh database and its own Redis key prefix.
+ */
+export async function startServiceBehindCore<
+  Config,
+  App extends { app: { ready(): PromiseLike<unknown>; close(): PromiseLike<unknown> } },
+>(spec: ServiceBehindCoreSpec<Config, App>, env: Record<string, string> = {}): Promise<ServiceBehindCore<Config, App>> {
+  const core = await startCoreForTests({}, { listen: true });
+  const database = await createTestDatabase(spec.database);
+  const redis = testRedis();
+  const logging = Boolean(process.env[spec.logVariable]);
+  const config = spec.loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: logging ? 'error' : 'silent',
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.keyPrefix,
+    CORE_SERVICE_URL: core.url,
+    AUTH_REVOCATION_POLL_MS: '200',
+    RATE_LIMIT_DEFAULT: '1000000/minute',
+    ...spec.defaults,
+    ...env,
+  });
+  const service = await spec.build(config, logging ? {} : { logger: false });
+  await service.app.ready();
+  return {
+    ...service,
+    config,
+    core,
+    database,
+    async token(role) {
+      const session = await core.signIn(role);
+      return { token: session.accessToken, userId: session.user.id };
+    },
+    async close() {
+      await service.app.close();
+      await database.drop();
+      await core.close();
+    },
+  };
+}
