@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { baselineLabels } from '../src/baseline.js';
 import {
-  baselineLabels,
   CURRENT_MODEL_VERSION,
   createSentimentModel,
   type Evaluation,

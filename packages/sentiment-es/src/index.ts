@@ -1,4 +1,3 @@
-export { baselineLabels } from './baseline.js';
 export { COLOMBIAN_LEXICON } from './colombian-lexicon.js';
 export {
   type Agreement,

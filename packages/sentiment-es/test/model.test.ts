@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { baselineLabels } from '../src/baseline.js';
 import {
-  baselineLabels,
   CURRENT_MODEL_VERSION,
   createSentimentModel,
   evaluate,
