@@ -13,7 +13,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CANDIDATES, generateConversation, toImportCsv } from '@castor/conversation-synth';
 import {
-  baselineLabels,
   type Evaluation,
   evaluate,
   loadSentimentModel,
@@ -22,6 +21,7 @@ import {
   sentimpCsvPath,
   sentimpSplit,
 } from '@castor/sentiment-es';
+import { baselineLabels } from '@castor/sentiment-es/baseline';
 import pg from 'pg';
 import { startBenchService } from '../../../bench/service-harness.js';
 import { machine } from '../../../bench/support.js';
@@ -125,6 +125,8 @@ async function serviceFigures() {
     });
     if (!imported.ok) throw new Error(`import failed: ${imported.status} ${await imported.text()}`);
     const importSeconds = (performance.now() - importStarted) / 1000;
+    // The peak (VmHWM) only grows: read after each phase, it shows which phase set it.
+    const peakAfter: Record<string, number> = { import: service.serviceMemory().peakRssMiB };
     const scoringStarted = performance.now();
     for (;;) {
       const { rows } = await pool.query<{ left: number }>(
@@ -134,6 +136,7 @@ async function serviceFigures() {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const scoringSeconds = (performance.now() - scoringStarted) / 1000;
+    peakAfter.scoring = service.serviceMemory().peakRssMiB;
 
     // Every candidate, with and without bots, by day and by hour, over 30 days and over the whole period.
     const from = conversation.period.from.toISOString();
@@ -165,6 +168,7 @@ async function serviceFigures() {
     const timings: number[] = [];
     for (let index = 0; index < ANALYZE_REQUESTS; index += 1)
       timings.push(await analyze(variants[index % variants.length] as object));
+    peakAfter.analyze = service.serviceMemory().peakRssMiB;
     // Trending over the same posts: each window ending now, overall and for the own candidate.
     const trendingTimings: Record<string, number[]> = {};
     for (const window of ['1h', '6h', '24h', '7d']) {
@@ -183,6 +187,7 @@ async function serviceFigures() {
       }
     }
     const loaded = service.serviceMemory();
+    peakAfter.trending = loaded.peakRssMiB;
     const p95 = percentile(timings, 95);
     return {
       storedPosts: conversation.posts.length,
@@ -211,6 +216,7 @@ async function serviceFigures() {
       memory: {
         idleRssMiB: idle.rssMiB,
         peakRssMiB: loaded.peakRssMiB,
+        peakRssMiBAfter: peakAfter,
         budget: {
           idleRssMiB: { max: 200, met: idle.rssMiB <= 200 },
           peakRssMiB: { max: 512, met: loaded.peakRssMiB <= 512 },

@@ -53,8 +53,11 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.m
 const MB = 1_048_576;
 /** An import's scoring batches within this make one spike check. */
 const SPIKE_DEBOUNCE_MS = 1_000;
-/** Heap and time one import's parsing thread may use (a 64 MB CSV parses in ~3 s with ~400 MB). */
-const IMPORT_THREAD = { heapMb: 512, timeoutMs: 120_000 };
+/**
+ * Heap and time one import's reading thread may use: it holds the file's bytes (outside its heap)
+ * and one batch of posts, whatever the file's size; a batch reads in well under a second.
+ */
+const IMPORT_THREAD = { heapMb: 96, batchTimeoutMs: 30_000 };
 
 export interface DashboardApp {
   app: ServiceApp;

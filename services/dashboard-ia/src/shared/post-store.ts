@@ -77,11 +77,24 @@ export class PostStore {
     authors: readonly IncomingAuthor[],
     posts: readonly IncomingPost[],
   ): Promise<StoredBatch> {
+    await this.saveAuthors(client, authors);
+    return this.savePosts(client, posts, new Map(authors.map((author) => [author.id, author.username])));
+  }
+
+  /** Writes authors' profiles (the last one of an author wins). */
+  async saveAuthors(client: pg.PoolClient, authors: readonly IncomingAuthor[]): Promise<void> {
     const uniqueAuthors = [...new Map(authors.map((author) => [author.id, author])).values()];
     for (let start = 0; start < uniqueAuthors.length; start += CHUNK) {
       await this.upsertAuthors(client, uniqueAuthors.slice(start, start + CHUNK));
     }
-    const usernames = new Map(uniqueAuthors.map((author) => [author.id, author.username]));
+  }
+
+  /** Writes posts whose authors are stored, matched to candidates (accounts by the authors' usernames). */
+  async savePosts(
+    client: pg.PoolClient,
+    posts: readonly IncomingPost[],
+    usernames: ReadonlyMap<string, string>,
+  ): Promise<StoredBatch> {
     const matcher = await this.matcher(client);
     const result: StoredBatch = { stored: 0, alreadyStored: 0, byCandidate: new Map() };
     const uniquePosts = [...new Map(posts.map((post) => [post.id, post])).values()];

@@ -23,7 +23,7 @@ export const importsRoutes: ServicePlugin<{ imports: ImportsService; bodyLimitBy
 ) => {
   app.addContentTypeParser(
     Object.keys(FORMAT_BY_TYPE),
-    { parseAs: 'string', bodyLimit: bodyLimitBytes },
+    { parseAs: 'buffer', bodyLimit: bodyLimitBytes },
     (_request, body, done) => done(null, body),
   );
 
@@ -36,7 +36,8 @@ export const importsRoutes: ServicePlugin<{ imports: ImportsService; bodyLimitBy
         tags: ['media'],
         summary:
           'Import posts from an export: text/csv with a header row, or application/x-ndjson (one JSON object per line). All or nothing; the first bad line is refused with its number. The same file twice is stored once (200 with replayed: true)',
-        body: z.string(),
+        consumes: Object.keys(FORMAT_BY_TYPE),
+        body: z.instanceof(Buffer).meta({ type: 'string', format: 'binary' }),
         response: { 200: postImportResponseSchema, 201: postImportResponseSchema },
       },
       // Before the body schema: a JSON or form body is refused for its type, not as an invalid body.

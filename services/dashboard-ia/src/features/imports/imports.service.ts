@@ -3,20 +3,25 @@ import type { ImportedPost, PostImportResponse } from '@castor/contracts';
 import { httpError, withTransaction } from '@castor/service-kit';
 import type pg from 'pg';
 import type { IncomingAuthor, IncomingPost, PostStore } from '../../shared/post-store.js';
-import type { PostFileFormat } from './post-file.js';
-import { parsePostFileOffThread } from './post-file-thread.js';
+import { type PostFileFormat, PostFileRefusal } from './post-file.js';
+import { PostFileThreadFailure, readPostFileOffThread } from './post-file-thread.js';
 
 export interface ImportLimits {
   maxPosts: number;
   /** Heap of the parsing thread: a file needing more is refused, never the service's memory. */
   heapMb: number;
-  timeoutMs: number;
+  /** Longest the thread may take to read one batch of posts. */
+  batchTimeoutMs: number;
 }
 
+/** Posts read, checked and stored per step: the memory an import holds at once. */
+const IMPORT_BATCH = 5_000;
+
 /**
- * Imports an export of posts (CSV or JSONL): parsed in a thread, checked whole (the first bad line
- * refuses the file with its number), then stored in one transaction with the import's record, so a
- * file is stored entirely or not at all. The same file sent again is answered from its record.
+ * Imports an export of posts (CSV or JSONL): read in a thread batch by batch, each batch stored as it
+ * arrives, all in one transaction with the import's record, so a file is stored entirely or not at
+ * all (the first bad line refuses it with its number and rolls back what was written) and memory
+ * stays that of one batch however large the file. The same file sent again is answered from its record.
  */
 export class ImportsService {
   constructor(
@@ -29,63 +34,60 @@ export class ImportsService {
     },
   ) {}
 
-  async import(text: string, format: PostFileFormat, importedBy: string): Promise<PostImportResponse> {
-    const contentHash = createHash('sha256').update(text).digest('hex');
+  /** `bytes` is handed to the reading thread: the caller must not use it afterwards. */
+  async import(bytes: Uint8Array, format: PostFileFormat, importedBy: string): Promise<PostImportResponse> {
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
     const previous = await this.findByHash(contentHash);
     if (previous) return { ...previous, replayed: true };
 
-    let parsed: Awaited<ReturnType<typeof parsePostFileOffThread>>;
-    try {
-      parsed = await parsePostFileOffThread(text, format, this.deps.limits);
-    } catch (error) {
-      throw httpError(
-        'IMPORT_TOO_LARGE',
-        'The file could not be read within the limits of one import (size, memory or time): split it into smaller files',
-        undefined,
-        { cause: error },
-      );
-    }
-    if (!parsed.ok) {
-      const { line, field, problem } = parsed.problem;
-      if (parsed.tooMany)
-        throw httpError('IMPORT_TOO_LARGE', `Line ${line}: ${problem}; split the file`, parsed.problem);
-      throw httpError(
-        'IMPORT_LINE_INVALID',
-        `Line ${line}${field ? `, field "${field}"` : ''}: ${problem}`,
-        parsed.problem,
-      );
-    }
     const candidateIds = await this.candidateIdsBySlug();
-    const lineOffset = format === 'csv' ? 2 : 1;
-    const incoming = parsed.posts.map((post, index) => {
-      const candidateId = post.candidate === undefined ? undefined : candidateIds.get(post.candidate);
-      if (post.candidate !== undefined && candidateId === undefined) {
-        // The CSV header is line 1; a JSONL file has no header (blank lines aside, the index is close enough to show).
-        const line = index + lineOffset;
-        throw httpError(
-          'IMPORT_LINE_INVALID',
-          `Line ${line}, field "candidate": no candidate is followed as "${post.candidate}" (add it first)`,
-          { line, field: 'candidate', problem: 'unknown candidate' },
-        );
-      }
-      return toIncoming(post, candidateId);
-    });
-
     const importId = randomUUID();
     const stored = await withTransaction(this.deps.pool, async (client) => {
-      const batch = await this.deps.store.save(
-        client,
-        incoming.map((entry) => entry.author),
-        incoming.map((entry) => entry.post),
-      );
-      const bySlug = await this.slugCounts(client, batch.byCandidate);
+      const totals = { received: 0, stored: 0, alreadyStored: 0 };
+      /** Each author's profile as last written by this import: a profile repeated in later batches is not written again. */
+      const authorProfiles = new Map<string, string>();
+      const usernames = new Map<string, string>();
+      const byCandidate = new Map<string, number>();
+      await readPostFileOffThread(bytes, format, { ...this.deps.limits, batchSize: IMPORT_BATCH }, async (batch) => {
+        const incoming = batch.posts.map((post, index) => {
+          const candidateId = post.candidate === undefined ? undefined : candidateIds.get(post.candidate);
+          if (post.candidate !== undefined && candidateId === undefined) {
+            const line = batch.lines[index] as number;
+            throw httpError(
+              'IMPORT_LINE_INVALID',
+              `Line ${line}, field "candidate": no candidate is followed as "${post.candidate}" (add it first)`,
+              { line, field: 'candidate', problem: 'unknown candidate' },
+            );
+          }
+          return toIncoming(post, candidateId);
+        });
+        const changedAuthors = incoming.flatMap(({ author }) => {
+          const profile = JSON.stringify(author);
+          if (authorProfiles.get(author.id) === profile) return [];
+          authorProfiles.set(author.id, profile);
+          usernames.set(author.id, author.username);
+          return [author];
+        });
+        await this.deps.store.saveAuthors(client, changedAuthors);
+        const saved = await this.deps.store.savePosts(
+          client,
+          incoming.map((entry) => entry.post),
+          usernames,
+        );
+        totals.received += incoming.length;
+        totals.stored += saved.stored;
+        totals.alreadyStored += saved.alreadyStored;
+        for (const [id, links] of saved.byCandidate) byCandidate.set(id, (byCandidate.get(id) ?? 0) + links);
+      }).catch((error: unknown) => {
+        throw refusalOf(error);
+      });
       const response: PostImportResponse = {
         importId,
         format,
         replayed: false,
-        posts: { received: incoming.length, stored: batch.stored, alreadyStored: batch.alreadyStored },
-        authors: new Set(incoming.map((entry) => entry.author.id)).size,
-        byCandidate: bySlug,
+        posts: totals,
+        authors: authorProfiles.size,
+        byCandidate: await this.slugCounts(client, byCandidate),
       };
       const { rowCount } = await client.query(
         `INSERT INTO post_imports (id, content_hash, format, imported_by, counts) VALUES ($1, $2, $3, $4, $5)
@@ -129,6 +131,28 @@ export class ImportsService {
 }
 
 class ConcurrentImport extends Error {}
+
+/** What the reading thread's failures mean to the person importing; other errors pass through. */
+function refusalOf(error: unknown): unknown {
+  if (error instanceof PostFileRefusal) {
+    const { line, field, problem } = error.problem;
+    if (error.tooMany) return httpError('IMPORT_TOO_LARGE', `Line ${line}: ${problem}; split the file`, error.problem);
+    return httpError(
+      'IMPORT_LINE_INVALID',
+      `Line ${line}${field ? `, field "${field}"` : ''}: ${problem}`,
+      error.problem,
+    );
+  }
+  if (error instanceof PostFileThreadFailure) {
+    return httpError(
+      'IMPORT_TOO_LARGE',
+      'The file could not be read within the limits of one import (size, memory or time): split it into smaller files',
+      undefined,
+      { cause: error },
+    );
+  }
+  return error;
+}
 
 const date = (value: string | undefined) => (value === undefined ? null : new Date(value));
 

@@ -156,6 +156,46 @@ describe('POST /api/media/import', () => {
     expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
+  it('refuses a bad line after batches already written, and rolls all of them back', async () => {
+    const before = await service.app.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM posts');
+    // More posts than one batch (5,000), so the first batches are stored before the bad line is read.
+    const good = Array.from(
+      { length: 12_000 },
+      (_, index) => `b${index},2026-05-04T10:00:00Z,Cepeda ${index},a9,z,1,0,`,
+    );
+    // An account's posts in the first and the last batch: both match the account, though its
+    // profile is written once.
+    good[0] = 'b0,2026-05-04T10:00:00Z,Cepeda y la seguridad,a10,ABDELAESPRIELLA,5,0,';
+    good[11_999] = 'b11999,2026-05-04T10:00:00Z,Cepeda y la salud,a10,ABDELAESPRIELLA,5,0,';
+    // Refused by the reading thread (a bad date) and by the service (an unknown candidate).
+    for (const [last, field] of [
+      ['b-last,ayer,hola,a9,z,1,0,', 'created_at'],
+      ['b-last,2026-05-04T10:00:00Z,hola,a9,z,1,0,nadie', 'candidate'],
+    ] as const) {
+      const refused = await send([HEADER, ...good, last].join('\n'));
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error).toMatchObject({ code: 'IMPORT_LINE_INVALID', details: { line: 12_002, field } });
+      const after = await service.app.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM posts');
+      expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+    }
+
+    // The same posts without the bad line: every batch stored, counted once.
+    const accepted = await send([HEADER, ...good].join('\n'));
+    expect(accepted.statusCode).toBe(201);
+    expect(accepted.json()).toMatchObject({
+      posts: { received: 12_000, stored: 12_000 },
+      authors: 2,
+      byCandidate: { cepeda: 12_000, abelardo: 2 },
+    });
+  });
+
+  it('documents the export as a binary body of either type in the OpenAPI document', async () => {
+    const { paths } = (await service.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const content = paths['/api/media/import'].post.requestBody.content;
+    expect(Object.keys(content)).toEqual(expect.arrayContaining(['text/csv', 'application/x-ndjson']));
+    expect(content['text/csv'].schema).toMatchObject({ type: 'string', format: 'binary' });
+  });
+
   it('refuses other formats, empty files and readers without the role', async () => {
     const json = await service.app.inject({
       method: 'POST',
