@@ -117,6 +117,8 @@ const PHI_HIGH = 0.98;
 const MAX_SMOOTHING = 4;
 const OPTIMISER = { initialStep: 1, relativeTolerance: 1e-7, maxEvaluations: 400 };
 const MAX_ALTERNATIONS = 4;
+/** A logit this far out puts a smoothing parameter on its bound to within ~3e-7 of its range. */
+const BOUND_LOGIT = 15;
 
 const logistic = (u: number): number => 1 / (1 + Math.exp(-u));
 const logit = (p: number): number => Math.log(p / (1 - p));
@@ -385,6 +387,7 @@ function fitModel(ws: SeriesWorkspace, spec: EtsModelSpec): ModelFit {
   const { y, n, m, season, theta, optimiser } = ws;
   const hasSeason = spec.season === 'A';
   const init = new Float64Array(2 + m);
+  const probeInit = new Float64Array(2 + m);
   heuristicInit(ws, spec, init);
   const smoothingCount = startTheta(spec, m, theta);
   const smoothing: Smoothing = { alpha: 0, beta: 0, gamma: 0, phi: 1 };
@@ -398,7 +401,27 @@ function fitModel(ws: SeriesWorkspace, spec: EtsModelSpec): ModelFit {
     optimiser.minimize(objective, theta, smoothingCount, OPTIMISER);
     decode(spec, theta, smoothing);
     leastSquaresInit(ws, spec, smoothing, init);
-    const next = runFilter(y, n, m, hasSeason, smoothing, init, season, null, 0, null);
+    let next = runFilter(y, n, m, hasSeason, smoothing, init, season, null, 0, null);
+    // The optimum often lies on a bound (α → 0 for a deterministic level, γ → 0 for a fixed weekly
+    // shape), where the logit makes the objective so flat that the simplex stops short, and where
+    // the initial states must move with the parameter: probe each bound with the states re-solved.
+    for (let j = 0; j < smoothingCount; j++) {
+      const kept = theta[j] as number;
+      let bestCoordinate = kept;
+      for (const edge of [-BOUND_LOGIT, BOUND_LOGIT]) {
+        theta[j] = edge;
+        decode(spec, theta, trial);
+        leastSquaresInit(ws, spec, trial, probeInit);
+        const value = runFilter(y, n, m, hasSeason, trial, probeInit, season, null, 0, null);
+        if (value < next) {
+          next = value;
+          bestCoordinate = edge;
+          init.set(probeInit);
+        }
+      }
+      theta[j] = bestCoordinate;
+    }
+    decode(spec, theta, smoothing);
     const improved = sse - next > 1e-7 * next;
     sse = Math.min(sse, next);
     if (!improved) break;
