@@ -119,6 +119,8 @@ const OPTIMISER = { initialStep: 1, relativeTolerance: 1e-7, maxEvaluations: 400
 const MAX_ALTERNATIONS = 4;
 /** A logit this far out puts a smoothing parameter on its bound to within ~3e-7 of its range. */
 const BOUND_LOGIT = 15;
+/** Parameters whose logit is beyond this (within ~5 % of their range from a bound) are tried on the bound. */
+const PROBE_FROM_LOGIT = 3;
 
 const logistic = (u: number): number => 1 / (1 + Math.exp(-u));
 const logit = (p: number): number => Math.log(p / (1 - p));
@@ -132,14 +134,14 @@ interface Smoothing {
 }
 
 /**
- * Runs the state-space recursions over `y` (or over zeros when `y` is null, which gives the error
- * response to the initial state alone), from `init` = [ℓ0, b0, s_0 … s_{m−1}] where s_j is the
+ * Runs the state-space recursions over `y` (all zeros give the error response to the initial
+ * state alone), from `init` = [ℓ0, b0, s_0 … s_{m−1}] where s_j is the
  * seasonal state used by observation j. Returns the sum of squared one-step errors; writes each error
  * into `errors` at `offset` when given, and the final state (same layout) into `finalState`.
  * Hot path: no allocation.
  */
 function runFilter(
-  y: Float64Array | null,
+  y: Float64Array,
   n: number,
   m: number,
   hasSeason: boolean,
@@ -155,19 +157,29 @@ function runFilter(
   if (hasSeason) for (let j = 0; j < m; j++) season[j] = init[2 + j] as number;
   const { alpha, beta, gamma, phi } = s;
   let sse = 0;
-  let phase = 0;
-  for (let t = 0; t < n; t++) {
-    const seasonal = hasSeason ? (season[phase] as number) : 0;
-    const dampedTrend = phi * trend;
-    const e = (y === null ? 0 : (y[t] as number)) - (level + dampedTrend + seasonal);
-    level = level + dampedTrend + alpha * e;
-    trend = dampedTrend + beta * e;
-    if (hasSeason) {
+  // Two copies of the loop so that the hot one carries no per-step test for the season.
+  if (hasSeason) {
+    let phase = 0;
+    for (let t = 0; t < n; t++) {
+      const seasonal = season[phase] as number;
+      const dampedTrend = phi * trend;
+      const e = (y[t] as number) - (level + dampedTrend + seasonal);
+      level = level + dampedTrend + alpha * e;
+      trend = dampedTrend + beta * e;
       season[phase] = seasonal + gamma * e;
       phase = phase + 1 === m ? 0 : phase + 1;
+      sse += e * e;
+      if (errors !== null) errors[offset + t] = e;
     }
-    sse += e * e;
-    if (errors !== null) errors[offset + t] = e;
+  } else {
+    for (let t = 0; t < n; t++) {
+      const dampedTrend = phi * trend;
+      const e = (y[t] as number) - (level + dampedTrend);
+      level = level + dampedTrend + alpha * e;
+      trend = dampedTrend + beta * e;
+      sse += e * e;
+      if (errors !== null) errors[offset + t] = e;
+    }
   }
   if (finalState !== null) {
     finalState[0] = level;
@@ -180,6 +192,7 @@ function runFilter(
 /** Buffers for fitting every candidate model to one series, allocated once per series. */
 class SeriesWorkspace {
   readonly n: number;
+  readonly zeros: Float64Array;
   readonly season: Float64Array;
   readonly init: Float64Array;
   readonly unitInit: Float64Array;
@@ -194,6 +207,7 @@ class SeriesWorkspace {
     readonly m: number,
   ) {
     this.n = y.length;
+    this.zeros = new Float64Array(this.n);
     const stateLength = 2 + m;
     this.season = new Float64Array(m);
     this.init = new Float64Array(stateLength);
@@ -302,7 +316,7 @@ function heuristicInit(ws: SeriesWorkspace, spec: EtsModelSpec, init: Float64Arr
  * normalisation that makes level and season identifiable). Writes the solution into `init`.
  */
 function leastSquaresInit(ws: SeriesWorkspace, spec: EtsModelSpec, s: Smoothing, init: Float64Array): void {
-  const { y, n, m, season, unitInit, responses, normal, rhs } = ws;
+  const { y, zeros, n, m, season, unitInit, responses, normal, rhs } = ws;
   const hasSeason = spec.season === 'A';
   const hasTrend = spec.trend !== 'N';
   const free = 1 + (hasTrend ? 1 : 0) + (hasSeason ? m - 1 : 0);
@@ -311,7 +325,7 @@ function leastSquaresInit(ws: SeriesWorkspace, spec: EtsModelSpec, s: Smoothing,
   for (let j = 0; j < free; j++) {
     unitInit.fill(0);
     setFreeState(unitInit, j, 1, hasTrend, m);
-    runFilter(null, n, m, hasSeason, s, unitInit, season, responses, (j + 1) * n, null);
+    runFilter(zeros, n, m, hasSeason, s, unitInit, season, responses, (j + 1) * n, null);
   }
   let trace = 0;
   for (let j = 0; j < free; j++) {
@@ -404,22 +418,19 @@ function fitModel(ws: SeriesWorkspace, spec: EtsModelSpec): ModelFit {
     let next = runFilter(y, n, m, hasSeason, smoothing, init, season, null, 0, null);
     // The optimum often lies on a bound (α → 0 for a deterministic level, γ → 0 for a fixed weekly
     // shape), where the logit makes the objective so flat that the simplex stops short, and where
-    // the initial states must move with the parameter: probe each bound with the states re-solved.
+    // the initial states must move with the parameter: a parameter already heading for a bound is
+    // tried on it, with the states re-solved.
     for (let j = 0; j < smoothingCount; j++) {
       const kept = theta[j] as number;
-      let bestCoordinate = kept;
-      for (const edge of [-BOUND_LOGIT, BOUND_LOGIT]) {
-        theta[j] = edge;
-        decode(spec, theta, trial);
-        leastSquaresInit(ws, spec, trial, probeInit);
-        const value = runFilter(y, n, m, hasSeason, trial, probeInit, season, null, 0, null);
-        if (value < next) {
-          next = value;
-          bestCoordinate = edge;
-          init.set(probeInit);
-        }
-      }
-      theta[j] = bestCoordinate;
+      if (Math.abs(kept) < PROBE_FROM_LOGIT) continue;
+      theta[j] = Math.sign(kept) * BOUND_LOGIT;
+      decode(spec, theta, trial);
+      leastSquaresInit(ws, spec, trial, probeInit);
+      const value = runFilter(y, n, m, hasSeason, trial, probeInit, season, null, 0, null);
+      if (value < next) {
+        next = value;
+        init.set(probeInit);
+      } else theta[j] = kept;
     }
     decode(spec, theta, smoothing);
     const improved = sse - next > 1e-7 * next;
