@@ -56,7 +56,15 @@ export const REFERENCE_SPECS: readonly SyntheticSeriesSpec[] = [
   { name: 'weekly-strong', length: LENGTH, level: 60, slope: 0, weeklyAmplitude: 12, noiseSd: 2 },
   { name: 'weekly-trend-up', length: LENGTH, level: 40, slope: 0.25, weeklyAmplitude: 6, noiseSd: 2 },
   { name: 'weekly-trend-down', length: LENGTH, level: 80, slope: -0.2, weeklyAmplitude: 8, noiseSd: 3 },
-  { name: 'shift-up', length: LENGTH, level: 45, slope: 0, weeklyAmplitude: 0, noiseSd: 2, levelShift: { at: 70, size: 10 } },
+  {
+    name: 'shift-up',
+    length: LENGTH,
+    level: 45,
+    slope: 0,
+    weeklyAmplitude: 0,
+    noiseSd: 2,
+    levelShift: { at: 70, size: 10 },
+  },
   {
     name: 'weekly-shift-down',
     length: LENGTH,

@@ -77,7 +77,8 @@ class ScoreSum {
  */
 export function backtest(values: readonly number[], options: BacktestOptions): BacktestResult {
   const { horizon, minTrain, seasonPeriod = 7, step = 1 } = options;
-  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`step must be a positive integer, got ${step}`);
   if (!Number.isInteger(minTrain)) throw new RangeError(`minTrain must be an integer, got ${minTrain}`);
   const firstTrain = Math.max(minTrain, MINIMUM_POINTS);

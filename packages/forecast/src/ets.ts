@@ -460,11 +460,13 @@ function eligible(spec: EtsModelSpec, n: number, m: number): boolean {
 
 function validateOptions(options: ForecastOptions): { horizon: number; m: number; levels: readonly number[] } {
   const { horizon, seasonPeriod = 7, levels = [0.8, 0.95] } = options;
-  if (!Number.isInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
+  if (!Number.isInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
   if (!Number.isInteger(seasonPeriod) || seasonPeriod < 1) {
     throw new RangeError(`seasonPeriod must be a positive integer, got ${seasonPeriod}`);
   }
-  for (const level of levels) if (!(level > 0 && level < 1)) throw new RangeError(`levels must lie in (0, 1), got ${level}`);
+  for (const level of levels)
+    if (!(level > 0 && level < 1)) throw new RangeError(`levels must lie in (0, 1), got ${level}`);
   return { horizon, m: seasonPeriod, levels };
 }
 

@@ -44,10 +44,13 @@ const PSEUDO_SUCCESSES = 2;
 function checkCounts(counts: CandidateDayCounts): void {
   const { positive, negative, total, allTracked } = counts;
   for (const [name, value] of Object.entries(counts)) {
-    if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   }
-  if (positive + negative > total) throw new RangeError(`positive + negative (${positive + negative}) exceeds total (${total})`);
-  if (total > allTracked) throw new RangeError(`the candidate's posts (${total}) exceed all tracked posts (${allTracked})`);
+  if (positive + negative > total)
+    throw new RangeError(`positive + negative (${positive + negative}) exceeds total (${total})`);
+  if (total > allTracked)
+    throw new RangeError(`the candidate's posts (${total}) exceed all tracked posts (${allTracked})`);
 }
 
 /**

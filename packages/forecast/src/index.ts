@@ -1,5 +1,11 @@
 export { naiveForecast, naiveScale, seasonalNaiveForecast, smapeTerm } from './accuracy.js';
-export type { BacktestInsufficient, BacktestOptions, BacktestResult, BacktestSuccess, MethodScore } from './backtest.js';
+export type {
+  BacktestInsufficient,
+  BacktestOptions,
+  BacktestResult,
+  BacktestSuccess,
+  MethodScore,
+} from './backtest.js';
 export { backtest } from './backtest.js';
 export type {
   EtsInitialState,

@@ -46,7 +46,8 @@ export function computeMomentum(values: readonly (number | null)[], options: Mom
       sumT += t;
       sumY += value;
     }
-    if (count < 3) return { slope: null, standardError: null, lower: null, upper: null, direction: null, points: count };
+    if (count < 3)
+      return { slope: null, standardError: null, lower: null, upper: null, direction: null, points: count };
     const meanT = sumT / count;
     const meanY = sumY / count;
     let sxx = 0;

@@ -53,7 +53,8 @@ export class NelderMead {
       return finite(objective(trial));
     };
     for (let i = 0; i < vertexCount; i++) {
-      for (let j = 0; j < d; j++) simplex[i * stride + j] = (point[j] as number) + (i === j + 1 ? options.initialStep : 0);
+      for (let j = 0; j < d; j++)
+        simplex[i * stride + j] = (point[j] as number) + (i === j + 1 ? options.initialStep : 0);
       values[i] = evaluate(simplex, i * stride);
     }
     let evaluations = vertexCount;

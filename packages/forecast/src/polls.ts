@@ -30,7 +30,10 @@ const NOT_REPORTED = -1;
 const isoDate = z.iso.date();
 const share = z.coerce
   .number()
-  .refine((value) => value === NOT_REPORTED || (value >= 0 && value <= 100), 'a percentage in [0, 100], or -1 for not reported');
+  .refine(
+    (value) => value === NOT_REPORTED || (value >= 0 && value <= 100),
+    'a percentage in [0, 100], or -1 for not reported',
+  );
 const pollRowSchema = z
   .object({
     pollster: z.string().trim().min(1, 'pollster is empty'),
@@ -77,7 +80,8 @@ export function parsePolls(text: string): PollParseResult {
   const delimiter = headerLine.includes('\t') ? '\t' : ',';
   const header = splitLine(headerLine, delimiter).map((name) => name.trim().toLowerCase());
   const missing = FIXED_COLUMNS.filter((column) => !header.includes(column));
-  if (missing.length > 0) return { ok: false, errors: [{ line: 1, message: `missing columns: ${missing.join(', ')}` }] };
+  if (missing.length > 0)
+    return { ok: false, errors: [{ line: 1, message: `missing columns: ${missing.join(', ')}` }] };
   const known = new Set<string>([...FIXED_COLUMNS, ...OPTIONAL_COLUMNS]);
   const options = header.filter((name) => !known.has(name));
   if (options.length === 0) return { ok: false, errors: [{ line: 1, message: 'no option (candidate) columns' }] };

@@ -44,7 +44,9 @@ describe('forecastSeries', () => {
   it('recovers the smoothing parameter of simulated simple exponential smoothing', () => {
     for (const alpha of [0.2, 0.7]) {
       const values = simulateSimpleSmoothing(400, alpha, 2, `ses-${alpha}`);
-      const fit = success(forecastSeries(values, { horizon: 5, seasonPeriod: 1, candidates: [{ trend: 'N', season: 'N' }] }));
+      const fit = success(
+        forecastSeries(values, { horizon: 5, seasonPeriod: 1, candidates: [{ trend: 'N', season: 'N' }] }),
+      );
       expect(fit.model).toBe('ETS(A,N,N)');
       expect(Math.abs(fit.params.alpha - alpha)).toBeLessThan(0.1);
       expect(Math.sqrt(fit.sigma2)).toBeGreaterThan(1.8);
@@ -56,8 +58,10 @@ describe('forecastSeries', () => {
     const values = simulateSimpleSmoothing(120, 0.4, 1, 'ann-intervals');
     const fit = success(forecastSeries(values, { horizon: 6, candidates: [{ trend: 'N', season: 'N' }] }));
     const { alpha } = fit.params;
-    fit.point.forEach((point) => expect(point).toBeCloseTo(fit.point[0] as number, 10));
-    fit.forecastSd.forEach((sd, i) => expect(sd).toBeCloseTo(Math.sqrt(fit.sigma2 * (1 + i * alpha * alpha)), 10));
+    for (const point of fit.point) expect(point).toBeCloseTo(fit.point[0] as number, 10);
+    for (const [i, sd] of fit.forecastSd.entries()) {
+      expect(sd).toBeCloseTo(Math.sqrt(fit.sigma2 * (1 + i * alpha * alpha)), 10);
+    }
     const [i80, i95] = fit.intervals as [ForecastSuccess['intervals'][0], ForecastSuccess['intervals'][0]];
     expect(i80.level).toBe(0.8);
     expect(i95.level).toBe(0.95);
@@ -116,13 +120,20 @@ describe('forecastSeries', () => {
   });
 
   it('forecasts a constant series as that constant', () => {
-    const fit = success(forecastSeries(Array.from({ length: 30 }, () => 42), { horizon: 4 }));
-    fit.point.forEach((point) => expect(point).toBeCloseTo(42, 6));
+    const fit = success(
+      forecastSeries(
+        Array.from({ length: 30 }, () => 42),
+        { horizon: 4 },
+      ),
+    );
+    for (const point of fit.point) expect(point).toBeCloseTo(42, 6);
     expect(Number.isFinite(fit.aicc)).toBe(true);
   });
 
   it('keeps the parameter bounds of the usual region (0 < β < α < 1, 0 < γ < 1 − α)', () => {
-    const fit = success(forecastSeries(weeklySeries(70, 'bounds'), { horizon: 3, candidates: [{ trend: 'A', season: 'A' }] }));
+    const fit = success(
+      forecastSeries(weeklySeries(70, 'bounds'), { horizon: 3, candidates: [{ trend: 'A', season: 'A' }] }),
+    );
     const { alpha, beta, gamma } = fit.params;
     expect(alpha).toBeGreaterThan(0);
     expect(alpha).toBeLessThan(1);

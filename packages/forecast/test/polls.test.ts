@@ -33,7 +33,12 @@ describe('parsePolls', () => {
   it('reads comma-separated files with quoted fields', () => {
     const csv = 'pollster,since,up_to,sample_size,ana,"beto"\n"Firma, S.A.",2026-01-02,2026-01-04,1000,40.5,"35"\n';
     const [poll] = parsed(csv);
-    expect(poll).toMatchObject({ pollster: 'Firma, S.A.', sampleSize: 1000, shares: { ana: 40.5, beto: 35 }, source: null });
+    expect(poll).toMatchObject({
+      pollster: 'Firma, S.A.',
+      sampleSize: 1000,
+      shares: { ana: 40.5, beto: 35 },
+      source: null,
+    });
   });
 
   it('reports every bad row with its line number and returns no polls', () => {

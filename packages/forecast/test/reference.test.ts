@@ -6,7 +6,8 @@ import { forecastSeries, naiveScale } from '../src/index.js';
 
 // R's numbers come from reference/ets-reference.R (forecast::ets and stats::HoltWinters) run on
 // reference/series.json; the tests read the committed JSON and never need R.
-const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`../reference/${name}`, import.meta.url), 'utf8'));
+const read = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../reference/${name}`, import.meta.url), 'utf8'));
 
 const seriesFile = z
   .object({
@@ -37,8 +38,14 @@ const { seasonPeriod, horizon } = seriesFile;
 const ours = seriesFile.series.map((series) => {
   const result = forecastSeries(series.train, { horizon, seasonPeriod });
   if (!result.ok) throw new Error(`no forecast for ${series.name}`);
-  const meanAbsoluteError = series.test.reduce((sum, actual, h) => sum + Math.abs(actual - (result.point[h] as number)), 0) / horizon;
-  return { name: series.name, result, mase: meanAbsoluteError / naiveScale(series.train, seasonPeriod), n: series.train.length };
+  const meanAbsoluteError =
+    series.test.reduce((sum, actual, h) => sum + Math.abs(actual - (result.point[h] as number)), 0) / horizon;
+  return {
+    name: series.name,
+    result,
+    mase: meanAbsoluteError / naiveScale(series.train, seasonPeriod),
+    n: series.train.length,
+  };
 });
 
 describe('reference series', () => {
@@ -53,9 +60,10 @@ describe('agreement with R', () => {
   it("keeps each series' test MASE within 10 % of forecast::ets (additive models)", () => {
     ours.forEach((mine, i) => {
       const r = rReference.series[i]?.etsAdditive.mase as number;
-      expect(Math.abs(mine.mase / r - 1), `${mine.name}: ours ${mine.mase.toFixed(3)}, R ${r.toFixed(3)}`).toBeLessThanOrEqual(
-        0.1,
-      );
+      expect(
+        Math.abs(mine.mase / r - 1),
+        `${mine.name}: ours ${mine.mase.toFixed(3)}, R ${r.toFixed(3)}`,
+      ).toBeLessThanOrEqual(0.1);
     });
   });
 
