@@ -226,8 +226,6 @@ interface ModelFit {
   smoothing: Smoothing;
   init: Float64Array;
   sse: number;
-  smoothingCount: number;
-  initialCount: number;
 }
 
 function decode(spec: EtsModelSpec, theta: Float64Array, out: Smoothing): void {
@@ -437,10 +435,10 @@ function fitModel(ws: SeriesWorkspace, spec: EtsModelSpec): ModelFit {
     sse = Math.min(sse, next);
     if (!improved) break;
   }
-  const initialCount = 1 + (spec.trend === 'N' ? 0 : 1) + (hasSeason ? m - 1 : 0);
-  return { spec, smoothing: { ...smoothing }, init, sse, smoothingCount, initialCount };
+  return { spec, smoothing: { ...smoothing }, init, sse };
 }
 
+/** Parameters AICc counts, as forecast::ets does: smoothing parameters, free initial states and σ. */
 function parameterCountOf(spec: EtsModelSpec, m: number): number {
   const smoothing = 1 + (spec.trend === 'N' ? 0 : 1) + (spec.trend === 'Ad' ? 1 : 0) + (spec.season === 'A' ? 1 : 0);
   const initial = 1 + (spec.trend === 'N' ? 0 : 1) + (spec.season === 'A' ? m - 1 : 0);
@@ -509,7 +507,7 @@ export function forecastSeries(values: readonly number[], options: ForecastOptio
   const scored: { model: string; aicc: number }[] = [];
   for (const spec of candidates) {
     const fit = fitModel(ws, spec);
-    const k = fit.smoothingCount + fit.initialCount + 1;
+    const k = parameterCountOf(spec, m);
     const logLikelihood = -0.5 * n * (Math.log((2 * Math.PI * Math.max(fit.sse, sseFloor)) / n) + 1);
     const aic = -2 * logLikelihood + 2 * k;
     const aicc = aic + (2 * k * (k + 1)) / (n - k - 1);
