@@ -49,14 +49,17 @@ const WORD_NS = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const RELATIONSHIP_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const OFFICE_RELATIONSHIP = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-/** A DOCX as Word writes its essentials: the body with Title and Heading n paragraph styles, and the styles part. */
-export function renderDocx(document: SynthDocument): Uint8Array {
+/**
+ * A DOCX as Word writes its essentials: the body with Heading n paragraph styles, and the styles
+ * part. With `titleStyle`, level-1 headings take Word's Title style instead, as many documents do.
+ */
+export function renderDocx(document: SynthDocument, { titleStyle = false } = {}): Uint8Array {
   const paragraph = (text: string, style?: string) =>
     `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p>`;
   const body = document.blocks
     .map((block) =>
       block.kind === 'heading'
-        ? paragraph(block.text, block.level === 1 ? 'Heading1' : `Heading${block.level}`)
+        ? paragraph(block.text, block.level === 1 && titleStyle ? 'Title' : `Heading${block.level}`)
         : paragraph(block.text),
     )
     .join('');

@@ -146,8 +146,8 @@ export function chunkDocument(document: ParsedDocument, options: ChunkOptions): 
   for (const section of document.sections) {
     const units: Unit[] = [];
     for (const block of section.blocks) {
-      const key = foldSpanish(block.text);
       if (countWords(block.text) >= minDuplicateWords) {
+        const key = foldSpanish(block.text);
         if (seenBlocks.has(key)) {
           duplicatesRemoved.blocks++;
           continue;
