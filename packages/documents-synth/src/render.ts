@@ -49,51 +49,67 @@ const WORD_NS = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const RELATIONSHIP_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const OFFICE_RELATIONSHIP = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-/**
- * A DOCX as Word writes its essentials: the body with Heading n paragraph styles, and the styles
- * part. With `titleStyle`, level-1 headings take Word's Title style instead, as many documents do.
- */
-export function renderDocx(document: SynthDocument, { titleStyle = false } = {}): Uint8Array {
-  const paragraph = (text: string, style?: string) =>
-    `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p>`;
-  const body = document.blocks
-    .map((block) =>
-      block.kind === 'heading'
-        ? paragraph(block.text, block.level === 1 && titleStyle ? 'Title' : `Heading${block.level}`)
-        : paragraph(block.text),
-    )
-    .join('');
+const DOCX_STYLES = (() => {
   const style = (id: string, name: string) =>
     `<w:style w:type="paragraph" w:styleId="${id}"><w:name w:val="${name}"/><w:basedOn w:val="Normal"/></w:style>`;
-  const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="${WORD_NS}"><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>${style('Title', 'Title')}${[1, 2, 3].map((level) => style(`Heading${level}`, `heading ${level}`)).join('')}</w:styles>`;
+  const headings = [1, 2, 3].map((level) => style(`Heading${level}`, `heading ${level}`)).join('');
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="${WORD_NS}"><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>${style('Title', 'Title')}${headings}</w:styles>`;
+})();
+
+/**
+ * A DOCX package around a WordprocessingML body (the XML inside `<w:body>`), with the parts Word
+ * needs to open it: content types, relationships, and styles for Title and Heading 1–3 (styleIds
+ * `Title`, `Heading1`…). For tests that need a body the renderer does not write (tables, entities).
+ */
+export function docxFromBody(bodyXml: string): Uint8Array {
   const encode = (text: string) => new TextEncoder().encode(text);
+  const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
   return zip([
     {
       name: '[Content_Types].xml',
       data: encode(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`,
+        `${xml}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>`,
       ),
     },
     {
       name: '_rels/.rels',
       data: encode(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${RELATIONSHIP_NS}"><Relationship Id="rId1" Type="${OFFICE_RELATIONSHIP}/officeDocument" Target="word/document.xml"/></Relationships>`,
+        `${xml}<Relationships xmlns="${RELATIONSHIP_NS}"><Relationship Id="rId1" Type="${OFFICE_RELATIONSHIP}/officeDocument" Target="word/document.xml"/></Relationships>`,
       ),
     },
     {
       name: 'word/_rels/document.xml.rels',
       data: encode(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="${RELATIONSHIP_NS}"><Relationship Id="rId1" Type="${OFFICE_RELATIONSHIP}/styles" Target="styles.xml"/></Relationships>`,
+        `${xml}<Relationships xmlns="${RELATIONSHIP_NS}"><Relationship Id="rId1" Type="${OFFICE_RELATIONSHIP}/styles" Target="styles.xml"/></Relationships>`,
       ),
     },
     {
       name: 'word/document.xml',
-      data: encode(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${WORD_NS}"><w:body>${body}</w:body></w:document>`,
-      ),
+      data: encode(`${xml}<w:document xmlns:w="${WORD_NS}"><w:body>${bodyXml}</w:body></w:document>`),
     },
-    { name: 'word/styles.xml', data: encode(styles) },
+    { name: 'word/styles.xml', data: encode(DOCX_STYLES) },
   ]);
+}
+
+/** One WordprocessingML paragraph, with a paragraph style when given. */
+export function docxParagraph(text: string, style?: string): string {
+  return `<w:p>${style ? `<w:pPr><w:pStyle w:val="${style}"/></w:pPr>` : ''}<w:r><w:t xml:space="preserve">${escapeXml(text)}</w:t></w:r></w:p>`;
+}
+
+/**
+ * A DOCX as Word writes its essentials: Heading n paragraph styles over plain paragraphs. With
+ * `titleStyle`, level-1 headings take Word's Title style instead, as many documents do.
+ */
+export function renderDocx(document: SynthDocument, { titleStyle = false } = {}): Uint8Array {
+  return docxFromBody(
+    document.blocks
+      .map((block) =>
+        block.kind === 'heading'
+          ? docxParagraph(block.text, block.level === 1 && titleStyle ? 'Title' : `Heading${block.level}`)
+          : docxParagraph(block.text),
+      )
+      .join(''),
+  );
 }
 
 const PAGE = { width: 595, height: 842, margin: 56 };

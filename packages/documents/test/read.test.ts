@@ -1,4 +1,4 @@
-import { renderDocx, renderFile, SYNTH_FORMATS, zip } from '@castor/documents-synth';
+import { docxFromBody, docxParagraph, renderDocx, renderFile, SYNTH_FORMATS, zip } from '@castor/documents-synth';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { type DocumentErrorCode, declaredFormat, isDocumentError, readDocument } from '../src/index.js';
@@ -83,6 +83,29 @@ describe('readDocument: every format keeps the text and, where the format has th
     expect(document.sections.map((section) => section.headingPath)).toEqual(
       expectedSections(notes).map((section) => section.headingPath.slice(1)),
     );
+  });
+
+  it('reads DOCX table rows as blocks, cells joined, with XML entities decoded', async () => {
+    const cell = (text: string) => `<w:tc>${docxParagraph(text)}</w:tc>`;
+    const row = (...cells: string[]) => `<w:tr>${cells.map(cell).join('')}</w:tr>`;
+    const body = [
+      docxParagraph('Metas por ciudad', 'Heading1'),
+      docxParagraph('Salud & educación: metas <2027>'),
+      `<w:tbl>${row('Ciudad', 'Cámaras')}${row('Cali', '627')}</w:tbl>`,
+      docxParagraph('Después de la tabla.'),
+    ].join('');
+    const document = await readDocument(docxFromBody(body), { filename: 'metas.docx' });
+    expect(document.sections).toEqual([
+      {
+        headingPath: ['Metas por ciudad'],
+        blocks: [
+          { text: 'Salud & educación: metas <2027>' },
+          { text: 'Ciudad | Cámaras' },
+          { text: 'Cali | 627' },
+          { text: 'Después de la tabla.' },
+        ],
+      },
+    ]);
   });
 
   it('reads Markdown setext headings, lists, tables and code, and strips inline syntax', async () => {

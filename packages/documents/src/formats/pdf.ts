@@ -148,6 +148,8 @@ export async function readPdf(bytes: Uint8Array, { limits, fallbackTitle }: Read
     enableXfa: false,
     disableAutoFetch: true,
     disableStream: true,
+    // A truncated or damaged upload is refused, not half-read: pdf.js would otherwise recover
+    // what it can and the store would hold a part of the document as if it were the whole.
     stopAtErrors: true,
     verbosity: 0,
     ...pdfjsDataUrls(),
