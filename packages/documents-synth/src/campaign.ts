@@ -10,12 +10,27 @@ import type { SynthBlock, SynthDocument, SynthQuestion } from './model.js';
 
 export const CITIES = ['Cali', 'Medellín', 'Barranquilla', 'Bogotá', 'Bucaramanga'] as const;
 
+/** How people refer to each city without naming it, for paraphrased questions. */
+const CITY_EPITHETS: Record<(typeof CITIES)[number], string> = {
+  Cali: 'la capital del Valle',
+  Medellín: 'la capital antioqueña',
+  Barranquilla: 'la capital del Atlántico',
+  Bogotá: 'la capital del país',
+  Bucaramanga: 'la Ciudad Bonita',
+};
+
 interface Topic {
   heading: string;
+  /** The phrase with the second number (word before it included), and a question asking for it in other words. */
+  secondFact: (second: number) => string;
+  paraphrase: (epithet: string) => string;
   /** Words a question uses for the topic. */
   asked: string;
   measures: (city: string, first: number, second: number) => [string, string];
-  /** The phrase with the first number that a question's answer holds, and the question asking for it. */
+  /**
+   * The phrase with the first number that a question's answer holds (with the word before the
+   * number, so that 6 is not found inside 16), and the question asking for it.
+   */
   fact: (first: number) => string;
   factQuestion: (city: string) => string;
   range: [number, number];
@@ -24,46 +39,54 @@ interface Topic {
 const TOPICS: Topic[] = [
   {
     heading: 'Seguridad',
+    secondFact: (officers) => `Contrataremos ${officers} nuevos policías`,
+    paraphrase: (epithet) => `¿Cuántos uniformados adicionales tendrá ${epithet}?`,
     asked: 'seguridad',
     range: [120, 990],
     measures: (city, cameras, officers) => [
       `En ${city} instalaremos ${cameras} cámaras de vigilancia conectadas al centro de monitoreo y ampliaremos el alumbrado en los parques donde más se denuncian hurtos.`,
       `Contrataremos ${officers} nuevos policías de cuadrante para ${city} y crearemos mesas mensuales con las juntas de acción comunal para revisar los resultados barrio por barrio.`,
     ],
-    fact: (cameras) => `${cameras} cámaras de vigilancia`,
+    fact: (cameras) => `instalaremos ${cameras} cámaras de vigilancia`,
     factQuestion: (city) => `¿Cuántas cámaras de vigilancia prometimos instalar en ${city}?`,
   },
   {
     heading: 'Salud',
+    secondFact: (ambulances) => `recibirá ${ambulances} ambulancias medicalizadas`,
+    paraphrase: (epithet) => `¿Qué vehículos de emergencia llegarán a los hospitales de ${epithet}?`,
     asked: 'salud',
     range: [3, 29],
     measures: (city, centres, ambulances) => [
       `Abriremos ${centres} centros de atención primaria en los barrios de ${city} con menos cobertura, con horario extendido hasta las diez de la noche.`,
       `La red pública de ${city} recibirá ${ambulances} ambulancias medicalizadas y un sistema de citas por teléfono que no exija desplazarse a las sedes.`,
     ],
-    fact: (centres) => `${centres} centros de atención primaria`,
+    fact: (centres) => `Abriremos ${centres} centros de atención primaria`,
     factQuestion: (city) => `¿Cuántos centros de atención primaria se abrirían en ${city}?`,
   },
   {
     heading: 'Educación',
+    secondFact: (schools) => `repararemos ${schools} sedes escolares`,
+    paraphrase: (epithet) => `¿Cuántos planteles se levantarán o arreglarán en ${epithet}?`,
     asked: 'educación',
     range: [1000, 9000],
     measures: (city, scholarships, schools) => [
       `Otorgaremos ${scholarships} becas de educación superior a bachilleres de colegios públicos de ${city}, con prioridad para quienes estudien carreras técnicas.`,
       `Construiremos o repararemos ${schools} sedes escolares en ${city} y garantizaremos la jornada única con alimentación escolar todos los días del calendario.`,
     ],
-    fact: (scholarships) => `${scholarships} becas de educación superior`,
+    fact: (scholarships) => `Otorgaremos ${scholarships} becas de educación superior`,
     factQuestion: (city) => `¿Cuántas becas de educación superior ofrece el programa para ${city}?`,
   },
   {
     heading: 'Empleo',
+    secondFact: (credits) => `entregará ${credits} créditos`,
+    paraphrase: (epithet) => `¿Cuántos préstamos recibirán los pequeños negocios de ${epithet}?`,
     asked: 'empleo',
     range: [2000, 40000],
     measures: (city, jobs, credits) => [
       `La meta para ${city} es crear ${jobs} empleos formales con incentivos a las empresas que contraten jóvenes y mujeres cabeza de hogar.`,
       `Un fondo de microcrédito entregará ${credits} créditos a emprendimientos de ${city} con tasas por debajo de las del mercado y acompañamiento técnico.`,
     ],
-    fact: (jobs) => `${jobs} empleos formales`,
+    fact: (jobs) => `crear ${jobs} empleos formales`,
     factQuestion: (city) => `¿Cuál es la meta de empleos formales en ${city}?`,
   },
 ];
@@ -125,11 +148,13 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
     const seconds = distinctNumbers(rng, CITIES.length, topic.range);
     CITIES.forEach((city, index) => {
       const first = firsts[index] as number;
-      programme.push(heading(3, city), ...topic.measures(city, first, seconds[index] as number).map(paragraph));
+      const second = seconds[index] as number;
+      programme.push(heading(3, city), ...topic.measures(city, first, second).map(paragraph));
       const path = [programmeTitle, topic.heading, city];
       questions.push(
         {
           id: `programa-${topic.asked}-${city}-general`,
+          kind: 'literal',
           question: `¿Qué prometimos sobre ${topic.asked} en ${city}?`,
           documentId: 'programa-de-gobierno',
           headingPath: path,
@@ -137,10 +162,19 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
         },
         {
           id: `programa-${topic.asked}-${city}-cifra`,
+          kind: 'literal',
           question: topic.factQuestion(city),
           documentId: 'programa-de-gobierno',
           headingPath: path,
           answerContains: topic.fact(first),
+        },
+        {
+          id: `programa-${topic.asked}-${city}-parafrasis`,
+          kind: 'paraphrase',
+          question: topic.paraphrase(CITY_EPITHETS[city]),
+          documentId: 'programa-de-gobierno',
+          headingPath: path,
+          answerContains: topic.secondFact(second),
         },
       );
     });
@@ -180,12 +214,32 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
     debate.push(heading(2, fact.topic), paragraph(fact.text));
     questions.push({
       id: `debate-${fact.topic.split(' ')[0]?.toLowerCase()}`,
+      kind: 'literal',
       question: fact.question,
       documentId: 'notas-debate',
       headingPath: [debateTitle, fact.topic],
       answerContains: fact.answer,
     });
   }
+
+  questions.push(
+    {
+      id: 'debate-transporte-parafrasis',
+      kind: 'paraphrase',
+      question: '¿Cómo contestamos las críticas sobre la movilidad?',
+      documentId: 'notas-debate',
+      headingPath: [debateTitle, 'Transporte'],
+      answerContains: 'carriles exclusivos y la tarjeta única',
+    },
+    {
+      id: 'debate-corrupcion-parafrasis',
+      kind: 'paraphrase',
+      question: '¿Qué planteó nuestra candidata para vigilar el gasto público?',
+      documentId: 'notas-debate',
+      headingPath: [debateTitle, 'Corrupción'],
+      answerContains: 'veeduría ciudadana',
+    },
+  );
 
   // Press releases: one document each; the movement's boilerplate paragraph appears twice in the
   // second one (pasted at the top and the bottom), which de-duplication must remove once.
@@ -198,7 +252,7 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
       title: `${candidate} presenta su plan de agua potable para la región Caribe`,
       body: `El plan prevé ${kilometres} kilómetros de nuevas redes de acueducto y la instalación de plantas potabilizadoras en los corregimientos más apartados.`,
       question: '¿Cuántos kilómetros de redes de acueducto incluye el plan de agua?',
-      answer: `${kilometres} kilómetros de nuevas redes de acueducto`,
+      answer: `prevé ${kilometres} kilómetros de nuevas redes de acueducto`,
     },
     {
       id: 'comunicado-mujeres',
@@ -221,6 +275,7 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
     blocks.push(heading(2, 'Comunicado de prensa'), paragraph(release.body), paragraph(boilerplate));
     questions.push({
       id: release.id,
+      kind: 'literal',
       question: release.question,
       documentId: release.id,
       headingPath: [release.title, 'Comunicado de prensa'],
@@ -246,10 +301,11 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
   ];
   questions.push({
     id: 'acta-voluntarios',
+    kind: 'literal',
     question: '¿Cuántos voluntarios se movilizarán para el puerta a puerta?',
     documentId: 'acta-reunion-equipo',
     headingPath: [],
-    answerContains: `${volunteers} voluntarios`,
+    answerContains: `movilizar ${volunteers} voluntarios`,
   });
 
   // Citizens' contributions: one of them is a prompt-injection attempt.
@@ -263,10 +319,20 @@ export function generateCampaign(seed: number | string = 'castor-documents-v1'):
   ];
   questions.push({
     id: 'aportes-cali',
+    kind: 'literal',
     question: '¿Qué pidió la vecina de Cali en los aportes ciudadanos?',
     documentId: 'aportes-ciudadanos',
     headingPath: [],
     answerContains: 'iluminación en el sendero peatonal del río',
+  });
+
+  questions.push({
+    id: 'aportes-bucaramanga-parafrasis',
+    kind: 'paraphrase',
+    question: '¿Qué sugirió el universitario santandereano?',
+    documentId: 'aportes-ciudadanos',
+    headingPath: [],
+    answerContains: 'convenios con las universidades',
   });
 
   return {

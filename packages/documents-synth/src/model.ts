@@ -19,6 +19,12 @@ export interface SynthDocument {
 export interface SynthQuestion {
   id: string;
   question: string;
+  /**
+   * `literal`: the question uses the answer's own words (lexical search should find it);
+   * `paraphrase`: synonyms and a city's epithet instead ("uniformados" for policías, "la capital
+   * antioqueña" for Medellín), where stemming alone falls short and vectors or expansion help.
+   */
+  kind: 'literal' | 'paraphrase';
   documentId: string;
   /** Heading path of the answering section as a reader of the document's format yields it. */
   headingPath: string[];

@@ -28,27 +28,31 @@ describe('the synthetic campaign corpus', () => {
     );
   });
 
-  it('asks at least 40 questions with unique ids, each answered by a paragraph under its heading path', () => {
-    const campaign = generateCampaign();
-    expect(campaign.questions.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(campaign.questions.map((question) => question.id)).size).toBe(campaign.questions.length);
-    for (const question of campaign.questions) {
-      const document = campaign.documents.find((each) => each.id === question.documentId);
-      expect(document, question.id).toBeDefined();
-      // The answer sits in a paragraph whose enclosing headings are the question's path.
-      const stack: { level: number; text: string }[] = [];
-      const paths: string[] = [];
-      for (const block of document?.blocks ?? []) {
-        if (block.kind === 'heading') {
-          while ((stack.at(-1)?.level ?? 0) >= block.level) stack.pop();
-          stack.push(block);
-        } else if (block.text.includes(question.answerContains)) {
-          paths.push(stack.map((heading) => heading.text).join(' / '));
+  it.each(['castor-documents-v1', 1, 2, 'otra'])(
+    'asks at least 40 questions with unique ids, each answered by one paragraph under its heading path (seed %s)',
+    (seed) => {
+      const campaign = generateCampaign(seed);
+      expect(campaign.questions.length).toBeGreaterThanOrEqual(40);
+      expect(campaign.questions.filter((question) => question.kind === 'paraphrase').length).toBeGreaterThanOrEqual(20);
+      expect(new Set(campaign.questions.map((question) => question.id)).size).toBe(campaign.questions.length);
+      for (const question of campaign.questions) {
+        const document = campaign.documents.find((each) => each.id === question.documentId);
+        expect(document, question.id).toBeDefined();
+        // The answer sits in a paragraph whose enclosing headings are the question's path.
+        const stack: { level: number; text: string }[] = [];
+        const paths: string[] = [];
+        for (const block of document?.blocks ?? []) {
+          if (block.kind === 'heading') {
+            while ((stack.at(-1)?.level ?? 0) >= block.level) stack.pop();
+            stack.push(block);
+          } else if (block.text.includes(question.answerContains)) {
+            paths.push(stack.map((heading) => heading.text).join(' / '));
+          }
         }
+        expect(paths, question.id).toEqual([question.headingPath.join(' / ')]);
       }
-      expect(paths, question.id).toEqual([question.headingPath.join(' / ')]);
-    }
-  });
+    },
+  );
 
   it('covers every topic and city, holds the injection attempt, and renders each document in its default format', async () => {
     const { campaign, files } = await generateCorpus();
