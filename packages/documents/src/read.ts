@@ -71,8 +71,9 @@ export function declaredFormat(filename: string, contentType: string | undefined
 
 /**
  * Reads an uploaded document into titled sections of blocks, in reading order: headings from PDF
- * font sizes, DOCX heading styles and Markdown `#`; pages for PDFs. Pure: no files, no network,
- * no state kept between calls, so it runs in a worker thread as it is. Throws `DocumentError`.
+ * font sizes, DOCX heading styles and Markdown `#`; pages for PDFs. No network, no files but
+ * pdf.js's font data, no state kept between calls: it runs in a worker thread as it is. Throws
+ * `DocumentError`.
  */
 export async function readDocument(bytes: Uint8Array, options: ReadDocumentOptions): Promise<ParsedDocument> {
   const { filename, contentType, limits } = readOptionsSchema.parse(options);

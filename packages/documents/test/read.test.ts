@@ -202,9 +202,18 @@ describe('readDocument refuses with a stable code', () => {
     expect((await readError(readDocument(encode('texto plano'), file))).code).toBe('DOCUMENT_UNREADABLE');
   });
 
-  it('refuses text that is not UTF-8', async () => {
-    const latin1 = new Uint8Array([0x61, 0xf1, 0x6f, 0x20, 0x6e, 0x75, 0x65, 0x76, 0x6f]);
-    expect((await readError(readDocument(latin1, { filename: 'a.txt' }))).code).toBe('DOCUMENT_UNREADABLE');
+  it('refuses binary bytes sent as text, and reads Windows-1252 text', async () => {
+    // Every byte but NUL: not UTF-8, and too many control characters for Windows-1252 text.
+    const binary = new Uint8Array(Array.from({ length: 255 }, (_, index) => ((index * 7 + 3) % 255) + 1));
+    expect((await readError(readDocument(binary, { filename: 'a.txt' }))).code).toBe('DOCUMENT_UNREADABLE');
+    const withNul = encode('texto\u0000con nulos');
+    expect((await readError(readDocument(withNul, { filename: 'a.md' }))).code).toBe('DOCUMENT_UNREADABLE');
+    // "Año nuevo, ¿sí?" as Notepad saves it in Windows-1252.
+    const windows1252 = new Uint8Array([
+      0x41, 0xf1, 0x6f, 0x20, 0x6e, 0x75, 0x65, 0x76, 0x6f, 0x2c, 0x20, 0xbf, 0x73, 0xed, 0x3f,
+    ]);
+    const document = await readDocument(windows1252, { filename: 'a.txt' });
+    expect(document.sections[0]?.blocks).toEqual([{ text: 'Año nuevo, ¿sí?' }]);
   });
 
   it('refuses documents over the byte, page, character and inflation limits', async () => {

@@ -2,7 +2,7 @@ import { type ParsedDocument, SectionBuilder } from '../document.js';
 import { CharacterBudget } from '../limits.js';
 import { cleanText } from '../text.js';
 import type { ReaderContext } from './context.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeText } from './decode-text.js';
 
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
@@ -41,7 +41,7 @@ function tableRow(line: string): string {
  * syntax is removed so that chunks hold the words a reader sees.
  */
 export function readMarkdown(bytes: Uint8Array, { limits, fallbackTitle }: ReaderContext): ParsedDocument {
-  const text = decodeUtf8(bytes);
+  const text = decodeText(bytes);
   new CharacterBudget(limits.maxCharacters).spend(text);
   const lines = text.split('\n');
   const builder = new SectionBuilder();

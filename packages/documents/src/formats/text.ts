@@ -2,7 +2,7 @@ import { type ParsedDocument, SectionBuilder } from '../document.js';
 import { CharacterBudget } from '../limits.js';
 import { cleanText } from '../text.js';
 import type { ReaderContext } from './context.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeText } from './decode-text.js';
 
 /**
  * Plain text: paragraphs are separated by blank lines, and the lines of one paragraph are joined.
@@ -10,7 +10,7 @@ import { decodeUtf8 } from './utf8.js';
  * has no headings, so its title is the file name.
  */
 export function readPlainText(bytes: Uint8Array, { limits, fallbackTitle }: ReaderContext): ParsedDocument {
-  const text = decodeUtf8(bytes);
+  const text = decodeText(bytes);
   const budget = new CharacterBudget(limits.maxCharacters);
   budget.spend(text);
   const pages = text.split('\f');
