@@ -57,6 +57,8 @@ const entryPoints = [
   { in: 'src/shared/sheet-threads/sheet-worker.ts', out: 'sheet-worker' },
   // dashboard-ia's post imports are parsed in a thread that starts dist/post-file-worker.js.
   { in: 'src/features/imports/post-file-worker.ts', out: 'post-file-worker' },
+  // dashboard-ia's uploaded documents are read (pdf.js, mammoth) and chunked in a thread: dist/document-worker.js.
+  { in: 'src/features/documents/document-worker.ts', out: 'document-worker' },
 ].filter((entry) => existsSync(resolve(serviceDir, entry.in)));
 
 rmSync(distDir, { recursive: true, force: true });

@@ -18,6 +18,9 @@ import { campaignRoutes } from './features/campaign/campaign.routes.js';
 import { CampaignService } from './features/campaign/campaign.service.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
+import { documentsRoutes, ragRoutes } from './features/documents/documents.routes.js';
+import { DocumentsService } from './features/documents/documents.service.js';
+import { RagService } from './features/documents/rag.service.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
 import { AnalysesRepository } from './features/media/analyses.repository.js';
@@ -43,6 +46,7 @@ import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
 import { LlmSummaryWriter } from './shared/llm-summary-writer.js';
 import { PostScoring } from './shared/post-scoring.js';
+import { PostgresChunkStore } from './shared/postgres-chunk-store.js';
 import { PostStore } from './shared/post-store.js';
 import { ServiceSentiment } from './shared/sentiment-provider.js';
 
@@ -58,6 +62,8 @@ const SPIKE_DEBOUNCE_MS = 1_000;
  * and one batch of posts, whatever the file's size; a batch reads in well under a second.
  */
 const IMPORT_THREAD = { heapMb: 96, batchTimeoutMs: 30_000 };
+/** A DOCX may declare this many times its size uncompressed before it is refused unread (a zip bomb). */
+const DOCX_MAX_INFLATION_RATIO = 20;
 
 export interface DashboardApp {
   app: ServiceApp;
@@ -165,7 +171,13 @@ export async function buildDashboardApp(
     team: new TeamService(new TeamRepository(app.pg)),
     exportRate: config.RATE_LIMIT_DASHBOARD_READ,
   });
-  const analyses = new AnalysesRepository(app.pg);
+  const documents = await registerDocuments(app, config);
+  // A stored analysis is indexed for retrieval; a failure there never fails the analysis itself.
+  const analyses = new AnalysesRepository(app.pg, (analysis) =>
+    documents.indexAnalysis(analysis).catch((error: unknown) => {
+      app.log.warn({ err: error, analysisId: analysis.id }, 'indexing an analysis for retrieval failed');
+    }),
+  );
   const media = new MediaService(
     new MediaRepository(app.pg),
     analyses,
@@ -203,6 +215,33 @@ export async function buildDashboardApp(
     await spikes.stop();
   });
   return { app, posts, scoring, trends, spikes, x, llm, sentiment };
+}
+
+/**
+ * The campaign's documents and the retrieval over them, in the embedded offline store (PostgreSQL
+ * spanish text search in dashboard_db).
+ */
+async function registerDocuments(app: ServiceApp, config: DashboardConfig): Promise<DocumentsService> {
+  const store = new PostgresChunkStore(app.pg);
+  const candidates = new CandidatesRepository(app.pg);
+  const candidateIdOf = async (slug: string) => (await candidates.findBySlug(slug))?.id;
+  const maxFileBytes = config.DOCUMENT_MAX_FILE_SIZE_MB * MB;
+  const documents = new DocumentsService({
+    store,
+    candidateIdOf,
+    limits: {
+      maxBytes: maxFileBytes,
+      maxPages: config.DOCUMENT_MAX_PAGES,
+      maxCharacters: config.DOCUMENT_MAX_CHARACTERS,
+      maxInflationRatio: DOCX_MAX_INFLATION_RATIO,
+    },
+    chunking: { targetTokens: config.DOCUMENT_CHUNK_TOKENS, overlapTokens: config.DOCUMENT_CHUNK_OVERLAP_TOKENS },
+    thread: { heapMb: config.DOCUMENT_READ_HEAP_MB, timeoutMs: config.DOCUMENT_READ_TIMEOUT_MS },
+  });
+  const rate = config.RATE_LIMIT_DASHBOARD_READ;
+  await app.register(documentsRoutes, { prefix: '/api/documents', documents, maxFileBytes, rate });
+  await app.register(ragRoutes, { prefix: '/api/chat/rag', rag: new RagService({ store, candidateIdOf }), rate });
+  return documents;
 }
 
 /**

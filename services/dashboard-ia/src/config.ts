@@ -67,6 +67,23 @@ const xEnv = {
     .describe('X search operators added to every tracked query (a retweet repeats a post and would be paid again)'),
 };
 
+/** Campaign documents for retrieval: read and chunked in a thread within these limits. */
+const documentsEnv = {
+  DOCUMENT_MAX_FILE_SIZE_MB: envInt(20, 1, 512).describe('Largest document file (PDF, DOCX, Markdown, text) accepted'),
+  DOCUMENT_MAX_PAGES: envInt(500, 1, 20_000).describe('Most pages an uploaded PDF may have'),
+  DOCUMENT_MAX_CHARACTERS: envInt(2_000_000, 1_000, 100_000_000).describe(
+    'Most characters of text one document may hold; reading stops and refuses it past this',
+  ),
+  DOCUMENT_READ_HEAP_MB: envInt(256, 32, 4_096).describe(
+    "Heap of the thread that reads one upload (pdf.js, mammoth): a document needing more is refused, the service's memory is untouched",
+  ),
+  DOCUMENT_READ_TIMEOUT_MS: envInt(60_000, 1_000, 600_000).describe('Longest one document may take to read and chunk'),
+  DOCUMENT_CHUNK_TOKENS: envInt(300, 20, 4_000).describe('Estimated tokens a retrieval chunk aims at'),
+  DOCUMENT_CHUNK_OVERLAP_TOKENS: envInt(40, 0, 1_999).describe(
+    'Tokens of whole sentences repeated from the previous chunk of the same section (under half of DOCUMENT_CHUNK_TOKENS)',
+  ),
+};
+
 export const SENTIMENT_PROVIDERS = ['offline', 'onnx', 'llm'] as const;
 
 export const dashboardEnvSchema = z
@@ -75,6 +92,7 @@ export const dashboardEnvSchema = z
     ...authVerifierEnv,
     ...llmEnvSchema.shape,
     ...xEnv,
+    ...documentsEnv,
     PORT: envPort(5003).describe('HTTP port of dashboard-ia'),
     REDIS_KEY_PREFIX: z.string().default('castor:dashboard:').describe('Prefix of every Redis key dashboard-ia writes'),
     DASHBOARD_IMPORT_BODY_LIMIT_MB: envInt(64, 1, 1_024).describe('Largest CSV or JSONL export of posts accepted'),
@@ -117,6 +135,12 @@ export const dashboardEnvSchema = z
     ),
   })
   .superRefine((env, context) => {
+    if (env.DOCUMENT_CHUNK_OVERLAP_TOKENS >= env.DOCUMENT_CHUNK_TOKENS / 2)
+      context.addIssue({
+        code: 'custom',
+        path: ['DOCUMENT_CHUNK_OVERLAP_TOKENS'],
+        message: 'must be under half of DOCUMENT_CHUNK_TOKENS',
+      });
     if (env.SENTIMENT_PROVIDER === 'onnx' && !env.SENTIMENT_ONNX_MODEL_DIR)
       context.addIssue({
         code: 'custom',

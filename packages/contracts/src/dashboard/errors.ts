@@ -31,4 +31,14 @@ export const DASHBOARD_ERROR_STATUS = {
   X_NOT_CONFIGURED: 503,
   // a sentiment model version the URL names was never distilled here
   SENTIMENT_MODEL_UNKNOWN: 404,
+  // campaign documents (the codes of @castor/documents' DocumentError, one status each)
+  DOCUMENT_FORMAT_UNSUPPORTED: 415,
+  DOCUMENT_UNREADABLE: 422,
+  DOCUMENT_EMPTY: 422,
+  DOCUMENT_TOO_LARGE: 413,
+  // a document upload without its multipart file field "file"
+  DOCUMENT_FILE_MISSING: 400,
+  // a campaign document or a chunk the URL or filters name does not exist (or is another user's analysis)
+  CAMPAIGN_DOCUMENT_UNKNOWN: 404,
+  CHUNK_UNKNOWN: 404,
 } as const satisfies Record<string, ErrorStatus>;

@@ -37,17 +37,23 @@ const HEADLINE_FIGURES = `
                            'net', NULL)
   END`;
 
+export interface AnalysisRecord {
+  id: string;
+  kind: AnalysisKind;
+  requestedBy: string;
+  request: unknown;
+  result: unknown;
+}
+
 /** The analyses users asked for, each readable by its author only. */
 export class AnalysesRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `onRecorded` runs after each insert (app.ts indexes the analysis for retrieval there). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly onRecorded: (analysis: AnalysisRecord) => Promise<void> = async () => {},
+  ) {}
 
-  async record(analysis: {
-    id: string;
-    kind: AnalysisKind;
-    requestedBy: string;
-    request: unknown;
-    result: unknown;
-  }): Promise<void> {
+  async record(analysis: AnalysisRecord): Promise<void> {
     await this.pool.query({
       name: 'dashboard-analyses-record',
       text: 'INSERT INTO analyses (id, kind, requested_by, request, result) VALUES ($1, $2, $3, $4, $5)',
@@ -59,6 +65,7 @@ export class AnalysesRepository {
         JSON.stringify(analysis.result),
       ],
     });
+    await this.onRecorded(analysis);
   }
 
   /** The user's analyses newest first, older than `before` (exclusive) when given. */
