@@ -46,8 +46,8 @@ import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
 import { LlmSummaryWriter } from './shared/llm-summary-writer.js';
 import { PostScoring } from './shared/post-scoring.js';
-import { PostgresChunkStore } from './shared/postgres-chunk-store.js';
 import { PostStore } from './shared/post-store.js';
+import { PostgresChunkStore } from './shared/postgres-chunk-store.js';
 import { ServiceSentiment } from './shared/sentiment-provider.js';
 
 export const SERVICE_NAME = 'dashboard-ia';

@@ -18,8 +18,9 @@ const SNIPPET_CHARACTERS = 280;
 
 /**
  * `ts_rank_cd` normalisation: 1 divides the rank by 1 + log(words), so a long passage that
- * mentions a term in passing does not outrank the short section about it (measured on the
- * synthetic question set: MRR rose against 0, recall@5 unchanged).
+ * mentions a term in passing does not outrank a short section about it. On the synthetic question
+ * set, whose chunks are of similar length, 0, 1 and 2 measured alike (literal recall@5 1.0, MRR
+ * 0.990, 0.990 and 0.980); real documents mix one-line and 300-token chunks, where 1 matters.
  */
 const RANK_NORMALISATION = 1;
 

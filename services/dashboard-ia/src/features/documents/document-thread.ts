@@ -70,6 +70,8 @@ export function readDocumentOffThread(
       settle({ error: new DocumentError(message.code, message.message, message.details) });
     });
     worker.once('error', (error) => settle({ error: new DocumentThreadFailure(error.message, { cause: error }) }));
-    worker.once('exit', () => settle({ error: new DocumentThreadFailure('the reading thread stopped before the end') }));
+    worker.once('exit', () =>
+      settle({ error: new DocumentThreadFailure('the reading thread stopped before the end') }),
+    );
   });
 }

@@ -70,67 +70,70 @@ function parseJson(text: string): unknown {
 }
 
 /** `/api/documents`: upload, list and delete the campaign's documents (PDF, DOCX, Markdown, text). */
-export const documentsRoutes: ServicePlugin<{ documents: DocumentsService; maxFileBytes: number; rate: RateSpec }> =
-  async (app, { documents, maxFileBytes, rate }) => {
-    await app.register(multipart, { limits: { fileSize: maxFileBytes, files: 1 } });
-    const rateLimit = { max: rate.max, timeWindow: rate.windowMs };
+export const documentsRoutes: ServicePlugin<{
+  documents: DocumentsService;
+  maxFileBytes: number;
+  rate: RateSpec;
+}> = async (app, { documents, maxFileBytes, rate }) => {
+  await app.register(multipart, { limits: { fileSize: maxFileBytes, files: 1 } });
+  const rateLimit = { max: rate.max, timeWindow: rate.windowMs };
 
-    app.post(
-      '',
-      {
-        config: { ...uploaders, rateLimit },
-        schema: {
-          tags: ['documents'],
-          summary:
-            'Upload a campaign document (multipart: file "file", PDF, DOCX, Markdown or text; field "metadata", JSON {candidate?, source?}). Read and chunked with its headings and pages, stored with its chunks in one transaction. The same file again answers 200 with replayed: true; a passage another document already holds is stored once (counts.alreadyStored). Refusals: 415 DOCUMENT_FORMAT_UNSUPPORTED, 422 DOCUMENT_UNREADABLE or DOCUMENT_EMPTY, 413 DOCUMENT_TOO_LARGE',
-          consumes: ['multipart/form-data'],
-          response: {
-            200: documentUploadResponseSchema,
-            201: documentUploadResponseSchema,
-            413: errorResponseSchema,
-            415: errorResponseSchema,
-            422: errorResponseSchema,
-            ...errors,
-          },
+  app.post(
+    '',
+    {
+      config: { ...uploaders, rateLimit },
+      schema: {
+        tags: ['documents'],
+        summary:
+          'Upload a campaign document (multipart: file "file", PDF, DOCX, Markdown or text; field "metadata", JSON {candidate?, source?}). Read and chunked with its headings and pages, stored with its chunks in one transaction. The same file again answers 200 with replayed: true; a passage another document already holds is stored once (counts.alreadyStored). Refusals: 415 DOCUMENT_FORMAT_UNSUPPORTED, 422 DOCUMENT_UNREADABLE or DOCUMENT_EMPTY, 413 DOCUMENT_TOO_LARGE',
+        consumes: ['multipart/form-data'],
+        response: {
+          200: documentUploadResponseSchema,
+          201: documentUploadResponseSchema,
+          413: errorResponseSchema,
+          415: errorResponseSchema,
+          422: errorResponseSchema,
+          ...errors,
         },
       },
-      async (request, reply) => {
-        const { file, metadata } = await readUpload(request, maxFileBytes);
-        const result = await documents.upload(file, metadata, principal(request).sub);
-        return reply.code(result.replayed ? 200 : 201).send(result);
-      },
-    );
+    },
+    async (request, reply) => {
+      const { file, metadata } = await readUpload(request, maxFileBytes);
+      const result = await documents.upload(file, metadata, principal(request).sub);
+      return reply.code(result.replayed ? 200 : 201).send(result);
+    },
+  );
 
-    app.get(
-      '',
-      {
-        config: { ...readers, rateLimit },
-        schema: {
-          tags: ['documents'],
-          summary: "The campaign's documents and the caller's own indexed analyses, newest first",
-          response: { 200: documentListResponseSchema },
-        },
+  app.get(
+    '',
+    {
+      config: { ...readers, rateLimit },
+      schema: {
+        tags: ['documents'],
+        summary: "The campaign's documents and the caller's own indexed analyses, newest first",
+        response: { 200: documentListResponseSchema },
       },
-      async (request) => ({ documents: await documents.list(principal(request).sub) }),
-    );
+    },
+    async (request) => ({ documents: await documents.list(principal(request).sub) }),
+  );
 
-    app.delete(
-      '/:id',
-      {
-        config: uploaders,
-        schema: {
-          tags: ['documents'],
-          summary: 'Remove a document and its chunks (admins and analysts)',
-          params: documentIdParamsSchema,
-          response: { 204: z.null(), ...errors },
-        },
+  app.delete(
+    '/:id',
+    {
+      config: uploaders,
+      schema: {
+        tags: ['documents'],
+        summary: 'Remove a document and its chunks (admins and analysts)',
+        params: documentIdParamsSchema,
+        response: { 204: z.null(), ...errors },
       },
-      async (request, reply) => {
-        await documents.delete(request.params.id, principal(request).sub);
-        return reply.code(204).send(null);
-      },
-    );
-  };
+    },
+    async (request, reply) => {
+      await documents.delete(request.params.id, principal(request).sub);
+      return reply.code(204).send(null);
+    },
+  );
+};
 
 /** `/api/chat/rag`: retrieval over the documents (search, the source a citation names, stats). */
 export const ragRoutes: ServicePlugin<{ rag: RagService; rate: RateSpec }> = async (app, { rag, rate }) => {

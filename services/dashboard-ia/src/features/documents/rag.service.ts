@@ -22,7 +22,9 @@ export class LatencyWindow {
   summary(): RagStatsResponse['queryLatencyMs'] {
     const sorted = [...this.samples].sort((a, b) => a - b);
     const at = (p: number) =>
-      sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null);
+      sorted.length === 0
+        ? null
+        : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null);
     return { p50: at(50), p95: at(95), samples: sorted.length, window: this.size };
   }
 }
