@@ -18,6 +18,9 @@ import { campaignRoutes } from './features/campaign/campaign.routes.js';
 import { CampaignService } from './features/campaign/campaign.service.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
+import { ChatRepository } from './features/chat/chat.repository.js';
+import { chatRoutes } from './features/chat/chat.routes.js';
+import { ChatService } from './features/chat/chat.service.js';
 import { documentsRoutes, ragRoutes } from './features/documents/documents.routes.js';
 import { DocumentsService } from './features/documents/documents.service.js';
 import { RagService } from './features/documents/rag.service.js';
@@ -171,7 +174,7 @@ export async function buildDashboardApp(
     team: new TeamService(new TeamRepository(app.pg)),
     exportRate: config.RATE_LIMIT_DASHBOARD_READ,
   });
-  const documents = await registerDocuments(app, config);
+  const documents = await registerDocuments(app, config, llm);
   // A stored analysis is indexed for retrieval; a failure there never fails the analysis itself.
   const analyses = new AnalysesRepository(app.pg, (analysis) =>
     documents.indexAnalysis(analysis).catch((error: unknown) => {
@@ -218,10 +221,10 @@ export async function buildDashboardApp(
 }
 
 /**
- * The campaign's documents and the retrieval over them, in the embedded offline store (PostgreSQL
- * spanish text search in dashboard_db).
+ * The campaign's documents, the retrieval over them in the embedded offline store (PostgreSQL
+ * spanish text search in dashboard_db), and the chat that answers from them.
  */
-async function registerDocuments(app: ServiceApp, config: DashboardConfig): Promise<DocumentsService> {
+async function registerDocuments(app: ServiceApp, config: DashboardConfig, llm: LlmClient): Promise<DocumentsService> {
   const store = new PostgresChunkStore(app.pg);
   const candidates = new CandidatesRepository(app.pg);
   const candidateIdOf = async (slug: string) => (await candidates.findBySlug(slug))?.id;
@@ -240,7 +243,10 @@ async function registerDocuments(app: ServiceApp, config: DashboardConfig): Prom
   });
   const rate = config.RATE_LIMIT_DASHBOARD_READ;
   await app.register(documentsRoutes, { prefix: '/api/documents', documents, maxFileBytes, rate });
-  await app.register(ragRoutes, { prefix: '/api/chat/rag', rag: new RagService({ store, candidateIdOf }), rate });
+  const rag = new RagService({ store, candidateIdOf });
+  await app.register(ragRoutes, { prefix: '/api/chat/rag', rag, rate });
+  const chat = new ChatService({ rag, store, llm, repository: new ChatRepository(app.pg) });
+  await app.register(chatRoutes, { prefix: '/api/chat/rag', chat, rate });
   return documents;
 }
 

@@ -41,4 +41,6 @@ export const DASHBOARD_ERROR_STATUS = {
   // a campaign document or a chunk the URL or filters name does not exist (or is another user's analysis)
   CAMPAIGN_DOCUMENT_UNKNOWN: 404,
   CHUNK_UNKNOWN: 404,
+  // a chat conversation the request names does not exist or is another user's
+  CONVERSATION_UNKNOWN: 404,
 } as const satisfies Record<string, ErrorStatus>;

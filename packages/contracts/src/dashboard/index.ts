@@ -2,6 +2,7 @@ export * from './analysis-common.js';
 export * from './bots.js';
 export * from './campaign.js';
 export * from './candidates.js';
+export * from './chat.js';
 export * from './documents.js';
 export * from './errors.js';
 export * from './media.js';
