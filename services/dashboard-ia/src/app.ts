@@ -57,7 +57,7 @@ const SPIKE_DEBOUNCE_MS = 1_000;
  * Heap and time one import's reading thread may use: it holds the file's bytes (outside its heap)
  * and one batch of posts, whatever the file's size; a batch reads in well under a second.
  */
-const IMPORT_THREAD = { heapMb: 96, batchTimeoutMs: 30_000 };
+const IMPORT_THREAD = { heapMb: 64, batchTimeoutMs: 30_000 };
 
 export interface DashboardApp {
   app: ServiceApp;
