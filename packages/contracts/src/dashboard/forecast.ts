@@ -195,7 +195,7 @@ export type SeriesForecastResponse = z.infer<typeof seriesForecastResponseSchema
 /** `POST /api/forecast/polls`: a polls file (CSV or TSV text, the layout of the Colombia 2014 example). */
 export const pollsImportRequestSchema = z.object({
   /** Which contest the polls ask about ("primera vuelta 2026"); polls of different contests are never averaged together. */
-  contest: z.string().trim().min(1).max(120),
+  contest: z.string().trim().min(1).max(200),
   content: z.string().min(1).max(MAX_POLLS_FILE_CHARS),
   /** Poll column → followed candidate's slug; columns left out are matched by slug or kept as other options (blank, undecided). */
   mapping: z.record(z.string().trim().toLowerCase(), candidateSlugSchema).default({}),
