@@ -55,6 +55,11 @@ test('the ICCE of a candidate with its band, momentum and forecast, the polls be
     await signInAt(page, '/icce', castor.admin, 'ICCE y pronóstico');
     const disclaimer = page.getByRole('note', { name: 'Mide conversación, no votos' });
     expect(await disclaimer.getByTestId('icce-disclaimer').textContent()).toBe(ICCE_DISCLAIMER);
+    // Every candidate's dashboard first (choosing one earlier would cancel that request).
+    await page
+      .getByRole('region', { name: /^ICCE de / })
+      .first()
+      .waitFor();
 
     const [answered] = await Promise.all([
       page.waitForResponse(

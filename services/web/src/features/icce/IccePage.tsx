@@ -192,8 +192,9 @@ function CandidateCard({ entry, withoutBots }: { entry: CandidateEntry; withoutB
   );
 }
 
-/** Each contest's polls and weighted average, as tables. */
-function PollsPanel({ contests }: { contests: PollContest[] }) {
+/** Each contest's polls and weighted average, as tables; candidates by name, other options (blank, undecided) as the file wrote them. */
+function PollsPanel({ contests, names }: { contests: PollContest[]; names: ReadonlyMap<string, string> }) {
+  const nameOf = (option: string) => names.get(option) ?? option;
   const c = t.icce.pollColumns;
   const a = t.icce.averageColumns;
   if (contests.length === 0) return <Text size="sm">{t.icce.noPolls}</Text>;
@@ -214,7 +215,7 @@ function PollsPanel({ contests }: { contests: PollContest[] }) {
             <Table.Tbody>
               {contest.average.map((average) => (
                 <Table.Tr key={average.option}>
-                  <Table.Td>{average.option}</Table.Td>
+                  <Table.Td>{nameOf(average.option)}</Table.Td>
                   <Table.Td ta="right">{oneDecimal.format(average.average)}</Table.Td>
                   <Table.Td ta="right">{oneDecimal.format(average.standardError)}</Table.Td>
                   <Table.Td ta="right">{average.polls}</Table.Td>
@@ -243,7 +244,7 @@ function PollsPanel({ contests }: { contests: PollContest[] }) {
                     <Table.Td ta="right">{formatCount(poll.sampleSize)}</Table.Td>
                     <Table.Td>
                       {Object.entries(poll.shares)
-                        .map(([option, share]) => `${option} ${oneDecimal.format(share)}`)
+                        .map(([option, share]) => `${nameOf(option)} ${oneDecimal.format(share)}`)
                         .join(' · ')}
                     </Table.Td>
                   </Table.Tr>
@@ -270,6 +271,7 @@ export default function IccePage() {
     refetchInterval: 300_000,
   });
   const data = dashboard.data;
+  const names = new Map((candidates.data ?? []).map((item) => [item.slug, item.name]));
 
   return (
     <Stack gap="lg">
@@ -319,7 +321,7 @@ export default function IccePage() {
               <Text size="xs" mb="xs">
                 {t.icce.pollsIntro}
               </Text>
-              <PollsPanel contests={data.polls} />
+              <PollsPanel contests={data.polls} names={names} />
             </section>
           </Grid.Col>
         </Grid>
