@@ -18,6 +18,9 @@ import { campaignRoutes } from './features/campaign/campaign.routes.js';
 import { CampaignService } from './features/campaign/campaign.service.js';
 import { CandidatesRepository } from './features/candidates/candidates.repository.js';
 import { candidatesRoutes } from './features/candidates/candidates.routes.js';
+import { ForecastRepository } from './features/forecast/forecast.repository.js';
+import { forecastRoutes } from './features/forecast/forecast.routes.js';
+import { ForecastService } from './features/forecast/forecast.service.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
 import { AnalysesRepository } from './features/media/analyses.repository.js';
@@ -179,6 +182,11 @@ export async function buildDashboardApp(
       conversation: (request) => media.conversation(request),
       record: (entry) => analyses.record(entry),
     }),
+  });
+  await app.register(forecastRoutes, {
+    prefix: '/api/forecast',
+    rate: config.RATE_LIMIT_DASHBOARD_READ,
+    forecast: new ForecastService(new ForecastRepository(app.pg), { alpha: config.ICCE_ALPHA }),
   });
 
   // A model activated on another replica or by the CLI is picked up here on the next check.

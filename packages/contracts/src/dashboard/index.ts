@@ -3,6 +3,7 @@ export * from './bots.js';
 export * from './campaign.js';
 export * from './candidates.js';
 export * from './errors.js';
+export * from './forecast.js';
 export * from './media.js';
 export * from './posts.js';
 export * from './sentiment.js';

@@ -2,6 +2,7 @@
 
 export * from './analyses.js';
 export * from './candidates.js';
+export * from './polls.js';
 export * from './posts.js';
 export * from './team.js';
 export * from './topics.js';
