@@ -14,7 +14,9 @@
  *   (packages/dev-infra's supervisor). Only Ctrl-C or SIGTERM stops everything.
  * - Demo data: once everything listens, the e14-synth demo election is loaded through
  *   e14-service's own API (skipped when it is already there), so results and alerts are populated,
- *   and a few rendered scans go through the document pipeline, so the review desk has tasks.
+ *   and a few rendered scans go through the document pipeline, so the review desk has tasks. The
+ *   demo conversation (fictional candidates) goes through dashboard-ia's import, and the example
+ *   polls file's 2014 first-round polls beside it, under a contest name that says they are an example.
  * - The web app: services/web's build, served with /api/* routed to the services as nginx does
  *   (@castor/web/gateway) on one address, WEB_PORT (8080 when free): the URL a person opens.
  * These are the production code paths with other adapters, not a separate demo mode.
@@ -24,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDemoConversation } from '@castor/conversation-synth';
+import { loadDemoConversation, loadDemoPolls } from '@castor/conversation-synth';
 import {
   databaseUrl,
   ensureDatabases,
@@ -46,6 +48,8 @@ import type { FastifyInstance } from 'fastify';
 import pretty from 'pino-pretty';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+/** The example polls file the demo shows beside the ICCE (real 2014 polls, labelled as an example). */
+const EXAMPLE_POLLS_FILE = resolve(root, 'packages/forecast/data/colombia-2014-polls.tsv');
 /** Local state (embedded database, generated secrets); CASTOR_STATE_DIR moves it. */
 const stateDir = resolve(root, process.env.CASTOR_STATE_DIR ?? '.castor');
 
@@ -368,11 +372,13 @@ async function loadDemoConversationData(token: string): Promise<string> {
   const baseUrl = urls['dashboard-ia'];
   if (!baseUrl) throw new Error('dashboard-ia has no URL');
   const report = await loadDemoConversation({ baseUrl, token });
+  // The example polls are real 2014 numbers, imported under a contest name that says so (a replay on later runs).
+  const polls = await loadDemoPolls({ baseUrl, token }, readFileSync(EXAMPLE_POLLS_FILE, 'utf8'));
   if (!report.loaded) return 'demo conversation: loaded on an earlier run';
   process.stdout.write(
-    `demo conversation loaded: ${report.candidates} candidates, ${report.posts} posts (scored in the background)\n`,
+    `demo conversation loaded: ${report.candidates} candidates, ${report.posts} posts (scored in the background); ${polls.polls} example polls (Colombia 2014, labelled as an example)\n`,
   );
-  return `demo conversation: ${report.posts} posts about ${report.candidates} fictional candidates`;
+  return `demo conversation: ${report.posts} posts about ${report.candidates} fictional candidates, ${polls.polls} example polls`;
 }
 
 /** Loads the demo election unless e14-service already holds it; resolves with what the demo holds now. */

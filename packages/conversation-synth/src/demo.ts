@@ -1,3 +1,4 @@
+import { DEMO_CANDIDATES } from './candidates.js';
 import { toImportCsv } from './export.js';
 import { generateConversation } from './generate.js';
 
@@ -42,4 +43,34 @@ export async function loadDemoConversation(target: DemoTarget): Promise<DemoRepo
   });
   if (!imported.ok) throw new Error(`demo posts not imported: ${imported.status} ${await imported.text()}`);
   return { loaded: true, candidates: conversation.candidates.length, posts: conversation.posts.length };
+}
+
+/** The demo's polls contest: the example file's real 2014 numbers, said to be an example. */
+export const DEMO_POLLS_CONTEST =
+  'EJEMPLO: encuestas reales de la 1.ª vuelta de 2014 (Santos, Zuluaga, Ramírez, López) asignadas en orden a candidatos ficticios';
+/** The 2014 first round's candidates in the example file, matched in this order to DEMO_CANDIDATES. */
+const EXAMPLE_POLL_COLUMNS = ['santos', 'zuluaga', 'ramirez', 'lopez'] as const;
+/** The example file's first-round polls were all fielded by this day; the later ones are runoff polls. */
+const FIRST_ROUND_FIELDWORK_END = '2014-05-15';
+
+/**
+ * Imports the example polls file (packages/forecast/data, Colombia 2014) so the forecast page shows
+ * polls beside the index: the first-round rows only (a runoff is another contest), their candidates
+ * mapped in order to the fictional ones, under a contest name that says it is an example. A second
+ * run is a replay (the import is idempotent).
+ */
+export async function loadDemoPolls(target: DemoTarget, examplePollsTsv: string): Promise<{ polls: number }> {
+  const [header = '', ...rows] = examplePollsTsv.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const upTo = header.split('\t').indexOf('up_to');
+  const firstRound = rows.filter((row) => (row.split('\t')[upTo] ?? '') <= FIRST_ROUND_FIELDWORK_END);
+  const mapping = Object.fromEntries(
+    EXAMPLE_POLL_COLUMNS.map((column, index) => [column, DEMO_CANDIDATES[index]?.slug as string]),
+  );
+  const response = await fetch(`${target.baseUrl}/api/forecast/polls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ contest: DEMO_POLLS_CONTEST, content: [header, ...firstRound].join('\n'), mapping }),
+  });
+  if (!response.ok) throw new Error(`demo polls not imported: ${response.status} ${await response.text()}`);
+  return { polls: ((await response.json()) as { polls: number }).polls };
 }

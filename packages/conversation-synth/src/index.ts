@@ -1,5 +1,11 @@
 export { DEMO_CANDIDATES, type SynthCandidate } from './candidates.js';
-export { type DemoReport, type DemoTarget, loadDemoConversation } from './demo.js';
+export {
+  DEMO_POLLS_CONTEST,
+  type DemoReport,
+  type DemoTarget,
+  loadDemoConversation,
+  loadDemoPolls,
+} from './demo.js';
 export { toImportCsv, toImportJsonl } from './export.js';
 export {
   type ConversationOptions,

@@ -24,6 +24,9 @@ import { ChatService } from './features/chat/chat.service.js';
 import { documentsRoutes, ragRoutes } from './features/documents/documents.routes.js';
 import { DocumentsService } from './features/documents/documents.service.js';
 import { RagService } from './features/documents/rag.service.js';
+import { ForecastRepository } from './features/forecast/forecast.repository.js';
+import { forecastRoutes } from './features/forecast/forecast.routes.js';
+import { ForecastService } from './features/forecast/forecast.service.js';
 import { importsRoutes } from './features/imports/imports.routes.js';
 import { ImportsService } from './features/imports/imports.service.js';
 import { AnalysesRepository } from './features/media/analyses.repository.js';
@@ -64,7 +67,7 @@ const SPIKE_DEBOUNCE_MS = 1_000;
  * Heap and time one import's reading thread may use: it holds the file's bytes (outside its heap)
  * and one batch of posts, whatever the file's size; a batch reads in well under a second.
  */
-const IMPORT_THREAD = { heapMb: 96, batchTimeoutMs: 30_000 };
+const IMPORT_THREAD = { heapMb: 64, batchTimeoutMs: 30_000 };
 /** A DOCX may declare this many times its size uncompressed before it is refused unread (a zip bomb). */
 const DOCX_MAX_INFLATION_RATIO = 20;
 
@@ -194,6 +197,11 @@ export async function buildDashboardApp(
       conversation: (request) => media.conversation(request),
       record: (entry) => analyses.record(entry),
     }),
+  });
+  await app.register(forecastRoutes, {
+    prefix: '/api/forecast',
+    rate: config.RATE_LIMIT_DASHBOARD_READ,
+    forecast: new ForecastService(new ForecastRepository(app.pg), { alpha: config.ICCE_ALPHA }),
   });
 
   // A model activated on another replica or by the CLI is picked up here on the next check.

@@ -116,6 +116,14 @@ export const dashboardEnvSchema = z
     RATE_LIMIT_DASHBOARD_READ: envRate('3000/minute').describe(
       'Budget per signed-in user for the analyses, trends and exports',
     ),
+    ICCE_ALPHA: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        "ICCE's weight of tone against share of conversation: ICCE = 100·(α·ISN′ + (1 − α)·ICR); 1 is tone only, 0 share only (a request may pass its own alpha)",
+      ),
     SENTIMENT_PROVIDER: z
       .enum(SENTIMENT_PROVIDERS)
       .default('offline')

@@ -21,6 +21,7 @@ const ConversationPage = lazy(() => import('./features/conversation/Conversation
 const RivalsPage = lazy(() => import('./features/rivals/RivalsPage'));
 const TrendsPage = lazy(() => import('./features/trends/TrendsPage'));
 const TeamPage = lazy(() => import('./features/team/TeamPage'));
+const IccePage = lazy(() => import('./features/icce/IccePage'));
 
 export const SIGN_IN_PATH = '/ingresar';
 
@@ -67,6 +68,12 @@ const PAGES: readonly PageRoute[] = [
     label: t.trends.nav,
     roles: CAMPAIGN_ROLES,
     element: <TrendsPage />,
+  },
+  {
+    path: 'icce',
+    label: t.icce.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <IccePage />,
   },
   {
     path: 'equipo',

@@ -43,4 +43,8 @@ export const DASHBOARD_ERROR_STATUS = {
   CHUNK_UNKNOWN: 404,
   // a chat conversation the request names does not exist or is another user's
   CONVERSATION_UNKNOWN: 404,
+  // POST /api/forecast/series: dates and values of different lengths, dates not consecutive days, too many points
+  FORECAST_SERIES_INVALID: 400,
+  // a polls file: the header or rows that are not polls (every bad line with its number is in the details)
+  POLLS_LINE_INVALID: 400,
 } as const satisfies Record<string, ErrorStatus>;

@@ -5,6 +5,7 @@ export * from './candidates.js';
 export * from './chat.js';
 export * from './documents.js';
 export * from './errors.js';
+export * from './forecast.js';
 export * from './media.js';
 export * from './posts.js';
 export * from './sentiment.js';

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { loadPdfJs, untrustedPdfSource } from '@castor/untrusted-pdf';
 import { type ParsedDocument, SectionBuilder } from '../document.js';
 import { DocumentError } from '../errors.js';
 import { CharacterBudget, tooLarge } from '../limits.js';
@@ -25,16 +24,6 @@ const PARAGRAPH_GAP_RATIO = 1.7;
 /** A short line at a page's top or bottom on this many pages is a running header or footer. */
 const RUNNING_LINE_MIN_PAGES = 3;
 const RUNNING_LINE_MAX_WORDS = 15;
-
-/** pdf.js's font and character-map data, read from the installed package: nothing is fetched. */
-function pdfjsDataUrls(): { standardFontDataUrl: string; cMapUrl: string; wasmUrl: string } {
-  const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-  return {
-    standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
-    cMapUrl: `${join(root, 'cmaps')}/`,
-    wasmUrl: `${join(root, 'wasm')}/`,
-  };
-}
 
 interface TextItemLike {
   str: string;
@@ -128,8 +117,8 @@ function runningLines(pages: PdfLine[][], levels: Map<number, number>): Set<PdfL
 }
 
 /**
- * PDF through pdf.js (legacy build, in this thread: no worker, nothing fetched, no scripting, no
- * font faces; pdf.js 5 no longer has an eval path, so there is no `isEvalSupported` to turn off).
+ * PDF through pdf.js (legacy build, in this thread, opened as every untrusted PDF is: see
+ * @castor/untrusted-pdf).
  * Headings come from font size: sizes clearly above body text, largest first, are levels 1, 2…;
  * a PDF with one size has no headings, and each page is then its own section. Lines of one size
  * that follow closely form a paragraph; every block keeps its page.
@@ -139,21 +128,10 @@ export async function readPdf(bytes: Uint8Array, { limits, fallbackTitle }: Read
   if (!header.includes('%PDF-')) {
     throw new DocumentError('DOCUMENT_UNREADABLE', 'The file does not start like a PDF.', { reason: 'no %PDF header' });
   }
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const task = pdfjs.getDocument({
-    data: bytes.slice(),
-    useWorkerFetch: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    enableXfa: false,
-    disableAutoFetch: true,
-    disableStream: true,
-    // A truncated or damaged upload is refused, not half-read: pdf.js would otherwise recover
-    // what it can and the store would hold a part of the document as if it were the whole.
-    stopAtErrors: true,
-    verbosity: 0,
-    ...pdfjsDataUrls(),
-  });
+  const pdfjs = await loadPdfJs();
+  // A truncated or damaged upload is refused, not half-read (stopAtErrors): pdf.js would otherwise
+  // recover what it can and the store would hold a part of the document as if it were the whole.
+  const task = pdfjs.getDocument(untrustedPdfSource(bytes));
   const budget = new CharacterBudget(limits.maxCharacters);
   try {
     const pdf = await task.promise.catch((error: Error) => {

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { constants, createInflate } from 'node:zlib';
+import { loadPdfJs, untrustedPdfSource } from '@castor/untrusted-pdf';
 import { PDFRawStream, PDFRef } from 'pdf-lib';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { SheetError } from '../errors.js';
@@ -247,41 +246,13 @@ export async function photoRaster(bytes: Uint8Array, limitPixels: number): Promi
   return { kind: 'gray', ...binary, inkThreshold: 127 };
 }
 
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjsModule: Promise<PdfJs> | undefined;
-function loadPdfJs(): Promise<PdfJs> {
-  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  return pdfjsModule;
-}
-
-/** Local folders of pdf.js's data files: fonts are read from the installed package, never fetched. */
-function pdfjsDataUrls(): { standardFontDataUrl: string; cMapUrl: string; wasmUrl: string } {
-  const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-  return {
-    standardFontDataUrl: `${join(root, 'standard_fonts')}/`,
-    cMapUrl: `${join(root, 'cmaps')}/`,
-    wasmUrl: `${join(root, 'wasm')}/`,
-  };
-}
-
 /**
  * Rasterises pages with pdf.js onto a @napi-rs/canvas at 150 DPI, only for pages that are not one
- * image. No font faces, no system fonts, no XFA, nothing fetched (data files are read from the
- * installed package). pdf.js 5 no longer has an eval path at all (the `isEvalSupported` option of
- * earlier versions is gone with the code it guarded), and scripting is never enabled here.
+ * image, opened as every untrusted PDF is (see @castor/untrusted-pdf).
  */
 async function renderWithPdfJs(bytes: Uint8Array, pageNumbers: number[], dpi = 150): Promise<Map<number, PageRaster>> {
   const pdfjs = await loadPdfJs();
-  const task = pdfjs.getDocument({
-    data: bytes.slice(),
-    disableFontFace: true,
-    useSystemFonts: false,
-    enableXfa: false,
-    disableAutoFetch: true,
-    disableStream: true,
-    stopAtErrors: true,
-    ...pdfjsDataUrls(),
-  });
+  const task = pdfjs.getDocument(untrustedPdfSource(bytes));
   const rasters = new Map<number, PageRaster>();
   try {
     const document = await task.promise;

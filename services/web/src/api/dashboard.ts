@@ -6,6 +6,7 @@ import {
   campaignCandidateSchema,
   type createTeamMemberSchema,
   type createTeamTaskSchema,
+  forecastDashboardResponseSchema,
   type MediaAnalyzeRequest,
   mediaAnalysisSchema,
   mediaHistoryResponseSchema,
@@ -124,4 +125,8 @@ export const dashboardApi = {
   tasksCsv: () => requestBlob('/api/team/tasks.csv'),
 
   xBudget: () => request('/api/media/x/budget', { schema: xBudgetResponseSchema }),
+
+  /** ICCE with and without bots, momentum, forecast and backtest per candidate, and the polls beside them. */
+  forecastDashboard: (query: { candidate?: string; horizon?: number } = {}, signal?: AbortSignal) =>
+    request('/api/forecast/dashboard', { query, schema: forecastDashboardResponseSchema, signal }),
 };

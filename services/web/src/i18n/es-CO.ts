@@ -731,6 +731,50 @@ export const t = {
       `«${term}»: ${volume} publicaciones frente a ${baseline} habituales (z = ${z})`,
     spikeAt: (when: string) => `Detectado el ${when}`,
   },
+  icce: {
+    nav: 'ICCE',
+    title: 'ICCE y pronóstico',
+    intro:
+      'Índice Compuesto de Conversación Electoral por candidato y día: el tono (ISN′) y la participación en la conversación rastreada (ICR), con su banda de incertidumbre, su momento y un pronóstico.',
+    formula: (alpha: string) => `ICCE = 100 · (${alpha} · ISN′ + (1 − ${alpha}) · ICR); banda de 95 % por muestreo.`,
+    disclaimerTitle: 'Mide conversación, no votos',
+    candidatesTitle: 'Índice por candidato',
+    latest: (value: string, lower: string, upper: string, date: string) =>
+      `ICCE ${value} el ${date} (banda 95 %: ${lower}–${upper})`,
+    latestNone: 'Sin publicaciones calificadas en el periodo: no hay índice.',
+    postsBehind: (posts: string, tracked: string, unscored: string) =>
+      `${posts} publicaciones del candidato de ${tracked} rastreadas ese día; ${unscored} aún sin calificar.`,
+    botsLeftOut: (bots: string) => `Sin bots: se dejaron fuera ${bots} publicaciones de posibles bots en el periodo.`,
+    momentum: (slope: string, lower: string, upper: string) =>
+      `Momento (últimos 7 días): ${slope} puntos por día (banda 95 %: ${lower} a ${upper})`,
+    momentumNone: 'Momento: hacen falta al menos 3 días con índice.',
+    directions: { up: 'sube', down: 'baja', flat: 'estable (la banda incluye el cero)' },
+    forecast: (model: string, date: string, point: string, l80: string, u80: string, l95: string, u95: string) =>
+      `Pronóstico ${model} para el ${date}: ${point} (80 %: ${l80}–${u80}; 95 %: ${l95}–${u95})`,
+    backtest: (mase: string, naive: string, seasonal: string, smape: string, coverage: string, origins: number) =>
+      `Prueba retrospectiva a 7 días (${origins} orígenes): MASE ${mase} (ingenuo ${naive}, estacional ${seasonal}); sMAPE ${smape} %; ${coverage} de los valores reales dentro de la banda de 95 %.`,
+    backtestNone: (message: string) => `Prueba retrospectiva: ${message}`,
+    pollAverage: (contest: string, average: string, error: string, polls: number) =>
+      `Encuestas («${contest}»): promedio ponderado ${average} % ± ${error} (${polls} encuestas)`,
+    chartLabel: (name: string) => `ICCE diario de ${name} con su banda y el pronóstico`,
+    chartSummary: (days: number, horizon: number) =>
+      `Los últimos ${days} días del índice con su banda de 95 %, y el pronóstico de ${horizon} días con sus intervalos de 80 % y 95 %.`,
+    series: {
+      icce: 'ICCE',
+      band: 'Banda 95 %',
+      forecast: 'Pronóstico',
+      interval80: 'Intervalo 80 %',
+      interval95: 'Intervalo 95 %',
+    },
+    pollsTitle: 'Encuestas',
+    pollsIntro:
+      'Las encuestas publicadas, al lado del índice y nunca en su lugar; el promedio pondera por tamaño de muestra y antigüedad (media vida de 14 días).',
+    noPolls: 'No se han importado encuestas. Un analista las importa con POST /api/forecast/polls (CSV o TSV).',
+    pollsCaption: (contest: string) => `Encuestas de «${contest}»`,
+    pollColumns: { pollster: 'Encuestadora', field: 'Trabajo de campo', sample: 'Muestra', shares: 'Resultados (%)' },
+    averageCaption: (contest: string, asOf: string) => `Promedio ponderado de «${contest}» al ${asOf}`,
+    averageColumns: { option: 'Opción', average: 'Promedio (%)', error: 'Error estándar', polls: 'Encuestas' },
+  },
   team: {
     nav: 'Equipo',
     title: 'Equipo',

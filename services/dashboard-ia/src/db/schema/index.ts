@@ -4,6 +4,7 @@ export * from './analyses.js';
 export * from './candidates.js';
 export * from './chat.js';
 export * from './documents.js';
+export * from './polls.js';
 export * from './posts.js';
 export * from './team.js';
 export * from './topics.js';

@@ -17,8 +17,10 @@ export const WINDOWS: Record<TrendWindow, { lengthMs: number; baselineWindows: n
 /** The window's most used terms that topics are clustered from. */
 const TOPIC_TERMS = 60;
 const POSTS_PER_TREND = 5;
-/** A post's terms are extracted once; its text never changes. 500,000 posts is ~150 MB at most. */
+/** A post's terms are extracted once; its text never changes. 500,000 posts is ~60 MB (terms interned). */
 const TERM_CACHE_POSTS = 500_000;
+/** Distinct terms kept for interning; past it the table starts again (cached posts keep their strings). */
+const INTERNED_TERMS = 200_000;
 /** Posts whose terms are extracted between two yields of the event loop (~30 ms of work). */
 const EXTRACTION_BATCH = 2_000;
 
@@ -66,6 +68,11 @@ interface Tally {
  */
 export class TrendsService {
   private readonly termCache = new Map<string, readonly string[]>();
+  /**
+   * One string per distinct term: extraction makes a new string for every occurrence (bigrams are
+   * concatenations), and the cache would otherwise hold 100,000 posts' terms as ~1.5 million strings.
+   */
+  private readonly internedTerms = new Map<string, string>();
 
   constructor(
     private readonly repository: TrendsRepository,
@@ -151,7 +158,16 @@ export class TrendsService {
       const drop = this.termCache.keys();
       for (let index = 0; index < TERM_CACHE_POSTS / 10; index++) this.termCache.delete(drop.next().value as string);
     }
-    this.termCache.set(id, terms);
+    if (this.internedTerms.size >= INTERNED_TERMS) this.internedTerms.clear();
+    this.termCache.set(
+      id,
+      terms.map((term) => {
+        const interned = this.internedTerms.get(term);
+        if (interned !== undefined) return interned;
+        this.internedTerms.set(term, term);
+        return term;
+      }),
+    );
   }
 
   /**
