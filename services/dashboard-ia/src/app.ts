@@ -12,6 +12,9 @@ import {
 import { type DashboardConfig, llmConfigOf } from './config.js';
 import { OfflineSummaryWriter } from './domain/analysis-summary.js';
 import { DEFAULT_TREND_RULE } from './domain/trends.js';
+import { AdvisorRepository } from './features/advisor/advisor.repository.js';
+import { advisorRoutes } from './features/advisor/advisor.routes.js';
+import { AdvisorService } from './features/advisor/advisor.service.js';
 import { botsRoutes } from './features/bots/bots.routes.js';
 import { CampaignRepository } from './features/campaign/campaign.repository.js';
 import { campaignRoutes } from './features/campaign/campaign.routes.js';
@@ -50,6 +53,7 @@ import { XService } from './features/x/x.service.js';
 import { classifyXError, XClient } from './features/x/x-client.js';
 import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
+import type { ChunkStore } from './shared/chunk-store.js';
 import { LlmSummaryWriter } from './shared/llm-summary-writer.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
@@ -172,12 +176,14 @@ export async function buildDashboardApp(
     scores: new SentimentScores(sentiment, app.store, config.CACHE_TTL_SENTIMENT),
     models: modelsService,
   });
-  await app.register(teamRoutes, {
-    prefix: '/api/team',
-    team: new TeamService(new TeamRepository(app.pg)),
-    exportRate: config.RATE_LIMIT_DASHBOARD_READ,
+  const team = new TeamService(new TeamRepository(app.pg));
+  await app.register(teamRoutes, { prefix: '/api/team', team, exportRate: config.RATE_LIMIT_DASHBOARD_READ });
+  const { documents, store } = await registerDocuments(app, config, llm);
+  await app.register(advisorRoutes, {
+    prefix: '/api/advisor',
+    advisor: new AdvisorService({ repository: new AdvisorRepository(app.pg), store, team, llm }),
+    rate: config.RATE_LIMIT_DASHBOARD_READ,
   });
-  const documents = await registerDocuments(app, config, llm);
   // A stored analysis is indexed for retrieval; a failure there never fails the analysis itself.
   const analyses = new AnalysesRepository(app.pg, (analysis) =>
     documents.indexAnalysis(analysis).catch((error: unknown) => {
@@ -232,7 +238,11 @@ export async function buildDashboardApp(
  * The campaign's documents, the retrieval over them in the embedded offline store (PostgreSQL
  * spanish text search in dashboard_db), and the chat that answers from them.
  */
-async function registerDocuments(app: ServiceApp, config: DashboardConfig, llm: LlmClient): Promise<DocumentsService> {
+async function registerDocuments(
+  app: ServiceApp,
+  config: DashboardConfig,
+  llm: LlmClient,
+): Promise<{ documents: DocumentsService; store: ChunkStore }> {
   const store = new PostgresChunkStore(app.pg);
   const candidates = new CandidatesRepository(app.pg);
   const candidateIdOf = async (slug: string) => (await candidates.findBySlug(slug))?.id;
@@ -255,7 +265,7 @@ async function registerDocuments(app: ServiceApp, config: DashboardConfig, llm: 
   await app.register(ragRoutes, { prefix: '/api/chat/rag', rag, rate });
   const chat = new ChatService({ rag, store, llm, repository: new ChatRepository(app.pg) });
   await app.register(chatRoutes, { prefix: '/api/chat/rag', chat, rate });
-  return documents;
+  return { documents, store };
 }
 
 /**

@@ -43,6 +43,10 @@ export const DASHBOARD_ERROR_STATUS = {
   CHUNK_UNKNOWN: 404,
   // a chat conversation the request names does not exist or is another user's
   CONVERSATION_UNKNOWN: 404,
+  // an advisor's recommendation the URL names does not exist
+  RECOMMENDATION_UNKNOWN: 404,
+  // advice asked without a candidate while none is marked as the campaign's own
+  ADVISOR_CANDIDATE_MISSING: 400,
   // POST /api/forecast/series: dates and values of different lengths, dates not consecutive days, too many points
   FORECAST_SERIES_INVALID: 400,
   // a polls file: the header or rows that are not polls (every bad line with its number is in the details)

@@ -1,3 +1,4 @@
+export * from './advisor.js';
 export * from './analysis-common.js';
 export * from './bots.js';
 export * from './campaign.js';

@@ -1,5 +1,6 @@
 /** The dashboard_db schema, one file per aggregate; drizzle-kit and createDb read it from here. */
 
+export * from './advisor.js';
 export * from './analyses.js';
 export * from './candidates.js';
 export * from './chat.js';
