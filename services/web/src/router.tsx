@@ -22,6 +22,7 @@ const RivalsPage = lazy(() => import('./features/rivals/RivalsPage'));
 const TrendsPage = lazy(() => import('./features/trends/TrendsPage'));
 const TeamPage = lazy(() => import('./features/team/TeamPage'));
 const IccePage = lazy(() => import('./features/icce/IccePage'));
+const AdvisorPage = lazy(() => import('./features/advisor/AdvisorPage'));
 
 export const SIGN_IN_PATH = '/ingresar';
 
@@ -74,6 +75,12 @@ const PAGES: readonly PageRoute[] = [
     label: t.icce.nav,
     roles: CAMPAIGN_ROLES,
     element: <IccePage />,
+  },
+  {
+    path: 'asesor',
+    label: t.advisor.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <AdvisorPage />,
   },
   {
     path: 'equipo',

@@ -1,4 +1,6 @@
 import {
+  type AdvisorRequest,
+  advisorResponseSchema,
   type CampaignAnalyzeRequest,
   type CreateCampaignCandidate,
   campaignAnalysisSchema,
@@ -12,6 +14,7 @@ import {
   mediaHistoryResponseSchema,
   postImportResponseSchema,
   type RivalsCompareRequest,
+  recommendationListSchema,
   rivalsComparisonSchema,
   spikesResponseSchema,
   type TASK_STATUSES,
@@ -129,4 +132,15 @@ export const dashboardApi = {
   /** ICCE with and without bots, momentum, forecast and backtest per candidate, and the polls beside them. */
   forecastDashboard: (query: { candidate?: string; horizon?: number } = {}, signal?: AbortSignal) =>
     request('/api/forecast/dashboard', { query, schema: forecastDashboardResponseSchema, signal }),
+
+  /** Recommendations from the evidence (an LLM call when one is configured; rules offline). */
+  recommend: (body: AdvisorRequest) =>
+    request('/api/advisor/recommendations', { method: 'POST', body, schema: advisorResponseSchema }),
+
+  recommendations: () =>
+    request('/api/advisor/recommendations', { schema: recommendationListSchema }).then((l) => l.recommendations),
+
+  /** The recommendation's team task: made once, the same one when asked again. */
+  recommendationTask: (id: string) =>
+    request(`/api/advisor/recommendations/${encodeURIComponent(id)}/task`, { method: 'POST', schema: teamTaskSchema }),
 };
