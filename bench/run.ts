@@ -41,6 +41,7 @@ const BENCHMARKS: Benchmark[] = [
     args: ['--out', 'bench/results/e14-accuracy.json'],
   },
   { name: 'dashboard-nlp', script: 'services/dashboard-ia/bench/nlp.ts' },
+  { name: 'dashboard-rag', script: 'services/dashboard-ia/bench/rag.ts' },
   { name: 'web', script: 'services/web/bench/web.ts' },
 ];
 

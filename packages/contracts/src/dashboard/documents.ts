@@ -122,7 +122,7 @@ export const ragChunkHitSchema = z.object({
   pageEnd: z.number().int().nullable(),
   /** The passage's first characters; `GET /api/chat/rag/sources/:chunkId` gives the whole text. */
   snippet: z.string(),
-  /** The store's relevance score (lexical: ts_rank_cd, length-normalised); only its order is meaningful. */
+  /** The store's relevance score (lexical: ts_rank, length-normalised); only its order is meaningful. */
   score: z.number(),
   /** 1 = best. */
   rank: z.number().int(),

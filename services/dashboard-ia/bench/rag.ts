@@ -1,0 +1,183 @@
+/**
+ * dashboard-ia's document retrieval benchmark (bench/results/dashboard-rag.json), against the
+ * service's production bundle in its own process, in the embedded offline store (PostgreSQL
+ * spanish text search in dashboard_db):
+ * - quality: recall@5 and MRR of POST /api/chat/rag/search on the synthetic campaign's question set
+ *   (its seven documents alone, then again once the store holds the whole corpus);
+ * - ingest: synthetic campaigns of other seeds (other names, figures and movements, so that
+ *   de-duplication keeps their passages) uploaded as Markdown through POST /api/documents until the
+ *   store holds BENCH_RAG_CHUNKS chunks (default 100,000); chunks stored per second of upload;
+ * - search: top-10 latency (p50/p95) over the full store, over HTTP and inside the store;
+ * - the service's peak RSS.
+ * Run from the repository root: `pnpm bench dashboard-rag` (BENCH_RAG_CHUNKS=5000 for a quick check).
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SynthQuestion } from '@castor/documents-synth';
+import { generateCampaign, generateCorpus, renderMarkdown } from '@castor/documents-synth';
+import { startBenchService } from '../../../bench/service-harness.js';
+import { machine } from '../../../bench/support.js';
+import { retrievalQuality } from '../test/features/documents/retrieval-quality.js';
+import { multipartUpload } from '../test/features/documents/upload.js';
+
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const out = new URL('../../../bench/results/dashboard-rag.json', import.meta.url);
+const TARGET_CHUNKS = Number(process.env.BENCH_RAG_CHUNKS ?? 100_000);
+/** Campaigns (seeds) per uploaded Markdown file: about 2,000 chunks per upload. */
+const SEEDS_PER_UPLOAD = 50;
+const SEARCH_REQUESTS = 500;
+const BUDGET = { searchP95Ms: 50, peakRssMiB: 512 };
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+const percentile = (values: readonly number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+};
+
+/** Every document of the seeds' campaigns in one Markdown file, each under its own title heading. */
+function campaignsMarkdown(seeds: readonly string[]): Uint8Array {
+  const parts: string[] = [];
+  for (const seed of seeds) {
+    for (const document of generateCampaign(seed).documents) {
+      const titled = document.blocks[0]?.kind === 'heading';
+      parts.push(`${titled ? '' : `# ${document.title}\n\n`}${renderMarkdown(document)}`);
+    }
+  }
+  return new TextEncoder().encode(parts.join('\n'));
+}
+
+const service = await startBenchService({
+  serviceDir,
+  name: 'dashboard',
+  env: {
+    RATE_LIMIT_DASHBOARD_READ: '100000000/minute',
+    DOCUMENT_MAX_CHARACTERS: '20000000',
+    DOCUMENT_MAX_FILE_SIZE_MB: '64',
+  },
+});
+const headers = { authorization: `Bearer ${service.target.token}` };
+const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+  const response = await fetch(`${service.target.baseUrl}${path}`, {
+    ...init,
+    headers: { ...headers, ...(init.headers ?? {}) },
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+};
+const upload = (filename: string, contentType: string, bytes: Uint8Array) => {
+  const { payload, contentType: type } = multipartUpload({ filename, contentType, bytes });
+  return api<{ document: { id: string }; counts: { stored: number } }>('/api/documents', {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: new Uint8Array(payload),
+  });
+};
+type Hit = { id: string; documentId: string };
+const search = (query: string, limit: number) =>
+  api<{ chunks: Hit[]; tookMs: number }>('/api/chat/rag/search', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, limit }),
+  });
+
+try {
+  const idle = service.serviceMemory();
+  const corpus = await generateCorpus();
+  const synthIdOf = new Map<string, string>();
+  for (const file of corpus.files) {
+    const stored = await upload(file.filename, file.contentType, file.bytes);
+    synthIdOf.set(stored.document.id, file.documentId);
+  }
+  const quality = (questions: readonly SynthQuestion[]) =>
+    retrievalQuality(questions, async (question) => {
+      const { chunks } = await search(question, 10);
+      return Promise.all(
+        chunks.map(async (hit) => ({
+          synthDocumentId: synthIdOf.get(hit.documentId),
+          text: (await api<{ text: string }>(`/api/chat/rag/sources/${encodeURIComponent(hit.id)}`)).text,
+        })),
+      );
+    });
+  const corpusOnly = await quality(corpus.campaign.questions);
+
+  // Ingest until the store holds the target: only the upload requests are timed.
+  let chunks = (await api<{ chunks: number }>('/api/chat/rag/stats')).chunks;
+  let ingested = 0;
+  let uploadSeconds = 0;
+  let uploads = 0;
+  let seed = 0;
+  while (chunks < TARGET_CHUNKS) {
+    const seeds = Array.from({ length: SEEDS_PER_UPLOAD }, () => `bench-rag-${seed++}`);
+    const bytes = campaignsMarkdown(seeds);
+    const started = performance.now();
+    const stored = await upload(`campanas-${seeds[0]}.md`, 'text/markdown', bytes);
+    uploadSeconds += (performance.now() - started) / 1000;
+    uploads += 1;
+    chunks += stored.counts.stored;
+    ingested += stored.counts.stored;
+  }
+  const afterIngest = service.serviceMemory();
+
+  // Search: the question set and the same questions about other seeds' candidates, top-10.
+  const queries = [
+    ...corpus.campaign.questions.map((question) => question.question),
+    ...generateCampaign('bench-rag-7').questions.map((question) => `${question.question} ${question.answerContains}`),
+  ];
+  for (const query of queries) await search(query, 10);
+  const httpTimings: number[] = [];
+  const storeTimings: number[] = [];
+  for (let index = 0; index < SEARCH_REQUESTS; index += 1) {
+    const started = performance.now();
+    const { tookMs } = await search(queries[index % queries.length] as string, 10);
+    httpTimings.push(performance.now() - started);
+    storeTimings.push(tookMs);
+  }
+  const atScale = await quality(corpus.campaign.questions);
+  const stats = await api<{ documents: number; chunks: number; indexBytes: number; retrieval: object }>(
+    '/api/chat/rag/stats',
+  );
+  const loaded = service.serviceMemory();
+  const p95 = percentile(httpTimings, 95);
+  const result = {
+    benchmark: 'dashboard-rag',
+    date: new Date().toISOString(),
+    machine: machine(),
+    retrieval: stats.retrieval,
+    store: { documents: stats.documents, chunks: stats.chunks, indexMB: round(stats.indexBytes / 1e6, 1) },
+    quality: {
+      questions: corpus.campaign.questions.length,
+      method:
+        'POST /api/chat/rag/search top-10; a hit answers when it comes from the question’s document and holds its answer phrase',
+      corpusOnly,
+      atScale: {
+        ...atScale,
+        note: 'the same questions once the store also holds every other seed’s campaign: their programmes answer the same questions with other figures, so literal ties are expected',
+      },
+    },
+    ingest: {
+      method: `${uploads} Markdown uploads of ${SEEDS_PER_UPLOAD} synthetic campaigns each through POST /api/documents (read and chunked in the service's thread, stored in one transaction); chunks stored per second of upload requests`,
+      chunks: ingested,
+      seconds: round(uploadSeconds, 1),
+      chunksPerSecond: Math.round(ingested / uploadSeconds),
+    },
+    search: {
+      requests: SEARCH_REQUESTS,
+      method: `sequential POST /api/chat/rag/search, limit 10, ${queries.length} questions after one warm-up pass, over ${stats.chunks} chunks`,
+      p50Ms: round(percentile(httpTimings, 50), 1),
+      p95Ms: round(p95, 1),
+      storeP50Ms: round(percentile(storeTimings, 50), 1),
+      storeP95Ms: round(percentile(storeTimings, 95), 1),
+      budget: { p95Ms: { max: BUDGET.searchP95Ms, met: p95 <= BUDGET.searchP95Ms } },
+    },
+    memory: {
+      idleRssMiB: idle.rssMiB,
+      peakRssMiB: loaded.peakRssMiB,
+      peakRssMiBAfterIngest: afterIngest.peakRssMiB,
+      budget: { peakRssMiB: { max: BUDGET.peakRssMiB, met: loaded.peakRssMiB <= BUDGET.peakRssMiB } },
+    },
+  };
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await service.close();
+}
