@@ -8,13 +8,15 @@
  *   de-duplication keeps their passages) uploaded as Markdown through POST /api/documents until the
  *   store holds BENCH_RAG_CHUNKS chunks (default 100,000); chunks stored per second of upload;
  * - search: top-10 latency (p50/p95) over the full store, over HTTP and inside the store;
- * - the service's peak RSS.
+ * - the service's peak RSS;
+ * - forecasting: 50 daily series forecast by @castor/forecast in this process (budget 200 ms).
  * Run from the repository root: `pnpm bench dashboard-rag` (BENCH_RAG_CHUNKS=5000 for a quick check).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SynthQuestion } from '@castor/documents-synth';
 import { generateCampaign, generateCorpus, renderMarkdown } from '@castor/documents-synth';
+import { forecastSeries } from '@castor/forecast';
 import { startBenchService } from '../../../bench/service-harness.js';
 import { machine } from '../../../bench/support.js';
 import { retrievalQuality } from '../test/features/documents/retrieval-quality.js';
@@ -44,6 +46,39 @@ function campaignsMarkdown(seeds: readonly string[]): Uint8Array {
     }
   }
   return new TextEncoder().encode(parts.join('\n'));
+}
+
+/**
+ * Forecasting speed: 50 daily series of 90 points (the committed reference series, cut at
+ * different ends), each fitted with every ETS candidate and forecast 14 days, in this process
+ * after a warm-up pass; the median of 5 passes. Budget: 50 series ≤ 200 ms.
+ */
+function forecastTiming() {
+  const file = JSON.parse(
+    readFileSync(new URL('../../../packages/forecast/reference/series.json', import.meta.url), 'utf8'),
+  ) as { series: Array<{ train: number[]; test: number[] }> };
+  const pool = file.series.map((entry) => [...entry.train, ...entry.test]);
+  const series = Array.from({ length: 50 }, (_, index) => {
+    const values = pool[index % pool.length] as number[];
+    const end = values.length - (index % 5);
+    return values.slice(Math.max(0, end - 90), end);
+  });
+  const pass = () => {
+    const started = performance.now();
+    for (const values of series) forecastSeries(values, { horizon: 14 });
+    return performance.now() - started;
+  };
+  pass();
+  const passes = Array.from({ length: 5 }, pass).sort((a, b) => a - b);
+  const median = passes[2] as number;
+  return {
+    series: series.length,
+    points: series[0]?.length,
+    method:
+      'forecastSeries (every additive ETS candidate fitted, AICc choice, 14-day horizon with 80/95 % intervals), in-process, median of 5 passes after a warm-up',
+    ms: round(median, 1),
+    budget: { ms: { max: 200, met: median <= 200 } },
+  };
 }
 
 const service = await startBenchService({
@@ -143,6 +178,7 @@ try {
     date: new Date().toISOString(),
     machine: machine(),
     retrieval: stats.retrieval,
+    forecasting: forecastTiming(),
     store: { documents: stats.documents, chunks: stats.chunks, indexMB: round(stats.indexBytes / 1e6, 1) },
     quality: {
       questions: corpus.campaign.questions.length,

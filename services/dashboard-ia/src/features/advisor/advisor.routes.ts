@@ -12,6 +12,7 @@ import type { AdvisorService } from './advisor.service.js';
 
 // Asking costs an LLM call and acting makes a task: the roles that edit the task board.
 const advisers = { auth: { roles: TEAM_TASK_EDITOR_ROLES } } as const;
+const readers = { auth: { roles: ['admin', 'analyst', 'viewer'] } } as const;
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
 /** `/api/advisor`: recommendations grounded in the campaign's evidence, and the tasks they become. */
@@ -39,7 +40,7 @@ export const advisorRoutes: ServicePlugin<{ advisor: AdvisorService; rate: RateS
   app.get(
     '/recommendations',
     {
-      config: { rateLimit },
+      config: { ...readers, rateLimit },
       schema: {
         tags: ['advisor'],
         summary: 'The latest recommendations, newest first, with the task each became',

@@ -74,7 +74,13 @@ export class AdvisorService {
   ) {}
 
   async recommend(
-    request: { candidate?: string | undefined; days: number; to?: string | undefined; excludeBots: boolean; max: number },
+    request: {
+      candidate?: string | undefined;
+      days: number;
+      to?: string | undefined;
+      excludeBots: boolean;
+      max: number;
+    },
     caller: AccessTokenClaims,
   ): Promise<AdvisorResponse> {
     const all = await this.deps.repository.candidates();

@@ -47,8 +47,11 @@ function eventStream(reply: FastifyReply) {
 
 /** `/api/chat/rag`: questions answered from the documents with citations, and the asker's history. */
 export const chatRoutes: ServicePlugin<{ chat: ChatService; rate: RateSpec }> = async (app, { chat, rate }) => {
-  // Any signed-in user asks (no roles named: every role); the history is each user's own.
-  const config = { rateLimit: { max: rate.max, timeWindow: rate.windowMs } };
+  // The campaign's readers ask; the history is each user's own.
+  const config = {
+    auth: { roles: ['admin', 'analyst', 'viewer'] },
+    rateLimit: { max: rate.max, timeWindow: rate.windowMs },
+  } as const;
 
   app.post(
     '/',

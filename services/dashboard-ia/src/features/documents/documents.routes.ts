@@ -18,8 +18,8 @@ import type { DocumentsService, UploadedFile } from './documents.service.js';
 import type { RagService } from './rag.service.js';
 
 const uploaders = { auth: { roles: ['admin', 'analyst'] } } as const;
-// Any signed-in user reads the campaign's documents (no roles named: every role).
-const readers = {} as const;
+// The campaign's readers (not the E-14 roles: reviewers and witnesses never see campaign documents).
+const readers = { auth: { roles: ['admin', 'analyst', 'viewer'] } } as const;
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 
 /** The one file and the `metadata` field of an upload, the file within `maxBytes`. */

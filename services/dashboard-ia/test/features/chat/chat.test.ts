@@ -145,6 +145,27 @@ describe('POST /api/chat/rag, offline (extractive)', () => {
     expect(after.json().messages).toHaveLength(4);
   });
 
+  it("keeps the campaign's documents, chat and advice from the E-14 roles", async () => {
+    for (const role of ['reviewer', 'witness'] as const) {
+      const token = (await service.token(role)).token;
+      const calls = [
+        ask({ question: 'seguridad' }, token),
+        service.app.inject({ method: 'GET', url: '/api/documents', headers: { authorization: `Bearer ${token}` } }),
+        service.app.inject({
+          method: 'GET',
+          url: '/api/chat/rag/stats',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        service.app.inject({
+          method: 'GET',
+          url: '/api/advisor/recommendations',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ];
+      for (const response of await Promise.all(calls)) expect(response.statusCode).toBe(403);
+    }
+  });
+
   it('refuses an empty or oversized question', async () => {
     for (const question of ['   ', 'x'.repeat(1_001)]) {
       const response = await ask({ question });
