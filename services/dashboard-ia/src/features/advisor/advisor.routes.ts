@@ -7,11 +7,10 @@ import {
   teamTaskSchema,
 } from '@castor/contracts';
 import { principal, type RateSpec, type ServicePlugin } from '@castor/service-kit';
-import { TEAM_TASK_EDITOR_ROLES } from '../team/team.service.js';
 import type { AdvisorService } from './advisor.service.js';
 
-// Asking costs an LLM call and acting makes a task: the roles that edit the task board.
-const advisers = { auth: { roles: TEAM_TASK_EDITOR_ROLES } } as const;
+// Asking costs an LLM call and acting makes a task: the roles that edit the team's task board.
+const advisers = { auth: { roles: ['admin', 'analyst'] } } as const;
 const readers = { auth: { roles: ['admin', 'analyst', 'viewer'] } } as const;
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema } as const;
 

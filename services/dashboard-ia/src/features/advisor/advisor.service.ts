@@ -4,16 +4,17 @@ import {
   type AccessTokenClaims,
   type AdvisorEvidence,
   type AdvisorResponse,
+  type createTeamTaskSchema,
   type Recommendation,
   TASK_PRIORITIES,
   TEAM_ROLES,
+  type TeamMember,
   type TeamTask,
 } from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
 import { z } from 'zod';
 import { type Advice, type AdviceEvidence, adviseByRules, type PeriodShares } from '../../domain/advice-rules.js';
 import type { ChunkStore } from '../../shared/chunk-store.js';
-import type { TeamService } from '../team/team.service.js';
 import type { AdvisorRepository, CandidateFigures, PeriodFigures } from './advisor.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -46,6 +47,13 @@ const modelAdviceSchema = z.object({
     .max(10),
 });
 
+/** What the advisor needs of the team's task board (the team feature's service, wired in app.ts). */
+export interface TaskBoard {
+  listMembers(): Promise<TeamMember[]>;
+  task(id: string): Promise<TeamTask>;
+  createTask(body: z.output<typeof createTeamTaskSchema>, caller: AccessTokenClaims): Promise<TeamTask>;
+}
+
 const share = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const sharesOf = (figures: PeriodFigures): PeriodShares => ({
   posts: figures.posts,
@@ -68,7 +76,7 @@ export class AdvisorService {
     private readonly deps: {
       repository: AdvisorRepository;
       store: ChunkStore;
-      team: TeamService;
+      team: TaskBoard;
       llm: Pick<LlmClient, 'complete'>;
     },
   ) {}

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LlmClient } from '@castor/ai-providers';
-import type { RagChatAnswer, RagCitation, RagClaim, RagSearchFilters } from '@castor/contracts';
+import type { RagChatAnswer, RagCitation, RagClaim, RagSearchFilters, RagSearchResponse } from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
 import { z } from 'zod';
 import { type AnswerPassage, extractiveAnswer } from '../../domain/extractive-answer.js';
 import type { ChunkStore } from '../../shared/chunk-store.js';
-import type { RagService } from '../documents/rag.service.js';
 import type { ChatRepository } from './chat.repository.js';
 
 /** Passages an answer may draw on. */
@@ -36,6 +35,14 @@ const modelAnswerSchema = z.object({
     .max(8),
 });
 
+/** The retrieval the chat answers from (the documents feature's RagService, wired in app.ts). */
+export interface PassageSearch {
+  search(
+    request: { query: string; filters: RagSearchFilters; limit: number },
+    viewer: string,
+  ): Promise<RagSearchResponse>;
+}
+
 export type ChatEvent = { event: 'citations'; data: { citations: RagCitation[] } } | { event: 'claim'; data: RagClaim };
 
 export interface ChatQuestion {
@@ -53,7 +60,7 @@ export interface ChatQuestion {
 export class ChatService {
   constructor(
     private readonly deps: {
-      rag: RagService;
+      rag: PassageSearch;
       store: ChunkStore;
       llm: Pick<LlmClient, 'complete'>;
       repository: ChatRepository;
