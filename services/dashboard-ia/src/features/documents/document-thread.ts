@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import type { ChunkedDocument, DocumentErrorCode, DocumentLimits } from '@castor/documents';
 import { DocumentError } from '@castor/documents';
+import { startFileThread } from '../../shared/file-thread.js';
 
 export interface DocumentThreadRequest {
   bytes: Uint8Array;
@@ -26,31 +26,24 @@ export interface DocumentThreadLimits {
 /** A thread that died, ran out of its heap or took too long: the document is beyond one upload's limits. */
 export class DocumentThreadFailure extends Error {}
 
-/** From source a thread needs tsx's loader (the .mjs shim); a bundle carries the compiled worker beside the server. */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./document-worker.mjs', import.meta.url)
-    : new URL('./document-worker.js', import.meta.url);
-}
-
 /**
  * Reads and chunks an uploaded document in its own short-lived thread with a bounded heap, so
- * pdf.js, mammoth and a hostile file never stall the event loop or take the service's memory. The
- * bytes are moved to the thread (the caller must not use them afterwards). Resolves with the
+ * pdf.js, mammoth and a hostile file never stall the event loop or take the service's memory (see
+ * `startFileThread`: the bytes are moved to it). Resolves with the
  * chunked document; rejects with the reader's `DocumentError` or a `DocumentThreadFailure`.
  */
 export function readDocumentOffThread(
   request: DocumentThreadRequest,
   limits: DocumentThreadLimits,
 ): Promise<ChunkedDocument> {
-  const { bytes } = request;
-  // A buffer that is a view on part of a larger one (a small body from Node's pool) is copied first.
-  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  const { bytes, ...data } = request;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(), {
-      workerData: { ...request, bytes: owned },
-      transferList: [owned.buffer as ArrayBuffer],
-      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
+    const worker = startFileThread({
+      from: import.meta.url,
+      worker: 'document-worker',
+      bytes,
+      data,
+      heapMb: limits.heapMb,
     });
     let settled = false;
     const settle = (outcome: { document: ChunkedDocument } | { error: Error }) => {

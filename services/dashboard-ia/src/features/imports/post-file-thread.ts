@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startFileThread } from '../../shared/file-thread.js';
 import type { PostFileBatch, PostFileFormat, PostFileProblem } from './post-file.js';
 import { PostFileRefusal } from './post-file.js';
 
@@ -21,22 +21,14 @@ export interface PostFileThreadLimits {
 /** A thread that died, ran out of its heap or took too long: the file is beyond one import's limits. */
 export class PostFileThreadFailure extends Error {}
 
-/** From source a thread needs tsx's loader (the .mjs shim); a bundle carries the compiled worker beside the server. */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./post-file-worker.mjs', import.meta.url)
-    : new URL('./post-file-worker.js', import.meta.url);
-}
-
 /**
  * Reads an untrusted export in its own short-lived thread with a bounded heap, so a large or
  * hostile file never stalls the event loop or takes the service's memory, and hands its posts to
  * `store` one batch at a time: the thread reads the next batch while `store` works on this one and
  * sends it once `store` has finished, so at most two batches exist. A refusal or failure is reported
  * only after the batch being stored is done, so the caller never rolls back under a running write.
- * The bytes are moved to the thread
- * (the caller must not use them afterwards). Resolves with the number of posts once all are
- * stored; rejects with a `PostFileRefusal` (the first bad line), a `PostFileThreadFailure`, or
+ * The bytes are moved to the thread (see `startFileThread`). Resolves with the number of posts once
+ * all are stored; rejects with a `PostFileRefusal` (the first bad line), a `PostFileThreadFailure`, or
  * what `store` threw.
  */
 export function readPostFileOffThread(
@@ -45,13 +37,13 @@ export function readPostFileOffThread(
   limits: PostFileThreadLimits,
   store: (batch: PostFileBatch) => Promise<void>,
 ): Promise<number> {
-  // A buffer that is a view on part of a larger one (a small body from Node's pool) is copied first.
-  const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(), {
-      workerData: { bytes: owned, format, maxPosts: limits.maxPosts, batchSize: limits.batchSize },
-      transferList: [owned.buffer as ArrayBuffer],
-      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb },
+    const worker = startFileThread({
+      from: import.meta.url,
+      worker: 'post-file-worker',
+      bytes,
+      data: { format, maxPosts: limits.maxPosts, batchSize: limits.batchSize },
+      heapMb: limits.heapMb,
     });
     let posts = 0;
     let settled = false;
