@@ -74,17 +74,20 @@ export const documentsApi = {
   async *ask(body: RagChatRequest, signal?: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     const response = await requestEventStream('/api/chat/rag', { method: 'POST', body, signal });
     if (!response.body) throw new ApiError(response.status, 'RESPONSE_INVALID', 'The answer has no body');
+    let answered = false;
+    // Read to the end (the service closes the stream after the answer): a body left unread is a
+    // cancelled request to the browser.
     for await (const { event, data } of readEventStream(response.body)) {
       if (event === 'citations') yield { event, citations: parseEvent(data, citationsEventSchema).citations };
       else if (event === 'claim') yield { event, claim: parseEvent(data, ragClaimSchema) };
       else if (event === 'answer') {
+        answered = true;
         yield { event, answer: parseEvent(data, ragChatAnswerSchema) };
-        return;
       } else if (event === 'error') {
         const failure = parseEvent(data, errorEventSchema);
         throw new ApiError(response.status, failure.code, failure.message);
       }
     }
-    throw new ApiError(response.status, 'RESPONSE_INVALID', 'The answer stream ended before its answer');
+    if (!answered) throw new ApiError(response.status, 'RESPONSE_INVALID', 'The answer stream ended before its answer');
   },
 };

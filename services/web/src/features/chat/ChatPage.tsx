@@ -76,7 +76,10 @@ function AnswerView({ turn, onOpen }: { turn: AnswerTurn; onOpen: (chunkId: stri
   const number = new Map(cited.map((citation, index) => [citation.chunkId, index + 1]));
   if (turn.found === false) {
     return (
-      <Alert color="gray" variant="light" title={t.chat.notFound} data-testid="chat-not-found">
+      <Alert color="gray" variant="light" data-testid="chat-not-found">
+        <Text size="sm" fw={700}>
+          {t.chat.notFound}
+        </Text>
         <Text size="sm">{t.chat.notFoundHint}</Text>
         {turn.answeredBy?.offline && <Text size="xs">{t.chat.offline}</Text>}
       </Alert>
@@ -223,8 +226,15 @@ function HistoryPanel({
             key={conversation.id}
             component="button"
             active={conversation.id === current}
-            label={conversation.title}
-            description={`${formatDateTime(conversation.updatedAt)} · ${t.chat.messages(conversation.messages)}`}
+            label={
+              // One text color for both lines: Mantine's dimmed description is too faint on the active row.
+              <>
+                <Text size="sm">{conversation.title}</Text>
+                <Text size="xs">
+                  {formatDateTime(conversation.updatedAt)} · {t.chat.messages(conversation.messages)}
+                </Text>
+              </>
+            }
             onClick={() => onOpen(conversation.id)}
           />
         ))}

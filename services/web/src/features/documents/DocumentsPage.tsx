@@ -106,12 +106,16 @@ function UploadPanel() {
         </Paper>
         <TextInput
           label={t.documents.source}
-          description={t.documents.sourceHint}
+          aria-describedby="documents-source-hint"
           value={source}
           onChange={(event) => setSource(event.currentTarget.value.trim())}
           error={sourceError ? t.documents.sourceInvalid : undefined}
           maw={360}
         />
+        {/* Full text color: Mantine's input description is too faint to read. */}
+        <Text size="xs" id="documents-source-hint" mt={-8}>
+          {t.documents.sourceHint}
+        </Text>
         <Button
           w="fit-content"
           disabled={!file || sourceError}
@@ -156,7 +160,7 @@ function DocumentRow({ document, editor }: { document: DocumentListItem; editor:
       <Table.Td ta="right">{document.pages ?? '—'}</Table.Td>
       <Table.Td ta="right">{formatCount(document.chunks)}</Table.Td>
       <Table.Td>
-        <Badge color="teal" variant="light">
+        <Badge color="teal.9" variant="outline">
           {c.statuses[document.status]}
         </Badge>
       </Table.Td>
