@@ -17,6 +17,8 @@
  *   and a few rendered scans go through the document pipeline, so the review desk has tasks. The
  *   demo conversation (fictional candidates) goes through dashboard-ia's import, and the example
  *   polls file's 2014 first-round polls beside it, under a contest name that says they are an example.
+ *   The synthetic campaign documents (@castor/documents-synth) go through dashboard-ia's document
+ *   upload (a replay on later runs), so the chat answers from them.
  * - The web app: services/web's build, served with /api/* routed to the services as nginx does
  *   (@castor/web/gateway) on one address, WEB_PORT (8080 when free): the URL a person opens.
  * These are the production code paths with other adapters, not a separate demo mode.
@@ -37,6 +39,7 @@ import {
   startEmbeddedPostgres,
   supervise,
 } from '@castor/dev-infra';
+import { generateCorpus } from '@castor/documents-synth';
 import {
   DEMO_ELECTION_SEED,
   demoElectionCode,
@@ -347,6 +350,7 @@ async function main(): Promise<Secrets> {
   printRunning(secrets, [
     `demo election ${demoElectionCode(DEMO_ELECTION_SEED)}: loading, the pages fill as it does`,
     'demo conversation (posts about fictional candidates): loading',
+    'demo documents (a fictional campaign, for the chat): loading',
   ]);
   return secrets;
 }
@@ -379,6 +383,33 @@ async function loadDemoConversationData(token: string): Promise<string> {
     `demo conversation loaded: ${report.candidates} candidates, ${report.posts} posts (scored in the background); ${polls.polls} example polls (Colombia 2014, labelled as an example)\n`,
   );
   return `demo conversation: ${report.posts} posts about ${report.candidates} fictional candidates, ${polls.polls} example polls`;
+}
+
+/**
+ * Uploads the synthetic campaign documents (programme, debate notes, press releases, as PDF, DOCX,
+ * Markdown and text) through dashboard-ia's upload, so the chat has something to answer from. An
+ * upload of a file already stored is a replay (200), so every run sends them and nothing doubles.
+ */
+async function loadDemoDocumentsData(token: string): Promise<string> {
+  const baseUrl = urls['dashboard-ia'];
+  if (!baseUrl) throw new Error('dashboard-ia has no URL');
+  const { files } = await generateCorpus();
+  let stored = 0;
+  for (const file of files) {
+    const form = new FormData();
+    form.append('metadata', JSON.stringify({ source: 'demo' }));
+    form.append('file', new Blob([file.bytes], { type: file.contentType }), file.filename);
+    const response = await fetch(`${baseUrl}/api/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    if (!response.ok) throw new Error(`${file.filename} was refused (${response.status}): ${await response.text()}`);
+    if (response.status === 201) stored += 1;
+  }
+  if (stored === 0) return `demo documents: ${files.length} loaded on an earlier run`;
+  process.stdout.write(`demo documents loaded: ${stored} of ${files.length} campaign documents indexed for the chat\n`);
+  return `demo documents: ${files.length} campaign documents for the chat (/chat)`;
 }
 
 /** Loads the demo election unless e14-service already holds it; resolves with what the demo holds now. */
@@ -417,8 +448,9 @@ main()
     };
     const token = adminToken(secrets.values);
     const conversation = await token.then(loadDemoConversationData).catch(notLoaded('demo conversation'));
+    const documents = await token.then(loadDemoDocumentsData).catch(notLoaded('demo documents'));
     const election = await token.then(loadDemoElectionData).catch(notLoaded('demo election'));
-    if (!stopping) printRunning(secrets, [election, conversation]);
+    if (!stopping) printRunning(secrets, [election, conversation, documents]);
   })
   .catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -264,6 +264,33 @@ describe('gateway (real nginx)', () => {
     }
   });
 
+  it('routes documents and the chat to dashboard-ia, and streams a chat answer as server-sent events', async () => {
+    const { token } = await dashboard.token('analyst');
+    const authorization = { authorization: `Bearer ${token}` };
+    const documents = await call('/api/documents', { headers: authorization });
+    expect(documents.status).toBe(200);
+    expect(JSON.parse(documents.body)).toHaveProperty('documents');
+    const stats = await call('/api/chat/rag/stats', { headers: authorization });
+    expect(stats.status).toBe(200);
+    expect(JSON.parse(stats.body)).toHaveProperty('chunks');
+    const streamed = await call('/api/chat/rag', {
+      method: 'POST',
+      headers: {
+        ...authorization,
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'accept-encoding': 'gzip',
+      },
+      body: JSON.stringify({ question: '¿Quién ganó el mundial de 1986?' }),
+    });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers['content-type']).toMatch(/^text\/event-stream/);
+    // Not compressed (gzip would hold events back until its buffer fills).
+    expect(streamed.headers['content-encoding']).toBeUndefined();
+    expect(streamed.body).toMatch(/^event: citations\n/);
+    expect(streamed.body).toMatch(/event: answer\ndata: .*"found":false/);
+  });
+
   it('keeps internal endpoints internal and unknown API paths unrouted', async () => {
     for (const path of ['/api/metrics', '/api/e14/metrics', '/api/auth/revocations', '/api/nothing-here']) {
       expect((await call(path)).status, path).toBe(404);

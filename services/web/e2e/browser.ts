@@ -95,9 +95,15 @@ export async function runJourney(
   page.on('requestfinished', settled);
   page.on('requestfailed', settled);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`),
-  );
+  page.on('requestfailed', async (request) => {
+    // Chromium reports a response body the page read through response.body.getReader() as
+    // ERR_ABORTED even when it was read to its end (an app reading server-sent events that way):
+    // such a stream is judged by what the page shows, a broken one fails the page's own steps.
+    const failure = request.failure()?.errorText;
+    const response = failure === 'net::ERR_ABORTED' ? await request.response().catch(() => null) : null;
+    if (response?.ok() && (response.headers()['content-type'] ?? '').startsWith('text/event-stream')) return;
+    problems.push(`request failed: ${request.method()} ${request.url()} ${failure}`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400 && !isExpected(response.status(), response.url())) {
       problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);

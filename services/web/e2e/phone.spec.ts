@@ -11,6 +11,8 @@ const PAGES = [
   { link: 'Conversación', heading: 'Conversación' },
   { link: 'Rivales', heading: 'Rivales' },
   { link: 'Tendencias', heading: 'Tendencias' },
+  { link: 'Documentos', heading: 'Documentos de la campaña' },
+  { link: 'Chat', heading: 'Chat con los documentos' },
   { link: 'Equipo', heading: 'Equipo' },
   { link: 'Revisión', heading: 'Mesa de revisión' },
   { link: 'Alertas', heading: 'Alertas' },

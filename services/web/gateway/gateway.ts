@@ -18,7 +18,7 @@ const ROUTES: ReadonlyArray<readonly [RegExp, UpstreamName | null]> = [
   [/^\/api\/health\/?(\?|$)/, 'core'],
   [/^\/(api\/(auth|users|leads|admin\/keys)|\.well-known\/jwks\.json)/, 'core'],
   [/^\/api\/(e14|elections|forensics|pipeline|queue|review|alerts|results|audit|claims|witnesses)([/?]|$)/, 'e14'],
-  [/^\/api\/(media|chat|campaign|team|forecast|advisor|sentiment|bots)([/?]|$)/, 'dashboard'],
+  [/^\/api\/(media|documents|chat|campaign|team|forecast|advisor|sentiment|bots)([/?]|$)/, 'dashboard'],
 ];
 
 /** The service a request URL goes to, or null when the gateway answers it 404. */

@@ -22,6 +22,8 @@ const RivalsPage = lazy(() => import('./features/rivals/RivalsPage'));
 const TrendsPage = lazy(() => import('./features/trends/TrendsPage'));
 const TeamPage = lazy(() => import('./features/team/TeamPage'));
 const IccePage = lazy(() => import('./features/icce/IccePage'));
+const DocumentsPage = lazy(() => import('./features/documents/DocumentsPage'));
+const ChatPage = lazy(() => import('./features/chat/ChatPage'));
 const AdvisorPage = lazy(() => import('./features/advisor/AdvisorPage'));
 
 export const SIGN_IN_PATH = '/ingresar';
@@ -75,6 +77,18 @@ const PAGES: readonly PageRoute[] = [
     label: t.icce.nav,
     roles: CAMPAIGN_ROLES,
     element: <IccePage />,
+  },
+  {
+    path: 'documentos',
+    label: t.documents.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <DocumentsPage />,
+  },
+  {
+    path: 'chat',
+    label: t.chat.nav,
+    roles: CAMPAIGN_ROLES,
+    element: <ChatPage />,
   },
   {
     path: 'asesor',

@@ -32,6 +32,8 @@ export interface RequestOptions<T> {
   /** false for the public calls (sign-in, refresh): no token, no refresh on 401. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** The media type asked for: JSON unless said (text/event-stream for a streamed answer). */
+  accept?: string;
 }
 
 /** What sending needs: the schema only matters once the body is read. */
@@ -49,7 +51,7 @@ async function send(path: string, options: SendOptions, accessToken?: string): P
     return await fetch(url, {
       method: options.method ?? 'GET',
       headers: {
-        accept: 'application/json',
+        accept: options.accept ?? 'application/json',
         ...(contentType ? { 'content-type': contentType } : {}),
         ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
       },
@@ -143,4 +145,20 @@ export async function requestFile(
 ): Promise<{ blob: Blob; headers: Headers }> {
   const response = await sendSignedIn(path, options);
   return { blob: await response.blob(), headers: response.headers };
+}
+
+/** A call answered with no body (a 204 after a delete), with the session. */
+export async function requestNoContent(path: string, options: Pick<SendOptions, 'method' | 'body'>): Promise<void> {
+  await sendSignedIn(path, options);
+}
+
+/**
+ * A streamed answer (server-sent events) with the session: the successful response as it came,
+ * its body still unread. EventSource cannot POST or send the bearer token, so the app reads it.
+ */
+export function requestEventStream(
+  path: string,
+  options: Pick<SendOptions, 'method' | 'body' | 'signal'>,
+): Promise<Response> {
+  return sendSignedIn(path, { ...options, accept: 'text/event-stream' });
 }
