@@ -1,11 +1,12 @@
 import { type DocumentListItem, documentSourceSchema, type RagStatsResponse } from '@castor/contracts';
 import { Badge, Button, FileButton, Group, Paper, Progress, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type DragEvent, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { documentsApi } from '../../api/documents';
 import { useSession } from '../../api/session';
 import { ActionStatus } from '../../components/ActionStatus';
 import { formatCount, formatDateTime } from '../../components/conversation-format';
+import { DropZone } from '../../components/DropZone';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -42,7 +43,6 @@ function UploadPanel() {
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState('');
-  const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState(0);
   const resetPicker = useRef<() => void>(null);
   const sourceError = source !== '' && !documentSourceSchema.safeParse(source).success;
@@ -61,11 +61,6 @@ function UploadPanel() {
     setFile(chosen);
     upload.reset();
   };
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setDragging(false);
-    choose(event.dataTransfer.files[0] ?? null);
-  };
   const done = upload.data
     ? upload.data.replayed
       ? t.documents.replayed(upload.data.document.title)
@@ -78,32 +73,17 @@ function UploadPanel() {
         <Title order={3} size="h4" id="documents-upload-title">
           {t.documents.uploadTitle}
         </Title>
-        <Paper
-          withBorder
-          p="md"
-          radius="md"
-          bg={dragging ? 'blue.0' : undefined}
-          style={{ borderStyle: 'dashed' }}
-          onDragOver={(event) => {
-            event.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
-        >
-          <Stack gap="xs" align="center">
-            <Text size="sm">{t.documents.dropHint}</Text>
-            <FileButton onChange={choose} accept={ACCEPT} resetRef={resetPicker}>
-              {(props) => (
-                <Button variant="default" {...props}>
-                  {t.documents.pickFile}
-                </Button>
-              )}
-            </FileButton>
-            <Text size="xs">{t.documents.maxSize}</Text>
-            {file && <Text size="sm">{t.documents.chosen(file.name)}</Text>}
-          </Stack>
-        </Paper>
+        <DropZone hint={t.documents.dropHint} onFiles={(files) => choose(files[0] ?? null)}>
+          <FileButton onChange={choose} accept={ACCEPT} resetRef={resetPicker}>
+            {(props) => (
+              <Button variant="default" {...props}>
+                {t.documents.pickFile}
+              </Button>
+            )}
+          </FileButton>
+          <Text size="xs">{t.documents.maxSize}</Text>
+          {file && <Text size="sm">{t.documents.chosen(file.name)}</Text>}
+        </DropZone>
         <TextInput
           label={t.documents.source}
           aria-describedby="documents-source-hint"

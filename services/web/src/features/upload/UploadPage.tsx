@@ -14,9 +14,10 @@ import {
   Title,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { type CSSProperties, type DragEvent, useRef, useState } from 'react';
+import { type CSSProperties, useRef, useState } from 'react';
 import { ApiError } from '../../api/http';
 import { useSession } from '../../api/session';
+import { DropZone } from '../../components/DropZone';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { PageSkeleton } from '../../components/PageSkeleton';
@@ -60,7 +61,6 @@ export default function UploadPage() {
   const [chosen, setChosen] = useState<Array<{ key: number; file: File }>>([]);
   const [oneSheet, setOneSheet] = useState(false);
   const [sendings, setSendings] = useState<Sending[]>([]);
-  const [dragging, setDragging] = useState(false);
   const nextKey = useRef(0);
   const resetPicker = useRef<() => void>(null);
   const resetCamera = useRef<() => void>(null);
@@ -91,11 +91,6 @@ export default function UploadPage() {
   const addFiles = (added: File[]) => {
     const entries = added.map((file) => ({ key: nextKey.current++, file }));
     if (entries.length > 0) setChosen((current) => [...current, ...entries]);
-  };
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setDragging(false);
-    addFiles([...event.dataTransfer.files]);
   };
 
   const update = (key: number, outcome: Outcome) =>
@@ -204,40 +199,25 @@ export default function UploadPage() {
                   clearable
                 />
               </Group>
-              <Paper
-                withBorder
-                p="md"
-                radius="md"
-                bg={dragging ? 'blue.0' : undefined}
-                style={{ borderStyle: 'dashed' }}
-                onDragOver={(event) => {
-                  event.preventDefault();
-                  setDragging(true);
-                }}
-                onDragLeave={() => setDragging(false)}
-                onDrop={onDrop}
-              >
-                <Stack gap="xs" align="center">
-                  <Text size="sm">{t.upload.dropHint}</Text>
-                  <Group gap="xs" justify="center">
-                    <FileButton onChange={addFiles} accept={PICKER_ACCEPT} multiple resetRef={resetPicker}>
-                      {(props) => <Button {...props}>{t.upload.pickFiles}</Button>}
-                    </FileButton>
-                    <FileButton
-                      onChange={(file) => addFiles(file ? [file] : [])}
-                      accept={CAMERA_ACCEPT}
-                      capture="environment"
-                      resetRef={resetCamera}
-                    >
-                      {(props) => (
-                        <Button variant="default" {...props}>
-                          {t.upload.takePhoto}
-                        </Button>
-                      )}
-                    </FileButton>
-                  </Group>
-                </Stack>
-              </Paper>
+              <DropZone hint={t.upload.dropHint} onFiles={addFiles}>
+                <Group gap="xs" justify="center">
+                  <FileButton onChange={addFiles} accept={PICKER_ACCEPT} multiple resetRef={resetPicker}>
+                    {(props) => <Button {...props}>{t.upload.pickFiles}</Button>}
+                  </FileButton>
+                  <FileButton
+                    onChange={(file) => addFiles(file ? [file] : [])}
+                    accept={CAMERA_ACCEPT}
+                    capture="environment"
+                    resetRef={resetCamera}
+                  >
+                    {(props) => (
+                      <Button variant="default" {...props}>
+                        {t.upload.takePhoto}
+                      </Button>
+                    )}
+                  </FileButton>
+                </Group>
+              </DropZone>
               {files.length > 0 && (
                 <Stack gap={4}>
                   <Text size="sm" fw={600}>
