@@ -22,8 +22,8 @@ afterEach(async () => threads?.close());
 
 describe('SheetThreads', () => {
   it('refuses a file that needs more heap than a thread has as FILE_TOO_COMPLEX, and checks the next one on a new thread', async () => {
-    threads = new SheetThreads({ ...OPTIONS, heapMb: 20 });
-    // Three million numbers in one array: the parser makes an object of each, well past 20 MB of heap.
+    threads = new SheetThreads({ ...OPTIONS, heapMb: 40 });
+    // Three million numbers in one array: the parser makes an object of each, well past 40 MB of heap.
     const manyObjects = `%PDF-1.4\n1 0 obj\n[${'0 '.repeat(3_000_000)}]\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`;
     const hostile = await threads.inspect(new TextEncoder().encode(manyObjects), { maxFileMb: 20 });
     expect(hostile).toMatchObject({ ok: false, error: { code: 'FILE_TOO_COMPLEX', sheet: true } });
