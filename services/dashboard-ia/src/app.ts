@@ -244,6 +244,10 @@ async function registerDocuments(
   llm: LlmClient,
 ): Promise<{ documents: DocumentsService; store: ChunkStore }> {
   const store = new PostgresChunkStore(app.pg);
+  // Before serving, so every answer ranks the same way (100,000 passages load in seconds).
+  const started = performance.now();
+  await store.loadIndex();
+  app.log.info({ ms: Math.round(performance.now() - started) }, 'document search index loaded');
   const candidates = new CandidatesRepository(app.pg);
   const candidateIdOf = async (slug: string) => (await candidates.findBySlug(slug))?.id;
   const maxFileBytes = config.DOCUMENT_MAX_FILE_SIZE_MB * MB;

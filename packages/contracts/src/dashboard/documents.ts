@@ -36,7 +36,10 @@ export type DocumentUploadMetadata = z.infer<typeof documentUploadMetadataSchema
 export const retrievalModeSchema = z.object({
   /** `postgres`: tables in dashboard_db. */
   store: z.string(),
-  /** "offline lexical (PostgreSQL spanish)" while no embeddings are configured. */
+  /**
+   * "offline lexical (BM25 over PostgreSQL spanish lexemes)" while no embeddings are configured;
+   * "hybrid (…)" with them, and "lexical only (…)" in a search answer when the vector half failed.
+   */
   mode: z.string(),
   /** The embedding model, or "none (offline lexical)". */
   embeddingModel: z.string(),
@@ -122,7 +125,10 @@ export const ragChunkHitSchema = z.object({
   pageEnd: z.number().int().nullable(),
   /** The passage's first characters; `GET /api/chat/rag/sources/:chunkId` gives the whole text. */
   snippet: z.string(),
-  /** The store's relevance score (lexical: ts_rank, length-normalised); only its order is meaningful. */
+  /**
+   * The relevance score: BM25 (lexical only), ts_rank (a question with search operators) or the
+   * reciprocal-rank fusion of the lexical and vector ranks (hybrid); only its order is meaningful.
+   */
   score: z.number(),
   /** 1 = best. */
   rank: z.number().int(),
@@ -160,6 +166,12 @@ export const ragStatsResponseSchema = z.object({
   retrieval: retrievalModeSchema,
   /** Bytes of the chunk table with its text index (PostgreSQL: table, TOAST and indexes). */
   indexBytes: z.number().int(),
+  /**
+   * The vector half: where the vectors are, how many, and how many passages still wait for their
+   * embedding (embedding runs after an upload, so a provider outage never refuses a document).
+   * Null when retrieval is lexical only (no embeddings configured).
+   */
+  vectors: z.object({ index: z.string(), vectors: z.number().int(), pending: z.number().int() }).nullable(),
   /** Over the last searches this replica answered (kept in memory, at most `window`); null before any. */
   queryLatencyMs: z.object({
     p50: z.number().nullable(),

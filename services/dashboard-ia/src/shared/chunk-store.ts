@@ -21,9 +21,23 @@ export interface ChunkStore {
   listDocuments(viewer: string): Promise<StoredDocument[]>;
   /** Removes a document the viewer sees and its chunks; false when there is none. */
   deleteDocument(id: string, viewer: string): Promise<boolean>;
-  search(query: string, filters: ChunkFilters, limit: number, viewer: string): Promise<ChunkHit[]>;
+  /** The best passages for a question; `retrieval` says how they were found (a hybrid store may fall back to lexical). */
+  search(query: string, filters: ChunkFilters, limit: number, viewer: string): Promise<ChunkSearch>;
   get(chunkId: string, viewer: string): Promise<StoredChunk | undefined>;
-  stats(): Promise<{ documents: number; chunks: number; indexBytes: number }>;
+  stats(): Promise<ChunkStoreStats>;
+}
+
+export interface ChunkStoreStats {
+  documents: number;
+  chunks: number;
+  indexBytes: number;
+  /** The vector half; null when the store is lexical only. */
+  vectors: { index: string; vectors: number; pending: number } | null;
+}
+
+export interface ChunkSearch {
+  hits: ChunkHit[];
+  retrieval: RetrievalMode;
 }
 
 export interface RetrievalMode {

@@ -5,13 +5,16 @@ import type {
   ChunkFilters,
   ChunkHit,
   ChunkNeighbour,
+  ChunkSearch,
   ChunkStore,
+  ChunkStoreStats,
   ChunkToStore,
   NewDocument,
   StoredChunk,
   StoredDocument,
   UploadCounts,
 } from './chunk-store.js';
+import { type LexicalEntry, LexicalIndex } from './lexical-index.js';
 
 /** Characters of a passage a search hit or a neighbour shows; the source route gives the whole text. */
 const SNIPPET_CHARACTERS = 280;
@@ -37,6 +40,33 @@ const MAX_PAIRED_WORDS = 16;
 export function matchesAnyWord(query: string): boolean {
   return !/["]|(^|\s)-\S|\s+or\s+/i.test(query);
 }
+
+const HIT_COLUMNS = `c.id, c.document_id, d.title AS document_title, d.source, c.section_label, c.page_start,
+  c.page_end, left(c.text, ${SNIPPET_CHARACTERS}) AS snippet`;
+
+interface HitRow {
+  id: string;
+  document_id: string;
+  document_title: string;
+  source: string;
+  section_label: string;
+  page_start: number | null;
+  page_end: number | null;
+  snippet: string;
+  score: number;
+}
+
+const hitOf = (row: HitRow): ChunkHit => ({
+  id: row.id,
+  documentId: row.document_id,
+  documentTitle: row.document_title,
+  source: row.source,
+  sectionLabel: row.section_label,
+  pageStart: row.page_start,
+  pageEnd: row.page_end,
+  snippet: row.snippet,
+  score: row.score,
+});
 
 const DOCUMENT_COLUMNS = `d.id, d.title, d.format, d.source, d.filename, d.page_count, d.visible_to, d.counts,
   to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
@@ -68,22 +98,80 @@ const documentOf = (row: DocumentRow): StoredDocument => ({
   createdAt: row.created_at,
 });
 
+/** Passages read per round trip when the in-memory index is built at start. */
+const INDEX_LOAD_BATCH = 5_000;
+
+/** A passage's lexemes and their counts, from its stored tsvector (`column`). */
+const lexemeColumns = (column: string) => `tsvector_to_array(${column}) AS lexemes,
+  ARRAY(SELECT coalesce(cardinality(t.positions), 1) FROM unnest(${column}) AS t) AS counts`;
+
+interface LexemeRow {
+  id: string;
+  document_id: string;
+  source: string;
+  candidate_id: string | null;
+  visible_to: string | null;
+  created_at_ms: string;
+  lexemes: string[];
+  counts: number[];
+}
+
+const lexicalEntryOf = (row: LexemeRow): LexicalEntry => ({
+  chunkId: row.id,
+  meta: {
+    documentId: row.document_id,
+    source: row.source,
+    candidateId: row.candidate_id,
+    visibleTo: row.visible_to,
+    createdAtMs: Number(row.created_at_ms),
+  },
+  lexemes: row.lexemes,
+  counts: row.counts,
+});
+
 /**
- * The embedded offline store: documents and chunks in dashboard_db, searched with PostgreSQL's
- * built-in `spanish` configuration (Snowball stemming, stop words) over a stored generated
- * tsvector with a GIN index, ranked by cover density. No embeddings: it says so.
+ * The embedded offline store: documents and chunks in dashboard_db (what persists), with
+ * PostgreSQL's built-in `spanish` configuration (Snowball stemming, stop words) in a stored
+ * generated tsvector. A plain question is ranked by BM25 in memory over those lexemes
+ * (`LexicalIndex`, built from the table at start); a question with search operators, or any
+ * question while the index is being built, goes to the tsvector's GIN index. No embeddings: it
+ * says so (`HybridChunkStore` adds them).
  */
 export class PostgresChunkStore implements ChunkStore {
   readonly retrieval = {
     store: 'postgres',
-    mode: 'offline lexical (PostgreSQL spanish)',
+    mode: 'offline lexical (BM25 over PostgreSQL spanish lexemes)',
     embeddingModel: 'none (offline lexical)',
   };
+  private readonly lexical = new LexicalIndex();
+  private lexicalReady = false;
 
   constructor(private readonly pool: pg.Pool) {}
 
+  /**
+   * Builds the in-memory index from the stored passages; searches use the GIN index until it is
+   * done. Passages stored meanwhile are added by their upload (the index keeps one entry per id).
+   */
+  async loadIndex(): Promise<void> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.pool.query<LexemeRow>(
+        `SELECT c.id, c.document_id, d.source, d.candidate_id, c.visible_to,
+                (extract(epoch FROM d.created_at) * 1000)::bigint AS created_at_ms, ${lexemeColumns('c.search')}
+           FROM document_chunks c JOIN documents d ON d.id = c.document_id
+          WHERE c.id > $1 ORDER BY c.id LIMIT ${INDEX_LOAD_BATCH}`,
+        [after],
+      );
+      this.lexical.add(rows.map(lexicalEntryOf));
+      if (rows.length < INDEX_LOAD_BATCH) break;
+      after = (rows.at(-1) as LexemeRow).id;
+    }
+    this.lexicalReady = true;
+  }
+
   async addDocument(document: NewDocument, chunks: readonly ChunkToStore[]): Promise<AddedDocument> {
-    return withTransaction(this.pool, async (client) => {
+    let entries: LexicalEntry[] = [];
+    const added = await withTransaction(this.pool, async (client): Promise<AddedDocument> => {
       const inserted = await client.query(
         `INSERT INTO documents (id, content_hash, title, format, source, filename, byte_size, page_count,
                                 candidate_id, analysis_id, visible_to, uploaded_by, counts)
@@ -105,7 +193,8 @@ export class PostgresChunkStore implements ChunkStore {
         ],
       );
       if (inserted.rowCount === 0) return { added: false };
-      const stored = await this.insertChunks(client, document, chunks);
+      const storedRows = await this.insertChunks(client, document, chunks);
+      const stored = storedRows.length;
       const counts: UploadCounts = {
         chunked: document.chunking.chunked,
         stored,
@@ -116,18 +205,36 @@ export class PostgresChunkStore implements ChunkStore {
         `UPDATE documents d SET counts = $2 WHERE id = $1 RETURNING ${DOCUMENT_COLUMNS}`,
         [document.id, JSON.stringify(counts)],
       );
-      return { added: true, document: documentOf(rows[0] as DocumentRow) };
+      const row = rows[0] as DocumentRow;
+      const createdAtMs = String(Date.parse(row.created_at));
+      entries = storedRows.map((chunk) =>
+        lexicalEntryOf({
+          ...chunk,
+          document_id: document.id,
+          source: document.source,
+          candidate_id: document.candidateId,
+          visible_to: document.visibleTo,
+          created_at_ms: createdAtMs,
+        }),
+      );
+      return { added: true, document: documentOf(row) };
     });
+    // Only once committed: a rolled-back upload never reaches the index.
+    this.lexical.add(entries);
+    return added;
   }
 
-  /** One statement by `unnest`; a chunk the campaign already holds (same content hash) is skipped. */
+  /**
+   * One statement by `unnest`; a chunk the campaign already holds (same content hash) is skipped.
+   * Returns the stored chunks' lexemes for the in-memory index.
+   */
   private async insertChunks(
     client: pg.PoolClient,
     document: NewDocument,
     chunks: readonly ChunkToStore[],
-  ): Promise<number> {
-    if (chunks.length === 0) return 0;
-    const { rowCount } = await client.query(
+  ): Promise<Array<Pick<LexemeRow, 'id' | 'lexemes' | 'counts'>>> {
+    if (chunks.length === 0) return [];
+    const { rows } = await client.query<Pick<LexemeRow, 'id' | 'lexemes' | 'counts'>>(
       `INSERT INTO document_chunks (id, document_id, ordinal, heading_path, section_label, page_start, page_end,
                                     text, index_text, content_hash, token_estimate, visible_to)
        SELECT u.id, $1, u.ordinal, u.heading_path::jsonb, u.section_label, u.page_start, u.page_end,
@@ -135,7 +242,8 @@ export class PostgresChunkStore implements ChunkStore {
          FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[],
                      $11::text[], $12::int[])
            AS u(id, ordinal, heading_path, section_label, page_start, page_end, text, index_text, content_hash, token_estimate)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING id, ${lexemeColumns('search')}`,
       [
         document.id,
         document.visibleTo,
@@ -151,7 +259,7 @@ export class PostgresChunkStore implements ChunkStore {
         chunks.map((chunk) => chunk.tokenEstimate),
       ],
     );
-    return rowCount ?? 0;
+    return rows;
   }
 
   async findByContentHash(contentHash: string): Promise<StoredDocument | undefined> {
@@ -177,17 +285,64 @@ export class PostgresChunkStore implements ChunkStore {
       'DELETE FROM documents WHERE id = $1 AND (visible_to IS NULL OR visible_to = $2)',
       [id, viewer],
     );
-    return (rowCount ?? 0) > 0;
+    if ((rowCount ?? 0) === 0) return false;
+    this.lexical.removeDocument(id);
+    return true;
+  }
+
+  async search(query: string, filters: ChunkFilters, limit: number, viewer: string): Promise<ChunkSearch> {
+    const ranked = await this.rankedIds(query, filters, limit, viewer);
+    return { hits: await this.hitsOf(ranked, viewer), retrieval: this.retrieval };
   }
 
   /**
-   * A plain question is matched in two steps, both through the GIN index: first the passages that
-   * hold at least two of its words (any pair), ranked; only when they are fewer than `limit`, the
-   * passages that hold one word fill the rest, ranked after them. Ranking every passage that holds
-   * any one word would score a third of a large store for a common word ("seguridad", "Cali"); the
-   * pairs keep that to the passages worth ranking.
+   * The best passages' ids and scores, best first: BM25 in memory for a plain question, the GIN
+   * index for a question with search operators (or while the in-memory index is being built).
    */
-  async search(query: string, filters: ChunkFilters, limit: number, viewer: string): Promise<ChunkHit[]> {
+  async rankedIds(
+    query: string,
+    filters: ChunkFilters,
+    limit: number,
+    viewer: string,
+  ): Promise<Array<{ chunkId: string; score: number }>> {
+    if (this.lexicalReady && matchesAnyWord(query)) {
+      const { rows } = await this.pool.query<{ lexemes: string[] }>({
+        name: 'question-lexemes',
+        text: "SELECT coalesce(array_agg(lexeme), '{}') AS lexemes FROM unnest(to_tsvector('spanish', $1))",
+        values: [query],
+      });
+      return this.lexical.search(rows[0]?.lexemes ?? [], limit, filters, viewer);
+    }
+    const hits = await this.tsqueryHits(query, filters, limit, viewer);
+    return hits.map((hit) => ({ chunkId: hit.id, score: hit.score }));
+  }
+
+  /**
+   * The hits for ranked ids, in their order, each still visible to the viewer (a passage deleted
+   * since it was ranked is left out).
+   */
+  async hitsOf(ranked: ReadonlyArray<{ chunkId: string; score: number }>, viewer: string): Promise<ChunkHit[]> {
+    if (ranked.length === 0) return [];
+    const { rows } = await this.pool.query<HitRow>({
+      name: 'hits-of-ids',
+      text: `SELECT ${HIT_COLUMNS}, 0::float8 AS score
+               FROM document_chunks c JOIN documents d ON d.id = c.document_id
+              WHERE c.id = ANY($1::text[]) AND (c.visible_to IS NULL OR c.visible_to = $2)`,
+      values: [ranked.map((entry) => entry.chunkId), viewer],
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ranked.flatMap(({ chunkId, score }) => {
+      const row = byId.get(chunkId);
+      return row ? [hitOf({ ...row, score })] : [];
+    });
+  }
+
+  /**
+   * The GIN path. A plain question is matched in two steps, both through the index: first the
+   * passages that hold at least two of its words (any pair), ranked; only when they are fewer
+   * than `limit`, the passages that hold one word fill the rest, ranked after them.
+   */
+  private async tsqueryHits(query: string, filters: ChunkFilters, limit: number, viewer: string): Promise<ChunkHit[]> {
     const terms = await this.queryTerms(query);
     if (!terms) return [];
     const strict = await this.rankedHits(terms.ranked, terms.required, null, filters, limit, viewer);
@@ -233,21 +388,10 @@ export class PostgresChunkStore implements ChunkStore {
     limit: number,
     viewer: string,
   ): Promise<ChunkHit[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      document_id: string;
-      document_title: string;
-      source: string;
-      section_label: string;
-      page_start: number | null;
-      page_end: number | null;
-      snippet: string;
-      score: number;
-    }>({
+    const { rows } = await this.pool.query<HitRow>({
       // Not a prepared statement: a generic plan cannot see how selective the query's words are
       // and scans every chunk (measured: 2.4 s instead of 0.1 s over 100,000 chunks).
-      text: `SELECT c.id, c.document_id, d.title AS document_title, d.source, c.section_label, c.page_start, c.page_end,
-                    left(c.text, ${SNIPPET_CHARACTERS}) AS snippet,
+      text: `SELECT ${HIT_COLUMNS},
                     ${RANK_FUNCTION}(c.search, $1::tsquery, ${RANK_NORMALISATION})::float8 AS score
                FROM document_chunks c
                JOIN documents d ON d.id = c.document_id
@@ -274,17 +418,7 @@ export class PostgresChunkStore implements ChunkStore {
         limit,
       ],
     });
-    return rows.map((row) => ({
-      id: row.id,
-      documentId: row.document_id,
-      documentTitle: row.document_title,
-      source: row.source,
-      sectionLabel: row.section_label,
-      pageStart: row.page_start,
-      pageEnd: row.page_end,
-      snippet: row.snippet,
-      score: row.score,
-    }));
+    return rows.map(hitOf);
   }
 
   async get(chunkId: string, viewer: string): Promise<StoredChunk | undefined> {
@@ -324,13 +458,13 @@ export class PostgresChunkStore implements ChunkStore {
     };
   }
 
-  async stats(): Promise<{ documents: number; chunks: number; indexBytes: number }> {
+  async stats(): Promise<ChunkStoreStats> {
     const { rows } = await this.pool.query<{ documents: number; chunks: number; index_bytes: string }>(
       `SELECT (SELECT count(*)::int FROM documents) AS documents,
               (SELECT count(*)::int FROM document_chunks) AS chunks,
               pg_total_relation_size('document_chunks') AS index_bytes`,
     );
     const row = rows[0] as { documents: number; chunks: number; index_bytes: string };
-    return { documents: row.documents, chunks: row.chunks, indexBytes: Number(row.index_bytes) };
+    return { documents: row.documents, chunks: row.chunks, indexBytes: Number(row.index_bytes), vectors: null };
   }
 }

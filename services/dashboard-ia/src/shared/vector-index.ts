@@ -1,3 +1,4 @@
+import type { ChunkMeta } from './chunk-rows.js';
 import type { ChunkFilters } from './chunk-store.js';
 
 /**
@@ -32,15 +33,7 @@ export interface ChunkVector {
 }
 
 /** What the search filters need to know of a chunk without a trip to dashboard_db. */
-export interface VectorMeta {
-  documentId: string;
-  source: string;
-  candidateId: string | null;
-  /** The only user who sees it; null = the whole campaign. */
-  visibleTo: string | null;
-  /** When its document was stored, epoch milliseconds (the date filters compare with it). */
-  createdAtMs: number;
-}
+export type VectorMeta = ChunkMeta;
 
 export interface VectorFilters extends ChunkFilters {
   model: string;

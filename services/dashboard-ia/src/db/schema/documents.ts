@@ -5,6 +5,7 @@ import { candidates } from './candidates.js';
 import { createdAt } from './columns.js';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /**
  * The campaign's documents (uploaded files) and the stored analyses indexed for retrieval. A file
@@ -67,6 +68,12 @@ export const documentChunks = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs((): SQL => sql`to_tsvector('spanish'::regconfig, ${documentChunks.indexText})`),
+    /**
+     * The embedding model whose vector of this passage the vector index holds; null = none yet.
+     * Embedding happens after the upload commits (a provider outage never refuses a document): the
+     * backfill embeds every passage whose model differs from the configured one.
+     */
+    embeddedModel: text('embedded_model'),
   },
   (table) => [
     uniqueIndex('document_chunks_document_ordinal_key').on(table.documentId, table.ordinal),
@@ -74,3 +81,16 @@ export const documentChunks = pgTable(
     index('document_chunks_search_idx').using('gin', table.search),
   ],
 );
+
+/**
+ * The embedded vector index's vectors (when no Chroma is configured): one per passage, float32
+ * little-endian, normalised to unit length. Read into memory at start and searched exactly there
+ * (the embedded PostgreSQL has no pgvector); this table is what survives a restart.
+ */
+export const chunkEmbeddings = pgTable('chunk_embeddings', {
+  chunkId: text('chunk_id')
+    .primaryKey()
+    .references(() => documentChunks.id, { onDelete: 'cascade' }),
+  model: text('model').notNull(),
+  embedding: bytea('embedding').notNull(),
+});

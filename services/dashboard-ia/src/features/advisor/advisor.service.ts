@@ -251,7 +251,9 @@ export class AdvisorService {
     }));
     const passagesBySpike = new Map<string, AdvisorEvidence>();
     for (const spike of spikeEvidence) {
-      const [hit] = await this.deps.store.search(spike.term.replace(/^#/, ''), {}, 1, viewer);
+      const {
+        hits: [hit],
+      } = await this.deps.store.search(spike.term.replace(/^#/, ''), {}, 1, viewer);
       if (hit) {
         passagesBySpike.set(spike.id, {
           id: `chunk:${hit.id}`,

@@ -53,13 +53,18 @@ export class RagService {
       throw httpError('CANDIDATE_UNKNOWN', `No candidate is followed as "${candidate}"`);
     }
     const started = performance.now();
-    const hits = await this.deps.store.search(request.query, { ...filters, candidateId }, request.limit, viewer);
+    const { hits, retrieval } = await this.deps.store.search(
+      request.query,
+      { ...filters, candidateId },
+      request.limit,
+      viewer,
+    );
     const tookMs = performance.now() - started;
     this.latency.record(tookMs);
     return {
       query: request.query,
       chunks: hits.map((hit, index) => ({ ...hit, rank: index + 1 })),
-      retrieval: this.deps.store.retrieval,
+      retrieval,
       tookMs: Math.round(tookMs * 10) / 10,
     };
   }

@@ -65,7 +65,7 @@ describe('/api/documents', () => {
         source: 'programa',
         status: 'indexed',
       });
-      expect(body.retrieval.mode).toBe('offline lexical (PostgreSQL spanish)');
+      expect(body.retrieval.mode).toBe('offline lexical (BM25 over PostgreSQL spanish lexemes)');
       expect(body.counts.stored + body.counts.alreadyStored).toBe(body.counts.chunked);
       expect(body.document.chunks).toBe(body.counts.stored);
       // Plain text has no headings: its sections are only paragraphs, packed into fewer chunks.

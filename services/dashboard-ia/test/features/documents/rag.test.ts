@@ -87,7 +87,7 @@ describe('/api/chat/rag', () => {
     const body = response.json();
     expect(body.retrieval).toEqual({
       store: 'postgres',
-      mode: 'offline lexical (PostgreSQL spanish)',
+      mode: 'offline lexical (BM25 over PostgreSQL spanish lexemes)',
       embeddingModel: 'none (offline lexical)',
     });
     const hits = body.chunks as Array<Hit & { score: number }>;
