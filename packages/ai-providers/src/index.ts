@@ -38,6 +38,20 @@ export {
   e14ToolInputJsonSchema,
   e14ToolInputSchema,
 } from './e14/reader-v2.js';
+export {
+  type EmbeddingConfig,
+  type EmbeddingResilienceConfig,
+  embeddingConfigFromEnv,
+  embeddingEnvSchema,
+  OPENAI_EMBEDDING_MODELS,
+  OPENAI_EMBEDDING_REQUEST_LIMITS,
+} from './embeddings/config.js';
+export {
+  type Embedder,
+  type EmbedderDependencies,
+  embedderFromConfig,
+  OpenAiEmbedder,
+} from './embeddings/embedder.js';
 export { createLlmClient, FallbackLlmClient, type LlmClientDependencies } from './llm/client.js';
 export { type LlmConfig, type LlmProviderConfig, llmConfigFromEnv, llmEnvSchema } from './llm/config.js';
 export { LOCAL_MODEL_PRICE, OPENAI_PRICES } from './llm/prices.js';

@@ -18,6 +18,7 @@ export {
 export type { RecordedExchange } from './http.js';
 export { imageTokens, type SniffedImage, sniffImage } from './images.js';
 export * from './openai.js';
+export * from './openai-embeddings.js';
 export { grayscalePng } from './png.js';
 export {
   DEFAULT_INDEX_PATH,

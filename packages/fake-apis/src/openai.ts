@@ -2,11 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { type RecordedExchange, readBody, startLoopbackServer } from './http.js';
+import {
+  checkEmbeddingsRequest,
+  type EmbeddingInput,
+  type EmbeddingsRequestBody,
+  embeddingsRequestSchema,
+  encodeEmbedding,
+  estimateTextTokens as estimateTokens,
+  fakeEmbedding,
+} from './openai-embeddings.js';
 
 /**
  * A loopback server speaking OpenAI's Chat Completions API (`POST /v1/chat/completions`) as the
  * official `openai` SDK uses it, structured outputs (`response_format: json_schema`) and errors
  * included. Ollama's OpenAI-compatible endpoint speaks the same wire format, so one fake serves both.
+ * The same server answers `POST /v1/embeddings` (see openai-embeddings.ts), so one base URL serves
+ * a client's chat and embeddings as api.openai.com does.
  */
 
 /** Error types and codes the real API answers with, by status. */
@@ -106,6 +117,24 @@ export type FakeOpenAiReply =
   | { kind: 'malformed_json' }
   | { kind: 'hang' };
 
+/** A failure the fake can be told to send instead of an answer, on either endpoint. */
+export type FakeOpenAiFault = Extract<FakeOpenAiReply, { kind: 'error' | 'malformed_json' | 'hang' }>;
+
+/** What the embeddings endpoint answers: the fake model's vectors (optionally with other usage), or a fault. */
+export type FakeEmbeddingsReply = { kind: 'vectors'; promptTokens?: number } | FakeOpenAiFault;
+
+/** A valid embeddings request as the fake saw it. */
+export interface FakeEmbeddingsRequest {
+  body: EmbeddingsRequestBody;
+  headers: Record<string, string>;
+  /** One entry per input: a text, or token ids. */
+  inputs: EmbeddingInput[];
+  /** The vector size answered: `dimensions`, else the model's full size. */
+  dimensions: number;
+  /** What the real API would bill, estimated as for chat (token ids count one each). */
+  estimatedPromptTokens: number;
+}
+
 export type FakeChatHandler = (request: FakeChatRequest) => FakeOpenAiReply | Promise<FakeOpenAiReply>;
 
 export interface FakeOpenAiOptions {
@@ -121,8 +150,12 @@ export interface FakeOpenAi {
   requests: RecordedExchange[];
   /** Valid chat completion requests, in arrival order. */
   completions: FakeChatRequest[];
-  /** Queues answers for the next requests, ahead of the handler. */
+  /** Valid embeddings requests, in arrival order (refused ones are only in `requests`). */
+  embeddings: FakeEmbeddingsRequest[];
+  /** Queues answers for the next chat completion requests, ahead of the handler. */
   script(reply: FakeOpenAiReply, options?: { times?: number; delayMs?: number }): void;
+  /** Queues answers for the next valid embeddings requests; without one the fake model's vectors are sent. */
+  scriptEmbeddings(reply: FakeEmbeddingsReply, options?: { times?: number; delayMs?: number }): void;
   setHandler(handler: FakeChatHandler): void;
   close(): Promise<void>;
 }
@@ -134,7 +167,6 @@ const defaultHandler: FakeChatHandler = () => ({
 });
 
 const randomId = (prefix: string) => `${prefix}-${randomBytes(15).toString('base64url').replace(/[-_]/g, 'x')}`;
-const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 /**
  * Strict structured outputs accept a subset of JSON Schema: every object closes
@@ -194,6 +226,50 @@ const DEFAULT_ERROR_MESSAGES: Record<OpenAiErrorStatus, string> = {
   503: 'The engine is currently overloaded, please try again later.',
 };
 
+/** Sends a scripted failure: an error with the real status and body, a cut-off body, or no answer at all. */
+async function sendFault(fault: FakeOpenAiFault, response: ServerResponse): Promise<void> {
+  switch (fault.kind) {
+    case 'hang':
+      await new Promise<void>((resolve) => response.on('close', resolve));
+      return;
+    case 'malformed_json':
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"message":');
+      return;
+    case 'error': {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterMs !== undefined) {
+        headers['retry-after'] = String(Math.ceil(fault.retryAfterMs / 1000));
+        headers['retry-after-ms'] = String(fault.retryAfterMs);
+      }
+      if (fault.status === 429) headers['x-ratelimit-remaining-requests'] = '0';
+      sendError(response, fault.status, fault.message ?? DEFAULT_ERROR_MESSAGES[fault.status], headers);
+    }
+  }
+}
+
+/** A scripted answer and how many more requests it answers. */
+interface Step<Reply> {
+  reply: Reply;
+  remaining: number;
+  delayMs: number | undefined;
+}
+
+function newStep<Reply>(reply: Reply, times: number, delayMs: number | undefined): Step<Reply> {
+  if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
+  return { reply, remaining: times, delayMs };
+}
+
+/** The step answering this request, if any; it leaves the queue once used up. */
+function takeStep<Reply>(steps: Array<Step<Reply>>): Step<Reply> | undefined {
+  const step = steps[0];
+  if (step) {
+    step.remaining -= 1;
+    if (step.remaining === 0) steps.shift();
+  }
+  return step;
+}
+
 function bearerKey(request: IncomingMessage): string | null {
   return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null;
 }
@@ -201,29 +277,19 @@ function bearerKey(request: IncomingMessage): string | null {
 export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
   const requests: RecordedExchange[] = [];
   const completions: FakeChatRequest[] = [];
-  const steps: Array<{ reply: FakeOpenAiReply; remaining: number; delayMs: number | undefined }> = [];
+  const steps: Array<Step<FakeOpenAiReply>> = [];
+  const embeddingSteps: Array<Step<FakeEmbeddingsReply>> = [];
+  const embeddings: FakeEmbeddingsRequest[] = [];
   let handler = options.handler ?? defaultHandler;
   const apiKeys = options.apiKeys ? new Set(options.apiKeys) : null;
 
   const answer = async (reply: FakeOpenAiReply, request: FakeChatRequest, response: ServerResponse) => {
     switch (reply.kind) {
       case 'hang':
-        await new Promise<void>((resolve) => response.on('close', resolve));
-        return;
       case 'malformed_json':
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"message":');
+      case 'error':
+        await sendFault(reply, response);
         return;
-      case 'error': {
-        const headers: Record<string, string> = {};
-        if (reply.retryAfterMs !== undefined) {
-          headers['retry-after'] = String(Math.ceil(reply.retryAfterMs / 1000));
-          headers['retry-after-ms'] = String(reply.retryAfterMs);
-        }
-        if (reply.status === 429) headers['x-ratelimit-remaining-requests'] = '0';
-        sendError(response, reply.status, reply.message ?? DEFAULT_ERROR_MESSAGES[reply.status], headers);
-        return;
-      }
       default: {
         const content =
           reply.kind === 'json' ? JSON.stringify(reply.content) : reply.kind === 'text' ? reply.text : null;
@@ -265,30 +331,30 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     }
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path !== '/v1/chat/completions' || request.method !== 'POST') {
-      sendError(response, 404, `Invalid URL (${request.method} ${path})`);
-      return;
-    }
+  /** Authenticates and parses a request body with `schema`; answers the refusal itself and gives null then. */
+  const accept = async <T>(
+    request: IncomingMessage,
+    response: ServerResponse,
+    schema: z.ZodType<T>,
+  ): Promise<T | null> => {
     const apiKey = bearerKey(request);
     if (apiKey === null || (apiKeys && !apiKeys.has(apiKey))) {
       sendError(response, 401, apiKey ? DEFAULT_ERROR_MESSAGES[401] : "You didn't provide an API key.");
-      return;
+      return null;
     }
     const raw = await readBody(request, MAX_REQUEST_BYTES);
     if (raw === null) {
       sendError(response, 400, 'Request too large');
-      return;
+      return null;
     }
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
       sendError(response, 400, 'We could not parse the JSON body of your request.');
-      return;
+      return null;
     }
-    const parsed = chatCompletionRequestSchema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const param = issue?.path.join('.') ?? null;
@@ -297,13 +363,66 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
           ? `Unrecognized request argument supplied: ${issue.keys.join(', ')}`
           : `Invalid value for '${param}': ${issue?.message}`;
       sendError(response, 400, message, {}, param);
+      return null;
+    }
+    return parsed.data;
+  };
+
+  const handleEmbeddings = async (request: IncomingMessage, response: ServerResponse) => {
+    const body = await accept(request, response, embeddingsRequestSchema);
+    if (body === null) return;
+    const check = checkEmbeddingsRequest(body);
+    if (!check.ok) {
+      sendError(response, check.status, check.message, {}, check.param);
       return;
     }
-    if (parsed.data.stream) {
+    const received: FakeEmbeddingsRequest = {
+      body,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+      inputs: check.inputs,
+      dimensions: check.dimensions,
+      estimatedPromptTokens: check.promptTokens,
+    };
+    embeddings.push(received);
+    const step = takeStep(embeddingSteps);
+    await server.wait(step?.delayMs ?? options.latencyMs ?? 0);
+    const reply = step?.reply ?? { kind: 'vectors' };
+    if (reply.kind !== 'vectors') {
+      await sendFault(reply, response);
+      return;
+    }
+    // The real API answers float numbers unless base64 is asked for (the SDK asks for it by default).
+    const format = body.encoding_format ?? 'float';
+    const promptTokens = reply.promptTokens ?? check.promptTokens;
+    sendJson(response, 200, {
+      object: 'list',
+      data: check.inputs.map((input, index) => ({
+        object: 'embedding',
+        index,
+        embedding: encodeEmbedding(fakeEmbedding(input, check.dimensions), format),
+      })),
+      model: body.model,
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    });
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/v1/embeddings' && request.method === 'POST') {
+      await handleEmbeddings(request, response);
+      return;
+    }
+    if (path !== '/v1/chat/completions' || request.method !== 'POST') {
+      sendError(response, 404, `Invalid URL (${request.method} ${path})`);
+      return;
+    }
+    const body = await accept(request, response, chatCompletionRequestSchema);
+    if (body === null) return;
+    if (body.stream) {
       sendError(response, 400, 'stream: the fake OpenAI server does not implement streaming', {}, 'stream');
       return;
     }
-    const format = parsed.data.response_format;
+    const format = body.response_format;
     let jsonSchema: FakeChatRequest['jsonSchema'] = null;
     if (format?.type === 'json_schema') {
       const { name, schema = {}, strict } = format.json_schema;
@@ -316,21 +435,17 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
       }
       jsonSchema = { name, schema, strict: strict === true };
     }
-    const text = parsed.data.messages
+    const text = body.messages
       .map((message) => (typeof message.content === 'string' ? message.content : JSON.stringify(message.content)))
       .join('\n');
     const received: FakeChatRequest = {
-      body: parsed.data,
+      body,
       headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
       jsonSchema,
       estimatedPromptTokens: estimateTokens(text + (jsonSchema ? JSON.stringify(jsonSchema.schema) : '')),
     };
     completions.push(received);
-    const step = steps[0];
-    if (step) {
-      step.remaining -= 1;
-      if (step.remaining === 0) steps.shift();
-    }
+    const step = takeStep(steps);
     await server.wait(step?.delayMs ?? options.latencyMs ?? 0);
     await answer(step ? step.reply : await handler(received), received, response);
   };
@@ -340,9 +455,12 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
     url: server.url,
     requests,
     completions,
+    embeddings,
     script(reply, { times = 1, delayMs } = {}) {
-      if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
-      steps.push({ reply, remaining: times, delayMs });
+      steps.push(newStep(reply, times, delayMs));
+    },
+    scriptEmbeddings(reply, { times = 1, delayMs } = {}) {
+      embeddingSteps.push(newStep(reply, times, delayMs));
     },
     setHandler(next) {
       handler = next;

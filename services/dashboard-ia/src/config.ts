@@ -1,4 +1,11 @@
-import { type LlmConfig, llmConfigFromEnv, llmEnvSchema } from '@castor/ai-providers';
+import {
+  type EmbeddingConfig,
+  embeddingConfigFromEnv,
+  embeddingEnvSchema,
+  type LlmConfig,
+  llmConfigFromEnv,
+  llmEnvSchema,
+} from '@castor/ai-providers';
 import { type XPriceTable, xPriceTableSchema } from '@castor/contracts';
 import { authVerifierEnv, baseServiceEnv, envInt, envPort, envRate, envUrl, loadConfig } from '@castor/service-kit';
 import { z } from 'zod';
@@ -91,6 +98,7 @@ export const dashboardEnvSchema = z
     ...baseServiceEnv,
     ...authVerifierEnv,
     ...llmEnvSchema.shape,
+    ...embeddingEnvSchema.shape,
     ...xEnv,
     ...documentsEnv,
     PORT: envPort(5003).describe('HTTP port of dashboard-ia'),
@@ -164,15 +172,30 @@ export function loadDashboardConfig(env: Record<string, string | undefined> = pr
 }
 
 /**
- * The text LLM layer's configuration from the service's parsed one: its variables are given back
- * as the strings the environment held (the provider order was split into a list) and read by
- * ai-providers' own parser, so both agree on every default.
+ * The variables of `schema` given back as the strings the environment held (the LLM provider order
+ * was split into a list), so ai-providers' own parsers read them and both agree on every default.
  */
-export function llmConfigOf(config: DashboardConfig): LlmConfig {
+function environmentOf(config: DashboardConfig, schema: z.ZodObject): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
-  for (const name of Object.keys(llmEnvSchema.shape) as Array<keyof typeof llmEnvSchema.shape>) {
+  for (const name of Object.keys(schema.shape) as Array<keyof DashboardConfig>) {
     const value = config[name];
     env[name] = Array.isArray(value) ? value.join(',') : value === undefined ? undefined : String(value);
   }
-  return llmConfigFromEnv(env);
+  return env;
+}
+
+/** The text LLM layer's configuration from the service's parsed one. */
+export function llmConfigOf(config: DashboardConfig): LlmConfig {
+  return llmConfigFromEnv(environmentOf(config, llmEnvSchema));
+}
+
+/**
+ * The embedder's configuration (its own variables, and the OpenAI key, URL and retry settings it
+ * shares with the text LLM layer); `embedderFromConfig` gives no embedder without OPENAI_API_KEY.
+ */
+export function embeddingConfigOf(config: DashboardConfig): EmbeddingConfig {
+  return embeddingConfigFromEnv({
+    ...environmentOf(config, llmEnvSchema),
+    ...environmentOf(config, embeddingEnvSchema),
+  });
 }

@@ -9,7 +9,7 @@ const price = (input: number, output: number, cachedInput: number): ModelPrice =
 });
 
 /**
- * OpenAI's list prices for text models (USD per million tokens, standard tier) as published in
+ * OpenAI's list prices for text and embedding models (USD per million tokens, standard tier) as published in
  * November 2026. Prices change: override them with `OPENAI_PRICING_JSON` rather than editing code.
  */
 export const OPENAI_PRICES: Readonly<Record<string, ModelPrice>> = {
@@ -21,6 +21,10 @@ export const OPENAI_PRICES: Readonly<Record<string, ModelPrice>> = {
   'gpt-5': price(1.25, 10, 0.125),
   'gpt-5-mini': price(0.25, 2, 0.025),
   'gpt-5-nano': price(0.05, 0.4, 0.005),
+  // Embeddings bill input tokens only.
+  'text-embedding-3-small': price(0.02, 0, 0),
+  'text-embedding-3-large': price(0.13, 0, 0),
+  'text-embedding-ada-002': price(0.1, 0, 0),
 };
 
 /** A model on the local Ollama endpoint costs nothing per token. */
