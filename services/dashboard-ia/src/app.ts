@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { createLlmClient, type LlmClient, PricingTable, UsageLedger } from '@castor/ai-providers';
+import {
+  createLlmClient,
+  type Embedder,
+  embedderFromConfig,
+  type LlmClient,
+  PricingTable,
+  UsageLedger,
+} from '@castor/ai-providers';
 import { loadBotModel } from '@castor/bot-detector';
 import { Resilience } from '@castor/resilience';
 import {
@@ -9,7 +16,7 @@ import {
   type ServiceOptions,
   serviceOptionsFromEnv,
 } from '@castor/service-kit';
-import { type DashboardConfig, llmConfigOf } from './config.js';
+import { type DashboardConfig, embeddingConfigOf, llmConfigOf } from './config.js';
 import { OfflineSummaryWriter } from './domain/analysis-summary.js';
 import { DEFAULT_TREND_RULE } from './domain/trends.js';
 import { AdvisorRepository } from './features/advisor/advisor.repository.js';
@@ -53,11 +60,14 @@ import { XService } from './features/x/x.service.js';
 import { classifyXError, XClient } from './features/x/x-client.js';
 import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
+import { ChunkEmbeddingBackfill, embeddingKey } from './shared/chunk-embedding-backfill.js';
 import type { ChunkStore } from './shared/chunk-store.js';
+import { HybridChunkStore } from './shared/hybrid-chunk-store.js';
 import { LlmSummaryWriter } from './shared/llm-summary-writer.js';
 import { PostScoring } from './shared/post-scoring.js';
 import { PostStore } from './shared/post-store.js';
 import { PostgresChunkStore } from './shared/postgres-chunk-store.js';
+import { PostgresVectorIndex } from './shared/postgres-vector-index.js';
 import { ServiceSentiment } from './shared/sentiment-provider.js';
 
 export const SERVICE_NAME = 'dashboard-ia';
@@ -74,6 +84,8 @@ const SPIKE_DEBOUNCE_MS = 1_000;
 const IMPORT_THREAD = { heapMb: 64, batchTimeoutMs: 30_000 };
 /** A DOCX may declare this many times its size uncompressed before it is refused unread (a zip bomb). */
 const DOCX_MAX_INFLATION_RATIO = 20;
+/** Passages embedded per provider request by the backfill (one request per ~75,000 tokens). */
+const EMBEDDING_BACKFILL_BATCH = 256;
 
 export interface DashboardApp {
   app: ServiceApp;
@@ -178,7 +190,12 @@ export async function buildDashboardApp(
   });
   const team = new TeamService(new TeamRepository(app.pg));
   await app.register(teamRoutes, { prefix: '/api/team', team, exportRate: config.RATE_LIMIT_DASHBOARD_READ });
-  const { documents, store } = await registerDocuments(app, config, llm);
+  const { documents, store } = await registerDocuments(
+    app,
+    config,
+    llm,
+    embedderFromConfig(embeddingConfigOf(config), { log: app.log }),
+  );
   await app.register(advisorRoutes, {
     prefix: '/api/advisor',
     advisor: new AdvisorService({ repository: new AdvisorRepository(app.pg), store, team, llm }),
@@ -235,19 +252,17 @@ export async function buildDashboardApp(
 }
 
 /**
- * The campaign's documents, the retrieval over them in the embedded offline store (PostgreSQL
- * spanish text search in dashboard_db), and the chat that answers from them.
+ * The campaign's documents, the retrieval over them, and the chat that answers from them.
+ * Retrieval is lexical (BM25 over dashboard_db's Spanish lexemes) and, with an embedder, hybrid:
+ * vectors in Chroma when CHROMA_URL is set, else in dashboard_db searched in memory.
  */
 async function registerDocuments(
   app: ServiceApp,
   config: DashboardConfig,
   llm: LlmClient,
+  embedder: Embedder | undefined,
 ): Promise<{ documents: DocumentsService; store: ChunkStore }> {
-  const store = new PostgresChunkStore(app.pg);
-  // Before serving, so every answer ranks the same way (100,000 passages load in seconds).
-  const started = performance.now();
-  await store.loadIndex();
-  app.log.info({ ms: Math.round(performance.now() - started) }, 'document search index loaded');
+  const store = await documentStore(app, config, embedder);
   const candidates = new CandidatesRepository(app.pg);
   const candidateIdOf = async (slug: string) => (await candidates.findBySlug(slug))?.id;
   const maxFileBytes = config.DOCUMENT_MAX_FILE_SIZE_MB * MB;
@@ -270,6 +285,33 @@ async function registerDocuments(
   const chat = new ChatService({ rag, store, llm, repository: new ChatRepository(app.pg) });
   await app.register(chatRoutes, { prefix: '/api/chat/rag', chat, rate });
   return { documents, store };
+}
+
+/** The chunk store, its in-memory indexes loaded before serving so every answer ranks the same way. */
+async function documentStore(app: ServiceApp, config: DashboardConfig, embedder: Embedder | undefined) {
+  const started = performance.now();
+  const lexical = new PostgresChunkStore(app.pg);
+  await lexical.loadIndex();
+  if (!embedder) {
+    app.log.info({ ms: Math.round(performance.now() - started) }, 'document search: offline lexical (no embeddings)');
+    return lexical;
+  }
+  const key = embeddingKey(embedder);
+  const vectors = await PostgresVectorIndex.load(app.pg, key, embedder.dimensions);
+  const backfill = new ChunkEmbeddingBackfill({
+    pool: app.pg,
+    embedder,
+    index: vectors,
+    log: app.log,
+    batch: EMBEDDING_BACKFILL_BATCH,
+  });
+  app.addHook('onClose', async () => backfill.close());
+  backfill.trigger();
+  app.log.info(
+    { ms: Math.round(performance.now() - started), index: vectors.name, model: key },
+    'document search: hybrid (lexical + vectors)',
+  );
+  return new HybridChunkStore({ lexical, vectors, embedder, backfill, log: app.log });
 }
 
 /**

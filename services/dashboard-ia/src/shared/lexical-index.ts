@@ -1,5 +1,5 @@
-import type { ChunkFilters } from './chunk-store.js';
 import { type ChunkMeta, ChunkRows, TopRows } from './chunk-rows.js';
+import type { ChunkFilters } from './chunk-store.js';
 
 /** Okapi BM25's usual constants: term-frequency saturation and length normalisation. */
 const K1 = 1.2;

@@ -82,7 +82,9 @@ export class PostgresVectorIndex implements VectorIndex {
       [
         this.model,
         own.map((vector) => vector.chunkId),
-        own.map((vector) => Buffer.from(vector.embedding.buffer, vector.embedding.byteOffset, vector.embedding.byteLength)),
+        own.map((vector) =>
+          Buffer.from(vector.embedding.buffer, vector.embedding.byteOffset, vector.embedding.byteLength),
+        ),
       ],
     );
     for (const vector of own) this.matrix.put(vector.chunkId, vector.embedding, vector.meta);

@@ -1,0 +1,122 @@
+import { type FakeOpenAi, startFakeOpenAi } from '@castor/fake-apis';
+import { type Campaign, generateCorpus } from '@castor/documents-synth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresChunkStore } from '../../../src/shared/postgres-chunk-store.js';
+import { PostgresVectorIndex } from '../../../src/shared/postgres-vector-index.js';
+import { type DashboardUnderTest, startDashboardForTests } from '../../testing.js';
+import { retrievalQuality } from './retrieval-quality.js';
+import { uploadDocument } from './upload.js';
+
+const OPENAI_KEY = 'sk-test-hybrid';
+const MODEL_KEY = 'text-embedding-3-small@256';
+
+/**
+ * Hybrid retrieval with the real OpenAI SDK against the loopback fake (whose vectors are hashed
+ * word stems and trigrams: similar wording, not meaning), vectors in the embedded index.
+ */
+describe('hybrid retrieval (BM25 + embedded vectors)', () => {
+  let openai: FakeOpenAi;
+  let service: DashboardUnderTest;
+  let analyst: string;
+  let campaign: Campaign;
+  const synthIdOf = new Map<string, string>();
+
+  const stats = async () => {
+    const response = await service.app.inject({
+      method: 'GET',
+      url: '/api/chat/rag/stats',
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+  const untilEmbedded = async () => {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const { vectors } = await stats();
+      if (vectors.pending === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the passages were never embedded');
+  };
+  const search = async (query: string, token = analyst) => {
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/api/chat/rag/search',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { query, limit: 10 },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAi({ apiKeys: [OPENAI_KEY] });
+    service = await startDashboardForTests({
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: `${openai.url}/v1`,
+      LLM_MAX_ATTEMPTS: '1',
+      LLM_BREAKER_THRESHOLD: '100',
+    });
+    analyst = (await service.token('analyst')).token;
+    const corpus = await generateCorpus();
+    campaign = corpus.campaign;
+    for (const file of corpus.files) {
+      const response = await uploadDocument(service, analyst, file, {});
+      expect(response.statusCode, response.body).toBe(201);
+      synthIdOf.set(response.json().document.id, file.documentId);
+    }
+    await untilEmbedded();
+  });
+  afterAll(async () => {
+    await service?.close();
+    await openai?.close();
+  });
+
+  it('embeds every stored passage after its upload and says the search is hybrid', async () => {
+    const body = await stats();
+    expect(body.vectors).toEqual({ index: 'postgres (exact scan in memory, int8)', vectors: body.chunks, pending: 0 });
+    expect(body.retrieval.mode).toMatch(/^hybrid/);
+    expect(body.retrieval.embeddingModel).toBe('openai text-embedding-3-small (256 dimensions)');
+    const embedded = openai.embeddings.reduce((sum, request) => sum + request.inputs.length, 0);
+    expect(embedded).toBeGreaterThanOrEqual(body.chunks);
+  });
+
+  it('keeps the literal questions answered with the vectors fused in', async () => {
+    const quality = await retrievalQuality(campaign.questions, async (question) => {
+      const { chunks, retrieval } = await search(question);
+      expect(retrieval.mode).toMatch(/^hybrid/);
+      return Promise.all(
+        chunks.map(async (hit: { id: string; documentId: string }) => {
+          const source = await service.app.inject({
+            method: 'GET',
+            url: `/api/chat/rag/sources/${encodeURIComponent(hit.id)}`,
+            headers: { authorization: `Bearer ${analyst}` },
+          });
+          return { synthDocumentId: synthIdOf.get(hit.documentId), text: source.json().text as string };
+        }),
+      );
+    });
+    expect(quality.byKind.literal.recallAt5).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('answers lexically, and says so, while the embedding provider fails; the lexical index rebuilds from dashboard_db alone', async () => {
+    const query = '¿Cuántas cámaras de vigilancia se instalarán en la ciudad?';
+    openai.scriptEmbeddings({ kind: 'error', status: 500 });
+    const served = await search(query);
+    expect(served.retrieval.mode).toMatch(/^lexical only \(vectors unavailable/);
+    expect(served.chunks.length).toBeGreaterThan(0);
+    // As after a restart: a new store builds its index from the tables and ranks the same way
+    // as the one the uploads built passage by passage.
+    const rebuilt = new PostgresChunkStore(service.app.pg);
+    await rebuilt.loadIndex();
+    const { hits } = await rebuilt.search(query, {}, 10, 'someone-else');
+    expect(hits.map((hit) => hit.id)).toEqual(served.chunks.map((hit: { id: string }) => hit.id));
+  });
+
+  it('reloads the vectors from dashboard_db alone, as after a restart', async () => {
+    const vectors = await PostgresVectorIndex.load(service.app.pg, MODEL_KEY, 256);
+    expect(await vectors.count()).toBe((await stats()).chunks);
+    const other = await PostgresVectorIndex.load(service.app.pg, 'another-model@256', 256);
+    expect(await other.count()).toBe(0);
+  });
+});
