@@ -63,32 +63,40 @@ export async function startBenchService({ serviceDir, name, env = {}, nodeArgume
   execFileSync('pnpm', ['build'], { cwd: serviceDir, stdio: 'ignore' });
   const bundleDir = `.bench-dist-${suffix}`;
   cpSync(`${serviceDir}/dist`, `${serviceDir}/${bundleDir}`, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, [...nodeArguments, `${bundleDir}/server.js`], {
-    cwd: serviceDir,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: urlOf(databases[1]),
-      CORE_SERVICE_URL: coreUrl,
-      RATE_LIMIT_DEFAULT: '100000000/minute',
-      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : {}),
-      ...env,
-    },
-  });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).status < 500) break;
-    } catch {
-      // not listening yet
+  const launch = async (serviceEnv: Record<string, string>): Promise<ChildProcess> => {
+    const launched = spawn(process.execPath, [...nodeArguments, `${bundleDir}/server.js`], {
+      cwd: serviceDir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: urlOf(databases[1]),
+        CORE_SERVICE_URL: coreUrl,
+        RATE_LIMIT_DEFAULT: '100000000/minute',
+        ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : {}),
+        ...serviceEnv,
+      },
+    });
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        if ((await fetch(`${baseUrl}/api/health`)).status < 500) return launched;
+      } catch {
+        // not listening yet
+      }
+      if (attempt > 3_000 || launched.exitCode !== null) throw new Error(`${name} service did not start`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    if (attempt > 300 || child.exitCode !== null) throw new Error(`${name} service did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  };
+  const stop = async (running: ChildProcess) => {
+    if (running.exitCode !== null) return;
+    running.kill('SIGTERM');
+    await new Promise((resolve) => running.once('exit', resolve));
+  };
+  let child = await launch(env);
   return {
     target: { baseUrl, token: session.accessToken },
     databaseUrl: urlOf(databases[1]),
@@ -98,9 +106,19 @@ export async function startBenchService({ serviceDir, name, env = {}, nodeArgume
       const { rssMB, peakRssMB } = memoryOf(child.pid ?? 0);
       return { rssMiB: rssMB, peakRssMiB: peakRssMB };
     },
+    /**
+     * Stops the service and starts it again on the same database with `env` instead of the first
+     * start's (a restart: what it holds in memory is rebuilt from its tables). Resolves when it
+     * answers again, with the milliseconds that took.
+     */
+    async restart(restartEnv: Record<string, string>) {
+      await stop(child);
+      const started = performance.now();
+      child = await launch(restartEnv);
+      return performance.now() - started;
+    },
     async close() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await stop(child);
       rmSync(`${serviceDir}/${bundleDir}`, { recursive: true, force: true });
       await core.app.close();
       for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

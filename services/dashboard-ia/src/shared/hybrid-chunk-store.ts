@@ -95,8 +95,9 @@ export class HybridChunkStore implements ChunkStore {
         fused.set(chunkId, (fused.get(chunkId) ?? 0) + 1 / (RRF_K + index + 1));
       });
     }
+    // A stable sort: equal fused scores keep the lexical order (the map was filled from it first).
     const best = [...fused]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .sort((a, b) => b[1] - a[1])
       .slice(0, limit)
       .map(([chunkId, score]) => ({ chunkId, score }));
     return { hits: await this.deps.lexical.hitsOf(best, viewer), retrieval: this.retrieval };
