@@ -786,6 +786,10 @@ export const t = {
     mode: (mode: string) => `Modo: ${mode}`,
     offlineMode: 'búsqueda léxica sin conexión',
     embeddingModel: (model: string) => `Modelo de vectores: ${model}`,
+    vectors: (vectors: string, pending: string) =>
+      pending === '0'
+        ? `Vectores: ${vectors}, todos los pasajes al día`
+        : `Vectores: ${vectors}; ${pending} pasajes esperan su vector (ya se encuentran por palabras)`,
     uploadTitle: 'Subir un documento',
     dropHint: 'Arrastre aquí un PDF, DOCX, Markdown o texto, o elíjalo:',
     pickFile: 'Elegir archivo',

@@ -19,7 +19,7 @@ const STATS_KEY = ['dashboard', 'rag-stats'] as const;
 const ACCEPT = '.pdf,.docx,.md,.markdown,.txt,application/pdf,text/markdown,text/plain';
 const percent = new Intl.NumberFormat('es-CO', { style: 'percent', maximumFractionDigits: 0 });
 
-/** The store and mode in words: offline lexical search is named as the person reads it. */
+/** The store and mode in words: offline lexical search is named as the person reads it; vectors still to embed are counted. */
 function StatsPanel({ stats }: { stats: RagStatsResponse }) {
   const { retrieval } = stats;
   const offline = retrieval.mode.startsWith('offline');
@@ -34,6 +34,11 @@ function StatsPanel({ stats }: { stats: RagStatsResponse }) {
       <Text size="sm">{t.documents.store(retrieval.store)}</Text>
       <Text size="sm">{t.documents.mode(offline ? t.documents.offlineMode : retrieval.mode)}</Text>
       {!offline && <Text size="sm">{t.documents.embeddingModel(retrieval.embeddingModel)}</Text>}
+      {stats.vectors && (
+        <Text size="sm" data-testid="documents-vectors">
+          {t.documents.vectors(formatCount(stats.vectors.vectors), formatCount(stats.vectors.pending))}
+        </Text>
+      )}
     </Paper>
   );
 }
