@@ -14,6 +14,7 @@ import { httpError, principal, type RateSpec, type ServicePlugin } from '@castor
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { DocumentThreadFailure } from './document-thread.js';
 import type { DocumentsService, UploadedFile } from './documents.service.js';
 import type { RagService } from './rag.service.js';
 
@@ -99,7 +100,13 @@ export const documentsRoutes: ServicePlugin<{
     },
     async (request, reply) => {
       const { file, metadata } = await readUpload(request, maxFileBytes);
-      const result = await documents.upload(file, metadata, principal(request).sub);
+      const result = await documents.upload(file, metadata, principal(request).sub).catch((error: unknown) => {
+        // A 4xx is not logged, but a thread that gave up (heap, time, crash) is worth knowing why.
+        if (error instanceof Error && error.cause instanceof DocumentThreadFailure) {
+          request.log.warn({ err: error.cause, filename: file.filename }, 'the document reading thread gave up');
+        }
+        throw error;
+      });
       return reply.code(result.replayed ? 200 : 201).send(result);
     },
   );
