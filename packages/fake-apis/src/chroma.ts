@@ -44,9 +44,14 @@ export type ChromaRoute =
   | 'delete'
   | 'count';
 
-/** A failure to answer instead of the real one; `reset` closes the connection without an answer. */
+/**
+ * A failure to answer instead of the real one: `reset` closes the connection without an answer;
+ * `applied_then_hang` does the work (a write is stored) and never answers, as a server whose reply
+ * is lost after the fact, which is what makes a client's retry a second write.
+ */
 export type FakeChromaFailure =
   | { kind: 'error'; status: ChromaErrorStatus; message?: string }
+  | { kind: 'applied_then_hang' }
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'malformed_json' };
@@ -567,6 +572,7 @@ export async function startFakeChroma(options: FakeChromaOptions = {}): Promise<
   const fail = async (failure: FakeChromaFailure, response: ServerResponse) => {
     switch (failure.kind) {
       case 'hang':
+      case 'applied_then_hang':
         await new Promise<void>((resolve) => response.on('close', resolve));
         return;
       case 'reset':
@@ -614,16 +620,20 @@ export async function startFakeChroma(options: FakeChromaOptions = {}): Promise<
       if (step.remaining === 0) steps.splice(index, 1);
     }
     await server.wait(step?.delayMs ?? options.latencyMs ?? 0);
-    if (step) {
+    if (step && step.failure.kind !== 'applied_then_hang') {
       await fail(step.failure, response);
       return;
     }
+    let payload: unknown;
     try {
-      sendJson(response, 200, answer(routed.route, routed.params, body));
+      payload = answer(routed.route, routed.params, body);
     } catch (error) {
       if (!(error instanceof ChromaHttpError)) throw error;
       sendError(response, error.status, error.message);
+      return;
     }
+    if (step) await fail(step.failure, response);
+    else sendJson(response, 200, payload);
   };
 
   const server = await startLoopbackServer(handle, requests);
