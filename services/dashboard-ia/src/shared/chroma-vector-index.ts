@@ -30,7 +30,7 @@ export interface ChromaVectorIndexOptions {
 }
 
 /** Used when the server's pre-flight checks do not say how many records one request may carry. */
-export const CHROMA_DEFAULT_BATCH_SIZE = 1000;
+const CHROMA_DEFAULT_BATCH_SIZE = 1000;
 const RETRY_MAX_DELAY_MS = 2_000;
 /** Chroma failing this many times in a row opens the circuit: calls fail at once (lexical fallback). */
 const BREAKER_THRESHOLD = 5;
@@ -70,7 +70,7 @@ function classifyChromaError(error: unknown): ProviderError {
  * Builds the `where` clause of a query: the model, the viewer's visibility and the optional filters,
  * all required. Dates compare with `createdAtMs`, both bounds inclusive like the lexical search.
  */
-export function chromaWhere(filters: VectorFilters): Where {
+function chromaWhere(filters: VectorFilters): Where {
   const clauses: Where[] = [{ model: { $eq: filters.model } }, { visibleTo: { $in: [NONE, filters.viewer] } }];
   if (filters.documentId !== undefined) clauses.push({ documentId: { $eq: filters.documentId } });
   if (filters.source !== undefined) clauses.push({ source: { $eq: filters.source } });
