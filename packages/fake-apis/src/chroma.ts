@@ -63,12 +63,12 @@ export interface FakeChromaScriptOptions {
   delayMs?: number;
 }
 
-export type MetadataValue = string | number | boolean;
+export type ChromaMetadataValue = string | number | boolean;
 
 export interface FakeChromaRecord {
   id: string;
   embedding: Float32Array;
-  metadata: Record<string, MetadataValue> | null;
+  metadata: Record<string, ChromaMetadataValue> | null;
   document: string | null;
 }
 
@@ -227,7 +227,7 @@ function distance(space: Space, a: Float32Array, b: Float32Array): number {
 const COMPARISONS = ['$gt', '$gte', '$lt', '$lte'] as const;
 const OPERATORS = new Set(['$eq', '$ne', '$in', '$nin', ...COMPARISONS]);
 
-type Predicate = (metadata: Record<string, MetadataValue> | null) => boolean;
+type Predicate = (metadata: Record<string, ChromaMetadataValue> | null) => boolean;
 
 /**
  * Compiles a `where` filter, refusing what Chroma refuses (400): one key per object, `$and`/`$or`
@@ -262,7 +262,8 @@ function compileWhere(where: unknown): Predicate {
         })()
       : ['$eq', value];
   if (!OPERATORS.has(operator)) throw invalid(`Invalid where clause: unknown operator ${operator}`);
-  const isScalar = (item: unknown): item is MetadataValue => ['string', 'number', 'boolean'].includes(typeof item);
+  const isScalar = (item: unknown): item is ChromaMetadataValue =>
+    ['string', 'number', 'boolean'].includes(typeof item);
   if ((COMPARISONS as readonly string[]).includes(operator) && typeof operand !== 'number') {
     throw invalid(`Invalid where clause: ${operator} expects a number for field ${key}`);
   }
@@ -274,10 +275,10 @@ function compileWhere(where: unknown): Predicate {
     ) {
       throw invalid(`Invalid where clause: ${operator} expects a non-empty list of values of one type`);
     }
-    const set = new Set(operand as MetadataValue[]);
+    const set = new Set(operand as ChromaMetadataValue[]);
     return operator === '$in'
-      ? (metadata) => metadata?.[key] !== undefined && set.has(metadata[key] as MetadataValue)
-      : (metadata) => metadata?.[key] === undefined || !set.has(metadata[key] as MetadataValue);
+      ? (metadata) => metadata?.[key] !== undefined && set.has(metadata[key] as ChromaMetadataValue)
+      : (metadata) => metadata?.[key] === undefined || !set.has(metadata[key] as ChromaMetadataValue);
   }
   if (!isScalar(operand)) throw invalid(`Invalid where clause: field ${key} needs a string, number or boolean`);
   return (metadata) => {
@@ -387,7 +388,7 @@ export async function startFakeChroma(options: FakeChromaOptions = {}): Promise<
       if (existing && mode === 'add') return;
       const given = body.metadatas?.[index];
       // Upserting an existing record updates it: given keys replace, null removes, others stay.
-      const metadata: Record<string, MetadataValue> = { ...(existing?.metadata ?? {}) };
+      const metadata: Record<string, ChromaMetadataValue> = { ...(existing?.metadata ?? {}) };
       for (const [key, value] of Object.entries(given ?? {})) {
         if (value === null) delete metadata[key];
         else metadata[key] = value;
