@@ -15,6 +15,7 @@ export {
   type ScriptOptions,
   startFakeAnthropic,
 } from './anthropic.js';
+export * from './chroma.js';
 export type { RecordedExchange } from './http.js';
 export { imageTokens, type SniffedImage, sniffImage } from './images.js';
 export * from './openai.js';

@@ -91,6 +91,33 @@ const documentsEnv = {
   ),
 };
 
+/** The vector half of retrieval: a Chroma server when CHROMA_URL is set, else the embedded index in dashboard_db. */
+const chromaEnv = {
+  CHROMA_URL: envUrl(['http', 'https'])
+    .optional()
+    .describe(
+      'Origin of a Chroma server (≥ 1.0) holding the chunk embeddings, e.g. http://chroma:8000 (no path); unset = the embedded index in dashboard_db',
+    ),
+  CHROMA_COLLECTION: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$/, {
+      message:
+        "must be 3-63 characters from [a-zA-Z0-9._-], starting and ending with a letter or digit (Chroma's rule)",
+    })
+    .default('castor_chunks')
+    .describe(
+      'Chroma collection of the chunk embeddings (cosine); one embedding dimension per collection, so a model of another dimension needs a new name',
+    ),
+  CHROMA_TENANT: z.string().trim().min(1).default('default_tenant').describe('Chroma tenant of the collection'),
+  CHROMA_DATABASE: z.string().trim().min(1).default('default_database').describe('Chroma database of the collection'),
+  CHROMA_TIMEOUT_MS: envInt(2_000, 100, 60_000).describe(
+    'Timeout of one Chroma request; past it (and the retries) search answers from the lexical half alone',
+  ),
+  CHROMA_MAX_ATTEMPTS: envInt(2, 1, 10).describe(
+    'Attempts per Chroma request on 5xx, 429, timeouts and refused connections, the first included',
+  ),
+};
+
 export const SENTIMENT_PROVIDERS = ['offline', 'onnx', 'llm'] as const;
 
 export const dashboardEnvSchema = z
@@ -101,6 +128,7 @@ export const dashboardEnvSchema = z
     ...embeddingEnvSchema.shape,
     ...xEnv,
     ...documentsEnv,
+    ...chromaEnv,
     PORT: envPort(5003).describe('HTTP port of dashboard-ia'),
     REDIS_KEY_PREFIX: z.string().default('castor:dashboard:').describe('Prefix of every Redis key dashboard-ia writes'),
     DASHBOARD_IMPORT_BODY_LIMIT_MB: envInt(64, 1, 1_024).describe('Largest CSV or JSONL export of posts accepted'),
@@ -156,6 +184,12 @@ export const dashboardEnvSchema = z
         code: 'custom',
         path: ['DOCUMENT_CHUNK_OVERLAP_TOKENS'],
         message: 'must be under half of DOCUMENT_CHUNK_TOKENS',
+      });
+    if (env.CHROMA_URL?.match(/^https?:\/\/[^/?#]+[/?#]./))
+      context.addIssue({
+        code: 'custom',
+        path: ['CHROMA_URL'],
+        message: 'must be an origin without a path or query (the client adds /api/v2 itself)',
       });
     if (env.SENTIMENT_PROVIDER === 'onnx' && !env.SENTIMENT_ONNX_MODEL_DIR)
       context.addIssue({
