@@ -31,6 +31,12 @@ export function memoryOf(pid: number): { rssMB: number; peakRssMB: number } {
   return { rssMB: Math.round(kb('VmRSS') / 1024), peakRssMB: Math.round(kb('VmHWM') / 1024) };
 }
 
+/** The p-th percentile (nearest rank) of a list of timings. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
 export function machine() {
   const cpu = cpus();
   return {
