@@ -60,6 +60,7 @@ import { XService } from './features/x/x.service.js';
 import { classifyXError, XClient } from './features/x/x-client.js';
 import { XReads } from './features/x/x-reads.js';
 import { authorBotScorer } from './shared/author-bots.js';
+import { ChromaVectorIndex } from './shared/chroma-vector-index.js';
 import { ChunkEmbeddingBackfill, embeddingKey } from './shared/chunk-embedding-backfill.js';
 import type { ChunkStore } from './shared/chunk-store.js';
 import { HybridChunkStore } from './shared/hybrid-chunk-store.js';
@@ -69,6 +70,7 @@ import { PostStore } from './shared/post-store.js';
 import { PostgresChunkStore } from './shared/postgres-chunk-store.js';
 import { PostgresVectorIndex } from './shared/postgres-vector-index.js';
 import { ServiceSentiment } from './shared/sentiment-provider.js';
+import type { VectorIndex } from './shared/vector-index.js';
 
 export const SERVICE_NAME = 'dashboard-ia';
 export const SERVICE_VERSION = '0.1.0';
@@ -297,7 +299,8 @@ async function documentStore(app: ServiceApp, config: DashboardConfig, embedder:
     return lexical;
   }
   const key = embeddingKey(embedder);
-  const vectors = await PostgresVectorIndex.load(app.pg, key, embedder.dimensions);
+  const vectors = await vectorIndex(app, config, key, embedder.dimensions);
+  if (!vectors) return lexical;
   const backfill = new ChunkEmbeddingBackfill({
     pool: app.pg,
     embedder,
@@ -312,6 +315,33 @@ async function documentStore(app: ServiceApp, config: DashboardConfig, embedder:
     'document search: hybrid (lexical + vectors)',
   );
   return new HybridChunkStore({ lexical, vectors, embedder, backfill, log: app.log });
+}
+
+/**
+ * Chroma when CHROMA_URL is set, else the embedded index. Chroma down at start leaves search
+ * lexical (and says so) rather than the dashboard down; a restart once it is back adds the vectors.
+ */
+async function vectorIndex(
+  app: ServiceApp,
+  config: DashboardConfig,
+  key: string,
+  dimensions: number,
+): Promise<VectorIndex | undefined> {
+  if (config.CHROMA_URL === undefined) return PostgresVectorIndex.load(app.pg, key, dimensions);
+  try {
+    return await ChromaVectorIndex.connect({
+      url: config.CHROMA_URL,
+      collection: config.CHROMA_COLLECTION,
+      tenant: config.CHROMA_TENANT,
+      database: config.CHROMA_DATABASE,
+      timeoutMs: config.CHROMA_TIMEOUT_MS,
+      maxAttempts: config.CHROMA_MAX_ATTEMPTS,
+      log: app.log,
+    });
+  } catch (error) {
+    app.log.error({ err: error }, 'Chroma is unreachable: document search stays lexical until a restart finds it');
+    return undefined;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
-import { type FakeOpenAi, startFakeOpenAi } from '@castor/fake-apis';
 import { type Campaign, generateCorpus } from '@castor/documents-synth';
+import { type FakeChroma, type FakeOpenAi, startFakeChroma, startFakeOpenAi } from '@castor/fake-apis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresChunkStore } from '../../../src/shared/postgres-chunk-store.js';
 import { PostgresVectorIndex } from '../../../src/shared/postgres-vector-index.js';
@@ -118,5 +118,97 @@ describe('hybrid retrieval (BM25 + embedded vectors)', () => {
     expect(await vectors.count()).toBe((await stats()).chunks);
     const other = await PostgresVectorIndex.load(service.app.pg, 'another-model@256', 256);
     expect(await other.count()).toBe(0);
+  });
+});
+
+/** The same service with its vectors in Chroma (the loopback fake speaking its v2 API). */
+describe('hybrid retrieval with the vectors in Chroma', () => {
+  let openai: FakeOpenAi;
+  let chroma: FakeChroma;
+  let service: DashboardUnderTest;
+  let analyst: string;
+  const documentIds: string[] = [];
+
+  const get = async (url: string) => {
+    const response = await service.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${analyst}` } });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+  const search = async (query: string) => {
+    const response = await service.app.inject({
+      method: 'POST',
+      url: '/api/chat/rag/search',
+      headers: { authorization: `Bearer ${analyst}` },
+      payload: { query, limit: 10 },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAi({ apiKeys: [OPENAI_KEY] });
+    chroma = await startFakeChroma();
+    service = await startDashboardForTests({
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: `${openai.url}/v1`,
+      CHROMA_URL: chroma.url,
+      CHROMA_COLLECTION: 'castor_test',
+      CHROMA_MAX_ATTEMPTS: '1',
+      LLM_MAX_ATTEMPTS: '1',
+    });
+    analyst = (await service.token('analyst')).token;
+    const corpus = await generateCorpus();
+    for (const file of corpus.files.slice(0, 3)) {
+      const response = await uploadDocument(service, analyst, file, {});
+      expect(response.statusCode, response.body).toBe(201);
+      documentIds.push(response.json().document.id);
+    }
+    for (let attempt = 0; (await get('/api/chat/rag/stats')).vectors.pending > 0; attempt += 1) {
+      if (attempt > 200) throw new Error('the passages were never embedded');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  afterAll(async () => {
+    await service?.close();
+    await chroma?.close();
+    await openai?.close();
+  });
+
+  it('stores one vector per passage in the collection, with the metadata the filters need', async () => {
+    const stats = await get('/api/chat/rag/stats');
+    expect(stats.retrieval.store).toBe('postgres + chroma');
+    expect(stats.vectors).toEqual({ index: 'chroma', vectors: stats.chunks, pending: 0 });
+    const records = chroma.records('castor_test');
+    expect(records).toHaveLength(stats.chunks);
+    expect(records[0]?.embedding).toHaveLength(256);
+    expect(records[0]?.metadata).toMatchObject({ model: MODEL_KEY, visibleTo: '' });
+  });
+
+  it('fuses the vectors Chroma finds, and answers lexically while Chroma fails', async () => {
+    const query = '¿Qué se prometió sobre la seguridad?';
+    const hybrid = await search(query);
+    expect(hybrid.retrieval.mode).toMatch(/^hybrid/);
+    expect(hybrid.chunks.length).toBeGreaterThan(0);
+    expect(chroma.operations.some((operation) => operation.route === 'query')).toBe(true);
+    chroma.script({ kind: 'error', status: 500 }, { route: 'query' });
+    const fallback = await search(query);
+    expect(fallback.retrieval.mode).toMatch(/^lexical only \(vectors unavailable: VectorIndexUnavailable\)/);
+    expect(fallback.chunks.length).toBeGreaterThan(0);
+  });
+
+  it("removes a deleted document's vectors from the collection", async () => {
+    const [deleted] = documentIds;
+    const before = chroma.records('castor_test').length;
+    const gone = chroma.records('castor_test').filter((record) => record.metadata?.documentId === deleted).length;
+    expect(gone).toBeGreaterThan(0);
+    const response = await service.app.inject({
+      method: 'DELETE',
+      url: `/api/documents/${deleted}`,
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(response.statusCode, response.body).toBe(204);
+    const after = chroma.records('castor_test');
+    expect(after).toHaveLength(before - gone);
+    expect(after.some((record) => record.metadata?.documentId === deleted)).toBe(false);
   });
 });
