@@ -74,7 +74,7 @@ describe('hybrid retrieval (BM25 + embedded vectors)', () => {
 
   it('embeds every stored passage after its upload and says the search is hybrid', async () => {
     const body = await stats();
-    expect(body.vectors).toEqual({ index: 'postgres (exact scan in memory, int8)', vectors: body.chunks, pending: 0 });
+    expect(body.vectors).toEqual({ index: 'postgres (in memory: sign codes, then int8)', vectors: body.chunks, pending: 0 });
     expect(body.retrieval.mode).toMatch(/^hybrid/);
     expect(body.retrieval.embeddingModel).toBe('openai text-embedding-3-small (256 dimensions)');
     const embedded = openai.embeddings.reduce((sum, request) => sum + request.inputs.length, 0);
