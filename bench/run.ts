@@ -42,7 +42,7 @@ const BENCHMARKS: Benchmark[] = [
   },
   { name: 'dashboard-nlp', script: 'services/dashboard-ia/bench/nlp.ts' },
   { name: 'dashboard-rag', script: 'services/dashboard-ia/bench/rag.ts' },
-  { name: 'vector-stores', script: 'bench/vector-stores.ts' },
+  { name: 'vector-stores', script: 'services/dashboard-ia/bench/vector-stores.ts' },
   { name: 'web', script: 'services/web/bench/web.ts' },
 ];
 

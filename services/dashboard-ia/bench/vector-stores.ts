@@ -3,7 +3,7 @@
  * configured (bench/results/vector-stores.json). Same data, same run, same machine:
  * - reference: an exact brute-force cosine scan over one Float32Array matrix, with the visibility
  *   filter (`visibleTo` null or the asking user) applied in the scan;
- * - int8: the same scan over int8 vectors with one scale per vector (a quarter of the memory);
+ * - int8: what dashboard-ia ships (`VectorMatrix`): sign codes pick candidates, int8 vectors rank them;
  * - PGlite (WASM PostgreSQL) with pgvector: binary COPY ingest (a text COPY sample for contrast),
  *   HNSW (vector_cosine_ops, m=16, ef_construction=64) persisted to a directory through nodefs;
  *   then a fresh process reopens the directory (the restart cost) and asks top-10 with
@@ -20,9 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { createRng, type Rng } from '@castor/seeded-random';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { machine, memoryOf, percentile } from './support.js';
+import { machine, memoryOf, percentile } from '../../../bench/support.js';
+import { VectorMatrix } from '../src/shared/postgres-vector-index.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 const DATA = {
   vectors: Number(process.env.VECTOR_STORES_N ?? 100_000),
@@ -292,47 +294,35 @@ async function partExact() {
   };
 }
 
+/** What dashboard-ia ships (`VectorMatrix`): sign codes pick 500 candidates, int8 vectors rank them. */
 async function partInt8(truth: number[][]) {
   const before = memoryOf(process.pid);
-  const { dimensions: d, vectors: n } = DATA;
   const started = performance.now();
-  const codes = new Int8Array(n * d);
-  // One scale per vector (largest component → 127) and its norm folded in, so a score is one multiply.
-  const scales = new Float32Array(n);
-  const visibility = new Uint8Array(n);
+  const matrix = new VectorMatrix(DATA.dimensions);
   for (const row of corpus()) {
-    let largest = 0;
-    for (const value of row.embedding) largest = Math.max(largest, Math.abs(value));
-    const step = largest / 127;
-    const offset = row.id * d;
-    let codeNorm = 0;
-    for (let j = 0; j < d; j++) {
-      const code = Math.round((row.embedding[j] as number) / step);
-      codes[offset + j] = code;
-      codeNorm += code * code;
-    }
-    scales[row.id] = codeNorm === 0 ? 0 : 1 / Math.sqrt(codeNorm);
-    visibility[row.id] = visibilityCode(row.visibleTo);
+    let norm = 0;
+    for (const value of row.embedding) norm += value * value;
+    const unit = Float32Array.from(row.embedding, (value) => value / Math.sqrt(norm));
+    matrix.put(String(row.id), unit, {
+      documentId: String(row.documentId),
+      source: row.source,
+      candidateId: null,
+      visibleTo: row.visibleTo,
+      createdAtMs: 0,
+    });
   }
   const loadMs = performance.now() - started;
-  const { timings, results } = timeQueries(({ userId, embedding }) => {
-    const user = visibilityCode(userId);
-    const top = new TopK(DATA.topK);
-    for (let i = 0; i < n; i++) {
-      const seen = visibility[i] as number;
-      if (seen !== 0 && seen !== user) continue;
-      let dot = 0;
-      const offset = i * d;
-      for (let j = 0; j < d; j++) dot += (embedding[j] as number) * (codes[offset + j] as number);
-      top.offer(i, dot * (scales[i] as number));
-    }
-    return top.ids;
-  });
+  const { timings, results } = timeQueries(({ userId, embedding }) =>
+    matrix
+      .nearest(Float32Array.from(embedding), DATA.topK, { model: 'bench', viewer: userId })
+      .map((hit) => Number(hit.chunkId)),
+  );
   const after = memoryOf(process.pid);
   return {
-    store: 'int8 brute force (one scale per vector, float query), same filter',
+    store:
+      "dashboard-ia's VectorMatrix: sign-code Hamming distance picks 500 candidates, int8 vectors (one scale each) rank them; same filter",
     loadMs: round(loadMs, 0),
-    dataMiB: mib(codes.byteLength + scales.byteLength + visibility.byteLength),
+    dataMiB: mib(DATA.vectors * (DATA.dimensions + 4 + DATA.dimensions / 8)),
     queries: latency(timings),
     recallAt10: recallAt10(results, truth),
     memory: { baselineRssMiB: before.rssMB, rssDeltaMiB: after.rssMB - before.rssMB, peakRssMiB: after.peakRssMB },
@@ -533,8 +523,9 @@ async function partPgliteRestart(dataDir: string, truth: number[][]) {
 }
 
 function readPackageVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
-    .version;
+  return (
+    JSON.parse(readFileSync(join(serviceDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }
 
 /** Runs one part in a fresh process and returns what it printed (one JSON document). */
