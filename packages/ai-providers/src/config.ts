@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnv } from './core/env.js';
 import { ANTHROPIC_PRICES, type ModelPrice, pricingFromEnv } from './core/pricing.js';
 
 /**
@@ -75,12 +76,7 @@ export type AnthropicReaderSetup =
 
 /** Reads the environment; throws naming the variable when one is set but invalid. */
 export function anthropicReaderConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AnthropicReaderSetup {
-  const parsed = anthropicReaderEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const values = parsed.data;
+  const values = parseEnv(anthropicReaderEnvSchema, env);
   const overrides = pricingFromEnv('ANTHROPIC_PRICING_JSON', values.ANTHROPIC_PRICING_JSON);
   const prices = { ...ANTHROPIC_PRICES, ...overrides };
   if (!values.ANTHROPIC_API_KEY) {

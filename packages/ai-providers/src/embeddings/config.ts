@@ -1,5 +1,6 @@
 import type { ResilienceOptions } from '@castor/resilience';
 import { z } from 'zod';
+import { parseEnv } from '../core/env.js';
 import { type ModelPrice, pricingFromEnv } from '../core/pricing.js';
 import { llmEnvSchema } from '../llm/config.js';
 import { OPENAI_PRICES } from '../llm/prices.js';
@@ -108,12 +109,7 @@ export interface EmbeddingConfig {
  * dimensions do not fit a known model (ada-002 is always 1536: set OPENAI_EMBEDDING_DIMENSIONS=1536).
  */
 export function embeddingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddingConfig {
-  const parsed = embeddingConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const values = parsed.data;
+  const values = parseEnv(embeddingConfigSchema, env);
   const known = OPENAI_EMBEDDING_MODELS[values.OPENAI_EMBEDDING_MODEL];
   if (known && !known.shortenable && values.OPENAI_EMBEDDING_DIMENSIONS !== known.dimensions) {
     throw new Error(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEnv } from '../core/env.js';
 import { ANTHROPIC_PRICES, type ModelPrice, pricingFromEnv } from '../core/pricing.js';
 import { LOCAL_MODEL_PRICE, OPENAI_PRICES } from './prices.js';
 import type { LlmProviderName } from './types.js';
@@ -146,12 +147,7 @@ export interface LlmConfig {
 
 /** Reads the environment; throws naming the variable when one is set but invalid. */
 export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig {
-  const parsed = llmEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const values = parsed.data;
+  const values = parseEnv(llmEnvSchema, env);
   const available: Record<LlmProviderName, LlmProviderConfig | null> = {
     openai: values.OPENAI_API_KEY
       ? {

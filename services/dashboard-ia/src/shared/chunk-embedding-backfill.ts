@@ -1,6 +1,7 @@
 import type { Embedder } from '@castor/ai-providers';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
+import { CHUNK_META_COLUMNS, type ChunkMetaRow, chunkMetaOf } from './chunk-rows.js';
 import type { VectorIndex } from './vector-index.js';
 
 /** How long the backfill waits after a failure (provider or index down) before it tries again. */
@@ -97,17 +98,8 @@ export class ChunkEmbeddingBackfill {
 
   private async embedBatch(): Promise<number> {
     const { pool, embedder, index, batch } = this.deps;
-    const { rows } = await pool.query<{
-      id: string;
-      index_text: string;
-      document_id: string;
-      source: string;
-      candidate_id: string | null;
-      visible_to: string | null;
-      created_at_ms: string;
-    }>(
-      `SELECT c.id, c.index_text, c.document_id, d.source, d.candidate_id, c.visible_to,
-              (extract(epoch FROM d.created_at) * 1000)::bigint AS created_at_ms
+    const { rows } = await pool.query<ChunkMetaRow & { id: string; index_text: string }>(
+      `SELECT c.id, c.index_text, ${CHUNK_META_COLUMNS}
          FROM document_chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.embedded_model IS DISTINCT FROM $1
         ORDER BY c.id
@@ -121,13 +113,7 @@ export class ChunkEmbeddingBackfill {
         chunkId: row.id,
         model: this.key,
         embedding: embeddings[position] as Float32Array,
-        meta: {
-          documentId: row.document_id,
-          source: row.source,
-          candidateId: row.candidate_id,
-          visibleTo: row.visible_to,
-          createdAtMs: Number(row.created_at_ms),
-        },
+        meta: chunkMetaOf(row),
       })),
     );
     await pool.query('UPDATE document_chunks SET embedded_model = $1 WHERE id = ANY($2::text[])', [

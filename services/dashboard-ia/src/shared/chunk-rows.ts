@@ -11,6 +11,27 @@ export interface ChunkMeta {
   createdAtMs: number;
 }
 
+/** The columns a `ChunkMeta` is read from: a chunk `c` joined with its document `d`. */
+export const CHUNK_META_COLUMNS = `c.document_id, d.source, d.candidate_id, c.visible_to,
+  (extract(epoch FROM d.created_at) * 1000)::bigint AS created_at_ms`;
+
+export interface ChunkMetaRow {
+  document_id: string;
+  source: string;
+  candidate_id: string | null;
+  visible_to: string | null;
+  /** bigint: the driver gives it as text. */
+  created_at_ms: string;
+}
+
+export const chunkMetaOf = (row: ChunkMetaRow): ChunkMeta => ({
+  documentId: row.document_id,
+  source: row.source,
+  candidateId: row.candidate_id,
+  visibleTo: row.visible_to,
+  createdAtMs: Number(row.created_at_ms),
+});
+
 /** Rows the registry grows by when full. */
 const GROWTH_ROWS = 4_096;
 

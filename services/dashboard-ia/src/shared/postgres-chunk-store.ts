@@ -1,5 +1,6 @@
 import { withTransaction } from '@castor/service-kit';
 import type pg from 'pg';
+import { CHUNK_META_COLUMNS, type ChunkMetaRow, chunkMetaOf } from './chunk-rows.js';
 import type {
   AddedDocument,
   ChunkFilters,
@@ -105,26 +106,15 @@ const INDEX_LOAD_BATCH = 5_000;
 const lexemeColumns = (column: string) => `tsvector_to_array(${column}) AS lexemes,
   ARRAY(SELECT coalesce(cardinality(t.positions), 1) FROM unnest(${column}) AS t) AS counts`;
 
-interface LexemeRow {
+interface LexemeRow extends ChunkMetaRow {
   id: string;
-  document_id: string;
-  source: string;
-  candidate_id: string | null;
-  visible_to: string | null;
-  created_at_ms: string;
   lexemes: string[];
   counts: number[];
 }
 
 const lexicalEntryOf = (row: LexemeRow): LexicalEntry => ({
   chunkId: row.id,
-  meta: {
-    documentId: row.document_id,
-    source: row.source,
-    candidateId: row.candidate_id,
-    visibleTo: row.visible_to,
-    createdAtMs: Number(row.created_at_ms),
-  },
+  meta: chunkMetaOf(row),
   lexemes: row.lexemes,
   counts: row.counts,
 });
@@ -156,8 +146,7 @@ export class PostgresChunkStore implements ChunkStore {
     let after = '';
     for (;;) {
       const { rows } = await this.pool.query<LexemeRow>(
-        `SELECT c.id, c.document_id, d.source, d.candidate_id, c.visible_to,
-                (extract(epoch FROM d.created_at) * 1000)::bigint AS created_at_ms, ${lexemeColumns('c.search')}
+        `SELECT c.id, ${CHUNK_META_COLUMNS}, ${lexemeColumns('c.search')}
            FROM document_chunks c JOIN documents d ON d.id = c.document_id
           WHERE c.id > $1 ORDER BY c.id LIMIT ${INDEX_LOAD_BATCH}`,
         [after],

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ChunkRows, TopRows } from './chunk-rows.js';
+import { CHUNK_META_COLUMNS, type ChunkMetaRow, ChunkRows, chunkMetaOf, TopRows } from './chunk-rows.js';
 import type { ChunkVector, VectorFilters, VectorHit, VectorIndex, VectorMeta } from './vector-index.js';
 
 /** Vectors read from dashboard_db per round trip at start. */
@@ -33,17 +33,8 @@ export class PostgresVectorIndex implements VectorIndex {
     const index = new PostgresVectorIndex(pool, model, dimensions);
     let after = '';
     for (;;) {
-      const { rows } = await pool.query<{
-        chunk_id: string;
-        embedding: Buffer;
-        document_id: string;
-        source: string;
-        candidate_id: string | null;
-        visible_to: string | null;
-        created_at_ms: string;
-      }>(
-        `SELECT e.chunk_id, e.embedding, c.document_id, d.source, d.candidate_id, c.visible_to,
-                (extract(epoch FROM d.created_at) * 1000)::bigint AS created_at_ms
+      const { rows } = await pool.query<ChunkMetaRow & { chunk_id: string; embedding: Buffer }>(
+        `SELECT e.chunk_id, e.embedding, ${CHUNK_META_COLUMNS}
            FROM chunk_embeddings e
            JOIN document_chunks c ON c.id = e.chunk_id
            JOIN documents d ON d.id = c.document_id
@@ -54,13 +45,7 @@ export class PostgresVectorIndex implements VectorIndex {
       );
       for (const row of rows) {
         if (row.embedding.byteLength !== dimensions * 4) continue;
-        index.matrix.put(row.chunk_id, float32Of(row.embedding), {
-          documentId: row.document_id,
-          source: row.source,
-          candidateId: row.candidate_id,
-          visibleTo: row.visible_to,
-          createdAtMs: Number(row.created_at_ms),
-        });
+        index.matrix.put(row.chunk_id, float32Of(row.embedding), chunkMetaOf(row));
       }
       if (rows.length < LOAD_BATCH) return index;
       after = (rows.at(-1) as { chunk_id: string }).chunk_id;

@@ -10,6 +10,34 @@ import { uploadDocument } from './upload.js';
 const OPENAI_KEY = 'sk-test-hybrid';
 const MODEL_KEY = 'text-embedding-3-small@256';
 
+const authorized = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function ragStats(service: DashboardUnderTest, token: string) {
+  const response = await service.app.inject({ method: 'GET', url: '/api/chat/rag/stats', headers: authorized(token) });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+
+async function ragSearch(service: DashboardUnderTest, token: string, query: string) {
+  const response = await service.app.inject({
+    method: 'POST',
+    url: '/api/chat/rag/search',
+    headers: authorized(token),
+    payload: { query, limit: 10 },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+}
+
+/** Waits until the backfill has embedded every stored passage. */
+async function untilEmbedded(service: DashboardUnderTest, token: string) {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if ((await ragStats(service, token)).vectors.pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the passages were never embedded');
+}
+
 /**
  * Hybrid retrieval with the real OpenAI SDK against the loopback fake (whose vectors are hashed
  * word stems and trigrams: similar wording, not meaning), vectors in the embedded index.
@@ -21,33 +49,8 @@ describe('hybrid retrieval (BM25 + embedded vectors)', () => {
   let campaign: Campaign;
   const synthIdOf = new Map<string, string>();
 
-  const stats = async () => {
-    const response = await service.app.inject({
-      method: 'GET',
-      url: '/api/chat/rag/stats',
-      headers: { authorization: `Bearer ${analyst}` },
-    });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
-  const untilEmbedded = async () => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const { vectors } = await stats();
-      if (vectors.pending === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('the passages were never embedded');
-  };
-  const search = async (query: string, token = analyst) => {
-    const response = await service.app.inject({
-      method: 'POST',
-      url: '/api/chat/rag/search',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { query, limit: 10 },
-    });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
+  const stats = () => ragStats(service, analyst);
+  const search = (query: string) => ragSearch(service, analyst, query);
 
   beforeAll(async () => {
     openai = await startFakeOpenAi({ apiKeys: [OPENAI_KEY] });
@@ -65,7 +68,7 @@ describe('hybrid retrieval (BM25 + embedded vectors)', () => {
       expect(response.statusCode, response.body).toBe(201);
       synthIdOf.set(response.json().document.id, file.documentId);
     }
-    await untilEmbedded();
+    await untilEmbedded(service, analyst);
   });
   afterAll(async () => {
     await service?.close();
@@ -74,7 +77,11 @@ describe('hybrid retrieval (BM25 + embedded vectors)', () => {
 
   it('embeds every stored passage after its upload and says the search is hybrid', async () => {
     const body = await stats();
-    expect(body.vectors).toEqual({ index: 'postgres (in memory: sign codes, then int8)', vectors: body.chunks, pending: 0 });
+    expect(body.vectors).toEqual({
+      index: 'postgres (in memory: sign codes, then int8)',
+      vectors: body.chunks,
+      pending: 0,
+    });
     expect(body.retrieval.mode).toMatch(/^hybrid/);
     expect(body.retrieval.embeddingModel).toBe('openai text-embedding-3-small (256 dimensions)');
     const embedded = openai.embeddings.reduce((sum, request) => sum + request.inputs.length, 0);
@@ -129,21 +136,7 @@ describe('hybrid retrieval with the vectors in Chroma', () => {
   let analyst: string;
   const documentIds: string[] = [];
 
-  const get = async (url: string) => {
-    const response = await service.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${analyst}` } });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
-  const search = async (query: string) => {
-    const response = await service.app.inject({
-      method: 'POST',
-      url: '/api/chat/rag/search',
-      headers: { authorization: `Bearer ${analyst}` },
-      payload: { query, limit: 10 },
-    });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json();
-  };
+  const search = (query: string) => ragSearch(service, analyst, query);
 
   beforeAll(async () => {
     openai = await startFakeOpenAi({ apiKeys: [OPENAI_KEY] });
@@ -163,10 +156,7 @@ describe('hybrid retrieval with the vectors in Chroma', () => {
       expect(response.statusCode, response.body).toBe(201);
       documentIds.push(response.json().document.id);
     }
-    for (let attempt = 0; (await get('/api/chat/rag/stats')).vectors.pending > 0; attempt += 1) {
-      if (attempt > 200) throw new Error('the passages were never embedded');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilEmbedded(service, analyst);
   });
   afterAll(async () => {
     await service?.close();
@@ -175,7 +165,7 @@ describe('hybrid retrieval with the vectors in Chroma', () => {
   });
 
   it('stores one vector per passage in the collection, with the metadata the filters need', async () => {
-    const stats = await get('/api/chat/rag/stats');
+    const stats = await ragStats(service, analyst);
     expect(stats.retrieval.store).toBe('postgres + chroma');
     expect(stats.vectors).toEqual({ index: 'chroma', vectors: stats.chunks, pending: 0 });
     const records = chroma.records('castor_test');
