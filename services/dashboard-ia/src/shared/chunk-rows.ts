@@ -44,6 +44,7 @@ export class ChunkRows {
   private readonly chunkIds: string[] = [];
   private readonly metas: ChunkMeta[] = [];
   private readonly rowOf = new Map<string, number>();
+  private readonly documentMeta = new Map<string, ChunkMeta>();
   private alive = new Uint8Array(0);
   private used = 0;
 
@@ -61,6 +62,17 @@ export class ChunkRows {
 
   /** The row of a passage, added if new (`isNew`), with its metadata replaced. */
   put(chunkId: string, meta: ChunkMeta): { row: number; isNew: boolean } {
+    // Every field is its document's: rows share one object per document, not one each.
+    const shared = this.documentMeta.get(meta.documentId);
+    const stored =
+      shared &&
+      shared.source === meta.source &&
+      shared.candidateId === meta.candidateId &&
+      shared.visibleTo === meta.visibleTo &&
+      shared.createdAtMs === meta.createdAtMs
+        ? shared
+        : meta;
+    if (stored === meta) this.documentMeta.set(meta.documentId, meta);
     let row = this.rowOf.get(chunkId);
     const isNew = row === undefined;
     if (row === undefined) {
@@ -70,7 +82,7 @@ export class ChunkRows {
       this.chunkIds[row] = chunkId;
     }
     this.alive[row] = 1;
-    this.metas[row] = meta;
+    this.metas[row] = stored;
     return { row, isNew };
   }
 
@@ -83,6 +95,7 @@ export class ChunkRows {
       this.rowOf.delete(chunkId);
       removed.push(row);
     }
+    this.documentMeta.delete(documentId);
     return removed;
   }
 
@@ -126,9 +139,13 @@ export class TopRows {
 
   constructor(private readonly limit: number) {}
 
+  /** Whether a row of this score would enter (a cheap test before a costlier one). */
+  admits(score: number): boolean {
+    return this.limit > 0 && (this.scores.length < this.limit || score > (this.scores[0] as number));
+  }
+
   offer(row: number, score: number): void {
-    if (this.limit <= 0) return;
-    if (this.scores.length === this.limit && score <= (this.scores[0] as number)) return;
+    if (!this.admits(score)) return;
     let at = 0;
     while (at < this.scores.length && (this.scores[at] as number) < score) at += 1;
     this.scores.splice(at, 0, score);

@@ -47,13 +47,16 @@ export interface LexicalEntry {
 export class LexicalIndex {
   private readonly postings = new Map<string, Postings>();
   private lengths = new Uint16Array(0);
+  /** Per row, the score a search is summing (zero between searches), and which rows it touched. */
   private scores = new Float64Array(0);
+  private touched = new Int32Array(0);
   private totalLength = 0;
   private readonly registry = new ChunkRows((capacity) => {
     const lengths = new Uint16Array(capacity);
     lengths.set(this.lengths);
     this.lengths = lengths;
     this.scores = new Float64Array(capacity);
+    this.touched = new Int32Array(capacity);
   });
 
   /** Passages held. */
@@ -96,8 +99,8 @@ export class LexicalIndex {
     const passages = this.registry.size;
     if (passages === 0) return [];
     const averageLength = Math.max(1, this.totalLength / passages);
-    const { scores, lengths } = this;
-    const touched: number[] = [];
+    const { scores, lengths, touched } = this;
+    let touchedCount = 0;
     for (const lexeme of new Set(lexemes)) {
       const postings = this.postings.get(lexeme);
       if (!postings) continue;
@@ -107,14 +110,16 @@ export class LexicalIndex {
         const row = postings.rows[index] as number;
         const count = postings.counts[index] as number;
         const norm = K1 * (1 - B + (B * (lengths[row] as number)) / averageLength);
-        if (scores[row] === 0) touched.push(row);
+        if (scores[row] === 0) touched[touchedCount++] = row;
         scores[row] = (scores[row] as number) + (idf * count * (K1 + 1)) / (count + norm);
       }
     }
     const allowed = this.registry.matcher(filters, viewer);
     const top = new TopRows(limit);
-    for (const row of touched) {
-      if (allowed(row)) top.offer(row, scores[row] as number);
+    for (let index = 0; index < touchedCount; index += 1) {
+      const row = touched[index] as number;
+      const score = scores[row] as number;
+      if (top.admits(score) && allowed(row)) top.offer(row, score);
       scores[row] = 0;
     }
     return top.best().map(({ row, score }) => ({ chunkId: this.registry.chunkId(row), score }));
