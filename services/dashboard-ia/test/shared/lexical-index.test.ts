@@ -39,11 +39,7 @@ describe('LexicalIndex (BM25 in memory)', () => {
       entry('short', 'segur cal'),
       entry('repeated', 'segur segur segur cal otro otro otro otro otro otro'),
     ]);
-    expect(index.search(['segur', 'cal'], 3, {}, 'x').map((hit) => hit.chunkId)).toEqual([
-      'short',
-      'repeated',
-      'long',
-    ]);
+    expect(index.search(['segur', 'cal'], 3, {}, 'x').map((hit) => hit.chunkId)).toEqual(['short', 'repeated', 'long']);
   });
 
   it("never returns another user's private passage, and keeps to the filters", () => {
