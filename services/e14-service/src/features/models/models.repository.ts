@@ -56,30 +56,26 @@ export class ModelsRepository {
   /**
    * Registers `model` unless a version with its number exists, or (`onlyIfEmpty`) the registry
    * holds any: one statement, so replicas starting at once on an empty registry register it once
-   * (the loser waits on the primary key, then does nothing). Audited when registered.
+   * (the loser waits on the primary key, then does nothing). True when it registered it.
    */
-  async register(model: NewModelVersion, audit: (version: number) => AuditInput, onlyIfEmpty: boolean) {
-    return withTransaction(this.pool, async (client) => {
-      const inserted = await client.query<{ version: number }>(
-        `INSERT INTO recognizer_models (version, model, sha256, source, status, promoted_at, learned_from_cells, note)
-         SELECT $1, $2::jsonb, $3, $4, $5, CASE WHEN $5 = 'active' THEN now() END, $6, $7
-         WHERE NOT ($8::boolean AND EXISTS (SELECT 1 FROM recognizer_models))
-         ON CONFLICT DO NOTHING
-         RETURNING version`,
-        [
-          model.version,
-          model.json,
-          model.sha256,
-          model.source,
-          model.status,
-          model.learnedFromCells,
-          model.note,
-          onlyIfEmpty,
-        ],
-      );
-      if (inserted.rows.length > 0) await appendAudit(client, [audit(model.version)]);
-      return inserted.rows.length > 0;
-    });
+  async register(model: NewModelVersion, onlyIfEmpty: boolean): Promise<boolean> {
+    const inserted = await this.pool.query(
+      `INSERT INTO recognizer_models (version, model, sha256, source, status, promoted_at, learned_from_cells, note)
+       SELECT $1, $2::jsonb, $3, $4, $5, CASE WHEN $5 = 'active' THEN now() END, $6, $7
+       WHERE NOT ($8::boolean AND EXISTS (SELECT 1 FROM recognizer_models))
+       ON CONFLICT DO NOTHING`,
+      [
+        model.version,
+        model.json,
+        model.sha256,
+        model.source,
+        model.status,
+        model.learnedFromCells,
+        model.note,
+        onlyIfEmpty,
+      ],
+    );
+    return inserted.rowCount === 1;
   }
 
   /** The active version (a lookup on the partial unique index, cheap enough to poll). */

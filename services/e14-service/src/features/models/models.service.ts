@@ -3,9 +3,6 @@ import { httpError } from '@castor/service-kit';
 import { Counter, type Registry } from 'prom-client';
 import type { ModelsRepository, NewModelVersion } from './models.repository.js';
 
-/** Who registers the bundled model at the first start. */
-const REGISTRY_ACTOR = 'system:e14-service';
-
 /** The active version changing, by how: `promotion` (the gate, later) or `rollback` (an admin). */
 export class ModelMetrics {
   readonly changes: Counter<'change'>;
@@ -37,19 +34,12 @@ export class ModelsService {
     return this.deps.repository.list();
   }
 
-  /** Registers `bundled` as the active version when the registry is empty (once, whatever the replicas). */
+  /**
+   * Registers `bundled` as the active version when the registry is empty (once, whatever the
+   * replicas). Not audited: it is the state every registry starts from, not a change of it.
+   */
   registerBundled(bundled: NewModelVersion): Promise<boolean> {
-    return this.deps.repository.register(
-      bundled,
-      (version) => ({
-        actor: REGISTRY_ACTOR,
-        action: 'recognizer_model.registered',
-        entity: 'recognizer_model',
-        entityId: String(version),
-        after: { source: bundled.source, status: bundled.status, sha256: bundled.sha256 },
-      }),
-      true,
-    );
+    return this.deps.repository.register(bundled, true);
   }
 
   /**
