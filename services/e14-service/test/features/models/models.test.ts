@@ -128,6 +128,9 @@ describe('the recognizer model registry', () => {
 
     const analyst = (await e14.token('analyst')).token;
     expect((await rollback(analyst, BUNDLED + 1)).status).toBe(403);
+    expect((await call(`${baseUrl}/api/pipeline/models`, analyst)).status).toBe(200);
+    const reviewer = (await e14.token('reviewer')).token;
+    expect((await call(`${baseUrl}/api/pipeline/models`, reviewer)).status).toBe(403);
     const unknown = await rollback(admin, 999);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: 'MODEL_VERSION_UNKNOWN' } });
