@@ -5,8 +5,9 @@ import type { SheetTemplate } from './template/schema.js';
 /**
  * The local handwritten-digit recognizer of @castor/digit-recognizer: for each layout, a reader
  * with the committed model for how that form's jurados write (the template's `handwriting`), or
- * the one model file given for every layout. Pass it as `readSheet`'s `recognizer`. One per
- * worker thread: each recognizer reuses its buffers.
+ * the one model (a file, or a model already decoded, e.g. from a service's model registry) given
+ * for every layout. Pass it as `readSheet`'s `recognizer`. One per worker thread: each recognizer
+ * reuses its buffers.
  */
 export type LocalRecognizer = ((template: SheetTemplate) => CellReader) & {
   /** The model each way of writing is read with, e.g. "dots: handwritten-v3, first-round-2026: handwritten-v4". */
@@ -15,11 +16,13 @@ export type LocalRecognizer = ((template: SheetTemplate) => CellReader) & {
 
 const versionOf = (model: DigitModel) => `${model.metadata.kind}-v${model.metadata.version}`;
 
-export async function loadLocalRecognizer(options: { modelPath?: string } = {}): Promise<LocalRecognizer> {
-  const { modelPath } = options;
+export async function loadLocalRecognizer(
+  options: { modelPath?: string; model?: DigitModel } = {},
+): Promise<LocalRecognizer> {
+  const { modelPath, model: given } = options;
   const models = await Promise.all(
     HANDWRITINGS.map(async (handwriting) => {
-      const model = await loadModel(modelPath ? { path: modelPath } : { kind: 'handwritten', handwriting });
+      const model = given ?? (await loadModel(modelPath ? { path: modelPath } : { kind: 'handwritten', handwriting }));
       return [handwriting, model] as const;
     }),
   );
@@ -36,8 +39,9 @@ export async function loadLocalRecognizer(options: { modelPath?: string } = {}):
     readers.set(handwriting, reader);
   }
   const forTemplate = (template: SheetTemplate) => readers.get(template.handwriting) as CellReader;
-  const modelVersion = modelPath
-    ? versionOf(models[0]?.[1] as DigitModel)
-    : models.map(([handwriting, model]) => `${handwriting}: ${versionOf(model)}`).join(', ');
+  const modelVersion =
+    modelPath || given
+      ? versionOf(models[0]?.[1] as DigitModel)
+      : models.map(([handwriting, model]) => `${handwriting}: ${versionOf(model)}`).join(', ');
   return Object.assign(forTemplate, { modelVersion });
 }

@@ -36,6 +36,11 @@ import { ForensicsService } from './features/forensics/forensics.service.js';
 import { IntakeRepository } from './features/intake/intake.repository.js';
 import { intakeRoutes } from './features/intake/intake.routes.js';
 import { IntakeService } from './features/intake/intake.service.js';
+import { ActiveModel } from './features/models/active-model.js';
+import { bundledModel } from './features/models/bundled-model.js';
+import { ModelsRepository } from './features/models/models.repository.js';
+import { modelsRoutes } from './features/models/models.routes.js';
+import { ModelMetrics, ModelsService } from './features/models/models.service.js';
 import { ReconciliationRepository } from './features/reconciliation/reconciliation.repository.js';
 import { reconciliationRoutes } from './features/reconciliation/reconciliation.routes.js';
 import { ReconciliationService } from './features/reconciliation/reconciliation.service.js';
@@ -76,6 +81,8 @@ export interface E14App {
   alerts: AlertsService;
   pipeline: DocumentPipeline;
   review: ReviewService;
+  models: ModelsService;
+  activeModel: ActiveModel;
 }
 
 /** The parts several features share, built once. */
@@ -111,18 +118,21 @@ export async function buildE14App(
   const records = await registerRecords(app, config, kernel, (electionCode) =>
     documents.requeueAfterDivipolImport(electionCode),
   );
-  const { pipeline, documents } = await registerDocuments(app, config, kernel, records.intake);
+  // Before the pipeline's workers start (onReady hooks run in order), the read threads have the active model.
+  const { models, activeModel } = await registerModels(app, config, kernel);
+  const { pipeline, documents } = await registerDocuments(app, config, kernel, records.intake, activeModel);
   const review = await registerReview(app, config, kernel, records.intake);
   if (config.E14_FORENSICS_ENABLED) {
     app.addHook('onReady', async () => records.forensics.start(config.E14_FORENSICS_POLL_MS));
   }
   if (config.E14_PIPELINE_AUTOSTART) app.addHook('onReady', async () => pipeline.start());
   app.addHook('onClose', async () => {
+    activeModel.stop();
     await pipeline.stop();
     await records.forensics.stop();
     await Promise.all([kernel.checkThreads.close(), kernel.readThreads.close()]);
   });
-  return { app, ...records, ...kernel, pipeline, review };
+  return { app, ...records, ...kernel, pipeline, review, models, activeModel };
 }
 
 /** `size` worker threads for untrusted files, under the configured deadlines and heap limit. */
@@ -228,8 +238,50 @@ async function registerRecords(
   return { intake, results, alerts, forensics };
 }
 
+/**
+ * The local recognizer's model registry: the committed model registered at the first start, the
+ * active version followed (polled) and handed to the read threads, listing and rollback.
+ */
+async function registerModels(app: ServiceApp, config: E14Config, kernel: Kernel) {
+  const repository = new ModelsRepository(app.pg);
+  const activeModel = new ActiveModel({
+    repository,
+    use: (model) => kernel.readThreads.useModel(model),
+    pollMs: config.E14_MODEL_POLL_MS,
+    log: app.log,
+  });
+  const models = new ModelsService({
+    repository,
+    metrics: new ModelMetrics(app.metrics),
+    onActiveChanged: () => activeModel.refresh(),
+  });
+  await app.register(modelsRoutes, {
+    prefix: '/api/pipeline',
+    models,
+    readRate: config.RATE_LIMIT_E14_READ,
+    writeRate: config.RATE_LIMIT_E14_INTAKE,
+  });
+  app.addHook('onReady', async () => {
+    try {
+      if (await models.registerBundled(await bundledModel())) app.log.info('bundled recognizer model registered');
+    } catch (error) {
+      // Without a committed model file the service still reads headers and sends every cell to review.
+      app.log.error({ err: error }, 'the bundled recognizer model could not be registered');
+    }
+    await activeModel.refresh();
+    activeModel.start();
+  });
+  return { models, activeModel };
+}
+
 /** The scanned-document pipeline: uploads, the Registraduría queue, workers; it stores through intake. */
-async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Kernel, intake: FormIntake) {
+async function registerDocuments(
+  app: ServiceApp,
+  config: E14Config,
+  kernel: Kernel,
+  intake: FormIntake,
+  activeModel: Pick<ActiveModel, 'inUse'>,
+) {
   const { catalogs, witnesses } = kernel;
   const documents = new DocumentsRepository(app.pg);
   const pipeline = new DocumentPipeline({
@@ -243,6 +295,7 @@ async function registerDocuments(app: ServiceApp, config: E14Config, kernel: Ker
     metrics: new PipelineMetrics(app.metrics, documents),
     checkThreads: kernel.checkThreads,
     readThreads: kernel.readThreads,
+    modelInUse: () => activeModel.inUse,
   });
   const documentsService = new DocumentsService({
     documents,

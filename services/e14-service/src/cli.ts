@@ -14,6 +14,10 @@
  *   cli verify-audit-db [--head-seq N --head-hash H]
  *       GET /api/audit/verify straight on DATABASE_URL (chain, forms, truths, rollups), printed with
  *       the verified head signed by E14_AUDIT_SIGNING_KEY when set. Exits 1 when it is not ok.
+ *   cli rollback-model <version>
+ *       POST /api/pipeline/model/rollback straight on DATABASE_URL (same code, audited as system:cli):
+ *       makes an earlier recognizer model version the active one; every replica reads with it
+ *       within E14_MODEL_POLL_MS. Prints the answer; exits 1 with the error code when refused.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -23,8 +27,10 @@ import {
   type Candidate,
   divipolDocumentSchema,
   electionSchema,
+  modelRollbackRequestSchema,
 } from '@castor/contracts';
-import { applyMigrations, createPool, envUrl, loadConfig } from '@castor/service-kit';
+import { AppError, applyMigrations, createPool, envUrl, loadConfig } from '@castor/service-kit';
+import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { APPEND_ONLY_TABLES, MIGRATIONS_FOLDER } from './app.js';
 import { e14EnvSchema } from './config.js';
@@ -32,6 +38,8 @@ import { AuditRepository } from './features/audit/audit.repository.js';
 import { verifyAudit } from './features/audit/audit.service.js';
 import { verifyExportPages } from './features/audit/export-verification.js';
 import { importDivipol } from './features/elections/divipol-import.js';
+import { ModelsRepository } from './features/models/models.repository.js';
+import { ModelMetrics, ModelsService } from './features/models/models.service.js';
 import { AuditHeadSigner } from './shared/audit-head.js';
 import {
   buildDivipolDocument,
@@ -140,13 +148,42 @@ async function verifyDatabaseCommand(args: string[]) {
   }
 }
 
+/** `cli rollback-model <version>`: the rollback route's service on DATABASE_URL; the exit code says if it was refused. */
+async function rollbackModelCommand(args: string[]) {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const version = modelRollbackRequestSchema.parse({ version: Number(positionals[0]) }).version;
+  const config = loadConfig('e14-service cli', z.object({ DATABASE_URL: envUrl(['postgres', 'postgresql']) }));
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    poolMax: 2,
+    statementTimeoutMs: 60_000,
+    applicationName: 'e14-cli',
+  });
+  try {
+    // The replicas poll the registry: nothing here has read threads to tell.
+    const models = new ModelsService({
+      repository: new ModelsRepository(pool),
+      metrics: new ModelMetrics(new Registry()),
+      onActiveChanged: async () => {},
+    });
+    process.stdout.write(`${JSON.stringify(await models.rollback('system:cli', version), null, 2)}\n`);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    process.stderr.write(`${error.code}: ${error.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await pool.end();
+  }
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'import-divipol') await importCommand(rest);
 else if (command === 'verify-audit') verifyCommand(rest);
 else if (command === 'verify-audit-db') await verifyDatabaseCommand(rest);
+else if (command === 'rollback-model') await rollbackModelCommand(rest);
 else {
   process.stderr.write(
-    'usage: cli import-divipol … | cli verify-audit export.json … | cli verify-audit-db  (see src/cli.ts)\n',
+    'usage: cli import-divipol … | cli verify-audit export.json … | cli verify-audit-db | cli rollback-model <version>  (see src/cli.ts)\n',
   );
   process.exitCode = 2;
 }

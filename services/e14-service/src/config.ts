@@ -78,6 +78,9 @@ export const e14EnvSchema = z.object({
     'A claimed job not renewed for this long (its worker died) is taken by another worker',
   ),
   E14_PIPELINE_POLL_MS: envInt(500, 20, 60_000).describe('How often an idle worker looks for due jobs'),
+  E14_MODEL_POLL_MS: envInt(5_000, 50, 600_000).describe(
+    "How often a replica looks at the recognizer model registry's active version; a promoted or rolled-back model reads within this long, without a restart",
+  ),
   E14_REGISTRADURIA_BASE_URL: z
     .url()
     .optional()

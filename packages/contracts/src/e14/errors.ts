@@ -125,6 +125,13 @@ export const E14_ERROR_STATUS = {
   PROVIDER_INVALID_INPUT: 502,
   PROVIDER_CANCELLED: 503,
   PROVIDER_NOT_CONFIGURED: 503,
+
+  // the local recognizer's model registry (POST /api/pipeline/model/rollback)
+  MODEL_VERSION_UNKNOWN: 404,
+  // the gate found the version worse than the one it would have replaced: it never reads
+  MODEL_VERSION_REJECTED: 409,
+  // a trained version the gate has not judged yet: only the gate promotes it
+  MODEL_VERSION_NOT_GATED: 409,
 } as const satisfies Record<string, ErrorStatus>;
 
 export type E14ErrorCode = keyof typeof E14_ERROR_STATUS;

@@ -187,6 +187,46 @@ export const pipelineStartResponseSchema = z.object({
   resumed: z.number().int().describe('Jobs waiting for a retry made due now'),
 });
 
+/** The local digit recognizer's model versions (e14-service's registry, recognizer_models). */
+export const RECOGNIZER_MODEL_SOURCES = ['bundled', 'trained'] as const;
+export const RECOGNIZER_MODEL_STATUSES = ['active', 'retired', 'rejected', 'candidate'] as const;
+
+export const recognizerModelSchema = z.object({
+  version: z.number().int().min(1),
+  source: z
+    .enum(RECOGNIZER_MODEL_SOURCES)
+    .describe('bundled: the model committed with the service; trained: learned from agreed review values'),
+  status: z
+    .enum(RECOGNIZER_MODEL_STATUSES)
+    .describe(
+      'active: the one every replica reads with; retired: active before; rejected: refused by the gate; candidate: not judged yet',
+    ),
+  sha256: z.string().describe("SHA-256 of the model file's text"),
+  createdAt: isoDateTimeSchema,
+  promotedAt: isoDateTimeSchema.nullable().describe('When it last became active (promotion or rollback)'),
+  evaluation: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe("The gate's comparison with the version it would replace; null when never evaluated"),
+  learnedFromCells: z.number().int().min(0).describe('Agreed review values it was trained on'),
+  note: z.string(),
+});
+export type RecognizerModel = z.infer<typeof recognizerModelSchema>;
+
+export const recognizerModelsResponseSchema = z.object({ models: z.array(recognizerModelSchema) });
+
+export const modelRollbackRequestSchema = z.object({
+  version: z.number().int().min(1).describe('The version to make active (retired or active)'),
+});
+export type ModelRollbackRequest = z.infer<typeof modelRollbackRequestSchema>;
+
+export const modelRollbackResponseSchema = z.object({
+  model: recognizerModelSchema,
+  previousVersion: z.number().int().nullable().describe('The version active before; null when already active'),
+  replay: z.boolean().describe('The version was already active: nothing changed'),
+});
+export type ModelRollbackResponse = z.infer<typeof modelRollbackResponseSchema>;
+
 export const pipelineStatusSchema = z.object({
   worker: z.object({
     running: z.boolean(),
@@ -228,6 +268,10 @@ export const pipelineStatusSchema = z.object({
     costUsd: z.number(),
     unpricedCalls: z.number().int(),
   }),
+  model: recognizerModelSchema
+    .pick({ version: true, source: true, promotedAt: true, evaluation: true, learnedFromCells: true })
+    .nullable()
+    .describe("The recognizer model this replica reads with (the registry's active version); null before it is loaded"),
 });
 export type PipelineStatus = z.infer<typeof pipelineStatusSchema>;
 

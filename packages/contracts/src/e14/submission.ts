@@ -61,6 +61,12 @@ export const fieldObjectSchema = z
     confidence: z.number().min(0).max(1).default(1),
     overwritten: z.boolean().default(false).describe('Tachadura/enmendadura seen on the cell'),
     readBy: z.string().max(80).optional().describe('Provider or reviewer that produced the value'),
+    modelVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Version of the local recognizer's model (e14-service's registry) the value was read with"),
     crop: cropRefSchema.optional(),
     readings: z
       .array(providerReadingSchema)

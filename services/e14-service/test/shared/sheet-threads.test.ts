@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODELS_DIRECTORY } from '@castor/digit-recognizer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TemplateResolver } from '../../src/shared/sheet-templates.js';
 import { SheetThreads, type SheetThreadsOptions } from '../../src/shared/sheet-threads/sheet-threads.js';
@@ -21,6 +23,33 @@ let threads: SheetThreads | undefined;
 afterEach(async () => threads?.close());
 
 describe('SheetThreads', () => {
+  it('reads cells with the model it was given, and says which version read them', async () => {
+    threads = new SheetThreads(OPTIONS);
+    const full = {
+      bytes: REAL_SHEET,
+      templates: new TemplateResolver().headerTemplates(),
+      limits: {},
+      mode: 'full' as const,
+      pageImages: false,
+    };
+    // No model given: the committed ones read, under no registry version.
+    expect(await threads.read(full)).toMatchObject({ ok: true, modelVersion: null });
+    const json = readFileSync(join(MODELS_DIRECTORY, 'digits-v3.json'), 'utf8');
+    threads.useModel({ version: 7, source: 'trained', json });
+    // Sent once per thread; a thread replaced after a large reading gets it again.
+    for (let read = 0; read < 2; read++) {
+      expect(await threads.read(full)).toMatchObject({ ok: true, modelVersion: 7, recognizer: 'handwritten-v3' });
+    }
+    threads.useModel({ version: 8, source: 'bundled', json: null });
+    expect(await threads.read(full)).toMatchObject({
+      ok: true,
+      modelVersion: 8,
+      recognizer: 'dots: handwritten-v3, first-round-2026: handwritten-v4',
+    });
+    // A header reading reads no cell: no version read it.
+    expect(await threads.read({ ...full, mode: 'header' })).toMatchObject({ ok: true, modelVersion: null });
+  }, 120_000);
+
   it('refuses a file that needs more heap than a thread has as FILE_TOO_COMPLEX, and checks the next one on a new thread', async () => {
     threads = new SheetThreads({ ...OPTIONS, heapMb: 40 });
     // Three million numbers in one array: the parser makes an object of each, well past 40 MB of heap.

@@ -91,6 +91,8 @@ export const e14Fields = pgTable(
     overwritten: boolean('overwritten').notNull(),
     readBy: text('read_by'),
     crop: jsonb('crop'),
+    /** The recognizer_models version that read it; null when the local recognizer did not (a vision provider, a person). */
+    modelVersion: integer('model_version'),
   },
   // No primary key: paths are unique per form by construction (the intake refuses a row given
   // twice), and a plain index on form_id keeps the million-row bulk writes of an election cheap.

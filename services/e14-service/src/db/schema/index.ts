@@ -6,6 +6,7 @@ export * from './documents.js';
 export * from './elections.js';
 export * from './forensics.js';
 export * from './forms.js';
+export * from './recognizer-models.js';
 export * from './reconciliation.js';
 export * from './review.js';
 export * from './tallies.js';

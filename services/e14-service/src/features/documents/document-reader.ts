@@ -50,6 +50,17 @@ type LocalReading = Extract<ReadResult, { ok: true }>;
 type FusedReading = ReturnType<typeof fuseReadings>;
 type SecondOpinion = { reading: E14Reading | null; flag: string | null };
 
+/**
+ * Every value the local recognizer read records the registry version of its model (a value a
+ * vision provider wins in fusion leaves it behind; one a person reviews drops it).
+ */
+function withModelVersion(submission: E14Submission, modelVersion: number | null): E14Submission {
+  if (modelVersion === null) return submission;
+  return mapSubmissionFields(submission, (_path, field) =>
+    field.readBy === LOCAL_READER ? { ...field, modelVersion } : field,
+  );
+}
+
 /** Which sheet of which mesa a document is, once identified. */
 interface SheetIdentity {
   catalog: ElectionCatalog;
@@ -126,7 +137,7 @@ export class DocumentReader {
       DEFAULT_RULE_PARAMS.confidenceThreshold;
     const opinion = await this.secondOpinion(job, local.pageImages ?? [], identity, sheet.documentHash, signal);
     const fused = fuseReadings(
-      localSubmission,
+      withModelVersion(localSubmission, local.modelVersion),
       local.recognizer.startsWith('none') ? `${LOCAL_READER}:no-model` : `${LOCAL_READER}:${local.recognizer}`,
       opinion.reading ? { provider: opinion.reading.reader.id, fields: opinion.reading.fields } : null,
       threshold,

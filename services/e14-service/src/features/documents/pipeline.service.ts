@@ -30,6 +30,8 @@ export interface PipelineDeps {
   checkThreads: Pick<SheetThreads, 'inspect' | 'photosAsPdf'>;
   /** The threads that read files (shared with review's crops). */
   readThreads: SheetThreads;
+  /** The recognizer model the read threads use now (the registry's active version), for the status. */
+  modelInUse: () => PipelineStatus['model'];
 }
 
 /**
@@ -292,6 +294,7 @@ export class DocumentPipeline {
       errors: queue.errors,
       deadLetters: queue.deadLetters,
       ocrSpend,
+      model: this.deps.modelInUse(),
     };
   }
 }

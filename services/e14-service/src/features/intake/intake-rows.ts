@@ -85,6 +85,7 @@ export function* fieldRows(written: readonly FormVersion[]): Generator<FieldCopy
         field.overwritten,
         field.readBy ?? null,
         field.crop ?? null,
+        field.modelVersion ?? null,
       ];
     }
   }

@@ -93,6 +93,7 @@ const FIELD_KEYS = [
   'overwritten',
   'readBy',
   'crop',
+  'modelVersion',
 ] as const satisfies readonly (keyof typeof e14Fields.$inferInsert)[];
 
 const REVIEW_TASK_KEYS = [

@@ -15,8 +15,10 @@ export function reviewedSubmission(formId: number, payload: unknown, closed: rea
   const replace = (path: string, field: Field): Field => {
     const task = reviewed.get(path);
     if (!task) return field;
+    // A person read the final digits: no model did.
+    const { modelVersion: _readByModel, ...kept } = field;
     return {
-      ...field,
+      ...kept,
       state: task.resolvedState,
       value: task.resolvedState === 'read' ? task.resolvedValue : null,
       confidence: 1,

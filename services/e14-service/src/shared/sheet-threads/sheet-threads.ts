@@ -22,6 +22,24 @@ export type SheetJob =
   | { kind: 'crops'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput }
   | { kind: 'pages'; bytes: Uint8Array; templates: SheetTemplate[]; limits: IntakeLimitsInput; maxWidth: number };
 
+/**
+ * The recognizer model a thread reads cells with, as the registry holds it: `bundled` reads with
+ * the models committed in @castor/digit-recognizer (each way of writing with the version chosen
+ * for it), `trained` with `json` (a castor-digit-mlp file's text) for every layout.
+ */
+export interface ThreadModel {
+  version: number;
+  source: 'bundled' | 'trained';
+  json: string | null;
+}
+
+/** What a thread receives: a job, and the model to read with when it changed since its last full reading. */
+export interface SheetThreadRequest {
+  id: number;
+  job: SheetJob;
+  model?: ThreadModel;
+}
+
 /** Why a job failed; `sheet`: the file itself is at fault (the same file fails the same way again). */
 export interface SheetJobFailure {
   code: string;
@@ -35,6 +53,8 @@ export type PhotosResult = Outcome<{ pdf: Uint8Array }>;
 export type ReadResult = Outcome<{
   reading: SheetReading;
   recognizer: string;
+  /** The registry version whose model read the cells; null when no model read them (header only, none loaded, none given). */
+  modelVersion: number | null;
   pageImages?: Array<{ page: number; bytes: Uint8Array }>;
 }>;
 /** The cells of a document read again: each cell's image and its row's printed label (number and name). */
@@ -124,6 +144,8 @@ interface Slot {
   ready: boolean;
   jobs: number;
   busy: Pending | null;
+  /** The model version last sent to the thread (sent again only when it changes). */
+  modelVersion: number | null;
   deadline: NodeJS.Timeout | null;
   /** Ends the thread when it has had nothing to do for `idleMs`. */
   idle: NodeJS.Timeout | null;
@@ -155,6 +177,8 @@ export class SheetThreads {
   started = 0;
   recognizer = 'not loaded yet';
   readonly size: number;
+  /** The model full readings use; none given = the committed models, recorded as no version. */
+  private model: ThreadModel | null = null;
 
   constructor(private readonly options: SheetThreadsOptions) {
     this.size = options.size > 0 ? options.size : availableParallelism();
@@ -163,6 +187,14 @@ export class SheetThreads {
   /** Threads alive now (working, idle or starting). */
   get alive(): number {
     return this.slots.length;
+  }
+
+  /**
+   * Reads cells with `model` from the next full reading on: each thread gets it once, with its
+   * first full reading after the change (a job already running finishes with the model it had).
+   */
+  useModel(model: ThreadModel): void {
+    this.model = model;
   }
 
   /** The intake checks of a received file; rejects with SheetThreadsBusy when too many checks wait. */
@@ -235,7 +267,13 @@ export class SheetThreads {
       const timeoutMs = next.job.kind === 'inspect' ? this.options.timeoutMs.inspect : this.options.timeoutMs.read;
       slot.deadline = setTimeout(() => this.stop(slot, tooComplex(`took more than ${timeoutMs} ms`)), timeoutMs);
       slot.deadline.unref();
-      slot.worker.postMessage({ id: next.id, job: next.job });
+      const request: SheetThreadRequest = { id: next.id, job: next.job };
+      const model = this.model;
+      if (model && next.job.kind === 'read' && next.job.mode === 'full' && slot.modelVersion !== model.version) {
+        request.model = model;
+        slot.modelVersion = model.version;
+      }
+      slot.worker.postMessage(request);
     }
   }
 
@@ -250,7 +288,16 @@ export class SheetThreads {
 
   private spawn() {
     const worker = new Worker(workerUrl(), { resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb } });
-    const slot: Slot = { worker, ready: false, jobs: 0, busy: null, deadline: null, idle: null, stopping: false };
+    const slot: Slot = {
+      worker,
+      ready: false,
+      jobs: 0,
+      busy: null,
+      modelVersion: null,
+      deadline: null,
+      idle: null,
+      stopping: false,
+    };
     this.slots.push(slot);
     this.started++;
     worker.on('message', (message: SheetThreadMessage) => {

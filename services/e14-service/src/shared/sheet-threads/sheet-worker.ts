@@ -2,6 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
+import { parseModel } from '@castor/digit-recognizer';
 import {
   extractPages,
   inspectDocument,
@@ -24,6 +25,8 @@ import type {
   SheetJob,
   SheetThreadMessage,
   SheetThreadReply,
+  SheetThreadRequest,
+  ThreadModel,
 } from './sheet-threads.js';
 
 /**
@@ -52,22 +55,35 @@ function yieldCpuToTheEventLoop() {
 }
 yieldCpuToTheEventLoop();
 
-const RETRY_MODEL_MS = 30_000;
-let recognizer: LocalRecognizer | undefined;
-let recognizerStatus = 'none';
-let lastAttempt = 0;
+/** The recognizer this thread reads with, for the model version it was last given. */
+interface LoadedModel {
+  version: number | null;
+  recognizer: LocalRecognizer | undefined;
+  status: string;
+}
+let loaded: Promise<LoadedModel> | undefined;
 
-async function localRecognizer(): Promise<LocalRecognizer | undefined> {
-  // The model file may be installed while the service runs (a retrained model): look again now and then.
-  if (recognizer || Date.now() - lastAttempt < RETRY_MODEL_MS) return recognizer;
-  lastAttempt = Date.now();
+async function load(model: ThreadModel | undefined): Promise<LoadedModel> {
+  const version = model?.version ?? null;
   try {
-    recognizer = await loadLocalRecognizer();
-    recognizerStatus = recognizer.modelVersion;
+    const recognizer =
+      model?.source === 'trained' && model.json !== null
+        ? await loadLocalRecognizer({ model: parseModel(JSON.parse(model.json)) })
+        : await loadLocalRecognizer();
+    return { version, recognizer, status: recognizer.modelVersion };
   } catch (error) {
-    recognizerStatus = `none: ${(error as Error).message.slice(0, 120)}`;
+    return { version, recognizer: undefined, status: `none: ${(error as Error).message.slice(0, 120)}` };
   }
-  return recognizer;
+}
+
+/**
+ * The recognizer for full readings, loaded once per model version (it reuses its buffers): the
+ * main thread sends the registry's active model with the first full reading after it changed.
+ * Until one is sent (a pool nobody gave a model), the committed models read, under no version.
+ */
+function localRecognizer(model: ThreadModel | undefined): Promise<LoadedModel> {
+  if (model || !loaded) loaded = load(model);
+  return loaded;
 }
 
 /** A page as an 8-bit PNG (1-bit scans expanded), what a vision provider accepts. */
@@ -102,21 +118,24 @@ async function photos(job: Extract<SheetJob, { kind: 'photos' }>): Promise<Photo
   return { ok: true, pdf: await photosAsPdf(job.photos, maxImagePixels) };
 }
 
-async function read(job: Extract<SheetJob, { kind: 'read' }>): Promise<ReadResult> {
-  const cells = job.mode === 'full' ? await localRecognizer() : undefined;
+async function read(job: Extract<SheetJob, { kind: 'read' }>, model: ThreadModel | undefined): Promise<ReadResult> {
+  const cells = job.mode === 'full' ? await localRecognizer(model) : undefined;
   const reading = await readSheet(job.bytes, {
     templates: job.templates,
     limits: job.limits,
     readQr: false,
-    ...(cells ? { recognizer: cells } : {}),
+    ...(cells?.recognizer ? { recognizer: cells.recognizer } : {}),
   });
-  if (!job.pageImages) return { ok: true, reading, recognizer: recognizerStatus };
+  // A header reading loads no model: it reports the one loaded, if any.
+  const recognizer = cells?.status ?? (loaded ? (await loaded).status : 'none');
+  const modelVersion = cells?.recognizer ? cells.version : null;
+  if (!job.pageImages) return { ok: true, reading, recognizer, modelVersion };
   const inspected = await inspectDocument(job.bytes, job.limits);
   const pageImages: Array<{ page: number; bytes: Uint8Array }> = [];
   for (const page of await extractPages(job.bytes, inspected, { limits: job.limits })) {
     pageImages.push({ page: page.pageNumber, bytes: await pagePng(page.raster) });
   }
-  return { ok: true, reading, recognizer: recognizerStatus, pageImages };
+  return { ok: true, reading, recognizer, modelVersion, pageImages };
 }
 
 async function crops(job: Extract<SheetJob, { kind: 'crops' }>): Promise<CropsResult> {
@@ -177,11 +196,11 @@ async function pageImages(job: Extract<SheetJob, { kind: 'pages' }>): Promise<Pa
   return { ok: true, templateVerified: true, layoutProblems: [], images };
 }
 
-async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
+async function run({ job, model }: SheetThreadRequest): Promise<SheetThreadReply['result']> {
   try {
     if (job.kind === 'inspect') return await inspect(job);
     if (job.kind === 'photos') return await photos(job);
-    if (job.kind === 'read') return await read(job);
+    if (job.kind === 'read') return await read(job, model);
     if (job.kind === 'pages') return await pageImages(job);
     return await crops(job);
   } catch (error) {
@@ -191,10 +210,14 @@ async function run(job: SheetJob): Promise<SheetThreadReply['result']> {
   }
 }
 
-parentPort?.on('message', ({ id, job }: { id: number; job: SheetJob }) => {
-  void run(job).then((result) => {
+parentPort?.on('message', (request: SheetThreadRequest) => {
+  void run(request).then((result) => {
     const heap = getHeapStatistics();
-    const reply: SheetThreadMessage = { id, result, memoryBytes: heap.used_heap_size + heap.external_memory };
+    const reply: SheetThreadMessage = {
+      id: request.id,
+      result,
+      memoryBytes: heap.used_heap_size + heap.external_memory,
+    };
     parentPort?.postMessage(reply);
   });
 });

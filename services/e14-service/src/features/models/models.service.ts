@@ -1,0 +1,73 @@
+import type { ModelRollbackResponse, RecognizerModel } from '@castor/contracts';
+import { httpError } from '@castor/service-kit';
+import { Counter, type Registry } from 'prom-client';
+import type { ModelsRepository, NewModelVersion } from './models.repository.js';
+
+/** The active version changing, by how: `promotion` (the gate, later) or `rollback` (an admin). */
+export class ModelMetrics {
+  readonly changes: Counter<'change'>;
+
+  constructor(registry: Registry) {
+    this.changes = new Counter({
+      name: 'e14_recognizer_model_changes_total',
+      help: "Changes of the local recognizer's active model version, by change (promotion, rollback)",
+      labelNames: ['change'] as const,
+      registers: [registry],
+    });
+    // Both series exist from the start, so a rate over them is 0 rather than absent.
+    for (const change of ['promotion', 'rollback']) this.changes.inc({ change }, 0);
+  }
+}
+
+export interface ModelsServiceDeps {
+  repository: Pick<ModelsRepository, 'register' | 'list' | 'activate'>;
+  metrics: ModelMetrics;
+  /** This replica's active model changed: read with it now rather than at the next poll. */
+  onActiveChanged: () => Promise<void>;
+}
+
+/** The registry of the local recognizer's model versions: listing, the first registration, rollback. */
+export class ModelsService {
+  constructor(private readonly deps: ModelsServiceDeps) {}
+
+  list(): Promise<RecognizerModel[]> {
+    return this.deps.repository.list();
+  }
+
+  /**
+   * Registers `bundled` as the active version when the registry is empty (once, whatever the
+   * replicas). Not audited: it is the state every registry starts from, not a change of it.
+   */
+  registerBundled(bundled: NewModelVersion): Promise<boolean> {
+    return this.deps.repository.register(bundled, true);
+  }
+
+  /**
+   * Makes an earlier (retired) version the active one again, audited; replicas pick it up at their
+   * next poll. `actor` as the audit log names it ("<role>:<user id>", "system:cli"). A rejected version never reads, nor does a candidate the gate has not judged.
+   */
+  async rollback(actor: string, version: number): Promise<ModelRollbackResponse> {
+    const activation = await this.deps.repository.activate(
+      version,
+      (model) => model.status === 'retired',
+      (model, previousVersion) => ({
+        actor,
+        action: 'recognizer_model.rolled_back',
+        entity: 'recognizer_model',
+        entityId: String(model.version),
+        before: { activeVersion: previousVersion },
+        after: { activeVersion: model.version },
+      }),
+    );
+    if (activation.outcome === 'unknown') throw httpError('MODEL_VERSION_UNKNOWN', `No model version ${version}`);
+    if (activation.outcome === 'refused') {
+      throw activation.model.status === 'rejected'
+        ? httpError('MODEL_VERSION_REJECTED', `Model version ${version} was rejected by the gate; it never reads`)
+        : httpError('MODEL_VERSION_NOT_GATED', `Model version ${version} is a candidate the gate has not judged yet`);
+    }
+    if (activation.outcome === 'replay') return { model: activation.model, previousVersion: null, replay: true };
+    this.deps.metrics.changes.inc({ change: 'rollback' });
+    await this.deps.onActiveChanged();
+    return { model: activation.model, previousVersion: activation.previousVersion, replay: false };
+  }
+}
