@@ -133,12 +133,7 @@ async function verifyDatabaseCommand(args: string[]) {
       E14_AUDIT_SIGNING_KEY: e14EnvSchema.shape.E14_AUDIT_SIGNING_KEY,
     }),
   );
-  const pool = createPool({
-    connectionString: config.DATABASE_URL,
-    poolMax: 2,
-    statementTimeoutMs: 600_000,
-    applicationName: 'e14-cli',
-  });
+  const pool = cliPool(config.DATABASE_URL, 600_000);
   try {
     const verification = await verifyAudit(new AuditRepository(pool), query);
     const signedHead = new AuditHeadSigner(config.E14_AUDIT_SIGNING_KEY).sign(verification.head);
@@ -148,17 +143,17 @@ async function verifyDatabaseCommand(args: string[]) {
   }
 }
 
+/** A small pool for one command, named in pg_stat_activity. */
+function cliPool(connectionString: string, statementTimeoutMs: number) {
+  return createPool({ connectionString, poolMax: 2, statementTimeoutMs, applicationName: 'e14-cli' });
+}
+
 /** `cli rollback-model <version>`: the rollback route's service on DATABASE_URL; the exit code says if it was refused. */
 async function rollbackModelCommand(args: string[]) {
   const { positionals } = parseArgs({ args, allowPositionals: true });
   const version = modelRollbackRequestSchema.parse({ version: Number(positionals[0]) }).version;
   const config = loadConfig('e14-service cli', z.object({ DATABASE_URL: envUrl(['postgres', 'postgresql']) }));
-  const pool = createPool({
-    connectionString: config.DATABASE_URL,
-    poolMax: 2,
-    statementTimeoutMs: 60_000,
-    applicationName: 'e14-cli',
-  });
+  const pool = cliPool(config.DATABASE_URL, 60_000);
   try {
     // The replicas poll the registry: nothing here has read threads to tell.
     const models = new ModelsService({

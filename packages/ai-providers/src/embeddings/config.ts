@@ -2,7 +2,7 @@ import type { ResilienceOptions } from '@castor/resilience';
 import { z } from 'zod';
 import { parseEnv } from '../core/env.js';
 import { type ModelPrice, pricingFromEnv } from '../core/pricing.js';
-import { llmEnvSchema } from '../llm/config.js';
+import { llmEnvSchema, llmResilienceOf } from '../llm/config.js';
 import { OPENAI_PRICES } from '../llm/prices.js';
 
 /**
@@ -128,15 +128,7 @@ export function embeddingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Em
     dimensions: values.OPENAI_EMBEDDING_DIMENSIONS,
     maxBatchInputs: values.OPENAI_EMBEDDING_BATCH_INPUTS,
     maxBatchTokens: values.OPENAI_EMBEDDING_BATCH_TOKENS,
-    resilience: {
-      attemptTimeoutMs: values.LLM_TIMEOUT_MS,
-      maxAttempts: values.LLM_MAX_ATTEMPTS,
-      initialDelayMs: values.LLM_RETRY_INITIAL_DELAY_MS,
-      maxDelayMs: values.LLM_RETRY_MAX_DELAY_MS,
-      maxRetryAfterMs: values.LLM_MAX_RETRY_AFTER_MS,
-      breakerThreshold: values.LLM_BREAKER_THRESHOLD,
-      halfOpenAfterMs: values.LLM_BREAKER_HALF_OPEN_MS,
-    },
+    resilience: llmResilienceOf(values),
     prices: { ...OPENAI_PRICES, ...pricingFromEnv('OPENAI_PRICING_JSON', values.OPENAI_PRICING_JSON) },
   };
 }

@@ -145,6 +145,30 @@ export interface LlmConfig {
   prices: Record<string, ModelPrice>;
 }
 
+/** The timeouts, retries and breaker every OpenAI-compatible call shares (chat and embeddings). */
+export function llmResilienceOf(
+  values: Pick<
+    z.output<typeof llmEnvSchema>,
+    | 'LLM_TIMEOUT_MS'
+    | 'LLM_MAX_ATTEMPTS'
+    | 'LLM_RETRY_INITIAL_DELAY_MS'
+    | 'LLM_RETRY_MAX_DELAY_MS'
+    | 'LLM_MAX_RETRY_AFTER_MS'
+    | 'LLM_BREAKER_THRESHOLD'
+    | 'LLM_BREAKER_HALF_OPEN_MS'
+  >,
+) {
+  return {
+    attemptTimeoutMs: values.LLM_TIMEOUT_MS,
+    maxAttempts: values.LLM_MAX_ATTEMPTS,
+    initialDelayMs: values.LLM_RETRY_INITIAL_DELAY_MS,
+    maxDelayMs: values.LLM_RETRY_MAX_DELAY_MS,
+    maxRetryAfterMs: values.LLM_MAX_RETRY_AFTER_MS,
+    breakerThreshold: values.LLM_BREAKER_THRESHOLD,
+    halfOpenAfterMs: values.LLM_BREAKER_HALF_OPEN_MS,
+  };
+}
+
 /** Reads the environment; throws naming the variable when one is set but invalid. */
 export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfig {
   const values = parseEnv(llmEnvSchema, env);
@@ -172,13 +196,7 @@ export function llmConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LlmConfi
   };
   return {
     providers: values.LLM_PROVIDER_ORDER.flatMap((name) => available[name] ?? []),
-    attemptTimeoutMs: values.LLM_TIMEOUT_MS,
-    maxAttempts: values.LLM_MAX_ATTEMPTS,
-    initialDelayMs: values.LLM_RETRY_INITIAL_DELAY_MS,
-    maxDelayMs: values.LLM_RETRY_MAX_DELAY_MS,
-    maxRetryAfterMs: values.LLM_MAX_RETRY_AFTER_MS,
-    breakerThreshold: values.LLM_BREAKER_THRESHOLD,
-    halfOpenAfterMs: values.LLM_BREAKER_HALF_OPEN_MS,
+    ...llmResilienceOf(values),
     maxOutputTokens: values.LLM_MAX_OUTPUT_TOKENS,
     cacheTtlSeconds: values.CACHE_TTL_OPENAI,
     prices: {
