@@ -2,7 +2,7 @@ import { type FakeOpenAi, startFakeOpenAi } from '@castor/fake-apis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADVISOR_SYSTEM_PROMPT } from '../../../src/features/advisor/advisor.service.js';
 import { type DashboardUnderTest, startDashboardForTests } from '../../testing.js';
-import { uploadDocument } from '../documents/upload.js';
+import { untilEmbedded, uploadDocument } from '../documents/upload.js';
 import {
   BOT_AUTHORS,
   fixturePosts,
@@ -120,6 +120,8 @@ describe('/api/advisor through the LLM layer', () => {
     service = await startDashboardForTests({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${openai.url}/v1` });
     analyst = (await service.token('analyst')).token;
     await prepare(service, analyst);
+    // Retrieval is hybrid once the programme is embedded: the evidence is picked from that state.
+    await untilEmbedded(service, analyst);
   });
   afterAll(async () => {
     await service?.close();

@@ -5,7 +5,7 @@ import { PostgresChunkStore } from '../../../src/shared/postgres-chunk-store.js'
 import { PostgresVectorIndex } from '../../../src/shared/postgres-vector-index.js';
 import { type DashboardUnderTest, startDashboardForTests } from '../../testing.js';
 import { retrievalQuality } from './retrieval-quality.js';
-import { uploadDocument } from './upload.js';
+import { untilEmbedded, uploadDocument } from './upload.js';
 
 const OPENAI_KEY = 'sk-test-hybrid';
 const MODEL_KEY = 'text-embedding-3-small@256';
@@ -27,15 +27,6 @@ async function ragSearch(service: DashboardUnderTest, token: string, query: stri
   });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
-}
-
-/** Waits until the backfill has embedded every stored passage. */
-async function untilEmbedded(service: DashboardUnderTest, token: string) {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if ((await ragStats(service, token)).vectors.pending === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the passages were never embedded');
 }
 
 /**

@@ -37,3 +37,20 @@ export function uploadDocument(service: DashboardUnderTest, token: string, file:
     payload,
   });
 }
+
+/**
+ * Waits until the backfill has embedded every stored passage (with embeddings configured, search
+ * ranks differently before and after: a test that depends on the ranking waits for it).
+ */
+export async function untilEmbedded(service: DashboardUnderTest, token: string): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    const response = await service.app.inject({
+      method: 'GET',
+      url: '/api/chat/rag/stats',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (response.json().vectors?.pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the passages were never embedded');
+}
