@@ -23,7 +23,7 @@ import { generateCampaign, generateCorpus, renderMarkdown } from '@castor/docume
 import { startFakeOpenAi } from '@castor/fake-apis';
 import { forecastSeries } from '@castor/forecast';
 import { startBenchService } from '../../../bench/service-harness.js';
-import { machine } from '../../../bench/support.js';
+import { machine, percentile } from '../../../bench/support.js';
 import { retrievalQuality } from '../test/features/documents/retrieval-quality.js';
 import { multipartUpload } from '../test/features/documents/upload.js';
 
@@ -36,10 +36,6 @@ const SEARCH_REQUESTS = 500;
 const BUDGET = { searchP95Ms: 50, peakRssMiB: 512 };
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
-const percentile = (values: readonly number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-};
 
 /** Every document of the seeds' campaigns in one Markdown file, each under its own title heading. */
 function campaignsMarkdown(seeds: readonly string[]): Uint8Array {
