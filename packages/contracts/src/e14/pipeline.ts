@@ -191,6 +191,33 @@ export const pipelineStartResponseSchema = z.object({
 export const RECOGNIZER_MODEL_SOURCES = ['bundled', 'trained'] as const;
 export const RECOGNIZER_MODEL_STATUSES = ['active', 'retired', 'rejected', 'candidate'] as const;
 
+/** How a model routes one set of cells at the review threshold (counts, and shares of `cells`). */
+export const modelCellFiguresSchema = z.object({
+  reviewed: z.number().int().min(0).describe('Cells sent to a person: illegible, under the threshold or over-written'),
+  wrongUnreviewed: z.number().int().min(0).describe('Cells read wrong with enough confidence to skip review'),
+  reviewShare: z.number().min(0).max(1),
+  wrongUnreviewedShare: z.number().min(0).max(1),
+});
+export type ModelCellFigures = z.infer<typeof modelCellFiguresSchema>;
+
+/** One evaluation set of the gate: the version it would replace against the candidate, on the same cells. */
+export const gateSetComparisonSchema = z.object({
+  cells: z.number().int().min(0),
+  previous: modelCellFiguresSchema,
+  candidate: modelCellFiguresSchema,
+});
+
+/** The gate's stored comparison of a trained candidate with the active version it would replace. */
+export const modelEvaluationSchema = z.object({
+  decision: z.enum(['promoted', 'rejected']),
+  reasons: z.array(z.string()).describe('Why it was rejected (empty when promoted)'),
+  previousVersion: z.number().int().describe('The active version it was compared with'),
+  threshold: z.number().describe('The review threshold both were routed at'),
+  heldBack: gateSetComparisonSchema.describe('Reviewed cells held back from training, never trained on'),
+  synthetic: gateSetComparisonSchema.describe('The synthetic test set: held-out handwriting faces'),
+});
+export type ModelEvaluation = z.infer<typeof modelEvaluationSchema>;
+
 export const recognizerModelSchema = z.object({
   version: z.number().int().min(1),
   source: z
@@ -204,10 +231,9 @@ export const recognizerModelSchema = z.object({
   sha256: z.string().describe("SHA-256 of the model file's text"),
   createdAt: isoDateTimeSchema,
   promotedAt: isoDateTimeSchema.nullable().describe('When it last became active (promotion or rollback)'),
-  evaluation: z
-    .record(z.string(), z.unknown())
+  evaluation: modelEvaluationSchema
     .nullable()
-    .describe("The gate's comparison with the version it would replace; null when never evaluated"),
+    .describe("The gate's comparison with the version it would replace; null when never evaluated (the bundled model)"),
   learnedFromCells: z.number().int().min(0).describe('Agreed review values it was trained on'),
   note: z.string(),
 });

@@ -1,4 +1,4 @@
-import type { RecognizerModel } from '@castor/contracts';
+import type { ModelEvaluation, RecognizerModel } from '@castor/contracts';
 import { withTransaction } from '@castor/service-kit';
 import type pg from 'pg';
 import { type AuditInput, appendAudit } from '../../shared/audit-chain.js';
@@ -11,7 +11,7 @@ type ModelRow = {
   sha256: string;
   created_at: Date;
   promoted_at: Date | null;
-  evaluation: Record<string, unknown> | null;
+  evaluation: ModelEvaluation | null;
   learned_from_cells: number;
   note: string;
 };
