@@ -1,6 +1,8 @@
+import type { RecognizerModel } from '@castor/contracts';
 import type { Page } from 'playwright-core';
 import { expect, inject, test } from 'vitest';
 import { chromiumForThisFile } from './browser.js';
+import { castorApi } from './castor-api.js';
 import { expectChart } from './charts.js';
 
 const castor = inject('castor');
@@ -22,7 +24,19 @@ async function stat(page: Page, label: string): Promise<number> {
   return Number((await value.textContent())?.replace(/\./g, ''));
 }
 
+/** The registry's active recognizer model, as an admin reads it from the API. */
+async function activeModel(): Promise<RecognizerModel> {
+  const { accessToken: token } = await castorApi<{ accessToken: string }>(castor, '/api/auth/login', {
+    body: castor.admin,
+  });
+  const { models } = await castorApi<{ models: RecognizerModel[] }>(castor, '/api/pipeline/models', { token });
+  const active = models.find((model) => model.status === 'active');
+  if (!active) throw new Error('the registry has no active recognizer model');
+  return active;
+}
+
 test('the overview refreshes in place: numbers stay on screen while new ones load', async () => {
+  const model = await activeModel();
   await runJourney(castor.url, 'election-night-admin', async (journey) => {
     const { page } = journey;
     await signIn(page, castor.admin);
@@ -32,6 +46,9 @@ test('the overview refreshes in place: numbers stay on screen while new ones loa
     expect(counted).toBeGreaterThan(0);
     expect(counted).toBeLessThanOrEqual(expected);
     expect(await stat(page, 'Actas leídas')).toBeGreaterThanOrEqual(0);
+    // The recognizer model the pipeline reads with: the registry's active version.
+    const source = model.source === 'bundled' ? 'incluido con el sistema' : 'entrenado con';
+    await page.getByText(`Modelo del lector: v${model.version} (${source}`).waitFor();
     await page.getByText('Una alerta es un indicio para revisar, no una prueba de fraude.').waitFor();
     // The demo's documents over time (bars per interval, the backlog line) and the open alerts by severity.
     await expectChart(page, /^Gráfico: actas recibidas, leídas y validadas cada \d+ min/, 4);
@@ -80,6 +97,7 @@ test('a viewer sees the counts, not the pipeline or the alerts, and the page fit
     await signIn(page, viewer);
     expect(await stat(page, 'Esperadas')).toBeGreaterThan(0);
     expect(await page.getByText('Lectura de actas').count()).toBe(0);
+    expect(await page.getByText(/^Modelo del lector/).count()).toBe(0);
     expect(await page.getByText('Alertas abiertas por severidad').count()).toBe(0);
     expect(await page.getByRole('img', { name: /^Gráfico/ }).count()).toBe(0);
     // Nothing wider than the phone's screen.

@@ -75,6 +75,21 @@ export const t = {
       throughput: 'Por minuto (últimos 15 min)',
       oldestWaiting: (seconds: number) => `La más antigua espera hace ${seconds} s`,
     },
+    model: {
+      bundled: (version: number) => `Modelo del lector: v${version} (incluido con el sistema)`,
+      trained: (version: number, cells: number, cellsText: string) =>
+        `Modelo del lector: v${version} (entrenado con ${cellsText} ${cells === 1 ? 'celda revisada' : 'celdas revisadas'})`,
+      promoted: (ago: string) => `, promovido ${ago}`,
+      justNow: 'hace menos de 1 min',
+      minutesAgo: (minutes: number) => `hace ${minutes} min`,
+      hoursAgo: (hours: number) => `hace ${hours} h`,
+      daysAgo: (days: number) => (days === 1 ? 'hace 1 día' : `hace ${days} días`),
+      comparedWith: (version: number) => `Frente a v${version}:`,
+      comparison: (reviewBefore: string, reviewNow: string, wrongBefore: string, wrongNow: string, set: string) =>
+        `Revisión ${reviewBefore} → ${reviewNow} · errores sin revisar ${wrongBefore} → ${wrongNow} (${set})`,
+      heldBack: (cells: string) => `celdas reservadas: ${cells}`,
+      synthetic: (cells: string) => `conjunto sintético: ${cells}`,
+    },
     alertsTitle: 'Alertas abiertas por severidad',
     alertsNote: 'Una alerta es un indicio para revisar, no una prueba de fraude.',
     latestAlerts: 'Alertas más recientes',

@@ -1,5 +1,5 @@
 import { alertMessage } from '@castor/alert-wording';
-import type { Corporation } from '@castor/contracts';
+import type { Corporation, PipelineStatus } from '@castor/contracts';
 import { Badge, Button, Group, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { useElections } from '../../components/use-elections';
 import { t } from '../../i18n/es-CO';
 import { ActivityChart } from './ActivityChart';
 import { AlertsChart } from './AlertsChart';
+import { modelLine } from './model-line';
 import { REFRESH_SECONDS, useOpenAlerts, usePipelineActivity, usePipelineStatus, useResults } from './queries';
 
 const count = new Intl.NumberFormat('es-CO');
@@ -37,6 +38,22 @@ function Stat({ label, value, of }: { label: string; value: number; of?: number 
         </>
       )}
     </Paper>
+  );
+}
+
+/** The recognizer model the pipeline reads with; nothing until the service has loaded one. */
+function ModelInUse({ model }: { model: PipelineStatus['model'] }) {
+  const line = modelLine(model, new Date());
+  if (!line) return null;
+  return (
+    <Stack gap={2} mt="sm">
+      <Text size="sm">{line.summary}</Text>
+      {line.comparison && (
+        <Text size="xs">
+          {t.electionNight.model.comparedWith(line.comparison.previousVersion)} {line.comparison.sets.join('; ')}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -156,6 +173,7 @@ export default function ElectionNightPage() {
               />
             </SimpleGrid>
           )}
+          {pipeline.data && <ModelInUse model={pipeline.data.model} />}
           <Title order={4} size="h5" mt="md" mb="xs">
             {t.electionNight.activityTitle}
           </Title>
