@@ -10,6 +10,20 @@ export {
   type ReviewFigures,
   WRONG_UNREVIEWED_TARGET,
 } from './evaluation.js';
+export {
+  type FineTuneOptions,
+  fineTuneModel,
+  type GateDecision,
+  type GateSet,
+  isReviewed,
+  judgeCandidate,
+  type LabelledCell,
+  type ReviewedCellSplit,
+  type RoutingFigures,
+  reviewedCellSplit,
+  routeCells,
+  syntheticTestCells,
+} from './fine-tuning.js';
 export { HANDWRITING_FACE_IDS, HANDWRITING_FACES, type HandwritingFaceId } from './fonts.js';
 export {
   DEFAULT_DIGIT_HEIGHT,

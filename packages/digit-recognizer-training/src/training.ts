@@ -106,7 +106,7 @@ interface SampleSink {
 }
 
 /** Accumulates feature vectors in growing typed arrays (100k+ samples × 390 floats). */
-class SampleBuffer implements SampleSink {
+export class SampleBuffer implements SampleSink {
   features = new Float32Array(FEATURE_LENGTH * 4096);
   labels = new Uint8Array(4096);
   overwritten = new Uint8Array(4096);

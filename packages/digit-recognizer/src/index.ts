@@ -50,7 +50,7 @@ export {
   serializeModel,
 } from './model.js';
 export { dilateMask, erodeMask, maskStrokeWidth } from './morphology.js';
-export { createActivations, createNetwork, forward, type TrainingSet, trainNetwork } from './network.js';
+export { createActivations, createNetwork, forward, type Network, type TrainingSet, trainNetwork } from './network.js';
 export {
   type CellAlternative,
   type CellReading,

@@ -119,6 +119,9 @@ export function alignReviewedCell(
   const roles = decodeGlyphs(predictions).roles.get(sample.value);
   if (!roles) return null;
   const digits = sample.value === 'empty' ? '' : String(sample.value);
+  // A reading of the value whose digits are not the value's own (a zero row written as a '0' read
+  // as its filler, say) labels nothing for sure: the cell is skipped rather than mislabelled.
+  if (roles.filter((role) => role === 'digit').length !== digits.length) return null;
   const { context } = segmentation;
   let nextDigit = 0;
   return candidates.map((candidate, i) => {
