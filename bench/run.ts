@@ -40,6 +40,11 @@ const BENCHMARKS: Benchmark[] = [
     script: 'services/e14-service/bench/accuracy.ts',
     args: ['--out', 'bench/results/e14-accuracy.json'],
   },
+  {
+    name: 'e14-training',
+    script: 'services/e14-service/bench/training.ts',
+    args: ['--out', 'bench/results/e14-training.json'],
+  },
   { name: 'dashboard-nlp', script: 'services/dashboard-ia/bench/nlp.ts' },
   { name: 'dashboard-rag', script: 'services/dashboard-ia/bench/rag.ts' },
   { name: 'vector-stores', script: 'services/dashboard-ia/bench/vector-stores.ts' },

@@ -55,6 +55,8 @@ const entryPoints = [
   { in: 'src/cli.ts', out: 'cli' },
   // e14-service's file threads: its SheetThreads pool starts dist/sheet-worker.js.
   { in: 'src/shared/sheet-threads/sheet-worker.ts', out: 'sheet-worker' },
+  // e14-service's continuous training fine-tunes and judges models in dist/training-worker.js.
+  { in: 'src/features/models/training-worker.ts', out: 'training-worker' },
   // dashboard-ia's post imports are parsed in a thread that starts dist/post-file-worker.js.
   { in: 'src/features/imports/post-file-worker.ts', out: 'post-file-worker' },
   // dashboard-ia's uploaded documents are read (pdf.js, mammoth) and chunked in a thread: dist/document-worker.js.

@@ -41,6 +41,8 @@ import { bundledModel } from './features/models/bundled-model.js';
 import { ModelsRepository } from './features/models/models.repository.js';
 import { modelsRoutes } from './features/models/models.routes.js';
 import { ModelMetrics, ModelsService } from './features/models/models.service.js';
+import { TrainingRepository } from './features/models/training.repository.js';
+import { GATE_SYNTHETIC_CELLS, TrainingService } from './features/models/training.service.js';
 import { ReconciliationRepository } from './features/reconciliation/reconciliation.repository.js';
 import { reconciliationRoutes } from './features/reconciliation/reconciliation.routes.js';
 import { ReconciliationService } from './features/reconciliation/reconciliation.service.js';
@@ -83,6 +85,7 @@ export interface E14App {
   review: ReviewService;
   models: ModelsService;
   activeModel: ActiveModel;
+  training: TrainingService;
 }
 
 /** The parts several features share, built once. */
@@ -119,20 +122,23 @@ export async function buildE14App(
     documents.requeueAfterDivipolImport(electionCode),
   );
   // Before the pipeline's workers start (onReady hooks run in order), the read threads have the active model.
-  const { models, activeModel } = await registerModels(app, config, kernel);
+  const models = await registerModels(app, config, kernel);
+  const { activeModel } = models;
   const { pipeline, documents } = await registerDocuments(app, config, kernel, records.intake, activeModel);
-  const review = await registerReview(app, config, kernel, records.intake);
+  const { review, crops } = await registerReview(app, config, kernel, records.intake);
+  const training = await registerTraining(app, config, { review, crops }, models);
   if (config.E14_FORENSICS_ENABLED) {
     app.addHook('onReady', async () => records.forensics.start(config.E14_FORENSICS_POLL_MS));
   }
   if (config.E14_PIPELINE_AUTOSTART) app.addHook('onReady', async () => pipeline.start());
   app.addHook('onClose', async () => {
     activeModel.stop();
+    await training.stop();
     await pipeline.stop();
     await records.forensics.stop();
     await Promise.all([kernel.checkThreads.close(), kernel.readThreads.close()]);
   });
-  return { app, ...records, ...kernel, pipeline, review, models, activeModel };
+  return { app, ...records, ...kernel, pipeline, review, models: models.models, activeModel, training };
 }
 
 /** `size` worker threads for untrusted files, under the configured deadlines and heap limit. */
@@ -250,17 +256,8 @@ async function registerModels(app: ServiceApp, config: E14Config, kernel: Kernel
     pollMs: config.E14_MODEL_POLL_MS,
     log: app.log,
   });
-  const models = new ModelsService({
-    repository,
-    metrics: new ModelMetrics(app.metrics),
-    onActiveChanged: () => activeModel.refresh(),
-  });
-  await app.register(modelsRoutes, {
-    prefix: '/api/pipeline',
-    models,
-    readRate: config.RATE_LIMIT_E14_READ,
-    writeRate: config.RATE_LIMIT_E14_INTAKE,
-  });
+  const metrics = new ModelMetrics(app.metrics);
+  const models = new ModelsService({ repository, metrics, onActiveChanged: () => activeModel.refresh() });
   app.addHook('onReady', async () => {
     try {
       if (await models.registerBundled(await bundledModel())) app.log.info('bundled recognizer model registered');
@@ -271,7 +268,52 @@ async function registerModels(app: ServiceApp, config: E14Config, kernel: Kernel
     await activeModel.refresh();
     activeModel.start();
   });
-  return { models, activeModel };
+  return { models, activeModel, repository, metrics };
+}
+
+/**
+ * Continuous training of the recognizer from the review desk's agreed values, and the registry's
+ * routes (versions, rollback, training), registered once both exist.
+ */
+async function registerTraining(
+  app: ServiceApp,
+  config: E14Config,
+  desk: { review: ReviewService; crops: ReviewCrops },
+  registry: Awaited<ReturnType<typeof registerModels>>,
+) {
+  const training = new TrainingService({
+    repository: new TrainingRepository(app.pg),
+    models: registry.repository,
+    desk: {
+      reviewedCells: (afterTaskId, limit) => desk.crops.reviewedCells(afterTaskId, limit),
+      rereadableCells: (limit) => desk.crops.rereadableCells(limit),
+      closeFormByModel: (formId, readings, version) => desk.review.closeFormByModel(formId, readings, version),
+    },
+    metrics: registry.metrics,
+    onActiveChanged: () => registry.activeModel.refresh(),
+    settings: {
+      enabled: config.E14_TRAINING_ENABLED,
+      minNewLabels: config.E14_TRAINING_MIN_NEW_LABELS,
+      minIntervalMs: config.E14_TRAINING_MIN_INTERVAL_MINUTES * 60_000,
+      checkMs: config.E14_TRAINING_CHECK_MS,
+      minHeldBack: config.E14_TRAINING_MIN_HELD_BACK,
+      maxCells: config.E14_TRAINING_MAX_CELLS,
+      rereadMax: config.E14_TRAINING_REREAD_MAX,
+      threadHeapMb: config.E14_TRAINING_THREAD_HEAP_MB,
+      syntheticCells: GATE_SYNTHETIC_CELLS,
+      rehearsalCells: config.E14_TRAINING_REHEARSAL_CELLS,
+    },
+    log: app.log,
+  });
+  await app.register(modelsRoutes, {
+    prefix: '/api/pipeline',
+    models: registry.models,
+    training,
+    readRate: config.RATE_LIMIT_E14_READ,
+    writeRate: config.RATE_LIMIT_E14_INTAKE,
+  });
+  app.addHook('onReady', async () => training.start());
+  return training;
 }
 
 /** The scanned-document pipeline: uploads, the Registraduría queue, workers; it stores through intake. */
@@ -345,5 +387,5 @@ async function registerReview(app: ServiceApp, config: E14Config, kernel: Kernel
   app.addHook('onReady', async () => {
     await review.flushReviewedForms();
   });
-  return review;
+  return { review, crops };
 }

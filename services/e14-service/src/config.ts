@@ -81,6 +81,31 @@ export const e14EnvSchema = z.object({
   E14_MODEL_POLL_MS: envInt(5_000, 50, 600_000).describe(
     "How often a replica looks at the recognizer model registry's active version; a promoted or rolled-back model reads within this long, without a restart",
   ),
+  E14_TRAINING_ENABLED: envBoolean(true).describe(
+    'Continuous training of the local recognizer from agreed review values (gated, versioned, reversible); false switches it off (the active model keeps reading)',
+  ),
+  E14_TRAINING_MIN_NEW_LABELS: envInt(500, 1, 1_000_000).describe(
+    'Agreed review values that must arrive since the last training cycle before the next one starts',
+  ),
+  E14_TRAINING_MIN_INTERVAL_MINUTES: envInt(30, 0, 10_080).describe(
+    'Least time between the starts of two training cycles',
+  ),
+  E14_TRAINING_CHECK_MS: envInt(60_000, 100, 3_600_000).describe(
+    'How often a replica checks whether a training cycle is due (one runs at a time across replicas)',
+  ),
+  E14_TRAINING_MIN_HELD_BACK: envInt(50, 1, 100_000).describe(
+    'Held-back reviewed cells the gate needs before it judges a candidate (fewer: the cycle is skipped)',
+  ),
+  E14_TRAINING_MAX_CELLS: envInt(8_000, 100, 200_000).describe(
+    'Most recent reviewed cells a cycle trains and judges on (memory bound)',
+  ),
+  E14_TRAINING_REREAD_MAX: envInt(2_000, 0, 100_000).describe(
+    'Waiting review tasks a promoted model reads again per cycle (0: no re-reading)',
+  ),
+  E14_TRAINING_REHEARSAL_CELLS: envInt(1_500, 50, 100_000).describe(
+    'Synthetic cells a cycle rehearses with the reviewed ones, so the model keeps what it knew (about 10 ms each on one core)',
+  ),
+  E14_TRAINING_THREAD_HEAP_MB: envInt(1_024, 128, 16_384).describe('Heap limit of the training thread'),
   E14_REGISTRADURIA_BASE_URL: z
     .url()
     .optional()

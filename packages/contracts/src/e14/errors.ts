@@ -132,6 +132,10 @@ export const E14_ERROR_STATUS = {
   MODEL_VERSION_REJECTED: 409,
   // a trained version the gate has not judged yet: only the gate promotes it
   MODEL_VERSION_NOT_GATED: 409,
+  // continuous training (POST /api/pipeline/training/run): a cycle runs already, here or on another replica
+  TRAINING_RUNNING: 409,
+  // E14_TRAINING_ENABLED=false: no cycle starts
+  TRAINING_DISABLED: 409,
 } as const satisfies Record<string, ErrorStatus>;
 
 export type E14ErrorCode = keyof typeof E14_ERROR_STATUS;

@@ -253,6 +253,49 @@ export const modelRollbackResponseSchema = z.object({
 });
 export type ModelRollbackResponse = z.infer<typeof modelRollbackResponseSchema>;
 
+/** One cycle of continuous training (e14-service's recognizer_training_runs). */
+export const RECOGNIZER_TRAINING_RUN_STATUSES = ['running', 'promoted', 'rejected', 'skipped', 'failed'] as const;
+
+export const recognizerTrainingRunSchema = z.object({
+  id: z.number().int(),
+  status: z
+    .enum(RECOGNIZER_TRAINING_RUN_STATUSES)
+    .describe(
+      'promoted / rejected: the gate judged its candidate; skipped: too few held-back cells to judge one; failed: see reason',
+    ),
+  trigger: z
+    .enum(['cadence', 'manual'])
+    .describe('cadence: enough new labels after the minimum interval; manual: an admin asked'),
+  requestedBy: z.string(),
+  startedAt: isoDateTimeSchema,
+  finishedAt: isoDateTimeSchema.nullable(),
+  baseVersion: z.number().int().describe('The active version it started from and was judged against'),
+  candidateVersion: z.number().int().nullable(),
+  newLabels: z.number().int().describe('Agreed review values that arrived since the previous cycle'),
+  cells: z
+    .object({ train: z.number().int(), calibration: z.number().int(), heldBack: z.number().int() })
+    .nullable()
+    .describe('Reviewed cells it used, by split'),
+  trainSeconds: z.number().nullable(),
+  rereadClosed: z.number().int().describe('Waiting review tasks the promoted model read with confidence and closed'),
+  reason: z.string().nullable(),
+});
+export type RecognizerTrainingRun = z.infer<typeof recognizerTrainingRunSchema>;
+
+export const recognizerTrainingResponseSchema = z.object({
+  enabled: z.boolean().describe('E14_TRAINING_ENABLED'),
+  running: z.boolean().describe('A cycle runs on this replica now'),
+  minNewLabels: z.number().int(),
+  minIntervalMinutes: z.number().int(),
+  runs: z.array(recognizerTrainingRunSchema).describe('The latest cycles, newest first'),
+});
+export type RecognizerTrainingResponse = z.infer<typeof recognizerTrainingResponseSchema>;
+
+export const recognizerTrainingStartedSchema = z.object({
+  started: z.literal(true),
+  message: z.string(),
+});
+
 export const pipelineStatusSchema = z.object({
   worker: z.object({
     running: z.boolean(),

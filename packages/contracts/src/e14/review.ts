@@ -160,7 +160,11 @@ export const reviewOutcomeSchema = z.object({
     .object({
       state: z.enum(['read', 'empty', 'illegible']),
       value: z.number().int().nullable(),
-      resolution: z.enum(['consensus', 'admin']),
+      resolution: z
+        .enum(['consensus', 'admin', 'model'])
+        .describe(
+          'consensus: two reviewers agreed; admin: an admin decided; model: a promoted recognizer model read the cell again with confidence',
+        ),
     })
     .nullable(),
   reviewedForm: z

@@ -180,7 +180,8 @@ function boundsRules(sheet: Sheet): RuleFinding[] {
   return findings;
 }
 
-function arithmeticRules(sheet: Sheet): RuleFinding[] {
+/** The findings of the rules that add up or bound the values (ARITHMETIC_RULES): none when the sheet's numbers agree. */
+export function arithmeticRules(sheet: Sheet): RuleFinding[] {
   return [...nivelacionRule(sheet), ...sumRules(sheet), ...listTotalRules(sheet), ...boundsRules(sheet)];
 }
 

@@ -17,7 +17,8 @@ import { e14Forms, formIdColumn } from './forms.js';
 /**
  * A field a person must look at (illegible, below the confidence threshold, or over-written).
  * pending: waiting for entries; escalated: three entries without two agreeing, only an admin
- * decides; done: closed with `resolvedState`/`resolvedValue` by consensus or an admin; cancelled:
+ * decides; done: closed with `resolvedState`/`resolvedValue` by consensus, an admin, or a promoted model
+ * that re-read the cell with confidence (`model`, never a label to train on); cancelled:
  * its form was replaced by a newer upload of the same sender (its form never gets a reviewer version).
  */
 export const reviewTasks = pgTable(
@@ -42,7 +43,7 @@ export const reviewTasks = pgTable(
     check('review_tasks_reason_check', sql`reason IN ('illegible', 'low_confidence', 'overwritten')`),
     check('review_tasks_status_check', sql`status IN ('pending', 'escalated', 'done', 'cancelled')`),
     check('review_tasks_resolved_state_check', sql`resolved_state IN ('read', 'empty', 'illegible')`),
-    check('review_tasks_resolution_check', sql`resolution IN ('consensus', 'admin')`),
+    check('review_tasks_resolution_check', sql`resolution IN ('consensus', 'admin', 'model')`),
   ],
 );
 

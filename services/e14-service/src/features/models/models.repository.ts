@@ -102,6 +102,71 @@ export class ModelsRepository {
     return result.rows.map(toModel);
   }
 
+  /** The number the next trained version takes. */
+  async nextVersion(): Promise<number> {
+    const result = await this.pool.query<{ next: number }>(
+      'SELECT coalesce(max(version), 0) + 1 AS next FROM recognizer_models',
+    );
+    return result.rows[0]?.next ?? 1;
+  }
+
+  /**
+   * Registers a trained candidate with the gate's evaluation, in one transaction under the
+   * registry's lock: promoted (the active version retired, this one active) when the gate said so
+   * and the version it was judged against is still the active one, else rejected; audited either way.
+   */
+  async registerTrained(
+    model: Omit<NewModelVersion, 'status' | 'source'>,
+    evaluation: ModelEvaluation,
+    actor: string,
+  ): Promise<{ model: RecognizerModel; promoted: boolean }> {
+    return withTransaction(this.pool, async (client) => {
+      await client.query('LOCK TABLE recognizer_models IN SHARE ROW EXCLUSIVE MODE');
+      const active = await client.query<{ version: number }>(
+        "SELECT version FROM recognizer_models WHERE status = 'active'",
+      );
+      const stored: ModelEvaluation =
+        evaluation.decision === 'promoted' && active.rows[0]?.version !== evaluation.previousVersion
+          ? {
+              ...evaluation,
+              decision: 'rejected',
+              reasons: [
+                `the active version changed while it was trained (it was judged against v${evaluation.previousVersion})`,
+              ],
+            }
+          : evaluation;
+      const promoted = stored.decision === 'promoted';
+      if (promoted) await client.query(`UPDATE recognizer_models SET status = 'retired' WHERE status = 'active'`);
+      const inserted = await client.query<ModelRow>(
+        `INSERT INTO recognizer_models (version, model, sha256, source, status, promoted_at, evaluation, learned_from_cells, note)
+         VALUES ($1, $2::jsonb, $3, 'trained', $4, CASE WHEN $4 = 'active' THEN now() END, $5::jsonb, $6, $7)
+         RETURNING ${SUMMARY_COLUMNS}`,
+        [
+          model.version,
+          model.json,
+          model.sha256,
+          promoted ? 'active' : 'rejected',
+          JSON.stringify(stored),
+          model.learnedFromCells,
+          model.note,
+        ],
+      );
+      await appendAudit(client, [
+        {
+          actor,
+          action: promoted ? 'recognizer_model.promoted' : 'recognizer_model.rejected',
+          entity: 'recognizer_model',
+          entityId: String(model.version),
+          before: { activeVersion: stored.previousVersion },
+          after: promoted
+            ? { activeVersion: model.version, learnedFromCells: model.learnedFromCells }
+            : { activeVersion: stored.previousVersion, reasons: stored.reasons },
+        },
+      ]);
+      return { model: toModel(inserted.rows[0] as ModelRow), promoted };
+    });
+  }
+
   /**
    * Makes `version` the active one in one transaction, the previous active retired, with the audit
    * entry `audit` gives; `eligible` says which statuses may become active. Writers of the registry

@@ -1,11 +1,13 @@
 import type { ModelRollbackResponse, RecognizerModel } from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ModelsRepository, NewModelVersion } from './models.repository.js';
 
-/** The active version changing, by how: `promotion` (the gate, later) or `rollback` (an admin). */
+/** The active version changing, by how: `promotion` (the gate) or `rollback` (an admin); the gate's decisions; training time. */
 export class ModelMetrics {
   readonly changes: Counter<'change'>;
+  readonly gateDecisions: Counter<'decision'>;
+  readonly trainingSeconds: Histogram;
 
   constructor(registry: Registry) {
     this.changes = new Counter({
@@ -16,6 +18,19 @@ export class ModelMetrics {
     });
     // Both series exist from the start, so a rate over them is 0 rather than absent.
     for (const change of ['promotion', 'rollback']) this.changes.inc({ change }, 0);
+    this.gateDecisions = new Counter({
+      name: 'e14_recognizer_gate_decisions_total',
+      help: "The gate's decisions on trained candidate models, by decision (promoted, rejected)",
+      labelNames: ['decision'] as const,
+      registers: [registry],
+    });
+    for (const decision of ['promoted', 'rejected']) this.gateDecisions.inc({ decision }, 0);
+    this.trainingSeconds = new Histogram({
+      name: 'e14_recognizer_training_seconds',
+      help: 'Time to fine-tune and judge one candidate model (in the low-priority training thread)',
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1_800],
+      registers: [registry],
+    });
   }
 }
 

@@ -21,6 +21,7 @@ export interface TrainRequest {
   minHeldBack: number;
   threshold: number;
   syntheticCells: number;
+  rehearsalCells: number;
 }
 
 export interface TrainReply {

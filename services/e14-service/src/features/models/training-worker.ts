@@ -54,12 +54,11 @@ async function train(request: TrainRequest): Promise<TrainReply> {
     train: request.train.map(toCell),
     calibration: request.calibration.map(toCell),
     renderer: hand,
+    replayCells: request.rehearsalCells,
   });
-  let testCells = synthetic.get(request.syntheticCells);
-  if (!testCells) {
-    testCells = syntheticTestCells(hand, { cells: request.syntheticCells });
-    synthetic.set(request.syntheticCells, testCells);
-  }
+  const testCells =
+    synthetic.get(request.syntheticCells) ?? syntheticTestCells(hand, { cells: request.syntheticCells });
+  synthetic.set(request.syntheticCells, testCells);
   const decision = judgeCandidate({
     previous: base,
     candidate: model,
@@ -88,7 +87,12 @@ async function train(request: TrainRequest): Promise<TrainReply> {
   };
 }
 
-const figures = ({ reviewed, wrongUnreviewed, reviewShare, wrongUnreviewedShare }: ReturnType<typeof judgeCandidate>['heldBack']['previous']) => ({
+const figures = ({
+  reviewed,
+  wrongUnreviewed,
+  reviewShare,
+  wrongUnreviewedShare,
+}: ReturnType<typeof judgeCandidate>['heldBack']['previous']) => ({
   reviewed,
   wrongUnreviewed,
   reviewShare,

@@ -1,7 +1,8 @@
 import type { ReviewAnswer } from '@castor/contracts';
 
 export type CellState = 'read' | 'empty' | 'illegible';
-export type Resolution = 'consensus' | 'admin';
+/** Who closed a task: two reviewers agreeing, an admin, or a promoted model reading its cell again. */
+export type Resolution = 'consensus' | 'admin' | 'model';
 
 /** A reviewer's (or an admin's) reading of one cell. */
 export interface Answer {

@@ -1,12 +1,23 @@
 import type { Corporation, CropRef, MesaKey } from '@castor/contracts';
-import { and, eq, gt, inArray, ne } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, ne, notExists, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { createDb, type E14Db } from '../../db/client.js';
-import { e14DocumentFiles, e14Fields, e14Forms, elections, mesas, reviewTasks } from '../../db/schema/index.js';
+import {
+  e14DocumentFiles,
+  e14Fields,
+  e14Forms,
+  elections,
+  mesas,
+  reviewEntries,
+  reviewTasks,
+} from '../../db/schema/index.js';
 import type { ReviewTaskRecord } from './review.repository.js';
 
 /** A task with the cell its value is read from (the source of a crop, and of a training sample once closed). */
-export type TaskCellRecord = Pick<ReviewTaskRecord, 'id' | 'fieldPath' | 'resolvedState' | 'resolvedValue'> & {
+export type TaskCellRecord = Pick<
+  ReviewTaskRecord,
+  'id' | 'formId' | 'fieldPath' | 'resolvedState' | 'resolvedValue'
+> & {
   electionCode: (typeof elections.$inferSelect)['code'];
   mesaKey: MesaKey;
   corporation: Corporation;
@@ -15,6 +26,7 @@ export type TaskCellRecord = Pick<ReviewTaskRecord, 'id' | 'fieldPath' | 'resolv
 
 const taskCellColumns = {
   id: reviewTasks.id,
+  formId: reviewTasks.formId,
   fieldPath: reviewTasks.fieldPath,
   resolvedState: reviewTasks.resolvedState,
   resolvedValue: reviewTasks.resolvedValue,
@@ -47,17 +59,42 @@ export class ReviewCropsRepository {
   }
 
   /**
-   * Closed tasks after `afterTaskId` with a read or empty value, oldest first. Tasks of reviewer
-   * versions are left out: they repeat the cells of the form they were made from.
+   * Tasks closed by people after `afterTaskId` with a read or empty value, oldest first. Tasks of
+   * reviewer versions are left out: they repeat the cells of the form they were made from.
    */
   async acceptedCells(afterTaskId: number, limit: number): Promise<TaskCellRecord[]> {
     const rows = await this.taskCells()
       .where(
         and(
           eq(reviewTasks.status, 'done'),
+          // Agreed by people: a task a model closed by re-reading it is its own reading, not a label.
+          inArray(reviewTasks.resolution, ['consensus', 'admin']),
           inArray(reviewTasks.resolvedState, ['read', 'empty']),
           ne(e14Forms.source, 'reviewer'),
           gt(reviewTasks.id, afterTaskId),
+        ),
+      )
+      .orderBy(reviewTasks.id)
+      .limit(limit);
+    return rows as TaskCellRecord[];
+  }
+
+  /**
+   * Tasks a better model may close by reading their cell again: waiting for their first entry,
+   * sent to review only for the reading's doubt (illegible or low confidence: never an
+   * over-writing), read by the local recognizer from a stored scan. Oldest first.
+   */
+  async rereadableTasks(limit: number): Promise<TaskCellRecord[]> {
+    const rows = await this.taskCells()
+      .where(
+        and(
+          eq(reviewTasks.status, 'pending'),
+          inArray(reviewTasks.reason, ['illegible', 'low_confidence']),
+          ne(e14Forms.source, 'reviewer'),
+          isNotNull(e14Fields.modelVersion),
+          notExists(
+            this.db.select({ one: sql`1` }).from(reviewEntries).where(eq(reviewEntries.taskId, reviewTasks.id)),
+          ),
         ),
       )
       .orderBy(reviewTasks.id)

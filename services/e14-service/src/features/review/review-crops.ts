@@ -34,6 +34,13 @@ const pageImageKey = (documentHash: string, page: number) =>
 /** What a reviewer sees of a task: the cell, or its row's printed label (candidate number and name). */
 export type TaskImage = 'cell' | 'label';
 
+/** An agreed review value with its cell, as continuous training learns from it. */
+export interface ReviewedCell {
+  taskId: number;
+  image: GrayImage;
+  value: number | 'empty';
+}
+
 /** A cell's images cut from its scan, or why none may be: the scan is not verified as its layout. */
 type CellImages = { png: Uint8Array; labelPng?: Uint8Array } | { unverified: string[] };
 
@@ -54,7 +61,10 @@ export class ReviewCrops {
 
   constructor(
     private readonly deps: {
-      repository: Pick<ReviewCropsRepository, 'taskCell' | 'acceptedCells' | 'scanContent' | 'formScan'>;
+      repository: Pick<
+        ReviewCropsRepository,
+        'taskCell' | 'acceptedCells' | 'rereadableTasks' | 'scanContent' | 'formScan'
+      >;
       catalogs: ElectionCatalogs;
       store: KeyValueStore;
       limits: IntakeLimitsInput;
@@ -179,29 +189,58 @@ export class ReviewCrops {
   }
 
   /**
-   * Every closed task with a read or empty value and a crop on a verified stored scan, after
-   * `afterTaskId`, as reviewed-sample lines of @castor/digit-recognizer (train --reviewed reads
-   * them). Tasks of reviewer versions are left out: they repeat the cells of the form they were made from.
+   * Every task closed by people with a read or empty value and a crop on a verified stored scan,
+   * after `afterTaskId`, with its cell as the recognizer saw it: the labels continuous training
+   * learns from. Tasks of reviewer versions are left out: they repeat the cells of the form they
+   * were made from. `last` is the last task looked at (the next call's `afterTaskId`).
    */
+  async reviewedCells(
+    afterTaskId: number,
+    limit: number,
+  ): Promise<{ cells: ReviewedCell[]; skipped: number; last: number }> {
+    const rows = await this.deps.repository.acceptedCells(afterTaskId, limit);
+    const cells = await this.grayCellsOf(rows);
+    const last = rows.at(-1);
+    return {
+      cells: cells.map(({ row, image }) => ({
+        taskId: row.id,
+        image,
+        value: row.resolvedState === 'empty' ? ('empty' as const) : (row.resolvedValue ?? 0),
+      })),
+      skipped: rows.length - cells.length,
+      last: last ? last.id : afterTaskId,
+    };
+  }
+
+  /** The cells of tasks a promoted model may close by reading them again (see `rereadableTasks`). */
+  async rereadableCells(limit: number): Promise<{ taskId: number; formId: number; image: GrayImage }[]> {
+    const cells = await this.grayCellsOf(await this.deps.repository.rereadableTasks(limit));
+    return cells.map(({ row, image }) => ({ taskId: row.id, formId: row.formId, image }));
+  }
+
+  /** The same cells as reviewed-sample lines of @castor/digit-recognizer (train --reviewed reads them). */
   async trainingSamples(
     afterTaskId: number,
     limit: number,
   ): Promise<{ lines: string[]; skipped: number; last: number }> {
-    const rows = await this.deps.repository.acceptedCells(afterTaskId, limit);
+    const { cells, skipped, last } = await this.reviewedCells(afterTaskId, limit);
+    const lines = cells.map((cell) => reviewedCellLine(cell.image, cell.value, { id: `task-${cell.taskId}` }));
+    return { lines, skipped, last };
+  }
+
+  /** The gray pixels of each task's cell cut from a verified stored scan; tasks without one are left out. */
+  private async grayCellsOf(rows: readonly TaskCellRecord[]): Promise<{ row: TaskCellRecord; image: GrayImage }[]> {
     const sources = rows.flatMap((row) => {
       const source = cellSourceOf(row);
       return source ? [{ ...source, row }] : [];
     });
     const images = await this.cellsOf(sources);
-    const lines: string[] = [];
+    const cells: { row: TaskCellRecord; image: GrayImage }[] = [];
     for (const [position, { row }] of sources.entries()) {
       const cell = images.get(position);
-      if (!cell || 'unverified' in cell) continue;
-      const value = row.resolvedState === 'empty' ? ('empty' as const) : (row.resolvedValue ?? 0);
-      lines.push(reviewedCellLine(await grayOf(cell.png), value, { id: `task-${row.id}` }));
+      if (cell && !('unverified' in cell)) cells.push({ row, image: await grayOf(cell.png) });
     }
-    const last = rows.at(-1);
-    return { lines, skipped: rows.length - lines.length, last: last ? last.id : afterTaskId };
+    return cells;
   }
 
   /** The images of each cell (by position in `cells`), reading each stored scan once. */

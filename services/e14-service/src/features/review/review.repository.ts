@@ -373,6 +373,27 @@ export class ReviewTransaction {
     return row?.open ?? 0;
   }
 
+  /** The tasks of a form not closed yet, each with how many entries it has. */
+  async openTasks(formId: number): Promise<(ReviewTaskRecord & { entries: number })[]> {
+    const rows = await this.db
+      .select()
+      .from(reviewTasks)
+      .where(and(eq(reviewTasks.formId, formId), ne(reviewTasks.status, 'done')))
+      .orderBy(reviewTasks.id);
+    const counts = await this.db
+      .select({ taskId: reviewEntries.taskId, entries: count() })
+      .from(reviewEntries)
+      .where(
+        inArray(
+          reviewEntries.taskId,
+          rows.map((row) => row.id),
+        ),
+      )
+      .groupBy(reviewEntries.taskId);
+    const entries = new Map(counts.map((row) => [row.taskId, row.entries]));
+    return rows.map((row) => ({ ...(row as ReviewTaskRecord), entries: entries.get(row.id) ?? 0 }));
+  }
+
   /** The stored submission of a form and the closed values of its tasks. */
   async formWithClosedTasks(formId: number): Promise<{ payload: unknown; closed: ClosedField[] }> {
     const [form] = await this.db.select({ payload: e14Forms.payload }).from(e14Forms).where(eq(e14Forms.id, formId));

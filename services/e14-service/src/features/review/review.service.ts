@@ -11,6 +11,8 @@ import {
 } from '@castor/contracts';
 import { httpError } from '@castor/service-kit';
 import type { FastifyBaseLogger } from 'fastify';
+import { toSheet } from '../../domain/sheet.js';
+import { arithmeticRules } from '../../domain/sheet-rules.js';
 import { type Actor, actorName } from '../../shared/actor.js';
 import type { AuditInput } from '../../shared/audit-chain.js';
 import type { ElectionCatalogs } from '../../shared/election-catalog.js';
@@ -30,6 +32,13 @@ import type { ReviewMetrics } from './review-metrics.js';
 import type { ReviewSkips } from './review-skips.js';
 import { toReviewTask } from './review-task-view.js';
 import { reviewedSubmission } from './reviewed-submission.js';
+
+/** The audit action of a task's close, by who closed it. */
+const CLOSE_ACTIONS: Record<Resolution, string> = {
+  consensus: 'review.agreed',
+  admin: 'review.decided',
+  model: 'review.closed_by_model',
+};
 
 /** How many queued tasks one look at the queue tries to lease before reading the next page. */
 const CLAIM_PAGE = 50;
@@ -191,6 +200,44 @@ export class ReviewService {
       return this.close(tx, task, answer, 'admin', actorName(actor), entries.length, []);
     });
     return this.afterRecord(outcome);
+  }
+
+  /**
+   * A promoted model read the cells of a form's waiting tasks again with confidence: the tasks
+   * close with those values (audited with the model's version) only if they are every open task of
+   * the form, none has an entry yet (a task a person answered stays with people), and the form with
+   * those values has no illegible field and agrees with its own sums (the arithmetic rules), as a
+   * reading must for its cells to skip review. All of them or none. Returns how many closed.
+   */
+  async closeFormByModel(
+    formId: number,
+    readings: readonly { taskId: number; answer: Answer }[],
+    modelVersion: number,
+  ): Promise<number> {
+    const [first] = readings;
+    if (!first) return 0;
+    const by = `system:recognizer-v${modelVersion}`;
+    const answers = new Map(readings.map((reading) => [reading.taskId, reading.answer]));
+    const outcome = await this.deps.repository.withFormLocked(first.taskId, async (tx, task) => {
+      if (task.formId !== formId) return null;
+      const open = await tx.openTasks(formId);
+      if (open.some((row) => row.status !== 'pending' || row.entries > 0 || !answers.has(row.id))) return null;
+      const { payload, closed } = await tx.formWithClosedTasks(formId);
+      const read = open.map((row) => {
+        const answer = answers.get(row.id) as Answer;
+        return { fieldPath: row.fieldPath, resolvedState: answer.state, resolvedValue: answer.value };
+      });
+      // An illegible field leaves the sums unable to confirm anything: the form stays with people.
+      const completed = toSheet(reviewedSubmission(formId, payload, [...closed, ...read]));
+      if (completed.fields.some(({ field }) => field.state === 'illegible')) return null;
+      if (arithmeticRules(completed).length > 0) return null;
+      let recorded: Recorded | null = null;
+      for (const row of open) recorded = await this.close(tx, row, answers.get(row.id) as Answer, 'model', by, 0, []);
+      return recorded ? { recorded, count: open.length } : null;
+    });
+    if (!outcome) return 0;
+    await this.afterRecord(outcome.recorded);
+    return outcome.count;
   }
 
   /** Stores through intake every reviewer version still waiting (after a close, and at start). */
@@ -383,7 +430,7 @@ export class ReviewService {
     await tx.close(task.id, answer, resolution, by);
     audit.push({
       actor: by,
-      action: resolution === 'admin' ? 'review.decided' : 'review.agreed',
+      action: CLOSE_ACTIONS[resolution],
       entity: 'review_task',
       entityId: String(task.id),
       before: { reason: task.reason, status: task.status },
