@@ -2,9 +2,10 @@
  * `pnpm bench [name ...]`: runs the benchmarks one after another, each in its own process so that
  * one's memory and warm caches never colour another's figures, and each writes its
  * bench/results/<name>.json (figures as ratios to a reference measured in the same run).
- * With no name, all of them run (about 5 minutes on a quiet 2-core machine). PostgreSQL and Redis
- * come from TEST_DATABASE_URL and REDIS_URL, else an embedded server and a redis-server started
- * here for the whole run, so every benchmark measures against real ones.
+ * With no name, all of them run (about 5 minutes on a quiet 2-core machine, plus about 9 for
+ * e14-learning, which renders and reads some 550 sheets and fine-tunes 7 models). PostgreSQL and
+ * Redis come from TEST_DATABASE_URL and REDIS_URL, else an embedded server and a redis-server
+ * started here for the whole run, so every benchmark measures against real ones.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -44,6 +45,11 @@ const BENCHMARKS: Benchmark[] = [
     name: 'e14-training',
     script: 'services/e14-service/bench/training.ts',
     args: ['--out', 'bench/results/e14-training.json'],
+  },
+  {
+    name: 'e14-learning',
+    script: 'packages/e14-synth-sheets/bench/learning-curve.ts',
+    args: ['--out', 'bench/results/e14-learning.json'],
   },
   { name: 'dashboard-nlp', script: 'services/dashboard-ia/bench/nlp.ts' },
   { name: 'dashboard-rag', script: 'services/dashboard-ia/bench/rag.ts' },

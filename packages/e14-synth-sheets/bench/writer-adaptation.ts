@@ -15,25 +15,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  type Candidate,
-  DEFAULT_RULE_PARAMS,
-  type E14Submission,
-  type Field,
-  type MesaRef,
-  toField,
-} from '@castor/contracts';
-import {
-  loadLocalRecognizer,
-  loadShippedTemplate,
-  readSheet,
-  type SheetReading,
-  sheetToSubmission,
-} from '@castor/e14-sheets';
+import { type Candidate, DEFAULT_RULE_PARAMS, type E14Submission, type MesaRef } from '@castor/contracts';
+import { loadLocalRecognizer, loadShippedTemplate, readSheet, type SheetReading } from '@castor/e14-sheets';
 import { generateElection, NO_FAULTS } from '@castor/e14-synth';
 import { createRng } from '@castor/seeded-random';
 import { z } from 'zod';
 import { renderSheetPdf } from '../src/index.js';
+import { emptyTally, type Outcome, score, type Tally, type Truth } from './sheet-scoring.js';
 
 const REAL_DIR = '/work/shared/data/e14/real';
 const REAL_FILES = ['2026-presidente-anza.pdf', '2026-presidente-turbo-a.pdf'];
@@ -45,85 +33,6 @@ export const writerAdaptationBenchOptionsSchema = z.object({
   /** Senado and Cámara sheets each: list sheets hold many more of the writer's glyphs. */
   listSheets: z.number().int().min(0).max(500).default(8),
 });
-
-interface Truth {
-  value: number;
-}
-
-/** The value fields of a submission by path, as the template names them. */
-function fieldsOf(submission: E14Submission) {
-  const fields = new Map<string, Field | E14Submission['blancos']>();
-  fields.set('nivelacion.sufragantes', submission.nivelacion.sufragantes);
-  fields.set('nivelacion.urna', submission.nivelacion.urna);
-  fields.set('nivelacion.incinerados', submission.nivelacion.incinerados);
-  for (const vote of submission.votes) {
-    const key =
-      vote.candidateNumber === undefined ? `${vote.ballotNumber}` : `${vote.ballotNumber}-${vote.candidateNumber}`;
-    fields.set(`votes.${key}`, vote.votes);
-  }
-  for (const total of submission.listTotals) fields.set(`listTotals.${total.ballotNumber}`, total.total);
-  fields.set('blancos', submission.blancos);
-  fields.set('nulos', submission.nulos);
-  fields.set('noMarcados', submission.noMarcados);
-  if (submission.sumaTotal) fields.set('sumaTotal', submission.sumaTotal);
-  return fields;
-}
-
-interface Tally {
-  sheets: number;
-  fields: number;
-  wrong: number;
-  wrongNotReviewed: number;
-  reviewed: number;
-  reviewedRight: number;
-  sheetsFullyConfirmed: number;
-}
-
-const emptyTally = (): Tally => ({
-  sheets: 0,
-  fields: 0,
-  wrong: 0,
-  wrongNotReviewed: 0,
-  reviewed: 0,
-  reviewedRight: 0,
-  sheetsFullyConfirmed: 0,
-});
-
-function score(
-  tally: Tally,
-  reading: SheetReading,
-  truth: ReadonlyMap<string, Truth>,
-  context: { mesa: MesaRef; writerAdaptation: boolean },
-) {
-  const { submission } = sheetToSubmission(reading, {
-    electionCode: 'PRE-2026-2V',
-    mesa: context.mesa,
-    copy: 'delegados',
-    writerAdaptation: context.writerAdaptation,
-  });
-  const threshold = DEFAULT_RULE_PARAMS.confidenceThreshold;
-  let sentToReview = 0;
-  const outcomes: Array<{ path: string; right: boolean; reviewed: boolean; value: number | null }> = [];
-  for (const [path, written] of fieldsOf(submission)) {
-    const field = toField(written);
-    const expected = truth.get(path);
-    if (!expected) continue;
-    const right = field.state !== 'illegible' && field.value === expected.value;
-    const reviewed = field.state === 'illegible' || field.overwritten || field.confidence < threshold;
-    tally.fields++;
-    if (!right) tally.wrong++;
-    if (!right && !reviewed) tally.wrongNotReviewed++;
-    if (reviewed) {
-      tally.reviewed++;
-      sentToReview++;
-      if (right) tally.reviewedRight++;
-    }
-    outcomes.push({ path, right, reviewed, value: field.value });
-  }
-  tally.sheets++;
-  if (sentToReview === 0) tally.sheetsFullyConfirmed++;
-  return outcomes;
-}
 
 /** labels.json's values of a real sheet by field path. */
 function realTruth(file: string): Map<string, Truth> {
@@ -143,13 +52,6 @@ function realTruth(file: string): Map<string, Truth> {
   ]);
 }
 
-interface Outcome {
-  path: string;
-  right: boolean;
-  reviewed: boolean;
-  value: number | null;
-}
-
 type Change = { sheet: string; path: string; truth: number; without: Outcome; with: Outcome };
 
 /** Scores one read sheet both ways, and keeps the fields whose outcome adaptation changed. */
@@ -161,8 +63,12 @@ function compare(
   truths: ReadonlyMap<string, Truth>,
   mesa: MesaRef,
 ) {
-  const without = score(tallies.without, reading, truths, { mesa, writerAdaptation: false });
-  const adapted = score(tallies.with, reading, truths, { mesa, writerAdaptation: true });
+  const without = score(tallies.without, reading, truths, {
+    electionCode: 'PRE-2026-2V',
+    mesa,
+    writerAdaptation: false,
+  });
+  const adapted = score(tallies.with, reading, truths, { electionCode: 'PRE-2026-2V', mesa, writerAdaptation: true });
   adapted.forEach((outcome, k) => {
     const before = without[k] as Outcome;
     if (before.right !== outcome.right || before.reviewed !== outcome.reviewed) {

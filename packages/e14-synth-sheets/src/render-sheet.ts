@@ -7,7 +7,12 @@ import {
   toField,
 } from '@castor/contracts';
 import { drawDarkest } from '@castor/digit-recognizer';
-import { drawHandStyle, renderHandwrittenNumber } from '@castor/digit-recognizer-training';
+import {
+  drawHandStyle,
+  HANDWRITING_FACE_IDS,
+  type HandwritingFaceId,
+  renderHandwrittenNumber,
+} from '@castor/digit-recognizer-training';
 import {
   applyHomography,
   ballotBlocks,
@@ -66,6 +71,14 @@ export const renderOptionsSchema = z.object({
    * recorded figures were measured with).
    */
   hand: z.enum(['sheet', 'cell']).default('cell'),
+  /**
+   * The typefaces the hands are drawn from (default: every handwriting face). A benchmark of a hand
+   * no model has seen passes the training kit's EVALUATION_FACES.
+   */
+  faces: z
+    .array(z.enum(HANDWRITING_FACE_IDS as [HandwritingFaceId, ...HandwritingFaceId[]]))
+    .min(1)
+    .optional(),
   /**
    * What the sheet is scanned into: '1-bit' (the Registraduría's published scans), 8-bit 'gray',
    * 'color' (JPEG, tinted paper), 'low-res' (1 bit at three quarters of the resolution) or
@@ -446,7 +459,9 @@ export async function renderSheetPdf(
   const totalsHabits = { ...(firstRound ? FIRST_ROUND_TOTALS_HABITS : NO_TOTALS_HABITS), ...options.totalsHabits };
   let totalsHabitCells: Map<string, TotalsHabitCell> | undefined;
   // The size of the writing follows each row; everything else about one jurado's hand stays.
-  const { digitHeight: _, ...sheetHand } = options.hand === 'sheet' ? drawHandStyle({}, rng) : { digitHeight: 0 };
+  const faces = options.faces ? { faces: options.faces } : {};
+  const { digitHeight: _, ...sheetHand } =
+    options.hand === 'sheet' ? drawHandStyle(faces, rng) : { digitHeight: 0, ...faces };
 
   const scans: ScanPage[] = [];
   const fields: FieldTruth[] = [];
