@@ -2,7 +2,8 @@
  * What continuous training costs the pipeline (issue 15, "Measures"): the time of one training
  * cycle (fine-tuning and the gate, in the service's own low-priority training thread), and the
  * service's sheet reading throughput (its read threads, as many as the pipeline runs by default)
- * while that cycle runs, against reading alone in the same run.
+ * while that cycle runs, against reading alone in the same run. The budget: over the minimum
+ * interval between cycles, training takes at most 5 % of the reading capacity.
  *
  * The cycle learns from 1,000 labelled cells written in two held-out handwriting faces (split as
  * the service splits reviewed cells), from the committed model; the sheets are second-round
@@ -27,6 +28,9 @@ import type { LabelledThreadCell, TrainReply } from '../src/features/models/trai
 import { TrainingThread } from '../src/features/models/training-thread.js';
 import { SheetThreads } from '../src/shared/sheet-threads/sheet-threads.js';
 import { machine } from './harness.js';
+
+/** The share of reading capacity training may take, over the minimum interval between cycles. */
+const READING_BUDGET = 0.05;
 
 const optionsSchema = z.object({
   out: z.string().min(1).optional(),
@@ -135,26 +139,37 @@ const train = async (): Promise<{ reply: TrainReply; seconds: number }> => {
   }
 };
 
+// The read threads do not hold the process open (the service's server does): this run does.
+const keepAlive = setInterval(() => undefined, 60_000);
 await readAll(); // warm the threads (pdf.js, models, JIT)
-const aloneStarted = performance.now();
-const aloneSheets = (await readAll()) + (await readAll());
-const aloneSeconds = (performance.now() - aloneStarted) / 1000;
+/** Reads the sheets over and over for at least `seconds` (or until `until` says stop); sheets per second. */
+async function readFor(seconds: number, until: () => boolean = () => false) {
+  const started = performance.now();
+  let read = 0;
+  while (!until() && (performance.now() - started) / 1000 < seconds) read += await readAll();
+  const elapsed = (performance.now() - started) / 1000;
+  return { sheets: read, seconds: elapsed, sheetsPerSecond: read / elapsed };
+}
+// Reading alone before and after the cycle (their mean is the reference: the machine drifts).
+const before = await readFor(20);
 const trainedAlone = await train();
-
-// Reading goes on for as long as the cycle runs.
 let trainingDone = false;
 const together = train().finally(() => {
   trainingDone = true;
 });
-const whileStarted = performance.now();
-let whileSheets = 0;
-while (!trainingDone) whileSheets += await readAll();
-const whileSeconds = (performance.now() - whileStarted) / 1000;
+const during = await readFor(Number.POSITIVE_INFINITY, () => trainingDone);
 const trainedWhileReading = await together;
+const after = await readFor(20);
 await threads.close();
+clearInterval(keepAlive);
 
-const readingAlone = aloneSheets / aloneSeconds;
-const readingWhileTraining = whileSheets / whileSeconds;
+const readingAlone = (before.sheetsPerSecond + after.sheetsPerSecond) / 2;
+const readingWhileTraining = during.sheetsPerSecond;
+// While a cycle runs, reading loses (1 − ratio) of its throughput; cycles start at most once per
+// minimum interval, so that loss is spread over it.
+const readingLostPerInterval =
+  ((1 - readingWhileTraining / readingAlone) * trainedWhileReading.seconds) /
+  (defaults.E14_TRAINING_MIN_INTERVAL_MINUTES * 60);
 const result = {
   benchmark: 'e14-training',
   measuredAt: new Date().toISOString(),
@@ -164,9 +179,9 @@ const result = {
     labels: `${options.labels} labelled cells in caveat-brush and mansalva (held-out faces): ${split.train.length} train, ${split.calibration.length} calibration, ${split.held_back.length} held back`,
     cycle: `fine-tune model v${version} (${defaults.E14_TRAINING_REHEARSAL_CELLS} rehearsal cells) and judge it on the held-back cells and ${GATE_SYNTHETIC_CELLS} synthetic cells, in the training thread (nice 19)`,
   },
-  budget: 'reading while a cycle runs keeps at least 80 % of its throughput alone',
-  readingAlone: { sheets: aloneSheets, seconds: aloneSeconds, sheetsPerSecond: readingAlone },
-  readingWhileTraining: { sheets: whileSheets, seconds: whileSeconds, sheetsPerSecond: readingWhileTraining },
+  budget: `a cycle may take at most ${READING_BUDGET * 100} % of the reading capacity of the interval it starts (E14_TRAINING_MIN_INTERVAL_MINUTES, ${defaults.E14_TRAINING_MIN_INTERVAL_MINUTES} min by default)`,
+  readingAlone: { before, after, sheetsPerSecond: readingAlone },
+  readingWhileTraining: during,
   ratio: { readingWhileTrainingToAlone: readingWhileTraining / readingAlone },
   trainingCycleSeconds: {
     alone: trainedAlone.seconds,
@@ -174,7 +189,8 @@ const result = {
     ratioWhileReadingToAlone: trainedWhileReading.seconds / trainedAlone.seconds,
   },
   gate: trainedAlone.reply.evaluation,
-  withinBudget: readingWhileTraining / readingAlone >= 0.8,
+  readingCapacityUsedPerInterval: readingLostPerInterval,
+  withinBudget: readingLostPerInterval <= READING_BUDGET,
 };
 console.log(JSON.stringify({ ...result, gate: undefined }, null, 2));
 if (options.out) writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);

@@ -23,8 +23,8 @@ import type {
 /**
  * The training thread: fine-tunes and judges a candidate, and reads waiting cells with a promoted
  * model, off the event loop. It lowers its own scheduling priority first (on Linux a thread's nice
- * value is its own), so on a busy machine the read threads keep the cores and training takes what
- * is left: reading slows by what the benchmark measures, not by half.
+ * value is its own), so the read threads come first for the cores; what a cycle still costs reading
+ * (V8's collector helpers and the memory bus are shared) is measured in bench/results/e14-training.json.
  */
 const port = parentPort;
 if (!port) throw new Error('training-worker runs as a worker thread');
