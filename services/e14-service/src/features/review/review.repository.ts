@@ -18,7 +18,10 @@ export type ReviewTaskRecord = Omit<
 };
 
 /** A closed task's value for its field (a closed task always has a resolved state). */
-export type ClosedField = Pick<ReviewTaskRecord, 'fieldPath' | 'resolvedValue'> & { resolvedState: CellState };
+export type ClosedField = Pick<ReviewTaskRecord, 'fieldPath' | 'resolvedValue' | 'resolvedBy'> & {
+  resolvedState: CellState;
+  resolution: Resolution | null;
+};
 
 /** One reviewer's entry of a task. */
 export type ReviewEntryRecord = Pick<typeof reviewEntries.$inferSelect, 'reviewerId'> & Answer;
@@ -402,6 +405,8 @@ export class ReviewTransaction {
         fieldPath: reviewTasks.fieldPath,
         resolvedState: reviewTasks.resolvedState,
         resolvedValue: reviewTasks.resolvedValue,
+        resolution: reviewTasks.resolution,
+        resolvedBy: reviewTasks.resolvedBy,
       })
       .from(reviewTasks)
       .where(and(eq(reviewTasks.formId, formId), eq(reviewTasks.status, 'done')));

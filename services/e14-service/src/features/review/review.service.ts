@@ -225,7 +225,13 @@ export class ReviewService {
       const { payload, closed } = await tx.formWithClosedTasks(formId);
       const read = open.map((row) => {
         const answer = answers.get(row.id) as Answer;
-        return { fieldPath: row.fieldPath, resolvedState: answer.state, resolvedValue: answer.value };
+        return {
+          fieldPath: row.fieldPath,
+          resolvedState: answer.state,
+          resolvedValue: answer.value,
+          resolution: 'model' as const,
+          resolvedBy: by,
+        };
       });
       // An illegible field leaves the sums unable to confirm anything: the form stays with people.
       const completed = toSheet(reviewedSubmission(formId, payload, [...closed, ...read]));

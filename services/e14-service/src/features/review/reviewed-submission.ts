@@ -6,7 +6,8 @@ import type { ClosedField } from './review.repository.js';
 /**
  * The form with every reviewed field replaced by its closed value, as source `reviewer`. A
  * reviewed field keeps its crop and every provider reading; its confidence is 1 and it is no
- * longer marked over-written (a person read the final digits).
+ * longer marked over-written (a person read the final digits, or a promoted model read them with
+ * confidence and the form's sums agreed: then `readBy` names that model, as the task's closer).
  */
 export function reviewedSubmission(formId: number, payload: unknown, closed: readonly ClosedField[]): E14Submission {
   const submission = e14SubmissionSchema.parse(payload);
@@ -15,7 +16,7 @@ export function reviewedSubmission(formId: number, payload: unknown, closed: rea
   const replace = (path: string, field: Field): Field => {
     const task = reviewed.get(path);
     if (!task) return field;
-    // A person read the final digits: no model did.
+    // Settled on review: not the reading the model version recorded on the field.
     const { modelVersion: _readByModel, ...kept } = field;
     return {
       ...kept,
@@ -23,7 +24,7 @@ export function reviewedSubmission(formId: number, payload: unknown, closed: rea
       value: task.resolvedState === 'read' ? task.resolvedValue : null,
       confidence: 1,
       overwritten: false,
-      readBy: 'review',
+      readBy: task.resolution === 'model' && task.resolvedBy ? task.resolvedBy : 'review',
     };
   };
   const fieldAt = (path: string) => {

@@ -273,6 +273,20 @@ describe('continuous training of the recognizer', () => {
       const truth = truthOf.get(task.form_id)?.get(task.field_path) ?? null;
       expect(row.resolved_state === 'empty' ? null : row.resolved_value).toBe(truth);
     }
+    // Their forms closed: the reviewer version names the model that read the value, not a person.
+    for (const task of closedByModel) {
+      const stored = await e14.app.pg.query<{ read_by: string; value: number | null }>(
+        `SELECT f.read_by, f.value FROM reviewed_forms r JOIN e14_fields f ON f.form_id = r.reviewed_form_id
+         WHERE r.form_id = $1 AND f.path = $2`,
+        [task.form_id, task.field_path],
+      );
+      expect(stored.rows).toEqual([
+        {
+          read_by: `system:recognizer-v${promoted.version}`,
+          value: truthOf.get(task.form_id)?.get(task.field_path) ?? null,
+        },
+      ]);
+    }
     expect((await audit('review.closed_by_model')).map((entry) => entry.actor)).toEqual(
       closedByModel.map(() => `system:recognizer-v${promoted.version}`),
     );
