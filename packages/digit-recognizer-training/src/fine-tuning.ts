@@ -17,7 +17,14 @@ import { createRng } from '@castor/seeded-random';
 import { cellOutcome, REVIEW_THRESHOLD } from './evaluation.js';
 import type { HandwritingRenderer } from './handwriting.js';
 import { renderSyntheticCell } from './synthetic-cells.js';
-import { addSyntheticCells, CALIBRATION_FACES, EVALUATION_FACES, SampleBuffer, TRAINING_FACES } from './training.js';
+import {
+  addSyntheticCells,
+  applyScale,
+  CALIBRATION_FACES,
+  EVALUATION_FACES,
+  SampleBuffer,
+  TRAINING_FACES,
+} from './training.js';
 
 /**
  * Learning from the review desk while an election is read: a model that reads is fine-tuned on the
@@ -167,12 +174,7 @@ export function fineTuneModel(options: FineTuneOptions): {
   log(`fine-tuning set: ${rehearsal} rehearsal glyphs, ${glyphs.length} reviewed glyphs × ${copies}`);
   const set = buffer.toTrainingSet();
   const scale = options.base.inputScale;
-  for (let s = 0; s < set.count; s++) {
-    for (let i = 0; i < set.featureLength; i++) {
-      const at = s * set.featureLength + i;
-      set.features[at] = (set.features[at] as number) * (scale[i] as number);
-    }
-  }
+  applyScale(set, scale);
   const network = copyNetwork(options.base.network);
   const networkRng = rng.fork();
   const epochs = options.epochs ?? 4;

@@ -196,10 +196,16 @@ function scaleFeatures(set: TrainingSet): Float32Array {
   }
   const scale = new Float32Array(n);
   for (let i = 0; i < n; i++) scale[i] = 1 / Math.sqrt((square[i] as number) / set.count + 1e-4);
+  applyScale(set, scale);
+  return scale;
+}
+
+/** Multiplies every sample's features by `scale`, in place (a model's inputs as its network was trained on them). */
+export function applyScale(set: TrainingSet, scale: Float32Array): void {
+  const n = set.featureLength;
   for (let s = 0; s < set.count; s++) {
     for (let i = 0; i < n; i++) set.features[s * n + i] = (set.features[s * n + i] as number) * (scale[i] as number);
   }
-  return scale;
 }
 
 /** Fits the confidence map on cells written in faces the network never saw. */

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../../shared/worker-url.js';
 import type {
   CellRereading,
   ReadRequest,
@@ -7,16 +8,6 @@ import type {
   TrainReply,
   TrainRequest,
 } from './training-protocol.js';
-
-/**
- * From source (tsx, vitest) the thread needs tsx's loader, which the .mjs shim registers; a bundle
- * carries the worker compiled next to the code that starts it (scripts/build-service.ts).
- */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./training-worker.mjs', import.meta.url)
-    : new URL('./training-worker.js', import.meta.url);
-}
 
 /**
  * One training thread for one cycle (started by it, ended after it, so a cycle's memory goes back
@@ -28,7 +19,9 @@ export class TrainingThread {
   private nextId = 1;
 
   constructor(heapMb: number) {
-    this.worker = new Worker(workerUrl(), { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    this.worker = new Worker(workerUrl(import.meta.url, 'training-worker'), {
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
     this.worker.on('message', (reply: TrainingThreadReply) => {
       const pending = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);

@@ -3,11 +3,13 @@ import { parentPort } from 'node:worker_threads';
 import { CellRecognizer, parseModel, serializeModel } from '@castor/digit-recognizer';
 import {
   fineTuneModel,
+  type GateSet,
   type HandwritingRenderer,
   isReviewed,
   judgeCandidate,
   type LabelledCell,
   loadHandwritingRenderer,
+  type RoutingFigures,
   syntheticTestCells,
 } from '@castor/digit-recognizer-training';
 import type {
@@ -77,26 +79,18 @@ async function train(request: TrainRequest): Promise<TrainReply> {
       decision: promote ? 'promoted' : 'rejected',
       reasons,
       threshold,
-      heldBack: { cells: heldBack.cells, previous: figures(heldBack.previous), candidate: figures(heldBack.candidate) },
-      synthetic: {
-        cells: syntheticSet.cells,
-        previous: figures(syntheticSet.previous),
-        candidate: figures(syntheticSet.candidate),
-      },
+      heldBack: compared(heldBack),
+      synthetic: compared(syntheticSet),
     },
   };
 }
 
-const figures = ({
-  reviewed,
-  wrongUnreviewed,
-  reviewShare,
-  wrongUnreviewedShare,
-}: ReturnType<typeof judgeCandidate>['heldBack']['previous']) => ({
-  reviewed,
-  wrongUnreviewed,
-  reviewShare,
-  wrongUnreviewedShare,
+/** A set's figures as the contract stores them: the cell count once, beside both models. */
+const figures = ({ cells: _cells, ...routed }: RoutingFigures) => routed;
+const compared = (set: GateSet) => ({
+  cells: set.cells,
+  previous: figures(set.previous),
+  candidate: figures(set.candidate),
 });
 
 function read(request: ReadRequest): CellRereading[] {

@@ -184,8 +184,8 @@ export class TrainingRepository {
   }
 
   /**
-   * The most recent `limit` stored cells whose task is still closed by people (a task reopened or
-   * its form deleted no longer teaches anything).
+   * The most recent `limit` stored cells whose task is still a label (see LABEL_TASKS; a task
+   * whose form was deleted no longer teaches anything).
    */
   async cells(limit: number): Promise<TrainingCellRow[]> {
     const result = await this.pool.query<{
@@ -197,8 +197,8 @@ export class TrainingRepository {
       pixels: Buffer;
     }>(
       `SELECT c.task_id, c.split, c.value, c.width, c.height, c.pixels
-       FROM recognizer_training_cells c JOIN review_tasks t ON t.id = c.task_id
-       WHERE t.status = 'done' AND t.resolution IN ('consensus', 'admin')
+       FROM recognizer_training_cells c
+       WHERE c.task_id IN (SELECT t.id ${LABEL_TASKS})
        ORDER BY c.task_id DESC LIMIT $1`,
       [limit],
     );

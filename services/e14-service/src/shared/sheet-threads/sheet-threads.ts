@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DocumentKind, IntakeLimitsInput, SheetReading, SheetTemplate } from '@castor/e14-sheets';
+import { workerUrl } from '../worker-url.js';
 
 /**
  * What a thread does with one received file: the intake checks of an upload, the checked photos of
@@ -109,16 +110,6 @@ export class SheetThreadsBusy extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super('Too many received files are waiting to be checked');
   }
-}
-
-/**
- * From source (tsx, vitest) a thread needs tsx's loader, which the .mjs shim registers; a bundle
- * carries the worker compiled next to the code that starts it (scripts/build-service.ts).
- */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./sheet-worker.mjs', import.meta.url)
-    : new URL('./sheet-worker.js', import.meta.url);
 }
 
 const MAX_FAILED_STARTS = 3;
@@ -287,7 +278,9 @@ export class SheetThreads {
   }
 
   private spawn() {
-    const worker = new Worker(workerUrl(), { resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb } });
+    const worker = new Worker(workerUrl(import.meta.url, 'sheet-worker'), {
+      resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb },
+    });
     const slot: Slot = {
       worker,
       ready: false,
